@@ -1,0 +1,44 @@
+package dev.tracing.api;
+
+import dev.tracing.auth.RouteAccess;
+import dev.tracing.model.Scope;
+import dev.tracing.model.TraceIds;
+import dev.tracing.storage.StoreUnavailableException;
+import dev.tracing.storage.StoredTrace;
+import dev.tracing.storage.TraceReader;
+import dev.tracing.view.TraceJson;
+import java.util.Optional;
+
+/** {@code GET /v3/query/{projectId}/traces/{traceId}}: one trace with all its spans. */
+public final class TraceDetailEndpoint {
+  private final TraceReader reader;
+
+  public TraceDetailEndpoint(TraceReader reader) {
+    this.reader = reader;
+  }
+
+  public ApiResponse handle(ApiRequest request) {
+    Long projectId = PathIds.parse(request.pathParameter("projectId"));
+    if (projectId == null) {
+      return ApiError.invalidParameter("projectId must be a positive decimal integer");
+    }
+    RouteAccess.Decision access = RouteAccess.check(request, Scope.READ_OBSERVABILITY, projectId, null);
+    if (!access.allowed()) {
+      return access.denial();
+    }
+    String raw = request.pathParameter("traceId");
+    String traceId = TraceIds.normalizeTraceId(raw);
+    if (traceId == null) {
+      return ApiError.invalidParameter("traceId must be 32 hexadecimal characters (not all zero)");
+    }
+    Optional<StoredTrace> trace;
+    try {
+      trace = reader.read(projectId, traceId);
+    } catch (StoreUnavailableException e) {
+      return ApiError.unavailable(2);
+    }
+    return trace.map(t -> ApiResponse.json(200, TraceJson.write(t)))
+        .orElseGet(() -> ApiError.notFound("project " + projectId + " has no trace " + traceId
+            + " (traces are kept 30 days; a trace appears once its spans are ingested)"));
+  }
+}

@@ -1,0 +1,80 @@
+package dev.tracing.ingest;
+
+import dev.tracing.otlp.OtlpBody;
+import dev.tracing.storage.StoreUnavailableException;
+import dev.tracing.storage.TraceWriter;
+import dev.tracing.trace.TraceBatcher;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.time.Clock;
+
+/**
+ * Ingest of one OTLP export request for one project: decode, limit, validate, store.
+ *
+ * <p>The answer is {@link Result.Stored} only after every accepted span is durably stored; any
+ * store failure gives {@link Result.Unavailable} and refunds the bytes counted against the limit.
+ */
+public final class IngestService {
+  private final OtlpBody bodies;
+  private final IngestLimiter limiter;
+  private final TraceBatcher batcher;
+  private final TraceWriter writer;
+  private final Clock clock;
+
+  public IngestService(OtlpBody bodies, IngestLimiter limiter, TraceBatcher batcher, TraceWriter writer, Clock clock) {
+    this.bodies = bodies;
+    this.limiter = limiter;
+    this.batcher = batcher;
+    this.writer = writer;
+    this.clock = clock;
+  }
+
+  /** What became of a request. */
+  public sealed interface Result {
+    record Stored(int acceptedSpans, int rejectedSpans, String rejectionMessage) implements Result {
+    }
+
+    record Refused(int status, String message, int retryAfterSeconds) implements Result {
+    }
+
+    record Unavailable(String reason) implements Result {
+    }
+  }
+
+  public Result ingest(long projectId, String contentType, String contentEncoding, byte[] body) {
+    ExportTraceServiceRequest request;
+    try {
+      request = bodies.read(contentType, contentEncoding, body);
+    } catch (OtlpBody.BodyException e) {
+      return new Result.Refused(e.status(), e.getMessage(), 0);
+    }
+    long size = request.getSerializedSize();
+    IngestLimiter.Decision decision;
+    try {
+      decision = limiter.admit(projectId, size);
+    } catch (StoreUnavailableException e) {
+      return new Result.Unavailable(e.getMessage());
+    }
+    if (decision instanceof IngestLimiter.Decision.TooLarge tooLarge) {
+      return new Result.Refused(413, "this request is " + tooLarge.bytes() + " bytes (protobuf-encoded) but the project's ingest limit is "
+          + tooLarge.limit() + " bytes per minute, so it can never be accepted: export smaller batches"
+          + " (OTEL_BSP_MAX_EXPORT_BATCH_SIZE) or ask an operator to raise the limit", 0);
+    }
+    if (decision instanceof IngestLimiter.Decision.OverLimit over) {
+      return new Result.Refused(429, "the project's ingest limit of " + over.limit() + " bytes per minute is used up for this minute;"
+          + " retry after " + over.retryAfterSeconds() + " seconds", over.retryAfterSeconds());
+    }
+    IngestLimiter.Decision.Admitted admitted = (IngestLimiter.Decision.Admitted) decision;
+    TraceBatcher.Batch batch = batcher.split(request, clock.instant());
+    try {
+      writer.write(projectId, batch.chunks());
+    } catch (StoreUnavailableException e) {
+      try {
+        limiter.refund(projectId, admitted);
+      } catch (StoreUnavailableException ignored) {
+        // the store is down; the client's retry may be charged twice within this minute
+      }
+      return new Result.Unavailable(e.getMessage());
+    }
+    return new Result.Stored(batch.acceptedSpans(), batch.rejectedSpans(), batch.rejectionMessage());
+  }
+}

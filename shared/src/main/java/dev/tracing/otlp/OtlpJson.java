@@ -1,0 +1,1052 @@
+package dev.tracing.otlp;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.EntityRef;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.json.JsonReadFeature;
+
+/**
+ * OTLP/JSON codec for the trace export service
+ * (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
+ *
+ * <p>Hand-written over Jackson's streaming parser rather than protobuf-java-util's {@code
+ * JsonFormat}: OTLP/JSON departs from the proto3 JSON mapping (trace and span ids are hex, not
+ * base64), and receivers must ignore unknown fields. Every bad input becomes an {@link
+ * OtlpFormatException} whose message names the offending field by its path in the document, e.g.
+ * {@code resourceSpans[0].scopeSpans[1].spans[3].traceId}.
+ *
+ * <p>Reading is lenient where the spec or real senders differ: field names in lowerCamelCase or
+ * snake_case, enums as numbers or names, 64-bit integers as strings or numbers, {@code null} as
+ * absent, bare {@code NaN}/{@code Infinity} tokens (Python's json module writes them). Writing
+ * follows the spec strictly: lowerCamelCase, lowercase hex ids, enums as numbers, 64-bit integers
+ * as strings, default values omitted.
+ */
+public final class OtlpJson {
+
+  /** Deepest nesting of arrayValue/kvlistValue accepted; real attributes are one or two deep. */
+  public static final int MAX_ANY_VALUE_DEPTH = 64;
+
+  private static final int TRACE_ID_BYTES = 16;
+  private static final int SPAN_ID_BYTES = 8;
+
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+
+  private static final Map<String, Integer> SPAN_KINDS = enumNames(Span.SpanKind.values());
+  private static final Map<String, Integer> STATUS_CODES =
+      enumNames(Status.StatusCode.values());
+
+  /** Jackson's messages carry a redacted source description that means nothing to a client. */
+  private static final Pattern JACKSON_SOURCE = Pattern.compile("\\[Source: [^;\\]]*; ");
+
+  /** Nor do the names of Jackson's settings in its limit messages. */
+  private static final Pattern JACKSON_INTERNALS = Pattern.compile(", from `[^`]*`");
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  /** Segments kept at each end of a path in a message; deep attribute values elide the middle. */
+  private static final int PATH_ENDS = 12;
+
+  private OtlpJson() {}
+
+  // ---------------------------------------------------------------------------------------------
+  // Reading
+
+  /**
+   * Decodes an OTLP/JSON {@code ExportTraceServiceRequest}.
+   *
+   * @throws OtlpFormatException if the body is not JSON or does not fit the OTLP schema
+   */
+  public static ExportTraceServiceRequest parseRequest(byte[] json) {
+    Objects.requireNonNull(json, "json");
+    JsonParser p = openParser(json);
+    try (p) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        throw new OtlpFormatException("empty body: expected an OTLP/JSON ExportTraceServiceRequest object");
+      }
+      if (first != JsonToken.START_OBJECT) {
+        throw new OtlpFormatException(
+            "expected a JSON object at the top level, got " + describe(first));
+      }
+      ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
+      for (String name; (name = nextField(p)) != null; ) {
+        switch (name) {
+          case "resourceSpans", "resource_spans" -> {
+            startArray(p);
+            while (nextElement(p)) {
+              readResourceSpans(p, request.addResourceSpansBuilder());
+            }
+          }
+          default -> p.skipChildren();
+        }
+      }
+      JsonToken trailing = p.nextToken();
+      if (trailing != null) {
+        throw new OtlpFormatException(
+            "invalid JSON at " + where(p.currentTokenLocation())
+                + ": content after the end of the top-level object");
+      }
+      return request.build();
+    } catch (JacksonException e) {
+      throw invalidJson(e, p.currentTokenLocation());
+    }
+  }
+
+  private static JsonParser openParser(byte[] json) {
+    try {
+      return JSON.createParser(json);
+    } catch (JacksonException e) {
+      throw invalidJson(e, null);
+    }
+  }
+
+  private static void readResourceSpans(JsonParser p, ResourceSpans.Builder rs) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "resource" -> readResource(p, rs.getResourceBuilder());
+        case "scopeSpans", "scope_spans" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            readScopeSpans(p, rs.addScopeSpansBuilder());
+          }
+        }
+        case "schemaUrl", "schema_url" -> rs.setSchemaUrl(string(p));
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readResource(JsonParser p, Resource.Builder r) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "attributes" -> readAttributes(p, r::addAttributesBuilder);
+        case "droppedAttributesCount", "dropped_attributes_count" ->
+            r.setDroppedAttributesCount(uint32(p));
+        case "entityRefs", "entity_refs" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            readEntityRef(p, r.addEntityRefsBuilder());
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readEntityRef(JsonParser p, EntityRef.Builder e) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "schemaUrl", "schema_url" -> e.setSchemaUrl(string(p));
+        case "type" -> e.setType(string(p));
+        case "idKeys", "id_keys" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            e.addIdKeys(string(p));
+          }
+        }
+        case "descriptionKeys", "description_keys" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            e.addDescriptionKeys(string(p));
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readScopeSpans(JsonParser p, ScopeSpans.Builder ss) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "scope" -> readScope(p, ss.getScopeBuilder());
+        case "spans" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            readSpan(p, ss.addSpansBuilder());
+          }
+        }
+        case "schemaUrl", "schema_url" -> ss.setSchemaUrl(string(p));
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readScope(JsonParser p, InstrumentationScope.Builder s) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "name" -> s.setName(string(p));
+        case "version" -> s.setVersion(string(p));
+        case "attributes" -> readAttributes(p, s::addAttributesBuilder);
+        case "droppedAttributesCount", "dropped_attributes_count" ->
+            s.setDroppedAttributesCount(uint32(p));
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readSpan(JsonParser p, Span.Builder s) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "traceId", "trace_id" -> s.setTraceId(hexId(p, TRACE_ID_BYTES));
+        case "spanId", "span_id" -> s.setSpanId(hexId(p, SPAN_ID_BYTES));
+        case "traceState", "trace_state" -> s.setTraceState(string(p));
+        case "parentSpanId", "parent_span_id" -> s.setParentSpanId(hexId(p, SPAN_ID_BYTES));
+        case "flags" -> s.setFlags(uint32(p));
+        case "name" -> s.setName(string(p));
+        case "kind" -> s.setKindValue(enumValue(p, SPAN_KINDS, "span kind"));
+        case "startTimeUnixNano", "start_time_unix_nano" -> s.setStartTimeUnixNano(uint64(p));
+        case "endTimeUnixNano", "end_time_unix_nano" -> s.setEndTimeUnixNano(uint64(p));
+        case "attributes" -> readAttributes(p, s::addAttributesBuilder);
+        case "droppedAttributesCount", "dropped_attributes_count" ->
+            s.setDroppedAttributesCount(uint32(p));
+        case "events" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            readEvent(p, s.addEventsBuilder());
+          }
+        }
+        case "droppedEventsCount", "dropped_events_count" -> s.setDroppedEventsCount(uint32(p));
+        case "links" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            readLink(p, s.addLinksBuilder());
+          }
+        }
+        case "droppedLinksCount", "dropped_links_count" -> s.setDroppedLinksCount(uint32(p));
+        case "status" -> readStatus(p, s.getStatusBuilder());
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readEvent(JsonParser p, Span.Event.Builder e) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "timeUnixNano", "time_unix_nano" -> e.setTimeUnixNano(uint64(p));
+        case "name" -> e.setName(string(p));
+        case "attributes" -> readAttributes(p, e::addAttributesBuilder);
+        case "droppedAttributesCount", "dropped_attributes_count" ->
+            e.setDroppedAttributesCount(uint32(p));
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readLink(JsonParser p, Span.Link.Builder l) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "traceId", "trace_id" -> l.setTraceId(hexId(p, TRACE_ID_BYTES));
+        case "spanId", "span_id" -> l.setSpanId(hexId(p, SPAN_ID_BYTES));
+        case "traceState", "trace_state" -> l.setTraceState(string(p));
+        case "attributes" -> readAttributes(p, l::addAttributesBuilder);
+        case "droppedAttributesCount", "dropped_attributes_count" ->
+            l.setDroppedAttributesCount(uint32(p));
+        case "flags" -> l.setFlags(uint32(p));
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void readStatus(JsonParser p, Status.Builder s) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "message" -> s.setMessage(string(p));
+        case "code" -> s.setCodeValue(enumValue(p, STATUS_CODES, "status code"));
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  /** Adds builders through {@code add} so each KeyValue is parsed in place, without copies. */
+  private interface KeyValueAdder {
+    KeyValue.Builder add();
+  }
+
+  private static void readAttributes(JsonParser p, KeyValueAdder add) {
+    startArray(p);
+    while (nextElement(p)) {
+      readKeyValue(p, add.add(), 0);
+    }
+  }
+
+  private static void readKeyValue(JsonParser p, KeyValue.Builder kv, int depth) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "key" -> kv.setKey(string(p));
+        case "value" -> readAnyValue(p, kv.getValueBuilder(), depth);
+        case "keyStrindex", "key_strindex" -> kv.setKeyStrindex(int32(p));
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  /**
+   * {@code depth} counts the arrayValue/kvlistValue levels above this value; recursion is bounded
+   * by {@link #MAX_ANY_VALUE_DEPTH} so a hostile body cannot overflow the stack.
+   */
+  private static void readAnyValue(JsonParser p, AnyValue.Builder v, int depth) {
+    startObject(p);
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "stringValue", "string_value" -> v.setStringValue(string(p));
+        case "boolValue", "bool_value" -> v.setBoolValue(bool(p));
+        case "intValue", "int_value" -> v.setIntValue(int64(p));
+        case "doubleValue", "double_value" -> v.setDoubleValue(float64(p));
+        case "bytesValue", "bytes_value" -> v.setBytesValue(bytes(p));
+        case "stringValueStrindex", "string_value_strindex" -> v.setStringValueStrindex(int32(p));
+        case "arrayValue", "array_value" -> {
+          checkDepth(p, depth + 1);
+          // getArrayValueBuilder() also selects the oneof case, so {} yields an empty array.
+          var array = v.getArrayValueBuilder();
+          startObject(p);
+          for (String field; (field = nextField(p)) != null; ) {
+            if (field.equals("values")) {
+              startArray(p);
+              while (nextElement(p)) {
+                readAnyValue(p, array.addValuesBuilder(), depth + 1);
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        case "kvlistValue", "kvlist_value" -> {
+          checkDepth(p, depth + 1);
+          var list = v.getKvlistValueBuilder();
+          startObject(p);
+          for (String field; (field = nextField(p)) != null; ) {
+            if (field.equals("values")) {
+              startArray(p);
+              while (nextElement(p)) {
+                readKeyValue(p, list.addValuesBuilder(), depth + 1);
+              }
+            } else {
+              p.skipChildren();
+            }
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static void checkDepth(JsonParser p, int depth) {
+    if (depth > MAX_ANY_VALUE_DEPTH) {
+      throw error(p, "attribute value nested deeper than " + MAX_ANY_VALUE_DEPTH
+          + " levels of arrayValue/kvlistValue");
+    }
+  }
+
+  // Structure helpers. Each leaves the parser on the value token of what it read.
+
+  /**
+   * Moves to the next field of the current object and onto its value. Fields whose value is
+   * {@code null} are skipped here, once for all: in OTLP/JSON a null means "not set".
+   *
+   * @return the field name, or {@code null} at the end of the object
+   */
+  private static String nextField(JsonParser p) {
+    while (true) {
+      String name = p.nextName();
+      if (name == null) {
+        return null; // END_OBJECT: the parser itself rejects anything else here
+      }
+      if (p.nextToken() != JsonToken.VALUE_NULL) {
+        return name;
+      }
+    }
+  }
+
+  /** Moves onto the next element of the current array, skipping nulls like absent elements. */
+  private static boolean nextElement(JsonParser p) {
+    JsonToken t;
+    do {
+      t = p.nextToken();
+    } while (t == JsonToken.VALUE_NULL);
+    return t != JsonToken.END_ARRAY;
+  }
+
+  private static void startObject(JsonParser p) {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw typeError(p, "an object");
+    }
+  }
+
+  private static void startArray(JsonParser p) {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw typeError(p, "an array");
+    }
+  }
+
+  // Scalar readers.
+
+  private static String string(JsonParser p) {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      throw typeError(p, "a string");
+    }
+    return p.getString();
+  }
+
+  private static boolean bool(JsonParser p) {
+    return switch (p.currentToken()) {
+      case VALUE_TRUE -> true;
+      case VALUE_FALSE -> false;
+      default -> throw typeError(p, "a boolean");
+    };
+  }
+
+  private static ByteString hexId(JsonParser p, int bytes) {
+    String hex = string(p);
+    if (hex.isEmpty()) {
+      return ByteString.EMPTY; // the spec's way of saying "no id", e.g. for a root's parent
+    }
+    if (hex.length() != bytes * 2) {
+      throw error(p, "expected " + bytes * 2 + " hex characters, got " + hex.length());
+    }
+    byte[] out = new byte[bytes];
+    for (int i = 0; i < out.length; i++) {
+      int hi = hexDigit(hex.charAt(2 * i));
+      int lo = hexDigit(hex.charAt(2 * i + 1));
+      if (hi < 0 || lo < 0) {
+        int bad = hi < 0 ? 2 * i : 2 * i + 1;
+        throw error(p, "not a hex string: invalid character " + quoteChar(hex.charAt(bad))
+            + " at position " + bad);
+      }
+      out[i] = (byte) (hi << 4 | lo);
+    }
+    return ByteString.copyFrom(out);
+  }
+
+  /** ASCII only: Character.digit would also accept fullwidth and other Unicode digits. */
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
+  }
+
+  private static ByteString bytes(JsonParser p) {
+    String text = string(p);
+    try {
+      // proto3 JSON allows standard and URL-safe base64, with or without padding.
+      boolean urlSafe = text.indexOf('-') >= 0 || text.indexOf('_') >= 0;
+      return ByteString.copyFrom((urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(text));
+    } catch (IllegalArgumentException e) {
+      throw error(p, "not valid base64: " + e.getMessage());
+    }
+  }
+
+  private static double float64(JsonParser p) {
+    switch (p.currentToken()) {
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        return p.getDoubleValue();
+      }
+      case VALUE_STRING -> {
+        String text = p.getString();
+        switch (text) {
+          case "NaN" -> {
+            return Double.NaN;
+          }
+          case "Infinity" -> {
+            return Double.POSITIVE_INFINITY;
+          }
+          case "-Infinity" -> {
+            return Double.NEGATIVE_INFINITY;
+          }
+          default -> {
+            // BigDecimal checks the JSON number syntax that Double.parseDouble is lax about
+            // ("0x1p3", "1d", surrounding blanks); parseDouble then gives the exact double.
+            try {
+              new BigDecimal(text);
+              return Double.parseDouble(text);
+            } catch (NumberFormatException e) {
+              throw error(p, "expected a number, got the string " + quote(text));
+            }
+          }
+        }
+      }
+      default -> throw typeError(p, "a number");
+    }
+  }
+
+  private static long uint64(JsonParser p) {
+    return integer(p, IntKind.UINT64);
+  }
+
+  private static long int64(JsonParser p) {
+    return integer(p, IntKind.INT64);
+  }
+
+  private static int uint32(JsonParser p) {
+    return (int) integer(p, IntKind.UINT32); // unsigned in the int's bits, as protobuf-java keeps it
+  }
+
+  private static int int32(JsonParser p) {
+    return (int) integer(p, IntKind.INT32);
+  }
+
+  private enum IntKind {
+    INT32("int32", BigInteger.valueOf(Integer.MIN_VALUE), BigInteger.valueOf(Integer.MAX_VALUE)),
+    UINT32("uint32", BigInteger.ZERO, BigInteger.valueOf(0xFFFF_FFFFL)),
+    INT64("int64", BigInteger.valueOf(Long.MIN_VALUE), BigInteger.valueOf(Long.MAX_VALUE)),
+    UINT64("uint64", BigInteger.ZERO, BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE));
+
+    final String label;
+    final BigInteger min;
+    final BigInteger max;
+    final long minLong;
+    final long maxLong;
+
+    IntKind(String label, BigInteger min, BigInteger max) {
+      this.label = label;
+      this.min = min;
+      this.max = max;
+      this.minLong = min.longValue();
+      this.maxLong = max.bitLength() < 64 ? max.longValue() : Long.MAX_VALUE;
+    }
+  }
+
+  /**
+   * Reads an integer given as a JSON number or a string (proto3 JSON writes 64-bit ones as
+   * strings so that JavaScript does not round them). Unsigned 64-bit values above
+   * Long.MAX_VALUE come back in two's complement, as protobuf-java stores fixed64.
+   */
+  private static long integer(JsonParser p, IntKind kind) {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      return inRange(p, kind, p.getLongValue());
+    }
+    BigInteger big;
+    if (t == JsonToken.VALUE_NUMBER_INT) {
+      big = p.getBigIntegerValue();
+    } else if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      if (p.isNaN()) {
+        throw error(p, "expected an integer, got " + p.getString());
+      }
+      big = exactInteger(p, p.getDecimalValue(), p.getString());
+    } else if (t == JsonToken.VALUE_STRING) {
+      String text = p.getString();
+      try {
+        return inRange(p, kind, Long.parseLong(text));
+      } catch (NumberFormatException notALong) {
+        try {
+          big = exactInteger(p, new BigDecimal(text), text);
+        } catch (NumberFormatException e) {
+          throw error(p, "expected an integer, got the string " + quote(text));
+        }
+      }
+    } else {
+      throw typeError(p, "an integer (number or string)");
+    }
+    if (big.compareTo(kind.min) < 0 || big.compareTo(kind.max) > 0) {
+      throw error(p, big + " is out of range for " + kind.label);
+    }
+    return big.longValue();
+  }
+
+  private static long inRange(JsonParser p, IntKind kind, long value) {
+    if (value < kind.minLong || value > kind.maxLong) {
+      throw error(p, value + " is out of range for " + kind.label);
+    }
+    return value;
+  }
+
+  /** Accepts 1e9 or 5.0 (the proto3 JSON mapping does), rejects 1.5. */
+  private static BigInteger exactInteger(JsonParser p, BigDecimal value, String text) {
+    try {
+      return value.toBigIntegerExact();
+    } catch (ArithmeticException e) {
+      throw error(p, "expected an integer, got " + text);
+    }
+  }
+
+  private static int enumValue(JsonParser p, Map<String, Integer> names, String what) {
+    if (p.currentToken() == JsonToken.VALUE_STRING) {
+      Integer value = names.get(p.getString());
+      if (value != null) {
+        return value;
+      }
+      String text = p.getString();
+      if (text.isEmpty() || !(Character.isDigit(text.charAt(0)) || text.charAt(0) == '-')) {
+        throw error(p, "unknown " + what + " " + quote(text) + ", expected one of "
+            + String.join(", ", names.keySet().stream().sorted().toList()) + " or a number");
+      }
+    }
+    // Unknown numbers are kept: proto3 enums are open, and the store can decide what to do.
+    return (int) integer(p, IntKind.INT32);
+  }
+
+  private static <E extends Enum<E> & com.google.protobuf.ProtocolMessageEnum>
+      Map<String, Integer> enumNames(E[] values) {
+    Map<String, Integer> names = new HashMap<>();
+    for (E e : values) {
+      if (!e.name().equals("UNRECOGNIZED")) {
+        names.put(e.name(), e.getNumber());
+      }
+    }
+    return Map.copyOf(names);
+  }
+
+  // Errors.
+
+  private static OtlpFormatException typeError(JsonParser p, String expected) {
+    return error(p, "expected " + expected + ", got " + describe(p.currentToken()));
+  }
+
+  private static OtlpFormatException error(JsonParser p, String problem) {
+    return new OtlpFormatException(path(p) + ": " + problem);
+  }
+
+  /** {@code fallback} locates errors Jackson reports without a location (its limits). */
+  private static OtlpFormatException invalidJson(JacksonException e, TokenStreamLocation fallback) {
+    String detail = e.getOriginalMessage();
+    detail = detail == null
+        ? e.getClass().getSimpleName()
+        : JACKSON_INTERNALS.matcher(JACKSON_SOURCE.matcher(detail).replaceAll("[")).replaceAll("");
+    TokenStreamLocation at = e.getLocation() != null ? e.getLocation() : fallback;
+    String where = at == null ? "" : " at " + where(at);
+    return new OtlpFormatException("invalid JSON" + where + ": " + detail, e);
+  }
+
+  private static String where(TokenStreamLocation at) {
+    return "line " + at.getLineNr() + " column " + at.getColumnNr();
+  }
+
+  /**
+   * The path of the current value, e.g. {@code resourceSpans[0].scopeSpans[1].spans[3].traceId},
+   * taken from Jackson's own read context so that parsing keeps no bookkeeping of its own.
+   */
+  private static String path(JsonParser p) {
+    List<String> segments = new ArrayList<>();
+    for (TokenStreamContext c = p.streamReadContext(); c != null && !c.inRoot(); c = c.getParent()) {
+      if (c.inObject() && c.currentName() != null) {
+        segments.add("." + c.currentName());
+      } else if (c.inArray() && c.getCurrentIndex() >= 0) {
+        segments.add("[" + c.getCurrentIndex() + "]");
+      }
+    }
+    Collections.reverse(segments);
+    if (segments.size() > 2 * PATH_ENDS) {
+      int n = segments.size();
+      List<String> ends = new ArrayList<>(segments.subList(0, PATH_ENDS));
+      ends.add("...");
+      ends.addAll(segments.subList(n - PATH_ENDS, n));
+      segments = ends;
+    }
+    String path = String.join("", segments);
+    return path.startsWith(".") ? path.substring(1) : path;
+  }
+
+  private static String describe(JsonToken t) {
+    if (t == null) {
+      return "the end of the input";
+    }
+    return switch (t) {
+      case START_OBJECT -> "an object";
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> t.name();
+    };
+  }
+
+  /** Quotes client text for a message, shortened and with control characters escaped. */
+  private static String quote(String text) {
+    String shown = text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < shown.length(); i++) {
+      char c = shown.charAt(i);
+      if (c < 0x20 || c == 0x7f) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append('"').toString();
+  }
+
+  private static String quoteChar(char c) {
+    return c < 0x20 || c == 0x7f || Character.isSurrogate(c)
+        ? String.format("U+%04X", (int) c)
+        : "'" + c + "'";
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Writing
+
+  /**
+   * Encodes a request as OTLP/JSON: lowerCamelCase names, lowercase hex ids, enums as numbers,
+   * 64-bit integers as strings, fields at their default value left out.
+   */
+  public static byte[] writeRequest(ExportTraceServiceRequest request) {
+    return write(g -> {
+      g.writeStartObject();
+      if (request.getResourceSpansCount() > 0) {
+        g.writeName("resourceSpans");
+        g.writeStartArray();
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+          writeResourceSpans(g, rs);
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    });
+  }
+
+  private static void writeResourceSpans(JsonGenerator g, ResourceSpans rs) {
+    g.writeStartObject();
+    if (rs.hasResource()) {
+      Resource r = rs.getResource();
+      g.writeName("resource");
+      g.writeStartObject();
+      writeAttributes(g, r.getAttributesList());
+      writeUint32(g, "droppedAttributesCount", r.getDroppedAttributesCount());
+      if (r.getEntityRefsCount() > 0) {
+        g.writeName("entityRefs");
+        g.writeStartArray();
+        for (EntityRef e : r.getEntityRefsList()) {
+          g.writeStartObject();
+          writeString(g, "schemaUrl", e.getSchemaUrl());
+          writeString(g, "type", e.getType());
+          writeStrings(g, "idKeys", e.getIdKeysList());
+          writeStrings(g, "descriptionKeys", e.getDescriptionKeysList());
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    }
+    if (rs.getScopeSpansCount() > 0) {
+      g.writeName("scopeSpans");
+      g.writeStartArray();
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        writeScopeSpans(g, ss);
+      }
+      g.writeEndArray();
+    }
+    writeString(g, "schemaUrl", rs.getSchemaUrl());
+    g.writeEndObject();
+  }
+
+  private static void writeScopeSpans(JsonGenerator g, ScopeSpans ss) {
+    g.writeStartObject();
+    if (ss.hasScope()) {
+      InstrumentationScope s = ss.getScope();
+      g.writeName("scope");
+      g.writeStartObject();
+      writeString(g, "name", s.getName());
+      writeString(g, "version", s.getVersion());
+      writeAttributes(g, s.getAttributesList());
+      writeUint32(g, "droppedAttributesCount", s.getDroppedAttributesCount());
+      g.writeEndObject();
+    }
+    if (ss.getSpansCount() > 0) {
+      g.writeName("spans");
+      g.writeStartArray();
+      for (Span span : ss.getSpansList()) {
+        writeSpan(g, span);
+      }
+      g.writeEndArray();
+    }
+    writeString(g, "schemaUrl", ss.getSchemaUrl());
+    g.writeEndObject();
+  }
+
+  private static void writeSpan(JsonGenerator g, Span s) {
+    g.writeStartObject();
+    writeHex(g, "traceId", s.getTraceId());
+    writeHex(g, "spanId", s.getSpanId());
+    writeString(g, "traceState", s.getTraceState());
+    writeHex(g, "parentSpanId", s.getParentSpanId());
+    writeUint32(g, "flags", s.getFlags());
+    writeString(g, "name", s.getName());
+    if (s.getKindValue() != 0) {
+      g.writeNumberProperty("kind", s.getKindValue());
+    }
+    writeUint64(g, "startTimeUnixNano", s.getStartTimeUnixNano());
+    writeUint64(g, "endTimeUnixNano", s.getEndTimeUnixNano());
+    writeAttributes(g, s.getAttributesList());
+    writeUint32(g, "droppedAttributesCount", s.getDroppedAttributesCount());
+    if (s.getEventsCount() > 0) {
+      g.writeName("events");
+      g.writeStartArray();
+      for (Span.Event e : s.getEventsList()) {
+        g.writeStartObject();
+        writeUint64(g, "timeUnixNano", e.getTimeUnixNano());
+        writeString(g, "name", e.getName());
+        writeAttributes(g, e.getAttributesList());
+        writeUint32(g, "droppedAttributesCount", e.getDroppedAttributesCount());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    writeUint32(g, "droppedEventsCount", s.getDroppedEventsCount());
+    if (s.getLinksCount() > 0) {
+      g.writeName("links");
+      g.writeStartArray();
+      for (Span.Link l : s.getLinksList()) {
+        g.writeStartObject();
+        writeHex(g, "traceId", l.getTraceId());
+        writeHex(g, "spanId", l.getSpanId());
+        writeString(g, "traceState", l.getTraceState());
+        writeAttributes(g, l.getAttributesList());
+        writeUint32(g, "droppedAttributesCount", l.getDroppedAttributesCount());
+        writeUint32(g, "flags", l.getFlags());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    writeUint32(g, "droppedLinksCount", s.getDroppedLinksCount());
+    if (s.hasStatus()) {
+      Status st = s.getStatus();
+      g.writeName("status");
+      g.writeStartObject();
+      writeString(g, "message", st.getMessage());
+      if (st.getCodeValue() != 0) {
+        g.writeNumberProperty("code", st.getCodeValue());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeAttributes(JsonGenerator g, List<KeyValue> attributes) {
+    if (!attributes.isEmpty()) {
+      g.writeName("attributes");
+      writeKeyValues(g, attributes);
+    }
+  }
+
+  private static void writeKeyValues(JsonGenerator g, List<KeyValue> values) {
+    g.writeStartArray();
+    for (KeyValue kv : values) {
+      g.writeStartObject();
+      g.writeStringProperty("key", kv.getKey()); // always written: a key-less attribute reads oddly
+      if (kv.hasValue()) {
+        g.writeName("value");
+        writeAnyValue(g, kv.getValue());
+      }
+      if (kv.getKeyStrindex() != 0) {
+        g.writeNumberProperty("keyStrindex", kv.getKeyStrindex());
+      }
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  /** The set oneof case is written even at its default value: "intValue": "0" is data. */
+  private static void writeAnyValue(JsonGenerator g, AnyValue v) {
+    g.writeStartObject();
+    switch (v.getValueCase()) {
+      case STRING_VALUE -> g.writeStringProperty("stringValue", v.getStringValue());
+      case BOOL_VALUE -> g.writeBooleanProperty("boolValue", v.getBoolValue());
+      case INT_VALUE -> g.writeStringProperty("intValue", Long.toString(v.getIntValue()));
+      case DOUBLE_VALUE -> {
+        g.writeName("doubleValue");
+        writeDouble(g, v.getDoubleValue());
+      }
+      case BYTES_VALUE -> g.writeStringProperty(
+          "bytesValue", Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
+      case ARRAY_VALUE -> {
+        g.writeName("arrayValue");
+        g.writeStartObject();
+        if (v.getArrayValue().getValuesCount() > 0) {
+          g.writeName("values");
+          g.writeStartArray();
+          for (AnyValue element : v.getArrayValue().getValuesList()) {
+            writeAnyValue(g, element);
+          }
+          g.writeEndArray();
+        }
+        g.writeEndObject();
+      }
+      case KVLIST_VALUE -> {
+        g.writeName("kvlistValue");
+        g.writeStartObject();
+        if (v.getKvlistValue().getValuesCount() > 0) {
+          g.writeName("values");
+          writeKeyValues(g, v.getKvlistValue().getValuesList());
+        }
+        g.writeEndObject();
+      }
+      case STRING_VALUE_STRINDEX ->
+          g.writeNumberProperty("stringValueStrindex", v.getStringValueStrindex());
+      case VALUE_NOT_SET -> { }
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeDouble(JsonGenerator g, double d) {
+    // proto3 JSON spells the non-finite doubles as strings; plain JSON has no token for them.
+    if (Double.isNaN(d)) {
+      g.writeString("NaN");
+    } else if (Double.isInfinite(d)) {
+      g.writeString(d > 0 ? "Infinity" : "-Infinity");
+    } else {
+      g.writeNumber(d);
+    }
+  }
+
+  private static void writeString(JsonGenerator g, String name, String value) {
+    if (!value.isEmpty()) {
+      g.writeStringProperty(name, value);
+    }
+  }
+
+  private static void writeStrings(JsonGenerator g, String name, List<String> values) {
+    if (!values.isEmpty()) {
+      g.writeName(name);
+      g.writeStartArray();
+      for (String s : values) {
+        g.writeString(s);
+      }
+      g.writeEndArray();
+    }
+  }
+
+  private static void writeUint32(JsonGenerator g, String name, int value) {
+    if (value != 0) {
+      g.writeNumberProperty(name, Integer.toUnsignedLong(value));
+    }
+  }
+
+  private static void writeUint64(JsonGenerator g, String name, long value) {
+    if (value != 0) {
+      g.writeStringProperty(name, Long.toUnsignedString(value));
+    }
+  }
+
+  private static void writeHex(JsonGenerator g, String name, ByteString id) {
+    if (!id.isEmpty()) {
+      char[] out = new char[id.size() * 2];
+      for (int i = 0; i < id.size(); i++) {
+        int b = id.byteAt(i) & 0xff;
+        out[2 * i] = HEX[b >>> 4];
+        out[2 * i + 1] = HEX[b & 0xf];
+      }
+      g.writeName(name);
+      g.writeString(out, 0, out.length);
+    }
+  }
+
+  /**
+   * Encodes an export response as OTLP/JSON: {@code {}} when everything was accepted, else the
+   * partial success with rejectedSpans as a string (int64 in the proto3 JSON mapping).
+   */
+  public static byte[] writeResponse(ExportTraceServiceResponse response) {
+    return write(g -> {
+      g.writeStartObject();
+      if (response.hasPartialSuccess()) {
+        ExportTracePartialSuccess partial = response.getPartialSuccess();
+        g.writeName("partialSuccess");
+        g.writeStartObject();
+        if (partial.getRejectedSpans() != 0) {
+          g.writeStringProperty("rejectedSpans", Long.toString(partial.getRejectedSpans()));
+        }
+        writeString(g, "errorMessage", partial.getErrorMessage());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * A {@code google.rpc.Status} as JSON, {@code {"code":3,"message":"..."}}: the error body OTLP
+   * asks for with JSON requests. Both fields are always written, so clients need no defaults.
+   */
+  public static byte[] writeStatus(int code, String message) {
+    return write(g -> {
+      g.writeStartObject();
+      g.writeNumberProperty("code", code);
+      g.writeStringProperty("message", message == null ? "" : message);
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * The same {@code google.rpc.Status} as protobuf bytes, for protobuf requests. Written field by
+   * field (1: int32 code, 2: string message) because the google.rpc classes are not on the class
+   * path; fields at their default value are left out, as proto3 does.
+   */
+  public static byte[] encodeStatusProto(int code, String message) {
+    String text = message == null ? "" : message;
+    int size = (code != 0 ? CodedOutputStream.computeInt32Size(1, code) : 0)
+        + (text.isEmpty() ? 0 : CodedOutputStream.computeStringSize(2, text));
+    byte[] out = new byte[size];
+    CodedOutputStream cos = CodedOutputStream.newInstance(out);
+    try {
+      if (code != 0) {
+        cos.writeInt32(1, code);
+      }
+      if (!text.isEmpty()) {
+        cos.writeString(2, text);
+      }
+      cos.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing into an array of the exact size", e);
+    }
+    return out;
+  }
+
+  private interface JsonBody {
+    void write(JsonGenerator g);
+  }
+
+  private static byte[] write(JsonBody body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      body.write(g);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,106 @@
+package dev.tracing.runtime;
+
+import dev.tracing.api.AuthorizerEndpoint;
+import dev.tracing.api.IngestEndpoint;
+import dev.tracing.api.TraceDetailEndpoint;
+import dev.tracing.auth.TokenAuthenticator;
+import dev.tracing.ingest.IngestLimiter;
+import dev.tracing.ingest.IngestService;
+import dev.tracing.otlp.OtlpBody;
+import dev.tracing.storage.dynamodb.CapacityMeter;
+import dev.tracing.storage.dynamodb.DynamoIngestQuota;
+import dev.tracing.storage.dynamodb.DynamoProjectStore;
+import dev.tracing.storage.dynamodb.DynamoTokenStore;
+import dev.tracing.storage.dynamodb.DynamoTraceReader;
+import dev.tracing.storage.dynamodb.DynamoTraceWriter;
+import dev.tracing.trace.TraceBatcher;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The composition root: builds the stores, services and endpoints from a configuration, once
+ * per process (function initialization), each on first use so a function only builds what it
+ * serves. Plain constructors, no container: Spring only adapts the endpoints to functions.
+ */
+public final class Tracing implements AutoCloseable {
+  private final TracingConfig config;
+  private final Clock clock;
+  private final DynamoDbClient client;
+  private final CapacityMeter meter = new CapacityMeter();
+  private ExecutorService summaryPool;
+  private IngestEndpoint ingest;
+  private TraceDetailEndpoint traceDetail;
+  private AuthorizerEndpoint authorizer;
+
+  public Tracing(TracingConfig config, DynamoDbClient client, Clock clock) {
+    this.config = config;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  public static Tracing fromEnvironment() {
+    TracingConfig config = TracingConfig.fromEnv(System.getenv());
+    return new Tracing(config, dev.tracing.storage.dynamodb.DynamoClients.create(config.dynamoEndpoint(), config.region()),
+        Clock.systemUTC());
+  }
+
+  public TracingConfig config() {
+    return config;
+  }
+
+  public DynamoDbClient client() {
+    return client;
+  }
+
+  public CapacityMeter meter() {
+    return meter;
+  }
+
+  public DynamoProjectStore projects() {
+    return new DynamoProjectStore(client, config.table(), clock);
+  }
+
+  public DynamoTokenStore tokens() {
+    return new DynamoTokenStore(client, config.table());
+  }
+
+  public synchronized IngestEndpoint ingestEndpoint() {
+    if (ingest == null) {
+      summaryPool = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "trace-summary-writer");
+        t.setDaemon(true);
+        return t;
+      });
+      IngestLimiter limiter = new IngestLimiter(projects(), new DynamoIngestQuota(client, config.table()), clock,
+          config.defaultBytesPerMinute(), config.limitCacheTtl());
+      DynamoTraceWriter writer = new DynamoTraceWriter(client, config.table(), config.retention(), summaryPool, meter);
+      ingest = new IngestEndpoint(new IngestService(new OtlpBody(config.maxBodyBytes()), limiter,
+          new TraceBatcher(config.retention()), writer, clock));
+    }
+    return ingest;
+  }
+
+  public synchronized TraceDetailEndpoint traceDetailEndpoint() {
+    if (traceDetail == null) {
+      traceDetail = new TraceDetailEndpoint(new DynamoTraceReader(client, config.table(), clock, meter));
+    }
+    return traceDetail;
+  }
+
+  public synchronized AuthorizerEndpoint authorizerEndpoint() {
+    if (authorizer == null) {
+      authorizer = new AuthorizerEndpoint(new TokenAuthenticator(tokens(), clock, config.tokenCacheTtl()));
+    }
+    return authorizer;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (summaryPool != null) {
+      summaryPool.shutdownNow();
+    }
+    client.close();
+  }
+}

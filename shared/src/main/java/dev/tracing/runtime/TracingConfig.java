@@ -1,0 +1,58 @@
+package dev.tracing.runtime;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Settings every function reads from its environment (the SAM template sets them; the local
+ * stack passes its own). Names and defaults are listed in README's "Configuration".
+ */
+public record TracingConfig(String table, URI dynamoEndpoint, String region, Duration retention, long defaultBytesPerMinute,
+                            Duration tokenCacheTtl, Duration limitCacheTtl, int maxBodyBytes) {
+
+  public static final String TABLE = "TRACING_TABLE";
+  public static final String DYNAMODB_ENDPOINT = "TRACING_DYNAMODB_ENDPOINT";
+  public static final String REGION = "AWS_REGION";
+  public static final String RETENTION_DAYS = "TRACING_RETENTION_DAYS";
+  public static final String DEFAULT_BYTES_PER_MINUTE = "TRACING_DEFAULT_BYTES_PER_MINUTE";
+  public static final String TOKEN_CACHE_SECONDS = "TRACING_TOKEN_CACHE_SECONDS";
+  public static final String LIMIT_CACHE_SECONDS = "TRACING_LIMIT_CACHE_SECONDS";
+  public static final String MAX_BODY_BYTES = "TRACING_MAX_BODY_BYTES";
+
+  public static final String DEFAULT_TABLE = "tracing";
+
+  public static TracingConfig fromEnv(Map<String, String> env) {
+    String endpoint = env.get(DYNAMODB_ENDPOINT);
+    return new TracingConfig(
+        env.getOrDefault(TABLE, DEFAULT_TABLE),
+        endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint),
+        env.get(REGION),
+        Duration.ofDays(number(env, RETENTION_DAYS, 30)),
+        number(env, DEFAULT_BYTES_PER_MINUTE, dev.tracing.model.Project.DEFAULT_BYTES_PER_MINUTE),
+        Duration.ofSeconds(number(env, TOKEN_CACHE_SECONDS, 30)),
+        Duration.ofSeconds(number(env, LIMIT_CACHE_SECONDS, 10)),
+        (int) number(env, MAX_BODY_BYTES, 16L * 1024 * 1024));
+  }
+
+  public static TracingConfig local(URI endpoint, String table) {
+    return new TracingConfig(table, endpoint, "us-east-1", Duration.ofDays(30), dev.tracing.model.Project.DEFAULT_BYTES_PER_MINUTE,
+        Duration.ofSeconds(30), Duration.ofSeconds(10), 16 * 1024 * 1024);
+  }
+
+  public TracingConfig withCaches(Duration tokenCache, Duration limitCache) {
+    return new TracingConfig(table, dynamoEndpoint, region, retention, defaultBytesPerMinute, tokenCache, limitCache, maxBodyBytes);
+  }
+
+  private static long number(Map<String, String> env, String name, long fallback) {
+    String v = env.get(name);
+    if (v == null || v.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("environment variable " + name + " must be a whole number, got '" + v + "'");
+    }
+  }
+}

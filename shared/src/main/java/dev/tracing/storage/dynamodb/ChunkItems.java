@@ -1,0 +1,82 @@
+package dev.tracing.storage.dynamodb;
+
+import dev.tracing.trace.TraceChunk;
+import io.opentelemetry.proto.trace.v1.TracesData;
+import java.io.ByteArrayOutputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The span-chunk item: the chunk's OTLP {@code TracesData}, deflated. OTLP is the storage format
+ * because it keeps every field of every span exactly, and spans of one trace share resource,
+ * scope and attribute keys, so they compress well (see docs/storage.md for the measured ratio).
+ */
+final class ChunkItems {
+  static final String CHUNK_SK_PREFIX = "C#";
+  static final String DATA = "d";
+  static final String SPAN_COUNT = "n";
+  private static final byte FORMAT_DEFLATE = 1;
+  /** Largest stored chunk payload; DynamoDB items stop at 400 KB including names and keys. */
+  static final int MAX_PAYLOAD_BYTES = 350 * 1024;
+
+  private ChunkItems() {
+  }
+
+  static Map<String, AttributeValue> toItem(long projectId, TraceChunk chunk, byte[] payload, long expiresEpochSecond) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, chunk.traceId())));
+    item.put(TableSchema.SK, SummaryItems.str(CHUNK_SK_PREFIX + chunk.key()));
+    item.put(TableSchema.EXPIRES, SummaryItems.num(expiresEpochSecond));
+    item.put(SPAN_COUNT, SummaryItems.num(chunk.spanCount()));
+    item.put(DATA, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(payload)));
+    return item;
+  }
+
+  static byte[] encode(TracesData data) {
+    byte[] raw = data.toByteArray();
+    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    try {
+      deflater.setInput(raw);
+      deflater.finish();
+      ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 3 + 64);
+      out.write(FORMAT_DEFLATE);
+      byte[] buf = new byte[8192];
+      while (!deflater.finished()) {
+        int n = deflater.deflate(buf);
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
+    } finally {
+      deflater.end();
+    }
+  }
+
+  static TracesData decode(byte[] payload) {
+    if (payload.length == 0 || payload[0] != FORMAT_DEFLATE) {
+      throw new IllegalStateException("unknown span chunk format " + (payload.length == 0 ? "(empty)" : payload[0]));
+    }
+    Inflater inflater = new Inflater(true);
+    try {
+      inflater.setInput(payload, 1, payload.length - 1);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length * 4);
+      byte[] buf = new byte[16384];
+      while (!inflater.finished()) {
+        int n = inflater.inflate(buf);
+        if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new IllegalStateException("truncated span chunk");
+        }
+        out.write(buf, 0, n);
+      }
+      return TracesData.parseFrom(out.toByteArray());
+    } catch (DataFormatException | com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("corrupt span chunk", e);
+    } finally {
+      inflater.end();
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package dev.tracing.storage.dynamodb;
+
+import dev.tracing.storage.StoreUnavailableException;
+import dev.tracing.storage.TraceWriter;
+import dev.tracing.trace.ChunkSplitter;
+import dev.tracing.trace.SpanFacts;
+import dev.tracing.trace.TraceChunk;
+import dev.tracing.trace.TraceSummary;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Writes span chunks, then folds them into their trace summaries.
+ *
+ * <p>Order is what makes it safe: chunks first (plain puts under deterministic keys, so a retry
+ * overwrites with identical content), summaries second (read, merge, conditional put on the
+ * version read). A crash between the two leaves stored spans that the client's retry will count;
+ * a summary never counts a span that is not stored.
+ */
+public final class DynamoTraceWriter implements TraceWriter {
+  private static final int BATCH_LIMIT = 25;
+  private static final int MAX_BATCH_ATTEMPTS = 8;
+  private static final int MAX_SUMMARY_ATTEMPTS = 12;
+
+  private final DynamoDbClient client;
+  private final String table;
+  private final Duration retention;
+  private final ExecutorService summaryPool;
+  private final CapacityMeter meter;
+
+  /**
+   * @param summaryPool runs the summary updates of one request's traces in parallel; {@code null}
+   *     runs them on the calling thread
+   */
+  public DynamoTraceWriter(DynamoDbClient client, String table, Duration retention, ExecutorService summaryPool,
+                           CapacityMeter meter) {
+    this.client = client;
+    this.table = table;
+    this.retention = retention;
+    this.summaryPool = summaryPool;
+    this.meter = meter;
+  }
+
+  @Override
+  public void write(long projectId, List<TraceChunk> chunks) {
+    if (chunks.isEmpty()) {
+      return;
+    }
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    Map<String, List<SpanFacts>> factsByTrace = new LinkedHashMap<>();
+    for (TraceChunk chunk : chunks) {
+      for (TraceChunk piece : fit(chunk)) {
+        items.add(ChunkItems.toItem(projectId, piece, ChunkItems.encode(piece.spans()), expiry(piece.minStartNano())));
+      }
+      factsByTrace.computeIfAbsent(chunk.traceId(), k -> new ArrayList<>()).addAll(chunk.facts());
+    }
+    batchPut(items);
+    updateSummaries(projectId, factsByTrace);
+  }
+
+  /** Splits a chunk until each piece fits in one item. */
+  private List<TraceChunk> fit(TraceChunk chunk) {
+    List<TraceChunk> out = new ArrayList<>();
+    Deque<TraceChunk> todo = new ArrayDeque<>(List.of(chunk));
+    while (!todo.isEmpty()) {
+      TraceChunk c = todo.pop();
+      if (c.spanCount() > 1 && ChunkItems.encode(c.spans()).length > ChunkItems.MAX_PAYLOAD_BYTES) {
+        List<TraceChunk> halves = ChunkSplitter.halves(c);
+        todo.push(halves.get(1));
+        todo.push(halves.get(0));
+      } else {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  long expiry(long startNano) {
+    return Math.floorDiv(startNano, 1_000_000_000L) + retention.toSeconds();
+  }
+
+  private void batchPut(List<Map<String, AttributeValue>> items) {
+    for (int from = 0; from < items.size(); from += BATCH_LIMIT) {
+      List<WriteRequest> pending = new ArrayList<>();
+      for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + BATCH_LIMIT))) {
+        pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
+      }
+      for (int attempt = 1; !pending.isEmpty(); attempt++) {
+        if (attempt > MAX_BATCH_ATTEMPTS) {
+          throw new StoreUnavailableException("DynamoDB left " + pending.size() + " span chunks unprocessed after "
+              + MAX_BATCH_ATTEMPTS + " attempts (throttled)");
+        }
+        if (attempt > 1) {
+          backoff(attempt);
+        }
+        List<WriteRequest> batch = pending;
+        BatchWriteItemResponse response = DynamoErrors.call("a batch write of span chunks", () -> client.batchWriteItem(b -> b
+            .requestItems(Map.of(table, batch))
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        meter.addWrites(response.consumedCapacity());
+        pending = response.hasUnprocessedItems()
+            ? new ArrayList<>(response.unprocessedItems().getOrDefault(table, List.of()))
+            : List.of();
+      }
+    }
+  }
+
+  private void updateSummaries(long projectId, Map<String, List<SpanFacts>> factsByTrace) {
+    if (summaryPool == null || factsByTrace.size() == 1) {
+      factsByTrace.forEach((traceId, facts) -> updateSummary(projectId, traceId, facts));
+      return;
+    }
+    List<Future<?>> futures = new ArrayList<>();
+    factsByTrace.forEach((traceId, facts) -> futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, facts))));
+    RuntimeException failure = null;
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException re ? re
+              : new StoreUnavailableException("trace summary update failed", e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted while updating trace summaries", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Read, merge, conditional put on the version read; retried when another writer got there first. */
+  void updateSummary(long projectId, String traceId, List<SpanFacts> facts) {
+    Map<String, AttributeValue> key = Map.of(
+        TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, traceId)),
+        TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK));
+    for (int attempt = 1; attempt <= MAX_SUMMARY_ATTEMPTS; attempt++) {
+      GetItemResponse current = DynamoErrors.call("a trace summary read", () -> client.getItem(b -> b
+          .tableName(table).key(key).consistentRead(true).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      meter.addRead(current.consumedCapacity());
+      boolean exists = current.hasItem() && !current.item().isEmpty();
+      TraceSummary summary = exists ? SummaryItems.fromItem(traceId, current.item()) : new TraceSummary(traceId);
+      long version = exists ? SummaryItems.version(current.item()) : 0;
+      if (summary.merge(facts) == 0 && exists) {
+        return; // every span already counted: a retry
+      }
+      PutItemRequest.Builder put = PutItemRequest.builder()
+          .tableName(table)
+          .item(SummaryItems.toItem(projectId, summary, version + 1, expiry(summary.earliestStartNano())))
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
+      if (exists) {
+        put.conditionExpression("#v = :v")
+            .expressionAttributeNames(Map.of("#v", SummaryItems.VERSION))
+            .expressionAttributeValues(Map.of(":v", SummaryItems.num(version)));
+      } else {
+        put.conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", TableSchema.PK));
+      }
+      try {
+        PutItemResponse response = DynamoErrors.call("a trace summary write", () -> client.putItem(put.build()));
+        meter.addWrite(response.consumedCapacity());
+        return;
+      } catch (ConditionalCheckFailedException raced) {
+        backoff(attempt);
+      }
+    }
+    throw new StoreUnavailableException("trace " + traceId + " is being updated by too many writers at once; retry");
+  }
+
+  private static void backoff(int attempt) {
+    long capMillis = Math.min(1000, 10L << Math.min(attempt, 7));
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreUnavailableException("interrupted while backing off", e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.tracing.storage.dynamodb;
+
+import dev.tracing.trace.SummaryState;
+import dev.tracing.trace.TraceSummary;
+import java.nio.ByteBuffer;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The trace summary item: the full merge state in one binary attribute, plus the plain
+ * attributes the list index projects for filtering without span reads.
+ */
+final class SummaryItems {
+  static final String SUMMARY_SK = "#S";
+  static final String STATE = "st";
+  static final String VERSION = "v";
+  static final String TIMESTAMP = "ts";
+  static final String DURATION = "dur";
+  static final String SERVICE = "svc";
+  static final String OPERATION = "op";
+  static final String STATUS = "sc";
+  static final String SPAN_COUNT = "n";
+  static final String ERROR_COUNT = "err";
+  static final String IN_PROGRESS = "ip";
+  static final String SERVICES = "svcs";
+  static final String OPERATIONS = "ops";
+  static final String SERVICE_OPERATIONS = "sops";
+  static final String ATTRIBUTE_HASHES = "ah";
+  static final String ATTRIBUTES_TRUNCATED = "atr";
+
+  private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+
+  private SummaryItems() {
+  }
+
+  static String tracePk(long projectId, String traceId) {
+    return "T#" + projectId + "#" + traceId;
+  }
+
+  /** The list index partition: one per project and UTC hour of the trace's timestamp. */
+  static String listPartition(long projectId, long timestampNano) {
+    return "L#" + projectId + "#" + HOUR.format(java.time.Instant.ofEpochSecond(Math.floorDiv(timestampNano, 1_000_000_000L)));
+  }
+
+  /** The list index sort key: start time (fixed width, so text order is time order), then trace id. */
+  static String listSortKey(long timestampNano, String traceId) {
+    return String.format("%019d#%s", timestampNano, traceId);
+  }
+
+  static Map<String, AttributeValue> toItem(long projectId, TraceSummary s, long version, long expiresEpochSecond) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(TableSchema.PK, str(tracePk(projectId, s.traceId())));
+    item.put(TableSchema.SK, str(SUMMARY_SK));
+    item.put(TableSchema.GPK, str(listPartition(projectId, s.timestampNano())));
+    item.put(TableSchema.GSK, str(listSortKey(s.timestampNano(), s.traceId())));
+    item.put(TableSchema.EXPIRES, num(expiresEpochSecond));
+    item.put(VERSION, num(version));
+    item.put(STATE, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(SummaryState.encode(s))));
+    item.put(TIMESTAMP, num(s.timestampNano()));
+    item.put(DURATION, num(s.durationNano()));
+    item.put(SERVICE, str(s.head().service()));
+    item.put(OPERATION, str(s.head().name()));
+    item.put(STATUS, num(s.statusCode()));
+    item.put(SPAN_COUNT, num(s.spanCount()));
+    item.put(ERROR_COUNT, num(s.errorCount()));
+    item.put(IN_PROGRESS, AttributeValue.fromBool(s.inProgress()));
+    putSet(item, SERVICES, s.services());
+    putSet(item, OPERATIONS, s.operations());
+    putSet(item, SERVICE_OPERATIONS, s.serviceOperations());
+    long[] hashes = s.attributeHashes();
+    if (hashes.length > 0) {
+      ByteBuffer packed = ByteBuffer.allocate(hashes.length * 8);
+      for (long h : hashes) {
+        packed.putLong(h);
+      }
+      item.put(ATTRIBUTE_HASHES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed.array())));
+    }
+    item.put(ATTRIBUTES_TRUNCATED, AttributeValue.fromBool(s.attributesTruncated()));
+    return item;
+  }
+
+  static TraceSummary fromItem(String traceId, Map<String, AttributeValue> item) {
+    return SummaryState.decode(traceId, item.get(STATE).b().asByteArrayUnsafe());
+  }
+
+  static long version(Map<String, AttributeValue> item) {
+    AttributeValue v = item.get(VERSION);
+    return v == null ? 0 : Long.parseLong(v.n());
+  }
+
+  static long[] longs(ByteBuffer buf) {
+    long[] out = new long[buf.remaining() / 8];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = buf.getLong();
+    }
+    return out;
+  }
+
+  private static void putSet(Map<String, AttributeValue> item, String name, Set<String> values) {
+    // DynamoDB sets can be neither empty nor hold empty strings; the state blob keeps everything.
+    java.util.List<String> nonEmpty = values.stream().filter(v -> !v.isEmpty()).toList();
+    if (!nonEmpty.isEmpty()) {
+      item.put(name, AttributeValue.fromSs(nonEmpty));
+    }
+  }
+
+  static AttributeValue str(String s) {
+    return AttributeValue.fromS(s);
+  }
+
+  static AttributeValue num(long n) {
+    return AttributeValue.fromN(Long.toString(n));
+  }
+}

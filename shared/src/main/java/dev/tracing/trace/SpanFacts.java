@@ -1,0 +1,22 @@
+package dev.tracing.trace;
+
+/**
+ * What the trace summary needs to know about one span, without its attributes' full values.
+ *
+ * @param spanId the 8-byte span id as a long (big-endian)
+ * @param root whether the span has no parent (a trace's root)
+ * @param statusCode OTLP status code number: 0 unset, 1 ok, 2 error
+ * @param attributeHashes {@link AttributeTerms#hash} of every searchable {@code key=value} of the
+ *     span and of its resource, sorted, without duplicates
+ */
+public record SpanFacts(long spanId, boolean root, long startNano, long endNano, String service, String name,
+                        int statusCode, long[] attributeHashes) {
+
+  public boolean isError() {
+    return statusCode == 2;
+  }
+
+  public long durationNano() {
+    return Math.max(0, endNano - startNano);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.tracing.trace;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.TreeSet;
+
+/**
+ * The binary form of a {@link TraceSummary}, as stored: compact and versioned, so a later
+ * release can read summaries written by an earlier one.
+ */
+public final class SummaryState {
+  private static final int FORMAT = 1;
+
+  private SummaryState() {
+  }
+
+  public static byte[] encode(TraceSummary s) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + s.spanCount() * 8);
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(FORMAT);
+      long[] ids = s.spanIdArray();
+      out.writeInt(ids.length);
+      for (long id : ids) {
+        out.writeLong(id);
+      }
+      out.writeInt(s.errorCount());
+      writeHead(out, s.root());
+      writeHead(out, s.earliest());
+      out.writeLong(s.latestEndNano());
+      writeStrings(out, s.services());
+      writeStrings(out, s.operations());
+      writeStrings(out, s.serviceOperations());
+      long[] hashes = s.attributeHashArray();
+      out.writeInt(hashes.length);
+      for (long h : hashes) {
+        out.writeLong(h);
+      }
+      out.writeBoolean(s.attributesTruncated());
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static TraceSummary decode(String traceId, byte[] data) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+      int format = in.readUnsignedByte();
+      if (format != FORMAT) {
+        throw new IllegalStateException("unknown trace summary format " + format + " for trace " + traceId);
+      }
+      long[] ids = new long[in.readInt()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = in.readLong();
+      }
+      int errors = in.readInt();
+      TraceSummary.Head root = readHead(in);
+      TraceSummary.Head earliest = readHead(in);
+      long latestEnd = in.readLong();
+      TreeSet<String> services = readStrings(in);
+      TreeSet<String> operations = readStrings(in);
+      TreeSet<String> serviceOperations = readStrings(in);
+      long[] hashes = new long[in.readInt()];
+      for (int i = 0; i < hashes.length; i++) {
+        hashes[i] = in.readLong();
+      }
+      boolean truncated = in.readBoolean();
+      return new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, services, operations, serviceOperations,
+          hashes, truncated);
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt trace summary for trace " + traceId, e);
+    }
+  }
+
+  private static void writeHead(DataOutputStream out, TraceSummary.Head h) throws IOException {
+    out.writeBoolean(h != null);
+    if (h != null) {
+      out.writeLong(h.spanId());
+      out.writeLong(h.startNano());
+      out.writeLong(h.endNano());
+      out.writeUTF(h.service());
+      out.writeUTF(h.name());
+      out.writeByte(h.statusCode());
+    }
+  }
+
+  private static TraceSummary.Head readHead(DataInputStream in) throws IOException {
+    if (!in.readBoolean()) {
+      return null;
+    }
+    return new TraceSummary.Head(in.readLong(), in.readLong(), in.readLong(), in.readUTF(), in.readUTF(), in.readByte());
+  }
+
+  private static void writeStrings(DataOutputStream out, java.util.Set<String> values) throws IOException {
+    out.writeInt(values.size());
+    for (String v : values) {
+      out.writeUTF(v);
+    }
+  }
+
+  private static TreeSet<String> readStrings(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    TreeSet<String> set = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      set.add(in.readUTF());
+    }
+    return set;
+  }
+}

@@ -1,0 +1,234 @@
+package dev.tracing.trace;
+
+import dev.tracing.model.TraceIds;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.TracesData;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Validates the spans of an export request and groups the accepted ones by trace.
+ *
+ * <p>A span is rejected (and counted in OTLP {@code partial_success}) when its ids are malformed
+ * or all zero, its timestamps are missing or inverted, it started before the retention window,
+ * or it starts further in the future than clock skew explains. Rejecting a span never rejects
+ * the request: the other spans are stored.
+ */
+public final class TraceBatcher {
+
+  /** How far in the future a span may start: generous clock skew, not a time machine. */
+  public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
+  static final String UNKNOWN_SERVICE = "unknown_service";
+  static final int MAX_NAME_CHARS = 1024;
+
+  private final Duration retention;
+
+  public TraceBatcher(Duration retention) {
+    this.retention = retention;
+  }
+
+  /** The outcome: chunks to store and what was refused, with a reason for the exporter. */
+  public record Batch(List<TraceChunk> chunks, int acceptedSpans, int rejectedSpans, String rejectionMessage) {
+  }
+
+  public Batch split(ExportTraceServiceRequest request, Instant now) {
+    long nowNano = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long oldest = nowNano - retention.toNanos();
+    long newest = nowNano + MAX_CLOCK_SKEW.toNanos();
+    Map<Reason, Integer> rejected = new TreeMap<>();
+    // trace id -> (resource index, scope index) -> spans, in request order
+    Map<String, TraceParts> traces = new LinkedHashMap<>();
+    int accepted = 0;
+    for (int r = 0; r < request.getResourceSpansCount(); r++) {
+      ResourceSpans rs = request.getResourceSpans(r);
+      String service = serviceName(rs.getResource());
+      for (int s = 0; s < rs.getScopeSpansCount(); s++) {
+        ScopeSpans ss = rs.getScopeSpans(s);
+        for (Span span : ss.getSpansList()) {
+          Reason reason = check(span, oldest, newest);
+          if (reason != null) {
+            rejected.merge(reason, 1, Integer::sum);
+            continue;
+          }
+          accepted++;
+          String traceId = TraceIds.hex(span.getTraceId());
+          traces.computeIfAbsent(traceId, TraceParts::new).add(r, s, span, facts(span, service, rs.getResource()));
+        }
+      }
+    }
+    List<TraceChunk> chunks = new ArrayList<>(traces.size());
+    for (TraceParts parts : traces.values()) {
+      chunks.add(parts.toChunk(request));
+    }
+    int rejectedCount = rejected.values().stream().mapToInt(Integer::intValue).sum();
+    return new Batch(chunks, accepted, rejectedCount, rejectedCount == 0 ? "" : message(rejected));
+  }
+
+  private static Reason check(Span span, long oldest, long newest) {
+    if (span.getTraceId().size() != 16 || TraceIds.isAllZero(span.getTraceId())) {
+      return Reason.TRACE_ID;
+    }
+    if (span.getSpanId().size() != 8 || TraceIds.isAllZero(span.getSpanId())) {
+      return Reason.SPAN_ID;
+    }
+    if (!span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != 8) {
+      return Reason.PARENT_ID;
+    }
+    long start = span.getStartTimeUnixNano();
+    long end = span.getEndTimeUnixNano();
+    if (start <= 0 || end <= 0 || Long.compareUnsigned(end, start) < 0) {
+      return Reason.TIMESTAMPS;
+    }
+    if (start < oldest) {
+      return Reason.TOO_OLD;
+    }
+    if (start > newest) {
+      return Reason.FUTURE;
+    }
+    return null;
+  }
+
+  /** The resource's {@code service.name}, or {@code unknown_service} as the OpenTelemetry SDKs say. */
+  public static String serviceName(Resource resource) {
+    for (KeyValue kv : resource.getAttributesList()) {
+      if (kv.getKey().equals("service.name") && kv.getValue().hasStringValue() && !kv.getValue().getStringValue().isEmpty()) {
+        return kv.getValue().getStringValue();
+      }
+    }
+    return UNKNOWN_SERVICE;
+  }
+
+  private static SpanFacts facts(Span span, String service, Resource resource) {
+    boolean root = span.getParentSpanId().isEmpty() || TraceIds.isAllZero(span.getParentSpanId());
+    return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
+        span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), span.getStatus().getCodeValue(),
+        AttributeTerms.hashes(span.getAttributesList(), resource.getAttributesList()));
+  }
+
+  /**
+   * Service and span names as the summary keeps them (list rows, filters): at most
+   * {@value #MAX_NAME_CHARS} characters. The stored span keeps its full name.
+   */
+  static String bounded(String name) {
+    return name.length() <= MAX_NAME_CHARS ? name : name.substring(0, MAX_NAME_CHARS);
+  }
+
+  private static String message(Map<Reason, Integer> rejected) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<Reason, Integer> e : rejected.entrySet()) {
+      if (!sb.isEmpty()) {
+        sb.append("; ");
+      }
+      sb.append(e.getValue()).append(e.getValue() == 1 ? " span " : " spans ").append(e.getKey().text);
+    }
+    return sb.toString();
+  }
+
+  private enum Reason {
+    TRACE_ID("with an invalid trace id (must be 16 bytes, not all zero)"),
+    SPAN_ID("with an invalid span id (must be 8 bytes, not all zero)"),
+    PARENT_ID("with an invalid parent span id (must be empty or 8 bytes)"),
+    TIMESTAMPS("with missing or inverted timestamps (start and end must be set and end >= start)"),
+    TOO_OLD("older than the retention window (traces are kept 30 days)"),
+    FUTURE("starting more than 1 hour in the future (check the sender's clock)");
+
+    final String text;
+
+    Reason(String text) {
+      this.text = text;
+    }
+  }
+
+  /** Accepted spans of one trace, remembered with where they came from in the request. */
+  private static final class TraceParts {
+    final String traceId;
+    final List<int[]> origin = new ArrayList<>();
+    final List<Span> spans = new ArrayList<>();
+    final List<SpanFacts> facts = new ArrayList<>();
+
+    TraceParts(String traceId) {
+      this.traceId = traceId;
+    }
+
+    void add(int resource, int scope, Span span, SpanFacts f) {
+      origin.add(new int[] {resource, scope});
+      spans.add(span);
+      facts.add(f);
+    }
+
+    TraceChunk toChunk(ExportTraceServiceRequest request) {
+      TracesData.Builder data = TracesData.newBuilder();
+      int lastResource = -1;
+      int lastScope = -1;
+      ResourceSpans.Builder rsb = null;
+      ScopeSpans.Builder ssb = null;
+      for (int i = 0; i < spans.size(); i++) {
+        int r = origin.get(i)[0];
+        int s = origin.get(i)[1];
+        if (r != lastResource) {
+          flush(data, rsb, ssb);
+          ResourceSpans source = request.getResourceSpans(r);
+          rsb = ResourceSpans.newBuilder().setResource(source.getResource()).setSchemaUrl(source.getSchemaUrl());
+          ssb = null;
+          lastResource = r;
+          lastScope = -1;
+        }
+        if (s != lastScope) {
+          if (ssb != null) {
+            rsb.addScopeSpans(ssb);
+          }
+          ScopeSpans source = request.getResourceSpans(r).getScopeSpans(s);
+          ssb = ScopeSpans.newBuilder().setScope(source.getScope()).setSchemaUrl(source.getSchemaUrl());
+          lastScope = s;
+        }
+        ssb.addSpans(spans.get(i));
+      }
+      flush(data, rsb, ssb);
+      return new TraceChunk(traceId, chunkKey(facts), data.build(), List.copyOf(facts));
+    }
+
+    private static void flush(TracesData.Builder data, ResourceSpans.Builder rsb, ScopeSpans.Builder ssb) {
+      if (rsb != null) {
+        if (ssb != null) {
+          rsb.addScopeSpans(ssb);
+        }
+        data.addResourceSpans(rsb);
+      }
+    }
+  }
+
+  /** A digest of the chunk's sorted span ids: the same spans always give the same key. */
+  static String chunkKey(List<SpanFacts> facts) {
+    long[] ids = new long[facts.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = facts.get(i).spanId();
+    }
+    Arrays.sort(ids);
+    ByteBuffer buf = ByteBuffer.allocate(ids.length * 8);
+    for (long id : ids) {
+      buf.putLong(id);
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(buf.array());
+      return HexFormat.of().formatHex(digest, 0, 12);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}

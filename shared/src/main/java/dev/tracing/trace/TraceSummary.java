@@ -1,0 +1,227 @@
+package dev.tracing.trace;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * What the traces list shows and filters on, kept per trace and merged as chunks arrive.
+ *
+ * <p>Merging is idempotent and order-independent: a span already counted (same span id) is
+ * ignored, and every derived value (root, earliest span, counts, sets) is the same whatever the
+ * order in which the spans of a trace arrive or how often a request is retried. The trace's
+ * timestamp, service, span name and duration are the root span's; while no root has arrived
+ * they are the earliest span's and the trace is in progress.
+ */
+public final class TraceSummary {
+
+  /** A span as the summary remembers it: enough to head the trace. */
+  public record Head(long spanId, long startNano, long endNano, String service, String name, int statusCode) {
+    static Head of(SpanFacts f) {
+      return new Head(f.spanId(), f.startNano(), f.endNano(), f.service(), f.name(), f.statusCode());
+    }
+
+    /** Earlier start wins; ties go to the smaller span id, so the choice is deterministic. */
+    boolean before(Head other) {
+      return startNano != other.startNano ? startNano < other.startNano : Long.compareUnsigned(spanId, other.spanId) < 0;
+    }
+  }
+
+  private final String traceId;
+  private long[] spanIds; // sorted
+  private int errorCount;
+  private Head root;
+  private Head earliest;
+  private long latestEndNano;
+  private final TreeSet<String> services;
+  private final TreeSet<String> operations;
+  private final TreeSet<String> serviceOperations; // service + '\u001f' + operation
+  private long[] attributeHashes; // sorted
+  private boolean attributesTruncated;
+
+  public TraceSummary(String traceId) {
+    this(traceId, new long[0], 0, null, null, 0, new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new long[0], false);
+  }
+
+  TraceSummary(String traceId, long[] spanIds, int errorCount, Head root, Head earliest, long latestEndNano,
+               TreeSet<String> services, TreeSet<String> operations, TreeSet<String> serviceOperations,
+               long[] attributeHashes, boolean attributesTruncated) {
+    this.traceId = traceId;
+    this.spanIds = spanIds;
+    this.errorCount = errorCount;
+    this.root = root;
+    this.earliest = earliest;
+    this.latestEndNano = latestEndNano;
+    this.services = services;
+    this.operations = operations;
+    this.serviceOperations = serviceOperations;
+    this.attributeHashes = attributeHashes;
+    this.attributesTruncated = attributesTruncated;
+  }
+
+  /**
+   * Adds the spans of a chunk that this summary has not counted yet.
+   *
+   * @return how many spans were new (0 means the summary is unchanged)
+   */
+  public int merge(Iterable<SpanFacts> spans) {
+    int added = 0;
+    for (SpanFacts f : spans) {
+      int at = Arrays.binarySearch(spanIds, f.spanId());
+      if (at >= 0) {
+        continue;
+      }
+      int insert = -at - 1;
+      long[] grown = new long[spanIds.length + 1];
+      System.arraycopy(spanIds, 0, grown, 0, insert);
+      grown[insert] = f.spanId();
+      System.arraycopy(spanIds, insert, grown, insert + 1, spanIds.length - insert);
+      spanIds = grown;
+      added++;
+      if (f.isError()) {
+        errorCount++;
+      }
+      Head head = Head.of(f);
+      if (f.root() && (root == null || head.before(root))) {
+        root = head;
+      }
+      if (earliest == null || head.before(earliest)) {
+        earliest = head;
+      }
+      latestEndNano = Math.max(latestEndNano, f.endNano());
+      services.add(f.service());
+      operations.add(f.name());
+      serviceOperations.add(serviceOperation(f.service(), f.name()));
+      addAttributes(f.attributeHashes());
+    }
+    return added;
+  }
+
+  private void addAttributes(long[] hashes) {
+    if (hashes.length == 0) {
+      return;
+    }
+    long[] merged = new long[attributeHashes.length + hashes.length];
+    System.arraycopy(attributeHashes, 0, merged, 0, attributeHashes.length);
+    System.arraycopy(hashes, 0, merged, attributeHashes.length, hashes.length);
+    Arrays.sort(merged);
+    merged = AttributeTerms.distinct(merged);
+    if (merged.length > AttributeTerms.MAX_TERMS_PER_TRACE) {
+      // Keep the terms already stored (filters on them stay exact) and drop the overflow.
+      attributesTruncated = true;
+      if (attributeHashes.length >= AttributeTerms.MAX_TERMS_PER_TRACE) {
+        return;
+      }
+      long[] kept = attributeHashes.clone();
+      for (long h : hashes) {
+        if (kept.length >= AttributeTerms.MAX_TERMS_PER_TRACE) {
+          break;
+        }
+        if (Arrays.binarySearch(kept, h) < 0) {
+          kept = Arrays.copyOf(kept, kept.length + 1);
+          kept[kept.length - 1] = h;
+          Arrays.sort(kept);
+        }
+      }
+      merged = kept;
+    }
+    attributeHashes = merged;
+  }
+
+  public static String serviceOperation(String service, String operation) {
+    return service + '\u001f' + operation;
+  }
+
+  public String traceId() {
+    return traceId;
+  }
+
+  public int spanCount() {
+    return spanIds.length;
+  }
+
+  public int errorCount() {
+    return errorCount;
+  }
+
+  public boolean inProgress() {
+    return root == null;
+  }
+
+  /** The span that heads the trace: the root, or while there is none the earliest span. */
+  public Head head() {
+    return root != null ? root : earliest;
+  }
+
+  public Head root() {
+    return root;
+  }
+
+  public Head earliest() {
+    return earliest;
+  }
+
+  public long timestampNano() {
+    return head().startNano();
+  }
+
+  public long durationNano() {
+    Head h = head();
+    return Math.max(0, h.endNano() - h.startNano());
+  }
+
+  /** The earliest start of any span: what the retention clock of the trace counts from. */
+  public long earliestStartNano() {
+    return earliest.startNano();
+  }
+
+  public long latestEndNano() {
+    return latestEndNano;
+  }
+
+  /**
+   * The trace's status: {@code 2} (error) when any span failed, else the head span's own code.
+   */
+  public int statusCode() {
+    return errorCount > 0 ? 2 : head().statusCode();
+  }
+
+  public SortedSet<String> services() {
+    return Collections.unmodifiableSortedSet(services);
+  }
+
+  public SortedSet<String> operations() {
+    return Collections.unmodifiableSortedSet(operations);
+  }
+
+  public SortedSet<String> serviceOperations() {
+    return Collections.unmodifiableSortedSet(serviceOperations);
+  }
+
+  /** Whether this summary counts the span: only counted spans are acknowledged ones. */
+  public boolean containsSpan(long spanId) {
+    return Arrays.binarySearch(spanIds, spanId) >= 0;
+  }
+
+  public boolean hasAttribute(String key, String value) {
+    return Arrays.binarySearch(attributeHashes, AttributeTerms.hash(key, value)) >= 0;
+  }
+
+  public boolean attributesTruncated() {
+    return attributesTruncated;
+  }
+
+  /** The sorted hashes of the trace's searchable attribute terms (a copy). */
+  public long[] attributeHashes() {
+    return attributeHashes.clone();
+  }
+
+  long[] spanIdArray() {
+    return spanIds;
+  }
+
+  long[] attributeHashArray() {
+    return attributeHashes;
+  }
+}
