@@ -2,6 +2,9 @@
 // ingest function. One batch of finished spans goes through four exporters (JSON, protobuf,
 // each plain and gzip), so the fixtures describe the very same spans and can be compared exactly.
 //
+// The SDK is @opentelemetry/sdk-trace 3.x, the successor of sdk-trace-base: the last
+// sdk-trace-base (2.12.1) wants @opentelemetry/api < 1.10, the current exporters want >= 1.10.
+//
 // Run outside the repository so node_modules never lands in it:
 //   D=$(mktemp -d) && cp package.json package-lock.json capture-fixtures.mjs "$D" && cd "$D" \
 //     && npm ci && node capture-fixtures.mjs <repo>/shared/src/test/resources/otlp

@@ -18,4 +18,7 @@ fi
 rm -rf "$out" && mkdir -p "$out"
 cp -R "$work/node_modules" "$out/"
 cp "$src/start.js" "$out/"
+# Files Maven's default excludes would drop from the jar (editor backups, VCS files): leave them out of the index too.
+find "$out/node_modules" \( -name '*~' -o -name '#*#' -o -name '.#*' -o -name '%*%' -o -name '._*' -o -name '.gitignore' \
+  -o -name '.gitattributes' -o -name '.DS_Store' -o -name 'CVS' -o -name '.svn' -o -name '.git' \) -prune -exec rm -rf {} +
 (cd "$out" && find node_modules start.js -type f | LC_ALL=C sort > index.txt)

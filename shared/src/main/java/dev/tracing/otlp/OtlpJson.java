@@ -91,37 +91,43 @@ public final class OtlpJson {
   public static ExportTraceServiceRequest parseRequest(byte[] json) {
     Objects.requireNonNull(json, "json");
     JsonParser p = openParser(json);
-    try (p) {
-      JsonToken first = p.nextToken();
-      if (first == null) {
-        throw new OtlpFormatException("empty body: expected an OTLP/JSON ExportTraceServiceRequest object");
-      }
-      if (first != JsonToken.START_OBJECT) {
-        throw new OtlpFormatException(
-            "expected a JSON object at the top level, got " + describe(first));
-      }
-      ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
-      for (String name; (name = nextField(p)) != null; ) {
-        switch (name) {
-          case "resourceSpans", "resource_spans" -> {
-            startArray(p);
-            while (nextElement(p)) {
-              readResourceSpans(p, request.addResourceSpansBuilder());
-            }
-          }
-          default -> p.skipChildren();
-        }
-      }
-      JsonToken trailing = p.nextToken();
-      if (trailing != null) {
-        throw new OtlpFormatException(
-            "invalid JSON at " + where(p.currentTokenLocation())
-                + ": content after the end of the top-level object");
-      }
-      return request.build();
+    try {
+      return readRequest(p);
     } catch (JacksonException e) {
+      // Caught before the parser is closed, which would lose the position of the error.
       throw invalidJson(e, p.currentTokenLocation());
+    } finally {
+      p.close();
     }
+  }
+
+  private static ExportTraceServiceRequest readRequest(JsonParser p) {
+    JsonToken first = p.nextToken();
+    if (first == null) {
+      throw new OtlpFormatException(
+          "empty body: expected an OTLP/JSON ExportTraceServiceRequest object");
+    }
+    if (first != JsonToken.START_OBJECT) {
+      throw new OtlpFormatException(
+          "expected a JSON object at the top level, got " + describe(first));
+    }
+    ExportTraceServiceRequest.Builder request = ExportTraceServiceRequest.newBuilder();
+    for (String name; (name = nextField(p)) != null; ) {
+      switch (name) {
+        case "resourceSpans", "resource_spans" -> {
+          startArray(p);
+          while (nextElement(p)) {
+            readResourceSpans(p, request.addResourceSpansBuilder());
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (p.nextToken() != null) {
+      throw new OtlpFormatException("invalid JSON at " + where(p.currentTokenLocation())
+          + ": content after the end of the top-level object");
+    }
+    return request.build();
   }
 
   private static JsonParser openParser(byte[] json) {
@@ -478,7 +484,8 @@ public final class OtlpJson {
     try {
       // proto3 JSON allows standard and URL-safe base64, with or without padding.
       boolean urlSafe = text.indexOf('-') >= 0 || text.indexOf('_') >= 0;
-      return ByteString.copyFrom((urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder()).decode(text));
+      Base64.Decoder decoder = urlSafe ? Base64.getUrlDecoder() : Base64.getDecoder();
+      return ByteString.copyFrom(decoder.decode(text));
     } catch (IllegalArgumentException e) {
       throw error(p, "not valid base64: " + e.getMessage());
     }
@@ -526,7 +533,8 @@ public final class OtlpJson {
   }
 
   private static int uint32(JsonParser p) {
-    return (int) integer(p, IntKind.UINT32); // unsigned in the int's bits, as protobuf-java keeps it
+    // Values above Integer.MAX_VALUE keep their bits in the int, as protobuf-java stores uint32.
+    return (int) integer(p, IntKind.UINT32);
   }
 
   private static int int32(JsonParser p) {
@@ -666,7 +674,8 @@ public final class OtlpJson {
    */
   private static String path(JsonParser p) {
     List<String> segments = new ArrayList<>();
-    for (TokenStreamContext c = p.streamReadContext(); c != null && !c.inRoot(); c = c.getParent()) {
+    TokenStreamContext c = p.streamReadContext();
+    for (; c != null && !c.inRoot(); c = c.getParent()) {
       if (c.inObject() && c.currentName() != null) {
         segments.add("." + c.currentName());
       } else if (c.inArray() && c.getCurrentIndex() >= 0) {
@@ -677,7 +686,7 @@ public final class OtlpJson {
     if (segments.size() > 2 * PATH_ENDS) {
       int n = segments.size();
       List<String> ends = new ArrayList<>(segments.subList(0, PATH_ENDS));
-      ends.add("...");
+      ends.add(".(" + (n - 2 * PATH_ENDS) + " more)");
       ends.addAll(segments.subList(n - PATH_ENDS, n));
       segments = ends;
     }

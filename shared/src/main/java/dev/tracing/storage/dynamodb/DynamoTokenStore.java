@@ -16,16 +16,17 @@ import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * Each token is two items written in one transaction: the authentication item keyed by the hash
- * of the secret ({@code TOKEN#<hash>}, one GetItem per validation), and a listing item in the
- * project's token collection ({@code P#<project>#TOKENS}, for list and revoke). Both carry the
- * revocation, so a revoked token fails validation on the next uncached check.
+ * Each token is two items: the authentication item keyed by the hash of the secret
+ * ({@code TOKEN#<hash>}, one GetItem per validation), and a listing item in the project's token
+ * collection ({@code P#<project>#TOKENS}, for list and revoke).
+ *
+ * <p>No transactions (local DynamoDB servers lack them), so the write order carries the safety:
+ * create writes the listing first, so a token that works is always listed and revocable;
+ * revoke marks the authentication item first, so a token reported revoked never works again.
+ * Repeating an interrupted revoke completes it.
  */
 public final class DynamoTokenStore implements TokenStore {
   private static final String AUTH_SK = "#T";
@@ -56,11 +57,10 @@ public final class DynamoTokenStore implements TokenStore {
     listing.put(TableSchema.PK, AttributeValue.fromS(listPk(token.projectId())));
     listing.put(TableSchema.SK, AttributeValue.fromS(token.id()));
     listing.put(HASH, AttributeValue.fromS(secretHash));
-    DynamoErrors.call("a token write", () -> client.transactWriteItems(b -> b.transactItems(
-        TransactWriteItem.builder().put(Put.builder().tableName(table).item(auth)
-            .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", TableSchema.PK)).build()).build(),
-        TransactWriteItem.builder().put(Put.builder().tableName(table).item(listing)
-            .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", TableSchema.PK)).build()).build())));
+    for (Map<String, AttributeValue> item : List.of(listing, auth)) {
+      DynamoErrors.call("a token write", () -> client.putItem(b -> b.tableName(table).item(item)
+          .conditionExpression("attribute_not_exists(#pk)").expressionAttributeNames(Map.of("#pk", TableSchema.PK))));
+    }
   }
 
   @Override
@@ -107,15 +107,14 @@ public final class DynamoTokenStore implements TokenStore {
     String hash = r.item().get(HASH).s();
     Map<String, AttributeValue> values = Map.of(":at", AttributeValue.fromS(at.toString()));
     Map<String, String> names = Map.of("#r", REVOKED);
-    DynamoErrors.call("a token revocation", () -> client.transactWriteItems(b -> b.transactItems(
-        TransactWriteItem.builder().update(Update.builder().tableName(table)
-            .key(Map.of(TableSchema.PK, AttributeValue.fromS(authPk(hash)), TableSchema.SK, AttributeValue.fromS(AUTH_SK)))
-            .updateExpression("SET #r = if_not_exists(#r, :at)")
-            .expressionAttributeNames(names).expressionAttributeValues(values).build()).build(),
-        TransactWriteItem.builder().update(Update.builder().tableName(table)
-            .key(Map.of(TableSchema.PK, AttributeValue.fromS(listPk(projectId)), TableSchema.SK, AttributeValue.fromS(tokenId)))
-            .updateExpression("SET #r = if_not_exists(#r, :at)")
-            .expressionAttributeNames(names).expressionAttributeValues(values).build()).build())));
+    List<Map<String, AttributeValue>> keys = List.of(
+        Map.of(TableSchema.PK, AttributeValue.fromS(authPk(hash)), TableSchema.SK, AttributeValue.fromS(AUTH_SK)),
+        Map.of(TableSchema.PK, AttributeValue.fromS(listPk(projectId)), TableSchema.SK, AttributeValue.fromS(tokenId)));
+    for (Map<String, AttributeValue> key : keys) {
+      DynamoErrors.call("a token revocation", () -> client.updateItem(b -> b.tableName(table).key(key)
+          .updateExpression("SET #r = if_not_exists(#r, :at)")
+          .expressionAttributeNames(names).expressionAttributeValues(values)));
+    }
     return Optional.of(new AccessToken(token.id(), token.projectId(), token.namespaceId(), token.name(), token.scopes(),
         token.expiresOn(), token.createdAt(), at));
   }

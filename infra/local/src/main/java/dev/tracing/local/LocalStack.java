@@ -1,0 +1,152 @@
+package dev.tracing.local;
+
+import dev.tracing.admin.ProjectAdmin;
+import dev.tracing.dynamodblocal.LocalDynamoDb;
+import dev.tracing.model.Project;
+import dev.tracing.model.Scope;
+import dev.tracing.runtime.Tracing;
+import dev.tracing.runtime.TracingConfig;
+import dev.tracing.storage.dynamodb.DynamoClients;
+import dev.tracing.storage.dynamodb.TableSchema;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+
+/**
+ * The whole product in one process: a local DynamoDB (or an existing one), the table, every
+ * function behind the local gateway, and the web frontend.
+ */
+public final class LocalStack implements AutoCloseable {
+
+  /**
+   * @param dataDir where the local DynamoDB keeps its data ({@code null}: in memory, for tests)
+   * @param dynamoPort port for the local DynamoDB (0: any free one); ignored with an endpoint
+   * @param dynamoEndpoint an existing DynamoDB to use instead of starting one, or {@code null}
+   */
+  public record Options(int port, Path dataDir, int dynamoPort, URI dynamoEndpoint, String table, boolean createDemo,
+                        Duration tokenCache, Duration limitCache) {
+    public static Options forTests() {
+      return new Options(0, null, 0, null, TracingConfig.DEFAULT_TABLE, false, Duration.ZERO, Duration.ZERO);
+    }
+
+    public Options withDynamoEndpoint(URI endpoint) {
+      return new Options(port, dataDir, dynamoPort, endpoint, table, createDemo, tokenCache, limitCache);
+    }
+
+    public Options withPort(int p) {
+      return new Options(p, dataDir, dynamoPort, dynamoEndpoint, table, createDemo, tokenCache, limitCache);
+    }
+  }
+
+  /** The project and token made on a first start. */
+  public record Demo(Project project, String token) {
+  }
+
+  private final LocalDynamoDb dynamo;
+  private final Tracing tracing;
+  private final LocalFunctions functions;
+  private final LocalGateway gateway;
+  private final URI dynamoEndpoint;
+  private final Demo demo;
+
+  private LocalStack(LocalDynamoDb dynamo, URI dynamoEndpoint, Tracing tracing, LocalFunctions functions, LocalGateway gateway,
+                     Demo demo) {
+    this.dynamo = dynamo;
+    this.dynamoEndpoint = dynamoEndpoint;
+    this.tracing = tracing;
+    this.functions = functions;
+    this.gateway = gateway;
+    this.demo = demo;
+  }
+
+  public static LocalStack start(Options options) throws IOException {
+    LocalDynamoDb dynamo = null;
+    Tracing tracing = null;
+    LocalFunctions functions = null;
+    try {
+      URI endpoint = options.dynamoEndpoint();
+      if (endpoint == null) {
+        dynamo = LocalDynamoDb.start(options.dataDir() == null ? null : options.dataDir().resolve("dynamodb"), options.dynamoPort());
+        endpoint = dynamo.endpoint();
+      }
+      TracingConfig config = TracingConfig.local(endpoint, options.table()).withCaches(options.tokenCache(), options.limitCache());
+      tracing = new Tracing(config, DynamoClients.create(endpoint, config.region()), Clock.systemUTC());
+      TableSchema.ensureTable(tracing.client(), config.table());
+      Demo demo = null;
+      if (options.createDemo()) {
+        demo = createDemoIfEmpty(tracing);
+      }
+      functions = LocalFunctions.start(tracing);
+      LocalGateway gateway = LocalGateway.start(functions, options.port());
+      return new LocalStack(dynamo, endpoint, tracing, functions, gateway, demo);
+    } catch (IOException | RuntimeException e) {
+      if (functions != null) {
+        functions.close();
+      }
+      if (tracing != null) {
+        tracing.close();
+      }
+      if (dynamo != null) {
+        dynamo.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Demo createDemoIfEmpty(Tracing tracing) {
+    ProjectAdmin admin = admin(tracing);
+    if (!admin.listProjects().isEmpty()) {
+      return null;
+    }
+    Project project = admin.createProject(1, "demo");
+    ProjectAdmin.CreatedToken token = admin.createToken(project.projectId(), EnumSet.allOf(Scope.class), "demo", null);
+    return new Demo(project, token.secret());
+  }
+
+  static ProjectAdmin admin(Tracing tracing) {
+    return new ProjectAdmin(tracing.projects(), tracing.tokens(), Clock.systemUTC(), tracing.config().defaultBytesPerMinute());
+  }
+
+  public ProjectAdmin admin() {
+    return admin(tracing);
+  }
+
+  public URI baseUri() {
+    return gateway.baseUri();
+  }
+
+  public URI dynamoEndpoint() {
+    return dynamoEndpoint;
+  }
+
+  public Tracing tracing() {
+    return tracing;
+  }
+
+  public Demo demo() {
+    return demo;
+  }
+
+  /** The local DynamoDB this stack started, or {@code null} when it uses an existing one. */
+  public LocalDynamoDb dynamo() {
+    return dynamo;
+  }
+
+  /** The ingest URL of a project, as {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT} wants it. */
+  public String ingestUrl(Project project) {
+    return baseUri() + "/v3/" + project.namespaceId() + "/" + project.projectId() + "/ingest/traces";
+  }
+
+  @Override
+  public void close() {
+    gateway.close();
+    functions.close();
+    tracing.close();
+    if (dynamo != null) {
+      dynamo.close();
+    }
+  }
+}

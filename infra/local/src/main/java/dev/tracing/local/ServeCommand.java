@@ -1,0 +1,107 @@
+package dev.tracing.local;
+
+import dev.tracing.dynamodblocal.LocalDynamoDb;
+import dev.tracing.model.Project;
+import dev.tracing.runtime.TracingConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code serve}: runs the local stack until interrupted. */
+final class ServeCommand {
+  private ServeCommand() {
+  }
+
+  static int run(List<String> argv, PrintStream out, PrintStream err) {
+    Args args = Args.parse(argv, Set.of("--port", "--data-dir", "--dynamodb-port", "--dynamodb-endpoint", "--table"), Set.of());
+    if (!args.words.isEmpty()) {
+      throw new Args.UsageException("serve takes no arguments, got '" + args.words.get(0) + "'");
+    }
+    if (args.has("--dynamodb-port") && args.has("--dynamodb-endpoint")) {
+      throw new Args.UsageException("give either --dynamodb-port or --dynamodb-endpoint, not both");
+    }
+    int port = port(args.number("--port", 8080), "--port");
+    int dynamoPort = port(args.number("--dynamodb-port", 8000), "--dynamodb-port");
+    URI endpoint = args.has("--dynamodb-endpoint") ? endpoint(args.required("--dynamodb-endpoint")) : null;
+    Path dataDir = Path.of(args.get("--data-dir", "./data")).toAbsolutePath().normalize();
+    LocalStack.Options options = new LocalStack.Options(port, dataDir, dynamoPort, endpoint,
+        args.get("--table", TracingConfig.DEFAULT_TABLE), true, Duration.ofSeconds(10), Duration.ofSeconds(5));
+    LocalStack stack;
+    try {
+      stack = LocalStack.start(options);
+    } catch (BindException e) {
+      err.println("error: port " + port + " is in use: pass --port with another port, or --port 0 for any free one");
+      return 1;
+    } catch (LocalDynamoDb.LocalDynamoDbException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    } catch (IOException | RuntimeException e) {
+      err.println("error: the local stack did not start: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      stopped.countDown();
+    }, "tracing-local-shutdown"));
+    printWelcome(stack, out, endpoint == null ? "local DynamoDB (data in " + dataDir.resolve("dynamodb") + ")" : endpoint.toString());
+    out.println("tracing local stack ready at " + stack.baseUri() + "/ (DynamoDB " + stack.dynamoEndpoint()
+        + "); press Ctrl+C to stop");
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static void printWelcome(LocalStack stack, PrintStream out, String store) {
+    out.println("Storage: " + store);
+    LocalStack.Demo demo = stack.demo();
+    if (demo != null) {
+      Project p = demo.project();
+      out.println();
+      out.println("Created demo project " + p.projectId() + " (namespace " + p.namespaceId() + ") and an access token with"
+          + " every scope. The token is shown only now. To send traces, set:");
+      out.println();
+      out.println("  export OTEL_EXPORTER=otlphttp");
+      out.println("  export OTEL_TRACES_EXPORTER=otlp");
+      out.println("  export OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf");
+      out.println("  export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=" + stack.ingestUrl(p));
+      out.println("  export OTEL_EXPORTER_OTLP_TRACES_HEADERS=PRIVATE-TOKEN=" + demo.token());
+      out.println();
+      out.println("Open " + stack.baseUri() + "/ and sign in with project " + p.projectId() + " and the token above.");
+    } else {
+      out.println("Projects exist already; create a token with:");
+      out.println("  java -jar infra/local/target/tracing-local.jar admin --endpoint " + stack.dynamoEndpoint()
+          + " token create --project <id> --scopes read_api,read_observability,write_observability");
+    }
+    out.println();
+  }
+
+  private static int port(long p, String name) {
+    if (p < 0 || p > 65535) {
+      throw new Args.UsageException(name + " must be between 0 and 65535");
+    }
+    return (int) p;
+  }
+
+  private static URI endpoint(String url) {
+    try {
+      URI uri = URI.create(url);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new Args.UsageException("--dynamodb-endpoint must be a URL such as http://127.0.0.1:8000, got '" + url + "'");
+    }
+  }
+}
