@@ -47,6 +47,7 @@ public final class ApiError {
     return of(404, "not_found", message);
   }
 
+  /** The query API's 400: {@code {"error": "invalid_parameter", "message": ...}} naming the parameter. */
   public static ApiResponse invalidParameter(String message) {
     return of(400, "invalid_parameter", message);
   }

@@ -1,9 +1,18 @@
 package dev.tracing.ingest;
 
 import dev.tracing.otlp.OtlpBody;
+import dev.tracing.storage.ServiceCatalog;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.TraceWriter;
+import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceBatcher;
+import dev.tracing.trace.TraceChunk;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.time.Clock;
 
@@ -14,17 +23,21 @@ import java.time.Clock;
  * store failure gives {@link Result.Unavailable} and refunds the bytes counted against the limit.
  */
 public final class IngestService {
+  private static final Logger LOG = Logger.getLogger(IngestService.class.getName());
   private final OtlpBody bodies;
   private final IngestLimiter limiter;
   private final TraceBatcher batcher;
   private final TraceWriter writer;
+  private final ServiceCatalog catalog;
   private final Clock clock;
 
-  public IngestService(OtlpBody bodies, IngestLimiter limiter, TraceBatcher batcher, TraceWriter writer, Clock clock) {
+  public IngestService(OtlpBody bodies, IngestLimiter limiter, TraceBatcher batcher, TraceWriter writer, ServiceCatalog catalog,
+                       Clock clock) {
     this.bodies = bodies;
     this.limiter = limiter;
     this.batcher = batcher;
     this.writer = writer;
+    this.catalog = catalog;
     this.clock = clock;
   }
 
@@ -75,6 +88,22 @@ public final class IngestService {
       }
       return new Result.Unavailable(e.getMessage());
     }
+    recordNames(projectId, batch);
     return new Result.Stored(batch.acceptedSpans(), batch.rejectedSpans(), batch.rejectionMessage());
+  }
+
+  /** Autocomplete names: best effort, the spans are already stored and acknowledged either way. */
+  private void recordNames(long projectId, TraceBatcher.Batch batch) {
+    Map<String, Set<String>> names = new HashMap<>();
+    for (TraceChunk chunk : batch.chunks()) {
+      for (SpanFacts f : chunk.facts()) {
+        names.computeIfAbsent(f.service(), k -> new HashSet<>()).add(f.name());
+      }
+    }
+    try {
+      catalog.record(projectId, names);
+    } catch (StoreUnavailableException e) {
+      LOG.log(Level.FINE, "service catalog not updated", e);
+    }
   }
 }

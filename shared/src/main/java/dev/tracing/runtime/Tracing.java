@@ -2,6 +2,10 @@ package dev.tracing.runtime;
 
 import dev.tracing.api.AuthorizerEndpoint;
 import dev.tracing.api.IngestEndpoint;
+import dev.tracing.api.QueryEndpoint;
+import dev.tracing.query.TraceAnalytics;
+import dev.tracing.query.TraceListService;
+import dev.tracing.storage.dynamodb.DynamoTraceIndex;
 import dev.tracing.api.TraceDetailEndpoint;
 import dev.tracing.auth.TokenAuthenticator;
 import dev.tracing.ingest.IngestLimiter;
@@ -10,6 +14,7 @@ import dev.tracing.otlp.OtlpBody;
 import dev.tracing.storage.dynamodb.CapacityMeter;
 import dev.tracing.storage.dynamodb.DynamoIngestQuota;
 import dev.tracing.storage.dynamodb.DynamoProjectStore;
+import dev.tracing.storage.dynamodb.DynamoServiceCatalog;
 import dev.tracing.storage.dynamodb.DynamoTokenStore;
 import dev.tracing.storage.dynamodb.DynamoTraceReader;
 import dev.tracing.storage.dynamodb.DynamoTraceWriter;
@@ -29,8 +34,9 @@ public final class Tracing implements AutoCloseable {
   private final Clock clock;
   private final DynamoDbClient client;
   private final CapacityMeter meter = new CapacityMeter();
-  private ExecutorService summaryPool;
+  private ExecutorService workers;
   private IngestEndpoint ingest;
+  private QueryEndpoint query;
   private TraceDetailEndpoint traceDetail;
   private AuthorizerEndpoint authorizer;
 
@@ -66,20 +72,45 @@ public final class Tracing implements AutoCloseable {
     return new DynamoTokenStore(client, config.table());
   }
 
+  public DynamoServiceCatalog serviceCatalog() {
+    return new DynamoServiceCatalog(client, config.table(), clock, config.retention());
+  }
+
   public synchronized IngestEndpoint ingestEndpoint() {
     if (ingest == null) {
-      summaryPool = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "trace-summary-writer");
+      IngestLimiter limiter = limiter();
+      DynamoTraceWriter writer = new DynamoTraceWriter(client, config.table(), config.retention(), workers(), meter);
+      ingest = new IngestEndpoint(new IngestService(new OtlpBody(config.maxBodyBytes()), limiter,
+          new TraceBatcher(config.retention()), writer, serviceCatalog(), clock));
+    }
+    return ingest;
+  }
+
+  private IngestLimiter limiter() {
+    return new IngestLimiter(projects(), new DynamoIngestQuota(client, config.table()), clock, config.defaultBytesPerMinute(),
+        config.limitCacheTtl());
+  }
+
+  private synchronized ExecutorService workers() {
+    if (workers == null) {
+      workers = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "tracing-worker");
         t.setDaemon(true);
         return t;
       });
-      IngestLimiter limiter = new IngestLimiter(projects(), new DynamoIngestQuota(client, config.table()), clock,
-          config.defaultBytesPerMinute(), config.limitCacheTtl());
-      DynamoTraceWriter writer = new DynamoTraceWriter(client, config.table(), config.retention(), summaryPool, meter);
-      ingest = new IngestEndpoint(new IngestService(new OtlpBody(config.maxBodyBytes()), limiter,
-          new TraceBatcher(config.retention()), writer, clock));
     }
-    return ingest;
+    return workers;
+  }
+
+  public synchronized QueryEndpoint queryEndpoint() {
+    if (query == null) {
+      DynamoTraceIndex index = new DynamoTraceIndex(client, config.table(), clock, meter);
+      TraceListService list = new TraceListService(index, new DynamoTraceReader(client, config.table(), clock, meter), workers(),
+          TraceListService.DEFAULT_PAGE_BUDGET, TraceListService.DEFAULT_WINDOW_BUDGET);
+      query = new QueryEndpoint(list, new TraceAnalytics(index, TraceListService.DEFAULT_WINDOW_BUDGET), serviceCatalog(),
+          projects(), limiter(), config.retention(), clock, TraceListService.DEFAULT_PAGE_BUDGET);
+    }
+    return query;
   }
 
   public synchronized TraceDetailEndpoint traceDetailEndpoint() {
@@ -98,8 +129,8 @@ public final class Tracing implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    if (summaryPool != null) {
-      summaryPool.shutdownNow();
+    if (workers != null) {
+      workers.shutdownNow();
     }
     client.close();
   }

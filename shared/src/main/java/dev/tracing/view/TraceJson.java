@@ -1,9 +1,9 @@
 package dev.tracing.view;
 
 import dev.tracing.model.TraceIds;
+import dev.tracing.query.TraceRow;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.trace.TraceBatcher;
-import dev.tracing.trace.TraceSummary;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -33,7 +33,7 @@ public final class TraceJson {
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
       g.writeNumberProperty("project_id", trace.projectId());
-      writeSummaryFields(g, trace.summary(), trace.summary().spanCount());
+      QueryJson.writeRow(g, TraceRow.of(trace.summary()), trace.summary().spanCount());
       g.writeName("spans");
       g.writeStartArray();
       for (StoredTrace.SpanRecord r : spans) {
@@ -43,21 +43,6 @@ public final class TraceJson {
       g.writeEndObject();
     }
     return out.toByteArray();
-  }
-
-  /** The fields a traces-list row and the trace header share. */
-  public static void writeSummaryFields(JsonGenerator g, TraceSummary s, int matchedSpans) {
-    g.writeStringProperty("trace_id", s.traceId());
-    g.writeStringProperty("timestamp", JsonValues.timestamp(s.timestampNano()));
-    g.writeNumberProperty("timestamp_nano", s.timestampNano());
-    g.writeStringProperty("service_name", s.head().service());
-    g.writeStringProperty("span_name", s.head().name());
-    g.writeNumberProperty("duration_nano", s.durationNano());
-    g.writeStringProperty("status_code", statusName(s.statusCode()));
-    g.writeNumberProperty("total_spans", s.spanCount());
-    g.writeNumberProperty("matched_span_count", matchedSpans);
-    g.writeNumberProperty("error_span_count", s.errorCount());
-    g.writeBooleanProperty("in_progress", s.inProgress());
   }
 
   public static String statusName(int code) {

@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import dev.tracing.functions.authorizer.AuthorizerFunctionApplication;
 import dev.tracing.functions.gettrace.GetTraceFunctionApplication;
 import dev.tracing.functions.ingest.IngestFunctionApplication;
+import dev.tracing.functions.listtraces.ListTracesFunctionApplication;
 import dev.tracing.runtime.Tracing;
 import java.util.function.Function;
 import org.springframework.boot.SpringBootConfiguration;
@@ -47,6 +48,7 @@ public final class LocalFunctions implements AutoCloseable {
       AuthorizerFunctionApplication.register(ctx, () -> tracing);
       IngestFunctionApplication.register(ctx, () -> tracing);
       GetTraceFunctionApplication.register(ctx, () -> tracing);
+      ListTracesFunctionApplication.register(ctx, () -> tracing);
     });
     app.setLogStartupInfo(false);
     return new LocalFunctions(app.run("--spring.cloud.function.scan.enabled=false", "--spring.main.banner-mode=off",

@@ -41,7 +41,12 @@ public final class Routes {
 
   public static final List<Route> ALL = List.of(
       new Route("POST", "/v3/{namespaceId}/{projectId}/ingest/traces", "ingest"),
-      new Route("GET", "/v3/query/{projectId}/traces/{traceId}", "get-trace"));
+      new Route("GET", "/v3/query/{projectId}", "list-traces"),
+      new Route("GET", "/v3/query/{projectId}/traces", "list-traces"),
+      new Route("GET", "/v3/query/{projectId}/traces/analytics", "list-traces"),
+      new Route("GET", "/v3/query/{projectId}/traces/{traceId}", "get-trace"),
+      new Route("GET", "/v3/query/{projectId}/services", "list-traces"),
+      new Route("GET", "/v3/query/{projectId}/services/{serviceName}/operations", "list-traces"));
 
   private Routes() {
   }

@@ -1,5 +1,6 @@
 package dev.tracing.storage.dynamodb;
 
+import dev.tracing.query.TraceRow;
 import dev.tracing.trace.SummaryState;
 import dev.tracing.trace.TraceSummary;
 import java.nio.ByteBuffer;
@@ -86,6 +87,34 @@ final class SummaryItems {
 
   static TraceSummary fromItem(String traceId, Map<String, AttributeValue> item) {
     return SummaryState.decode(traceId, item.get(STATE).b().asByteArrayUnsafe());
+  }
+
+  /** A list row from a summary item or its list-index projection. */
+  static TraceRow rowFromItem(Map<String, AttributeValue> item) {
+    String gsk = item.get(TableSchema.GSK).s();
+    String traceId = gsk.substring(gsk.indexOf('#') + 1);
+    AttributeValue hashes = item.get(ATTRIBUTE_HASHES);
+    long[] attributeHashes = hashes == null ? new long[0] : longs(hashes.b().asByteBuffer());
+    return new TraceRow(traceId, n(item, TIMESTAMP), n(item, DURATION), s(item, SERVICE), s(item, OPERATION),
+        (int) n(item, STATUS), (int) n(item, SPAN_COUNT), (int) n(item, ERROR_COUNT),
+        item.containsKey(IN_PROGRESS) && item.get(IN_PROGRESS).bool(), set(item, SERVICES), set(item, OPERATIONS),
+        set(item, SERVICE_OPERATIONS), attributeHashes,
+        item.containsKey(ATTRIBUTES_TRUNCATED) && item.get(ATTRIBUTES_TRUNCATED).bool());
+  }
+
+  private static long n(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? 0 : Long.parseLong(v.n());
+  }
+
+  private static String s(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? "" : v.s();
+  }
+
+  private static java.util.Set<String> set(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    return v == null ? java.util.Set.of() : java.util.Set.copyOf(v.ss());
   }
 
   static long version(Map<String, AttributeValue> item) {

@@ -1,0 +1,103 @@
+package dev.tracing.api;
+
+import dev.tracing.auth.RouteAccess;
+import dev.tracing.ingest.IngestLimiter;
+import dev.tracing.model.Project;
+import dev.tracing.model.Scope;
+import dev.tracing.query.InvalidParameterException;
+import dev.tracing.query.PageToken;
+import dev.tracing.query.TraceAnalytics;
+import dev.tracing.query.TraceListService;
+import dev.tracing.query.TraceQuery;
+import dev.tracing.query.TraceQueryParser;
+import dev.tracing.storage.ProjectStore;
+import dev.tracing.storage.ServiceCatalog;
+import dev.tracing.storage.StoreUnavailableException;
+import dev.tracing.view.QueryJson;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The list-traces function's routes: the traces list, analytics, services, operations and
+ * project info ({@code GET /v3/query/{projectId}/...}).
+ */
+public final class QueryEndpoint {
+  private final TraceListService list;
+  private final TraceAnalytics analytics;
+  private final ServiceCatalog catalog;
+  private final ProjectStore projects;
+  private final IngestLimiter limiter;
+  private final Duration retention;
+  private final Clock clock;
+  private final int pageBudget;
+
+  public QueryEndpoint(TraceListService list, TraceAnalytics analytics, ServiceCatalog catalog, ProjectStore projects,
+                       IngestLimiter limiter, Duration retention, Clock clock, int pageBudget) {
+    this.list = list;
+    this.analytics = analytics;
+    this.catalog = catalog;
+    this.projects = projects;
+    this.limiter = limiter;
+    this.retention = retention;
+    this.clock = clock;
+    this.pageBudget = pageBudget;
+  }
+
+  public ApiResponse handle(ApiRequest request) {
+    Long projectId = PathIds.parse(request.pathParameter("projectId"));
+    if (projectId == null) {
+      return ApiError.invalidParameter("projectId must be a positive decimal integer");
+    }
+    String path = request.path() == null ? "" : request.path();
+    boolean projectInfo = !path.contains("/traces") && !path.contains("/services");
+    RouteAccess.Decision access = RouteAccess.check(request, projectInfo ? Scope.READ_API : Scope.READ_OBSERVABILITY, projectId, null);
+    if (!access.allowed()) {
+      return access.denial();
+    }
+    try {
+      if (projectInfo) {
+        return project(projectId);
+      }
+      if (request.pathParameter("serviceName") != null) {
+        String service = request.pathParameter("serviceName");
+        return ApiResponse.json(200, QueryJson.names("operations", catalog.operations(projectId, service)));
+      }
+      if (path.endsWith("/services")) {
+        return ApiResponse.json(200, QueryJson.names("services", catalog.services(projectId)));
+      }
+      Map<String, List<String>> params = params(request);
+      if (path.endsWith("/traces/analytics")) {
+        TraceQuery q = TraceQueryParser.parseAnalytics(params, projectId, clock.instant());
+        return ApiResponse.json(200, QueryJson.analytics(projectId, analytics.compute(projectId, q)));
+      }
+      TraceQuery q = TraceQueryParser.parseList(params, projectId, clock.instant());
+      TraceListService.Page page = list.list(projectId, q);
+      String token = page.nextCursor() == null ? null
+          : PageToken.encode(projectId, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
+      return ApiResponse.json(200, QueryJson.traces(projectId, page, token, pageBudget));
+    } catch (InvalidParameterException e) {
+      return ApiError.invalidParameter(e.getMessage());
+    } catch (StoreUnavailableException e) {
+      return ApiError.unavailable(2);
+    }
+  }
+
+  private static Map<String, List<String>> params(ApiRequest request) {
+    try {
+      return request.queryParameters();
+    } catch (IllegalArgumentException e) {
+      throw new InvalidParameterException("query", "the query string is not valid URL encoding: " + e.getMessage());
+    }
+  }
+
+  private ApiResponse project(long projectId) {
+    Optional<Project> project = projects.find(projectId);
+    if (project.isEmpty()) {
+      return ApiError.notFound("project " + projectId + " does not exist");
+    }
+    return ApiResponse.json(200, QueryJson.project(project.get(), limiter.usedThisMinute(projectId), retention.toDays()));
+  }
+}

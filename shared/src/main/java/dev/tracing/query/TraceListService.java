@@ -1,0 +1,251 @@
+package dev.tracing.query;
+
+import dev.tracing.storage.StoreUnavailableException;
+import dev.tracing.storage.StoredTrace;
+import dev.tracing.storage.TraceIndex;
+import dev.tracing.storage.TraceReader;
+import dev.tracing.trace.AttributeTerms;
+import dev.tracing.trace.TraceBatcher;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * Answers traces-list queries from the list index.
+ *
+ * <p>Cost is bounded whatever the filter: a timestamp-ordered page reads at most
+ * {@code pageBudget} index rows; when that is not enough to fill the page the answer says so and
+ * its {@code next_page_token} resumes where the reading stopped. Duration orders must see the
+ * whole window, at most {@code windowBudget} rows, or the query is refused with advice to narrow
+ * the time range. Trace rows of the page are then read in full only when span-level filters
+ * need {@code matched_span_count}.
+ */
+public final class TraceListService {
+  public static final int DEFAULT_PAGE_BUDGET = 10_000;
+  public static final int DEFAULT_WINDOW_BUDGET = 50_000;
+
+  private final TraceIndex index;
+  private final TraceReader reader;
+  private final ExecutorService pool;
+  private final int pageBudget;
+  private final int windowBudget;
+
+  public TraceListService(TraceIndex index, TraceReader reader, ExecutorService pool, int pageBudget, int windowBudget) {
+    this.index = index;
+    this.reader = reader;
+    this.pool = pool;
+    this.pageBudget = pageBudget;
+    this.windowBudget = windowBudget;
+  }
+
+  /** A row with its matched span count. */
+  public record Item(TraceRow row, int matchedSpans) {
+  }
+
+  /**
+   * One page.
+   *
+   * @param nextCursor where the next page starts, or {@code null} on the last page
+   * @param scanLimited the page stopped at the read budget before it was full (more may follow)
+   * @param attributeSearchInexact an attribute filter met a trace with more distinct attributes
+   *     than are searchable, so such traces may be missing
+   */
+  public record Page(List<Item> items, PageToken.Cursor nextCursor, boolean scanLimited, boolean attributeSearchInexact) {
+  }
+
+  public Page list(long projectId, TraceQuery q) {
+    List<TraceRow> rows = new ArrayList<>();
+    PageToken.Cursor next = null;
+    boolean limited = false;
+    boolean[] inexact = {false};
+    TraceQuery.Filters f = q.filters();
+    if (!f.traceIds().isEmpty()) {
+      // trace_id pins the result to a few traces: read them directly instead of scanning
+      List<TraceRow> candidates = new ArrayList<>();
+      for (TraceRow r : index.rows(projectId, f.traceIds())) {
+        if (inWindow(r, q) && matches(f, r, inexact)) {
+          candidates.add(r);
+        }
+      }
+      candidates.sort(order(q.sort()));
+      Page page = pageOf(candidates, q);
+      rows = page.items().stream().map(Item::row).toList();
+      next = page.nextCursor();
+    } else if (q.sort().byTimestamp()) {
+      long start = q.startNano();
+      long end = q.endNano();
+      PageToken.Cursor c = q.cursor();
+      if (c != null) {
+        if (q.sort().descending()) {
+          end = Math.min(end, c.value() + 1);
+        } else {
+          start = Math.max(start, c.value());
+        }
+      }
+      List<TraceRow> found = new ArrayList<>();
+      TraceIndex.ScanOutcome outcome = index.scan(projectId, start, end, q.sort().descending(), pageBudget, row -> {
+        if (afterCursor(row, q) && matches(f, row, inexact)) {
+          found.add(row);
+        }
+        return found.size() <= q.pageSize();
+      });
+      if (found.size() > q.pageSize()) {
+        rows = found.subList(0, q.pageSize());
+        next = cursorOf(rows.get(rows.size() - 1), q.sort());
+      } else {
+        rows = found;
+        if (outcome.budgetExhausted() && outcome.lastVisited() != null) {
+          limited = true;
+          next = cursorOf(outcome.lastVisited(), q.sort());
+        }
+      }
+    } else {
+      List<TraceRow> all = new ArrayList<>();
+      TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, windowBudget, row -> {
+        if (matches(f, row, inexact)) {
+          all.add(row);
+        }
+        return true;
+      });
+      if (outcome.budgetExhausted()) {
+        throw new InvalidParameterException(q.cursor() == null ? "period" : "page_token", "sorting by duration reads every trace"
+            + " of the time range, and this range holds more than " + windowBudget + " traces: choose a shorter period or"
+            + " start_time/end_time, or sort by timestamp");
+      }
+      all.sort(order(q.sort()));
+      Page page = pageOf(all, q);
+      rows = page.items().stream().map(Item::row).toList();
+      next = page.nextCursor();
+    }
+    return new Page(withMatchedCounts(projectId, rows, f), next, limited, inexact[0]);
+  }
+
+  private static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {
+    boolean m = f.matches(row);
+    if (!m && row.attributesTruncated() && !f.attributes().isEmpty()) {
+      inexact[0] = true;
+    }
+    return m;
+  }
+
+  private static boolean inWindow(TraceRow r, TraceQuery q) {
+    return r.timestampNano() >= q.startNano() && r.timestampNano() < q.endNano();
+  }
+
+  /** Sorted candidates → one page after the cursor. */
+  private static Page pageOf(List<TraceRow> sorted, TraceQuery q) {
+    List<Item> page = new ArrayList<>();
+    PageToken.Cursor next = null;
+    for (TraceRow r : sorted) {
+      if (!afterCursor(r, q)) {
+        continue;
+      }
+      if (page.size() == q.pageSize()) {
+        next = cursorOf(page.get(page.size() - 1).row(), q.sort());
+        break;
+      }
+      page.add(new Item(r, 0));
+    }
+    return new Page(page, next, false, false);
+  }
+
+  static Comparator<TraceRow> order(TraceQuery.Sort sort) {
+    Comparator<TraceRow> byValue = switch (sort) {
+      case TIMESTAMP_DESC -> Comparator.comparingLong(TraceRow::timestampNano).reversed();
+      case TIMESTAMP_ASC -> Comparator.comparingLong(TraceRow::timestampNano);
+      case DURATION_DESC -> Comparator.comparingLong(TraceRow::durationNano).reversed();
+      case DURATION_ASC -> Comparator.comparingLong(TraceRow::durationNano);
+    };
+    return byValue.thenComparing(TraceRow::traceId);
+  }
+
+  private static long sortValue(TraceRow r, TraceQuery.Sort sort) {
+    return sort.byTimestamp() ? r.timestampNano() : r.durationNano();
+  }
+
+  private static PageToken.Cursor cursorOf(TraceRow r, TraceQuery.Sort sort) {
+    return new PageToken.Cursor(sortValue(r, sort), r.traceId());
+  }
+
+  /** Whether a row comes after the cursor in the query's order. */
+  static boolean afterCursor(TraceRow r, TraceQuery q) {
+    PageToken.Cursor c = q.cursor();
+    if (c == null) {
+      return true;
+    }
+    long v = sortValue(r, q.sort());
+    if (v != c.value()) {
+      return q.sort().descending() ? v < c.value() : v > c.value();
+    }
+    return r.traceId().compareTo(c.traceId()) > 0;
+  }
+
+  private List<Item> withMatchedCounts(long projectId, List<TraceRow> rows, TraceQuery.Filters f) {
+    List<Item> items = new ArrayList<>(rows.size());
+    if (!f.hasSpanLevelFilters()) {
+      rows.forEach(r -> items.add(new Item(r, r.spanCount())));
+      return items;
+    }
+    List<Future<Integer>> counts = new ArrayList<>();
+    for (TraceRow r : rows) {
+      counts.add(pool.submit(() -> reader.read(projectId, r.traceId()).map(t -> matchedSpans(t, f)).orElse(0)));
+    }
+    for (int i = 0; i < rows.size(); i++) {
+      try {
+        items.add(new Item(rows.get(i), counts.get(i).get()));
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new StoreUnavailableException("trace read failed", e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted", e);
+      }
+    }
+    return items;
+  }
+
+  /** Spans that satisfy every positive span-level filter on their own. */
+  static int matchedSpans(StoredTrace trace, TraceQuery.Filters f) {
+    int n = 0;
+    for (StoredTrace.SpanRecord r : trace.spans()) {
+      if (spanMatches(r, f)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static boolean spanMatches(StoredTrace.SpanRecord r, TraceQuery.Filters f) {
+    Span span = r.span();
+    String service = TraceBatcher.serviceName(r.resource());
+    for (String s : f.services()) {
+      if (!s.equals(service)) {
+        return false;
+      }
+    }
+    for (String op : f.operations()) {
+      if (!op.equals(span.getName())) {
+        return false;
+      }
+    }
+    for (TraceQuery.Attribute a : f.attributes()) {
+      if (!hasText(span.getAttributesList(), a) && !hasText(r.resource().getAttributesList(), a)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean hasText(List<KeyValue> attributes, TraceQuery.Attribute a) {
+    for (KeyValue kv : attributes) {
+      if (kv.getKey().equals(a.key()) && a.value().equals(AttributeTerms.text(kv.getValue()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.tracing.query;
+
+import java.util.List;
+
+/**
+ * A parsed traces-list query: the window {@code [startNano, endNano)}, the filters, the order and
+ * the page. Built by {@link TraceQueryParser}; see DESIGN.md "Filter semantics".
+ */
+public record TraceQuery(long startNano, long endNano, Filters filters, Sort sort, int pageSize, PageToken.Cursor cursor,
+                         String fingerprint) {
+
+  /** Orders of the list; ties always go to the smaller trace id. */
+  public enum Sort {
+    TIMESTAMP_DESC, TIMESTAMP_ASC, DURATION_DESC, DURATION_ASC;
+
+    public boolean byTimestamp() {
+      return this == TIMESTAMP_DESC || this == TIMESTAMP_ASC;
+    }
+
+    public boolean descending() {
+      return this == TIMESTAMP_DESC || this == DURATION_DESC;
+    }
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** An attribute equality, compared as text. */
+  public record Attribute(String key, String value) {
+  }
+
+  /**
+   * All filters, combined with AND.
+   *
+   * @param statusError {@code TRUE}: some span failed; {@code FALSE}: none did; {@code null}: either
+   */
+  public record Filters(List<String> services, List<String> notServices, List<String> operations, List<String> notOperations,
+                        List<String> traceIds, List<String> notTraceIds, Long minDurationExclusive,
+                        Long maxDurationExclusive, List<Attribute> attributes, Boolean statusError) {
+
+    /** Whether any filter looks at single spans (so matched_span_count differs from total_spans). */
+    public boolean hasSpanLevelFilters() {
+      return !services.isEmpty() || !operations.isEmpty() || !attributes.isEmpty();
+    }
+
+    /** The trace-level predicate, evaluated on the list index's row alone. */
+    public boolean matches(TraceRow row) {
+      if (!traceIds.isEmpty() && !traceIds.contains(row.traceId())) {
+        return false;
+      }
+      if (notTraceIds.contains(row.traceId())) {
+        return false;
+      }
+      if (minDurationExclusive != null && row.durationNano() <= minDurationExclusive) {
+        return false;
+      }
+      if (maxDurationExclusive != null && row.durationNano() >= maxDurationExclusive) {
+        return false;
+      }
+      if (statusError != null && row.isError() != statusError) {
+        return false;
+      }
+      for (String s : services) {
+        if (!row.hasService(s)) {
+          return false;
+        }
+      }
+      for (String s : notServices) {
+        if (row.hasService(s)) {
+          return false;
+        }
+      }
+      for (String op : operations) {
+        if (services.isEmpty()) {
+          if (!row.hasOperation(op)) {
+            return false;
+          }
+        } else {
+          for (String s : services) {
+            if (!row.hasServiceOperation(s, op)) {
+              return false;
+            }
+          }
+        }
+      }
+      for (String op : notOperations) {
+        if (row.hasOperation(op)) {
+          return false;
+        }
+      }
+      for (Attribute a : attributes) {
+        if (!row.hasAttribute(a.key(), a.value())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+}

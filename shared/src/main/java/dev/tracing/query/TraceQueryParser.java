@@ -1,0 +1,265 @@
+package dev.tracing.query;
+
+import dev.tracing.model.TraceIds;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the query parameters of the traces list and analytics into a {@link TraceQuery}, or
+ * refuses them with an {@link InvalidParameterException} naming the parameter.
+ */
+public final class TraceQueryParser {
+  public static final Duration MAX_WINDOW = Duration.ofDays(7);
+  public static final int DEFAULT_PAGE_SIZE = 50;
+  public static final int MAX_PAGE_SIZE = 500;
+  static final int MAX_VALUES_PER_FILTER = 20;
+  static final int MAX_VALUE_LENGTH = 1024;
+
+  private static final Map<String, Duration> PERIODS = Map.of(
+      "5m", Duration.ofMinutes(5), "15m", Duration.ofMinutes(15), "30m", Duration.ofMinutes(30), "1h", Duration.ofHours(1),
+      "4h", Duration.ofHours(4), "12h", Duration.ofHours(12), "24h", Duration.ofHours(24), "7d", Duration.ofDays(7));
+  private static final Set<String> FILTERS = Set.of("service_name", "not[service_name]", "operation", "not[operation]", "trace_id",
+      "not[trace_id]", "gt[duration_nano]", "lt[duration_nano]", "attr_name", "attr_value", "status", "not[status]");
+  private static final Set<String> TIME = Set.of("period", "start_time", "end_time");
+  private static final Set<String> PAGING = Set.of("sort", "page_size", "page_token");
+
+  private TraceQueryParser() {
+  }
+
+  /** Parses a traces-list query (time, filters, sort, paging). */
+  public static TraceQuery parseList(Map<String, List<String>> params, long projectId, Instant now) {
+    return parse(params, projectId, now, true);
+  }
+
+  /** Parses an analytics query (time and filters only). */
+  public static TraceQuery parseAnalytics(Map<String, List<String>> params, long projectId, Instant now) {
+    return parse(params, projectId, now, false);
+  }
+
+  private static TraceQuery parse(Map<String, List<String>> params, long projectId, Instant now, boolean list) {
+    for (String name : params.keySet()) {
+      if (!FILTERS.contains(name) && !TIME.contains(name) && !(list && PAGING.contains(name))) {
+        throw new InvalidParameterException(name, "unknown parameter '" + name + "'; accepted: period, start_time, end_time, "
+            + "service_name, operation, trace_id, gt[duration_nano], lt[duration_nano], attr_name, attr_value, status, "
+            + "their not[...] forms" + (list ? ", sort, page_size, page_token" : ""));
+      }
+    }
+    for (String single : List.of("period", "start_time", "end_time", "gt[duration_nano]", "lt[duration_nano]", "status",
+        "not[status]", "sort", "page_size", "page_token")) {
+      if (params.getOrDefault(single, List.of()).size() > 1) {
+        throw new InvalidParameterException(single, single + " may be given only once");
+      }
+    }
+    TraceQuery.Filters filters = filters(params);
+    TraceQuery.Sort sort = list ? sort(one(params, "sort")) : TraceQuery.Sort.TIMESTAMP_DESC;
+    int pageSize = list ? pageSize(one(params, "page_size")) : 0;
+    long[] window = window(params, now);
+    String fingerprint = fingerprint(params);
+    String token = one(params, "page_token");
+    PageToken.Cursor cursor = null;
+    if (token != null && !token.isEmpty()) {
+      PageToken.Decoded decoded = PageToken.decode(token, projectId, fingerprint);
+      window = new long[] {decoded.startNano(), decoded.endNano()};
+      cursor = decoded.cursor();
+    }
+    return new TraceQuery(window[0], window[1], filters, sort, pageSize, cursor, fingerprint);
+  }
+
+  private static TraceQuery.Filters filters(Map<String, List<String>> params) {
+    List<String> names = values(params, "attr_name");
+    List<String> attrValues = values(params, "attr_value");
+    if (names.size() != attrValues.size()) {
+      throw new InvalidParameterException(names.size() > attrValues.size() ? "attr_value" : "attr_name",
+          "attr_name and attr_value come in pairs: got " + names.size() + " attr_name and " + attrValues.size() + " attr_value");
+    }
+    List<TraceQuery.Attribute> attributes = new ArrayList<>();
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).isEmpty()) {
+        throw new InvalidParameterException("attr_name", "attr_name must not be empty");
+      }
+      attributes.add(new TraceQuery.Attribute(names.get(i), attrValues.get(i)));
+    }
+    Boolean error = status(params);
+    return new TraceQuery.Filters(nonEmpty(params, "service_name"), nonEmpty(params, "not[service_name]"),
+        nonEmpty(params, "operation"), nonEmpty(params, "not[operation]"), traceIds(params, "trace_id"),
+        traceIds(params, "not[trace_id]"), duration(params, "gt[duration_nano]"), duration(params, "lt[duration_nano]"),
+        List.copyOf(attributes), error);
+  }
+
+  private static Boolean status(Map<String, List<String>> params) {
+    Boolean positive = statusValue("status", one(params, "status"));
+    Boolean negative = statusValue("not[status]", one(params, "not[status]"));
+    if (positive != null && negative != null && positive.equals(negative)) {
+      throw new InvalidParameterException("not[status]", "status and not[status] contradict each other");
+    }
+    if (positive != null) {
+      return positive;
+    }
+    return negative == null ? null : !negative;
+  }
+
+  private static Boolean statusValue(String name, String v) {
+    if (v == null) {
+      return null;
+    }
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "error" -> Boolean.TRUE;
+      case "ok" -> Boolean.FALSE;
+      default -> throw new InvalidParameterException(name, name + " must be ok or error, got '" + v + "'");
+    };
+  }
+
+  private static Long duration(Map<String, List<String>> params, String name) {
+    String v = one(params, name);
+    if (v == null) {
+      return null;
+    }
+    try {
+      long d = Long.parseLong(v.trim());
+      if (d < 0) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new InvalidParameterException(name, name + " must be a whole number of nanoseconds >= 0, got '" + v + "'");
+    }
+  }
+
+  private static List<String> traceIds(Map<String, List<String>> params, String name) {
+    List<String> out = new ArrayList<>();
+    for (String v : values(params, name)) {
+      String id = TraceIds.normalizeTraceId(v.trim());
+      if (id == null) {
+        throw new InvalidParameterException(name, name + " must be 32 hexadecimal characters, got '" + abbreviate(v) + "'");
+      }
+      out.add(id);
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<String> nonEmpty(Map<String, List<String>> params, String name) {
+    List<String> v = values(params, name);
+    for (String s : v) {
+      if (s.isEmpty()) {
+        throw new InvalidParameterException(name, name + " must not be empty");
+      }
+    }
+    return v;
+  }
+
+  private static List<String> values(Map<String, List<String>> params, String name) {
+    List<String> v = params.getOrDefault(name, List.of());
+    if (v.size() > MAX_VALUES_PER_FILTER) {
+      throw new InvalidParameterException(name, name + " may be given at most " + MAX_VALUES_PER_FILTER + " times");
+    }
+    for (String s : v) {
+      if (s.length() > MAX_VALUE_LENGTH) {
+        throw new InvalidParameterException(name, name + " values may be at most " + MAX_VALUE_LENGTH + " characters");
+      }
+    }
+    return List.copyOf(v);
+  }
+
+  private static TraceQuery.Sort sort(String v) {
+    if (v == null || v.isEmpty()) {
+      return TraceQuery.Sort.TIMESTAMP_DESC;
+    }
+    for (TraceQuery.Sort s : TraceQuery.Sort.values()) {
+      if (s.wireName().equals(v)) {
+        return s;
+      }
+    }
+    throw new InvalidParameterException("sort",
+        "sort must be timestamp_desc, timestamp_asc, duration_desc or duration_asc, got '" + abbreviate(v) + "'");
+  }
+
+  private static int pageSize(String v) {
+    if (v == null || v.isEmpty()) {
+      return DEFAULT_PAGE_SIZE;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < 1 || n > MAX_PAGE_SIZE) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new InvalidParameterException("page_size", "page_size must be a whole number from 1 to " + MAX_PAGE_SIZE
+          + ", got '" + abbreviate(v) + "'");
+    }
+  }
+
+  private static long[] window(Map<String, List<String>> params, Instant now) {
+    String period = one(params, "period");
+    String start = one(params, "start_time");
+    String end = one(params, "end_time");
+    if (period != null && (start != null || end != null)) {
+      throw new InvalidParameterException("period", "give either period or start_time/end_time, not both");
+    }
+    if (start == null && end == null) {
+      Duration d = PERIODS.get(period == null ? "1h" : period);
+      if (d == null) {
+        throw new InvalidParameterException("period", "period must be one of 5m, 15m, 30m, 1h, 4h, 12h, 24h, 7d, got '"
+            + abbreviate(period) + "'");
+      }
+      long endNano = nanos(now);
+      return new long[] {endNano - d.toNanos(), endNano};
+    }
+    if (start == null) {
+      throw new InvalidParameterException("start_time", "end_time needs start_time too");
+    }
+    long startNano = time("start_time", start);
+    long endNano = end == null ? nanos(now) : time("end_time", end);
+    if (startNano >= endNano) {
+      throw new InvalidParameterException("start_time", "start_time must be before end_time");
+    }
+    if (endNano - startNano > MAX_WINDOW.toNanos()) {
+      throw new InvalidParameterException("start_time", "the time range may span at most 7 days");
+    }
+    return new long[] {startNano, endNano};
+  }
+
+  private static long time(String name, String v) {
+    try {
+      return nanos(OffsetDateTime.parse(v.trim()).toInstant());
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new InvalidParameterException(name, name + " must be an RFC 3339 time such as 2026-11-24T10:00:00Z, got '"
+          + abbreviate(v) + "'");
+    }
+  }
+
+  private static long nanos(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
+
+  private static String one(Map<String, List<String>> params, String name) {
+    List<String> v = params.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** Everything that defines the result set and its order; paging parameters excluded. */
+  private static String fingerprint(Map<String, List<String>> params) {
+    TreeMap<String, List<String>> sorted = new TreeMap<>(params);
+    sorted.remove("page_token");
+    sorted.remove("page_size");
+    StringBuilder sb = new StringBuilder();
+    sorted.forEach((k, v) -> {
+      sb.append(k).append('\u0000');
+      v.forEach(x -> sb.append(x).append('\u0001'));
+      sb.append('\u0002');
+    });
+    return sb.toString();
+  }
+
+  private static String abbreviate(String v) {
+    return v.length() <= 64 ? v : v.substring(0, 64) + "...";
+  }
+}

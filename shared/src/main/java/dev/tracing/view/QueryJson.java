@@ -1,0 +1,149 @@
+package dev.tracing.view;
+
+import dev.tracing.model.Project;
+import dev.tracing.query.TraceAnalytics;
+import dev.tracing.query.TraceListService;
+import dev.tracing.query.TraceRow;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+import java.util.function.Consumer;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.json.JsonFactory;
+
+/** The JSON answers of the query API other than trace detail. */
+public final class QueryJson {
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private QueryJson() {
+  }
+
+  static byte[] write(int sizeHint, Consumer<JsonGenerator> body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(sizeHint);
+    try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
+      body.accept(g);
+    }
+    return out.toByteArray();
+  }
+
+  public static byte[] traces(long projectId, TraceListService.Page page, String nextPageToken, long scanBudget) {
+    return write(256 + page.items().size() * 320, g -> {
+      g.writeStartObject();
+      g.writeNumberProperty("project_id", projectId);
+      g.writeName("traces");
+      g.writeStartArray();
+      for (TraceListService.Item item : page.items()) {
+        g.writeStartObject();
+        writeRow(g, item.row(), item.matchedSpans());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      if (nextPageToken == null) {
+        g.writeNullProperty("next_page_token");
+      } else {
+        g.writeStringProperty("next_page_token", nextPageToken);
+      }
+      if (page.scanLimited() || page.attributeSearchInexact()) {
+        g.writeName("warnings");
+        g.writeStartArray();
+        if (page.scanLimited()) {
+          g.writeString("this page stopped after reading " + scanBudget + " traces without filling up: the filters are"
+              + " selective for this time range. More matching traces may follow: request next_page_token, or narrow the"
+              + " time range");
+        }
+        if (page.attributeSearchInexact()) {
+          g.writeString("some traces have more distinct attribute values than are searchable (256 per trace, values"
+              + " up to 256 characters): the attribute filter may miss them");
+        }
+        g.writeEndArray();
+      }
+      g.writeBooleanProperty("incomplete", page.scanLimited());
+      g.writeEndObject();
+    });
+  }
+
+  /** The fields a traces-list row and the trace-detail header share. */
+  public static void writeRow(JsonGenerator g, TraceRow r, int matchedSpans) {
+    g.writeStringProperty("trace_id", r.traceId());
+    g.writeStringProperty("timestamp", JsonValues.timestamp(r.timestampNano()));
+    g.writeNumberProperty("timestamp_nano", r.timestampNano());
+    g.writeStringProperty("service_name", r.service());
+    g.writeStringProperty("span_name", r.operation());
+    g.writeNumberProperty("duration_nano", r.durationNano());
+    g.writeStringProperty("status_code", TraceJson.statusName(r.statusCode()));
+    g.writeNumberProperty("total_spans", r.spanCount());
+    g.writeNumberProperty("matched_span_count", matchedSpans);
+    g.writeNumberProperty("error_span_count", r.errorCount());
+    g.writeBooleanProperty("in_progress", r.inProgress());
+  }
+
+  public static byte[] analytics(long projectId, TraceAnalytics.Result result) {
+    return write(128 + result.intervals().size() * 160, g -> {
+      g.writeStartObject();
+      g.writeNumberProperty("project_id", projectId);
+      g.writeNumberProperty("interval_seconds", result.stepSeconds());
+      g.writeName("results");
+      g.writeStartArray();
+      for (TraceAnalytics.Interval i : result.intervals()) {
+        g.writeStartObject();
+        g.writeNumberProperty("interval", i.startSecond());
+        g.writeNumberProperty("count", i.count());
+        g.writeNumberProperty("error_count", i.errorCount());
+        percentile(g, "p50_duration_nano", i.p50());
+        percentile(g, "p75_duration_nano", i.p75());
+        percentile(g, "p90_duration_nano", i.p90());
+        percentile(g, "p95_duration_nano", i.p95());
+        percentile(g, "p99_duration_nano", i.p99());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeBooleanProperty("incomplete", result.completeFromSecond() != null);
+      if (result.completeFromSecond() != null) {
+        g.writeNumberProperty("complete_from", result.completeFromSecond());
+        g.writeName("warnings");
+        g.writeStartArray();
+        g.writeString("the time range holds more traces than one analytics request reads; intervals before "
+            + JsonValues.timestamp(result.completeFromSecond() * 1_000_000_000L) + " are left out: narrow the time range");
+        g.writeEndArray();
+      }
+      g.writeEndObject();
+    });
+  }
+
+  private static void percentile(JsonGenerator g, String name, Long v) {
+    if (v == null) {
+      g.writeNullProperty(name);
+    } else {
+      g.writeNumberProperty(name, v);
+    }
+  }
+
+  /** {@code {"<field>": [{"name": ...}, ...]}}. */
+  public static byte[] names(String field, List<String> names) {
+    return write(64 + names.size() * 32, g -> {
+      g.writeStartObject();
+      g.writeName(field);
+      g.writeStartArray();
+      for (String n : names) {
+        g.writeStartObject();
+        g.writeStringProperty("name", n);
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  public static byte[] project(Project p, long bytesUsedThisMinute, long retentionDays) {
+    return write(256, g -> {
+      g.writeStartObject();
+      g.writeNumberProperty("project_id", p.projectId());
+      g.writeNumberProperty("namespace_id", p.namespaceId());
+      g.writeStringProperty("name", p.name());
+      g.writeNumberProperty("bytes_per_minute_limit", p.bytesPerMinute());
+      g.writeNumberProperty("bytes_used_current_minute", bytesUsedThisMinute);
+      g.writeNumberProperty("retention_days", retentionDays);
+      g.writeEndObject();
+    });
+  }
+}
