@@ -58,6 +58,7 @@ public final class HttpApiEvents {
         .withHeaders(new LinkedHashMap<>(response.headers()))
         .withBody(text ? new String(response.body(), StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(response.body()))
         .withIsBase64Encoded(!text)
+        .withCookies(java.util.List.of())
         .build();
   }
 

@@ -52,8 +52,8 @@ public final class TraceListService {
    *
    * @param nextCursor where the next page starts, or {@code null} on the last page
    * @param scanLimited the page stopped at the read budget before it was full (more may follow)
-   * @param attributeSearchInexact an attribute filter met a trace with more distinct attributes
-   *     than are searchable, so such traces may be missing
+   * @param attributeSearchInexact an attribute, service or operation filter met a trace with more
+   *     distinct values than are searchable, so such traces may be missing
    */
   public record Page(List<Item> items, PageToken.Cursor nextCursor, boolean scanLimited, boolean attributeSearchInexact) {
   }
@@ -127,7 +127,7 @@ public final class TraceListService {
 
   private static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {
     boolean m = f.matches(row);
-    if (!m && row.attributesTruncated() && !f.attributes().isEmpty()) {
+    if (!m && row.attributesTruncated() && (!f.attributes().isEmpty() || !f.services().isEmpty() || !f.operations().isEmpty())) {
       inexact[0] = true;
     }
     return m;

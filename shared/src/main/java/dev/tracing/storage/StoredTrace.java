@@ -20,7 +20,12 @@ import java.util.Set;
  * of a request that failed before it was acknowledged; {@link #spans()} returns each counted
  * span exactly once, so what a reader sees always agrees with the summary's counts.
  */
-public record StoredTrace(long projectId, TraceSummary summary, List<TracesData> chunks) {
+public record StoredTrace(long projectId, TraceSummary summary, List<TracesData> chunks, List<String> chunkKeys) {
+
+  /** A trace whose chunk keys are unknown: only spans the summary tracks by id are shown. */
+  public StoredTrace(long projectId, TraceSummary summary, List<TracesData> chunks) {
+    this(projectId, summary, chunks, java.util.Collections.nCopies(chunks.size(), null));
+  }
 
   /** A span with the resource and scope it was sent with. */
   public record SpanRecord(Span span, Resource resource, String resourceSchemaUrl, InstrumentationScope scope,
@@ -31,12 +36,15 @@ public record StoredTrace(long projectId, TraceSummary summary, List<TracesData>
   public List<SpanRecord> spans() {
     List<SpanRecord> out = new ArrayList<>(summary.spanCount());
     Set<Long> seen = new HashSet<>();
-    for (TracesData chunk : chunks) {
+    for (int c = 0; c < chunks.size(); c++) {
+      TracesData chunk = chunks.get(c);
+      String key = chunkKeys.get(c);
+      boolean countedAsChunk = key != null && summary.countsChunk(key);
       for (ResourceSpans rs : chunk.getResourceSpansList()) {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           for (Span span : ss.getSpansList()) {
             long id = span.getSpanId().asReadOnlyByteBuffer().getLong();
-            if (summary.containsSpan(id) && seen.add(id)) {
+            if ((summary.containsSpan(id) || countedAsChunk) && seen.add(id)) {
               out.add(new SpanRecord(span, rs.getResource(), rs.getSchemaUrl(), ss.getScope(), ss.getSchemaUrl()));
             }
           }

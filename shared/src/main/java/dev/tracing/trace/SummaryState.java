@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * release can read summaries written by an earlier one.
  */
 public final class SummaryState {
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   private SummaryState() {
   }
@@ -41,6 +41,13 @@ public final class SummaryState {
         out.writeLong(h);
       }
       out.writeBoolean(s.attributesTruncated());
+      out.writeInt(s.overflowCount());
+      long[] overflow = s.overflowChunkArray();
+      out.writeInt(overflow.length);
+      for (long c : overflow) {
+        out.writeLong(c);
+      }
+      out.writeBoolean(s.namesTruncated());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -71,8 +78,16 @@ public final class SummaryState {
         hashes[i] = in.readLong();
       }
       boolean truncated = in.readBoolean();
-      return new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, services, operations, serviceOperations,
-          hashes, truncated);
+      int overflowCount = in.readInt();
+      long[] overflow = new long[in.readInt()];
+      for (int i = 0; i < overflow.length; i++) {
+        overflow[i] = in.readLong();
+      }
+      boolean namesTruncated = in.readBoolean();
+      TraceSummary s = new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, services, operations,
+          serviceOperations, hashes, truncated, overflow, namesTruncated);
+      s.setOverflowCount(overflowCount);
+      return s;
     } catch (IOException e) {
       throw new IllegalStateException("corrupt trace summary for trace " + traceId, e);
     }

@@ -34,7 +34,9 @@ public final class TraceBatcher {
   /** How far in the future a span may start: generous clock skew, not a time machine. */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
   static final String UNKNOWN_SERVICE = "unknown_service";
-  static final int MAX_NAME_CHARS = 1024;
+  static final int MAX_NAME_CHARS = 256;
+  /** Largest accepted span, serialized: one span must fit a stored item with room to spare. */
+  public static final int MAX_SPAN_BYTES = 256 * 1024;
 
   private final Duration retention;
 
@@ -89,6 +91,9 @@ public final class TraceBatcher {
     if (!span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != 8) {
       return Reason.PARENT_ID;
     }
+    if (span.getSerializedSize() > MAX_SPAN_BYTES) {
+      return Reason.TOO_LARGE;
+    }
     long start = span.getStartTimeUnixNano();
     long end = span.getEndTimeUnixNano();
     if (start <= 0 || end <= 0 || Long.compareUnsigned(end, start) < 0) {
@@ -116,8 +121,14 @@ public final class TraceBatcher {
   private static SpanFacts facts(Span span, String service, Resource resource) {
     boolean root = span.getParentSpanId().isEmpty() || TraceIds.isAllZero(span.getParentSpanId());
     return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
-        span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), span.getStatus().getCodeValue(),
+        span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), statusCode(span),
         AttributeTerms.hashes(span.getAttributesList(), resource.getAttributesList()));
+  }
+
+  /** OTLP status codes 0 (unset), 1 (ok), 2 (error); anything else reads as unset. */
+  private static int statusCode(Span span) {
+    int code = span.getStatus().getCodeValue();
+    return code >= 0 && code <= 2 ? code : 0;
   }
 
   /**
@@ -145,7 +156,8 @@ public final class TraceBatcher {
     PARENT_ID("with an invalid parent span id (must be empty or 8 bytes)"),
     TIMESTAMPS("with missing or inverted timestamps (start and end must be set and end >= start)"),
     TOO_OLD("older than the retention window (traces are kept 30 days)"),
-    FUTURE("starting more than 1 hour in the future (check the sender's clock)");
+    FUTURE("starting more than 1 hour in the future (check the sender's clock)"),
+    TOO_LARGE("larger than 262144 bytes serialized (trim attributes or events)");
 
     final String text;
 

@@ -15,6 +15,14 @@ import java.util.TreeSet;
  * they are the earliest span's and the trace is in progress.
  */
 public final class TraceSummary {
+  /**
+   * Span ids kept for exact de-duplication. Beyond this many spans a trace is de-duplicated per
+   * chunk (an identical retry counts nothing) rather than per span, which keeps the summary item
+   * far below DynamoDB's 400 KB item limit (10,000 ids are 80 KB).
+   */
+  public static final int MAX_TRACKED_SPANS = 10_000;
+  /** Distinct services, operations and (service, operation) pairs kept per trace for filtering. */
+  public static final int MAX_NAMES = 100;
 
   /** A span as the summary remembers it: enough to head the trace. */
   public record Head(long spanId, long startNano, long endNano, String service, String name, int statusCode) {
@@ -30,6 +38,7 @@ public final class TraceSummary {
 
   private final String traceId;
   private long[] spanIds; // sorted
+  private int overflowCount; // spans counted beyond MAX_TRACKED_SPANS
   private int errorCount;
   private Head root;
   private Head earliest;
@@ -39,14 +48,17 @@ public final class TraceSummary {
   private final TreeSet<String> serviceOperations; // service + '\u001f' + operation
   private long[] attributeHashes; // sorted
   private boolean attributesTruncated;
+  private long[] overflowChunks; // sorted chunk key prefixes counted beyond MAX_TRACKED_SPANS
+  private boolean namesTruncated;
 
   public TraceSummary(String traceId) {
-    this(traceId, new long[0], 0, null, null, 0, new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new long[0], false);
+    this(traceId, new long[0], 0, null, null, 0, new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new long[0], false,
+        new long[0], false);
   }
 
   TraceSummary(String traceId, long[] spanIds, int errorCount, Head root, Head earliest, long latestEndNano,
                TreeSet<String> services, TreeSet<String> operations, TreeSet<String> serviceOperations,
-               long[] attributeHashes, boolean attributesTruncated) {
+               long[] attributeHashes, boolean attributesTruncated, long[] overflowChunks, boolean namesTruncated) {
     this.traceId = traceId;
     this.spanIds = spanIds;
     this.errorCount = errorCount;
@@ -58,6 +70,8 @@ public final class TraceSummary {
     this.serviceOperations = serviceOperations;
     this.attributeHashes = attributeHashes;
     this.attributesTruncated = attributesTruncated;
+    this.overflowChunks = overflowChunks;
+    this.namesTruncated = namesTruncated;
   }
 
   /**
@@ -66,18 +80,39 @@ public final class TraceSummary {
    * @return how many spans were new (0 means the summary is unchanged)
    */
   public int merge(Iterable<SpanFacts> spans) {
+    return merge(null, spans);
+  }
+
+  /**
+   * Adds the spans of a stored chunk that this summary has not counted yet.
+   *
+   * @param chunkKey the chunk's storage key; it identifies spans counted beyond
+   *     {@link #MAX_TRACKED_SPANS}, which readers then show by chunk. {@code null}: no chunk identity
+   * @return how many spans were new (0 means the summary is unchanged)
+   */
+  public int merge(String chunkKey, Iterable<SpanFacts> spans) {
+    long chunk = chunkKey == null ? 0 : chunkKeyHash(chunkKey);
+    if (chunkKey != null && Arrays.binarySearch(overflowChunks, chunk) >= 0) {
+      return 0; // this chunk was counted beyond the tracked spans already
+    }
     int added = 0;
+    boolean overflow = false;
     for (SpanFacts f : spans) {
       int at = Arrays.binarySearch(spanIds, f.spanId());
       if (at >= 0) {
         continue;
       }
-      int insert = -at - 1;
-      long[] grown = new long[spanIds.length + 1];
-      System.arraycopy(spanIds, 0, grown, 0, insert);
-      grown[insert] = f.spanId();
-      System.arraycopy(spanIds, insert, grown, insert + 1, spanIds.length - insert);
-      spanIds = grown;
+      if (spanIds.length < MAX_TRACKED_SPANS) {
+        int insert = -at - 1;
+        long[] grown = new long[spanIds.length + 1];
+        System.arraycopy(spanIds, 0, grown, 0, insert);
+        grown[insert] = f.spanId();
+        System.arraycopy(spanIds, insert, grown, insert + 1, spanIds.length - insert);
+        spanIds = grown;
+      } else {
+        overflow = true;
+        overflowCount++;
+      }
       added++;
       if (f.isError()) {
         errorCount++;
@@ -90,12 +125,31 @@ public final class TraceSummary {
         earliest = head;
       }
       latestEndNano = Math.max(latestEndNano, f.endNano());
-      services.add(f.service());
-      operations.add(f.name());
-      serviceOperations.add(serviceOperation(f.service(), f.name()));
+      addName(services, f.service());
+      addName(operations, f.name());
+      addName(serviceOperations, serviceOperation(f.service(), f.name()));
       addAttributes(f.attributeHashes());
     }
+    if (overflow && chunkKey != null) {
+      long[] grown = Arrays.copyOf(overflowChunks, overflowChunks.length + 1);
+      grown[grown.length - 1] = chunk;
+      Arrays.sort(grown);
+      overflowChunks = grown;
+    }
     return added;
+  }
+
+  private void addName(TreeSet<String> names, String name) {
+    if (names.size() < MAX_NAMES || names.contains(name)) {
+      names.add(name);
+    } else {
+      namesTruncated = true;
+    }
+  }
+
+  /** A chunk key (hex digest) as the 64-bit value the summary remembers. */
+  static long chunkKeyHash(String chunkKey) {
+    return Long.parseUnsignedLong(chunkKey.substring(0, Math.min(16, chunkKey.length())), 16);
   }
 
   private void addAttributes(long[] hashes) {
@@ -138,7 +192,7 @@ public final class TraceSummary {
   }
 
   public int spanCount() {
-    return spanIds.length;
+    return spanIds.length + overflowCount;
   }
 
   public int errorCount() {
@@ -202,6 +256,28 @@ public final class TraceSummary {
   /** Whether this summary counts the span: only counted spans are acknowledged ones. */
   public boolean containsSpan(long spanId) {
     return Arrays.binarySearch(spanIds, spanId) >= 0;
+  }
+
+  /** Whether the spans of this stored chunk were counted beyond the tracked span ids. */
+  public boolean countsChunk(String chunkKey) {
+    return overflowChunks.length > 0 && Arrays.binarySearch(overflowChunks, chunkKeyHash(chunkKey)) >= 0;
+  }
+
+  /** Whether services or operations beyond {@link #MAX_NAMES} were left out of the filterable sets. */
+  public boolean namesTruncated() {
+    return namesTruncated;
+  }
+
+  int overflowCount() {
+    return overflowCount;
+  }
+
+  void setOverflowCount(int n) {
+    overflowCount = n;
+  }
+
+  long[] overflowChunkArray() {
+    return overflowChunks;
   }
 
   public boolean hasAttribute(String key, String value) {

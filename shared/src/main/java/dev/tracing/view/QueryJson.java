@@ -52,8 +52,8 @@ public final class QueryJson {
               + " time range");
         }
         if (page.attributeSearchInexact()) {
-          g.writeString("some traces have more distinct attribute values than are searchable (256 per trace, values"
-              + " up to 256 characters): the attribute filter may miss them");
+          g.writeString("some traces exceed what is searchable per trace (256 attribute values of up to 256 characters,"
+              + " 100 services and 100 operations): the attribute, service or operation filter may miss them");
         }
         g.writeEndArray();
       }

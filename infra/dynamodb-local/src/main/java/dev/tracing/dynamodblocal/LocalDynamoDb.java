@@ -28,9 +28,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Why not Amazon's DynamoDB Local: its Maven artifact is under the vendor's own licence, not an
  * open-source one, and this workplace's package list marks it not to be used. dynalite implements
- * the same wire API (tables, GSIs, conditions, update expressions, batches, transactions, TTL
- * settings, consumed capacity); the application only ever talks to an endpoint URL, so any
- * DynamoDB (AWS, Amazon's DynamoDB Local, LocalStack) can replace it with {@code --dynamodb-endpoint}.
+ * the same wire API (tables, GSIs, condition and update expressions, batches, consumed capacity)
+ * except transactions and the TTL setting, which the application therefore does not rely on.
+ * The application only ever talks to an endpoint URL, so any DynamoDB (AWS, Amazon's DynamoDB
+ * Local, LocalStack) can replace it with {@code --dynamodb-endpoint}.
  *
  * <p>Like DynamoDB Local, it never deletes items whose TTL has passed: reads must filter them.
  * The process exits by itself when the JVM that started it dies (it watches its stdin).

@@ -31,11 +31,12 @@ public final class DynamoClients {
     var builder = DynamoDbClient.builder()
         .httpClient(UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(2))
-            .socketTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofSeconds(5))
             .build())
         .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .apiCallAttemptTimeout(Duration.ofSeconds(10))
-            .apiCallTimeout(Duration.ofSeconds(25))
+            // Exporters give up after 10 s (OTel's default export timeout): answer 503 before that.
+            .apiCallAttemptTimeout(Duration.ofSeconds(4))
+            .apiCallTimeout(Duration.ofSeconds(8))
             .build());
     if (endpoint != null) {
       builder.endpointOverride(endpoint)

@@ -49,13 +49,17 @@ public final class DynamoIngestQuota implements IngestQuota {
 
   @Override
   public void refund(long projectId, long epochMinute, long bytes) {
-    DynamoErrors.call("an ingest counter refund", () -> client.updateItem(b -> b
+    try {
+      DynamoErrors.call("an ingest counter refund", () -> client.updateItem(b -> b
         .tableName(table)
         .key(key(projectId, epochMinute))
         .updateExpression("ADD #b :n")
         .conditionExpression("attribute_exists(#b)")
         .expressionAttributeNames(Map.of("#b", BYTES))
         .expressionAttributeValues(Map.of(":n", AttributeValue.fromN(Long.toString(-bytes))))));
+    } catch (ConditionalCheckFailedException expired) {
+      // the minute's counter is gone already: nothing left to refund
+    }
   }
 
   @Override

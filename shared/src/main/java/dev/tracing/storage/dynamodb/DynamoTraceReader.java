@@ -38,6 +38,7 @@ public final class DynamoTraceReader implements TraceReader {
     String pk = SummaryItems.tracePk(projectId, traceId);
     TraceSummary summary = null;
     List<TracesData> chunks = new ArrayList<>();
+    List<String> chunkKeys = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> exclusiveStart = start;
@@ -58,13 +59,14 @@ public final class DynamoTraceReader implements TraceReader {
           summary = SummaryItems.fromItem(traceId, item);
         } else if (sk.startsWith(ChunkItems.CHUNK_SK_PREFIX)) {
           chunks.add(ChunkItems.decode(item.get(ChunkItems.DATA).b().asByteArrayUnsafe()));
+          chunkKeys.add(sk.substring(ChunkItems.CHUNK_SK_PREFIX.length()));
         }
       }
       start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (start != null);
     // Spans without a summary were written by a request that failed before acknowledging them:
     // they become visible once the client's retry counts them.
-    return summary == null ? Optional.empty() : Optional.of(new StoredTrace(projectId, summary, chunks));
+    return summary == null ? Optional.empty() : Optional.of(new StoredTrace(projectId, summary, chunks, chunkKeys));
   }
 
   static boolean expired(Map<String, AttributeValue> item, long nowEpochSecond) {

@@ -3,7 +3,6 @@ package dev.tracing.storage.dynamodb;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.TraceWriter;
 import dev.tracing.trace.ChunkSplitter;
-import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceChunk;
 import dev.tracing.trace.TraceSummary;
 import java.time.Duration;
@@ -66,32 +65,31 @@ public final class DynamoTraceWriter implements TraceWriter {
       return;
     }
     List<Map<String, AttributeValue>> items = new ArrayList<>();
-    Map<String, List<SpanFacts>> factsByTrace = new LinkedHashMap<>();
+    Map<String, List<TraceChunk>> piecesByTrace = new LinkedHashMap<>();
     for (TraceChunk chunk : chunks) {
-      for (TraceChunk piece : fit(chunk)) {
-        items.add(ChunkItems.toItem(projectId, piece, ChunkItems.encode(piece.spans()), expiry(piece.minStartNano())));
-      }
-      factsByTrace.computeIfAbsent(chunk.traceId(), k -> new ArrayList<>()).addAll(chunk.facts());
+      fit(chunk, (piece, payload) -> {
+        items.add(ChunkItems.toItem(projectId, piece, payload, expiry(piece.minStartNano())));
+        piecesByTrace.computeIfAbsent(piece.traceId(), k -> new ArrayList<>()).add(piece);
+      });
     }
     batchPut(items);
-    updateSummaries(projectId, factsByTrace);
+    updateSummaries(projectId, piecesByTrace);
   }
 
-  /** Splits a chunk until each piece fits in one item. */
-  private List<TraceChunk> fit(TraceChunk chunk) {
-    List<TraceChunk> out = new ArrayList<>();
+  /** Encodes a chunk, splitting it until each piece fits in one item; hands out each piece with its payload. */
+  private static void fit(TraceChunk chunk, java.util.function.BiConsumer<TraceChunk, byte[]> out) {
     Deque<TraceChunk> todo = new ArrayDeque<>(List.of(chunk));
     while (!todo.isEmpty()) {
       TraceChunk c = todo.pop();
-      if (c.spanCount() > 1 && ChunkItems.encode(c.spans()).length > ChunkItems.MAX_PAYLOAD_BYTES) {
+      byte[] payload = ChunkItems.encode(c.spans());
+      if (c.spanCount() > 1 && payload.length > ChunkItems.MAX_PAYLOAD_BYTES) {
         List<TraceChunk> halves = ChunkSplitter.halves(c);
         todo.push(halves.get(1));
         todo.push(halves.get(0));
       } else {
-        out.add(c);
+        out.accept(c, payload);
       }
     }
-    return out;
   }
 
   long expiry(long startNano) {
@@ -124,13 +122,13 @@ public final class DynamoTraceWriter implements TraceWriter {
     }
   }
 
-  private void updateSummaries(long projectId, Map<String, List<SpanFacts>> factsByTrace) {
-    if (summaryPool == null || factsByTrace.size() == 1) {
-      factsByTrace.forEach((traceId, facts) -> updateSummary(projectId, traceId, facts));
+  private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace) {
+    if (summaryPool == null || piecesByTrace.size() == 1) {
+      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces));
       return;
     }
     List<Future<?>> futures = new ArrayList<>();
-    factsByTrace.forEach((traceId, facts) -> futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, facts))));
+    piecesByTrace.forEach((traceId, pieces) -> futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces))));
     RuntimeException failure = null;
     for (Future<?> f : futures) {
       try {
@@ -151,7 +149,7 @@ public final class DynamoTraceWriter implements TraceWriter {
   }
 
   /** Read, merge, conditional put on the version read; retried when another writer got there first. */
-  void updateSummary(long projectId, String traceId, List<SpanFacts> facts) {
+  void updateSummary(long projectId, String traceId, List<TraceChunk> pieces) {
     Map<String, AttributeValue> key = Map.of(
         TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, traceId)),
         TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK));
@@ -162,7 +160,11 @@ public final class DynamoTraceWriter implements TraceWriter {
       boolean exists = current.hasItem() && !current.item().isEmpty();
       TraceSummary summary = exists ? SummaryItems.fromItem(traceId, current.item()) : new TraceSummary(traceId);
       long version = exists ? SummaryItems.version(current.item()) : 0;
-      if (summary.merge(facts) == 0 && exists) {
+      int added = 0;
+      for (TraceChunk piece : pieces) {
+        added += summary.merge(piece.key(), piece.facts());
+      }
+      if (added == 0 && exists) {
         return; // every span already counted: a retry
       }
       PutItemRequest.Builder put = PutItemRequest.builder()

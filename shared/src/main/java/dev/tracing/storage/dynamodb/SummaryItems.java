@@ -81,7 +81,8 @@ final class SummaryItems {
       }
       item.put(ATTRIBUTE_HASHES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed.array())));
     }
-    item.put(ATTRIBUTES_TRUNCATED, AttributeValue.fromBool(s.attributesTruncated()));
+    // One "search is bounded" flag for the list: attribute terms or names were left out.
+    item.put(ATTRIBUTES_TRUNCATED, AttributeValue.fromBool(s.attributesTruncated() || s.namesTruncated()));
     return item;
   }
 

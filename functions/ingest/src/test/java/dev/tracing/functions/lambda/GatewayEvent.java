@@ -80,11 +80,6 @@ public final class GatewayEvent {
     return this;
   }
 
-  public GatewayEvent withoutHeader(String name) {
-    object("headers").remove(name.toLowerCase(Locale.ROOT));
-    return this;
-  }
-
   /** A binary body: API Gateway base64-encodes it and says so. */
   public GatewayEvent binaryBody(byte[] body) {
     event.put("body", Base64.getEncoder().encodeToString(body));
@@ -120,6 +115,11 @@ public final class GatewayEvent {
   public GatewayEvent withoutAuthorizer() {
     object("requestContext").remove("authorizer");
     return this;
+  }
+
+  /** Parses JSON a function answered (an authorizer's simple response, a response body). */
+  public static JsonNode readJson(String json) {
+    return JSON.readTree(json);
   }
 
   public String json() {

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -19,7 +17,7 @@ public record GatewayResponse(String json, JsonNode tree, int statusCode, boolea
                               byte[] body) {
 
   public static GatewayResponse parse(String json) {
-    JsonNode tree = GatewayEvent.JSON.readTree(json);
+    JsonNode tree = GatewayEvent.readJson(json);
     if (!tree.has("statusCode")) {
       throw new AssertionError("not an HTTP API response (no statusCode): " + json);
     }
@@ -46,11 +44,6 @@ public record GatewayResponse(String json, JsonNode tree, int statusCode, boolea
   }
 
   public JsonNode bodyJson() {
-    return GatewayEvent.JSON.readTree(bodyText());
-  }
-
-  /** The top-level field names of the response JSON. */
-  public Set<String> fieldNames() {
-    return new TreeSet<>(tree.propertyNames());
+    return GatewayEvent.readJson(bodyText());
   }
 }

@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * process is one warm execution environment: every {@link #invoke} after the first is a warm
  * invocation of the same handler instance.
  *
+ * <p>Each process keeps its event files, responses and output ({@code function.log}) under
+ * {@code target/lambda-invocations/<function>-<n>/}: a failing event can be replayed as it was sent
+ * (for instance with {@code sam local invoke -e}).
+ *
  * <p>Why a child JVM: the functions read {@code System.getenv()}, which a test cannot set in its
  * own JVM, and a fresh JVM starts Spring the way Lambda's init phase does (nothing left over from
  * other tests, no test framework in the application context).
@@ -81,8 +85,10 @@ public final class LambdaFunctionProcess implements AutoCloseable {
         throw new AssertionError(name + " did not answer " + event + " within " + INVOKE_TIMEOUT_SECONDS + " s; its output:\n" + log());
       }
       if (marker.startsWith(LambdaHandlerMain.FAILED)) {
-        throw new AssertionError(name + " threw on " + event + " (a Lambda function error): "
-            + marker.substring(LambdaHandlerMain.FAILED.length()) + "\n" + Files.readString(Path.of(event + ".error.txt")));
+        Path trace = Path.of(event + ".error.txt");
+        throw new AssertionError(name + " failed on " + event + " (a Lambda function error): "
+            + marker.substring(LambdaHandlerMain.FAILED.length()) + "\n"
+            + (Files.exists(trace) ? Files.readString(trace) : "its output:\n" + log()));
       }
       return Files.readString(Path.of(event + ".response.json"));
     } catch (IOException e) {
@@ -119,12 +125,16 @@ public final class LambdaFunctionProcess implements AutoCloseable {
   }
 
   private void readOutput() {
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+         Writer file = Files.newBufferedWriter(eventDir.resolve("function.log"))) {
       String line;
       while ((line = out.readLine()) != null) {
         synchronized (log) {
           log.append(line).append('\n');
         }
+        file.write(line);
+        file.write('\n');
+        file.flush();
         if (line.startsWith("@@lambda-")) {
           markers.add(line);
         }
