@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -119,7 +120,7 @@ public abstract class IngestQuotaContract {
     int requestsPerThread = 40;
     long limit = 100_000;
     AtomicLong accepted = new AtomicLong();
-    List<Long> refusedSizes = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Long> refusedSizes = Collections.synchronizedList(new ArrayList<>());
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       CountDownLatch start = new CountDownLatch(1);

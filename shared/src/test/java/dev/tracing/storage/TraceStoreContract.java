@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public abstract class TraceStoreContract {
 
   protected final Instant now = Instant.now();
   /** Start of the test traces: ten minutes ago, on a whole millisecond. */
-  protected final long t0 = nanos(now.minus(Duration.ofMinutes(10)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+  protected final long t0 = nanos(now.minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MILLIS));
   private final TraceBatcher batcher = new TraceBatcher(RETENTION);
 
   // ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import static dev.tracing.testing.OtlpFixtures.service;
 import static dev.tracing.testing.OtlpFixtures.span;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -17,10 +18,19 @@ import dev.tracing.storage.IngestQuotaContract;
 import dev.tracing.storage.ProjectStore;
 import dev.tracing.storage.ProjectStoreContract;
 import dev.tracing.storage.TokenStore;
+import dev.tracing.storage.StoreUnavailableException;
+import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TokenStoreContract;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.storage.TraceStoreContract;
 import dev.tracing.storage.TraceWriter;
+import dev.tracing.testing.OtlpFixtures;
+import dev.tracing.trace.TraceBatcher;
+import dev.tracing.trace.TraceChunk;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,6 +46,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -100,6 +115,35 @@ class DynamoStorageTest {
 
   static long exp(Map<String, AttributeValue> item) {
     return Long.parseLong(item.get(TableSchema.EXPIRES).n());
+  }
+
+  @Test
+  void unreachableStoreIsReportedAsUnavailableByEveryStore() throws IOException {
+    int deadPort;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      deadPort = s.getLocalPort();
+    }
+    // Without the SDK's retries (about 3 s of backoff per call): this is about how failures are reported.
+    try (DynamoDbClient dead = DynamoDbClient.builder()
+        .endpointOverride(URI.create("http://127.0.0.1:" + deadPort))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .build()) {
+      String traceId = "0af7651916cd43dd8448eb211c80319c";
+      TraceWriter writer = new DynamoTraceWriter(dead, "t", Duration.ofDays(30), null, new CapacityMeter());
+      List<TraceChunk> chunks = new TraceBatcher(Duration.ofDays(30)).split(request(service("s"),
+          span(OtlpFixtures.traceId(traceId), 1, 0, "op", nanos(Instant.now()), 1_000, false)), Instant.now()).chunks();
+
+      assertThrows(StoreUnavailableException.class, () -> writer.write(1, chunks), "trace write");
+      assertThrows(StoreUnavailableException.class,
+          () -> new DynamoTraceReader(dead, "t", Clock.systemUTC(), new CapacityMeter()).read(1, traceId), "trace read");
+      assertThrows(StoreUnavailableException.class, () -> new DynamoIngestQuota(dead, "t").tryConsume(1, 1, 1, 10), "quota");
+      assertThrows(StoreUnavailableException.class, () -> new DynamoProjectStore(dead, "t", Clock.systemUTC()).find(1),
+          "project lookup");
+      assertThrows(StoreUnavailableException.class, () -> new DynamoTokenStore(dead, "t").findByHash("00"), "token lookup");
+    }
   }
 
   @Nested
@@ -184,12 +228,59 @@ class DynamoStorageTest {
     }
 
     @Test
+    void retriedLargeChunkOverwritesTheSameItems() {
+      ByteString traceId = randomTraceId();
+      List<TraceChunk> chunks = chunks(largeRequest(traceId));
+      writer().write(PROJECT, chunks);
+      List<String> keysAfterFirst = traceItems(table, PROJECT, TraceIds.hex(traceId)).stream()
+          .map(i -> i.get(TableSchema.SK).s()).sorted().toList();
+
+      writer().write(PROJECT, chunks);
+
+      assertEquals(keysAfterFirst, traceItems(table, PROJECT, TraceIds.hex(traceId)).stream()
+          .map(i -> i.get(TableSchema.SK).s()).sorted().toList());
+    }
+
+    @Test
+    void spansOfARequestThatFailedBeforeItsSummaryUpdateStayHiddenUntilTheRetryCountsThem() {
+      ByteString traceId = randomTraceId();
+      write(checkoutRequest(traceId, 1, 2));
+      List<TraceChunk> failed = chunks(checkoutRequest(traceId, 3, 4));
+      for (TraceChunk c : failed) { // what a writer that died between its two steps leaves behind
+        long exp = Math.floorDiv(c.minStartNano(), 1_000_000_000L) + RETENTION.toSeconds();
+        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, ChunkItems.encode(c.spans()), exp)));
+      }
+
+      StoredTrace before = read(traceId);
+      assertEquals(List.of(1L, 2L), spanIds(before));
+      assertEquals(2, before.summary().spanCount());
+
+      writer().write(PROJECT, failed); // the exporter's retry
+
+      StoredTrace after = read(traceId);
+      assertEquals(List.of(1L, 2L, 3L, 4L), spanIds(after));
+      assertEquals(4, after.summary().spanCount());
+      assertEquals(1, after.summary().errorCount());
+    }
+
+    @Test
+    void traceWhoseOnlyRequestFailedBeforeItsSummaryIsNotFound() {
+      ByteString traceId = randomTraceId();
+      for (TraceChunk c : chunks(checkoutRequest(traceId, 1, 2))) {
+        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, ChunkItems.encode(c.spans()),
+            Math.floorDiv(c.minStartNano(), 1_000_000_000L) + RETENTION.toSeconds())));
+      }
+
+      assertTrue(reader().read(PROJECT, TraceIds.hex(traceId)).isEmpty());
+    }
+
+    @Test
     void consumedCapacityOfWritesAndReadsArrivesInTheMeter() {
       // dynalite reports ReturnConsumedCapacity like DynamoDB: writes 1 unit per started KB of the
       // item (an overwrite the larger of old and new), strongly consistent reads 1 unit per started
       // 4 KB, eventually consistent ones half that; a GetItem that finds nothing costs 1 unit.
       ByteString traceId = randomTraceId();
-      List<dev.tracing.trace.TraceChunk> chunks = chunks(request(service("frontend"),
+      List<TraceChunk> chunks = chunks(request(service("frontend"),
           span(traceId, 1, 0, "GET /", t0, 1_000_000, false),
           span(traceId, 2, 1, "db", t0 + 1, 1_000, false)));
 

@@ -1,0 +1,274 @@
+package dev.tracing.trace;
+
+import static dev.tracing.testing.OtlpFixtures.attr;
+import static dev.tracing.testing.OtlpFixtures.nanos;
+import static dev.tracing.testing.OtlpFixtures.request;
+import static dev.tracing.testing.OtlpFixtures.service;
+import static dev.tracing.testing.OtlpFixtures.span;
+import static dev.tracing.testing.OtlpFixtures.traceId;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class TraceBatcherTest {
+  private static final Duration RETENTION = Duration.ofDays(30);
+  private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+  private static final long T0 = nanos(NOW.minus(Duration.ofMinutes(5)));
+  private static final long MS = 1_000_000L;
+  private static final ByteString TRACE_A = traceId("0af7651916cd43dd8448eb211c80319c");
+  private static final ByteString TRACE_B = traceId("4bf92f3577b34da6a3ce929d0e0e4736");
+
+  private final TraceBatcher batcher = new TraceBatcher(RETENTION);
+
+  private static Span good(long id) {
+    return span(TRACE_A, id, id == 1 ? 0 : 1, "op", T0 + id * MS, MS, false);
+  }
+
+  private TraceBatcher.Batch split(ExportTraceServiceRequest request) {
+    return batcher.split(request, NOW);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Validation
+
+  static Stream<Arguments> invalidSpans() {
+    String traceIdReason = "1 span with an invalid trace id (must be 16 bytes, not all zero)";
+    String spanIdReason = "1 span with an invalid span id (must be 8 bytes, not all zero)";
+    String parentReason = "1 span with an invalid parent span id (must be empty or 8 bytes)";
+    String timeReason = "1 span with missing or inverted timestamps (start and end must be set and end >= start)";
+    String oldReason = "1 span older than the retention window (traces are kept 30 days)";
+    String futureReason = "1 span starting more than 1 hour in the future (check the sender's clock)";
+    long oldest = nanos(NOW.minus(RETENTION));
+    long newest = nanos(NOW.plus(TraceBatcher.MAX_CLOCK_SKEW));
+    return Stream.of(
+        invalid("all-zero trace id", s -> s.setTraceId(ByteString.copyFrom(new byte[16])), traceIdReason),
+        invalid("missing trace id", s -> s.clearTraceId(), traceIdReason),
+        invalid("8-byte trace id", s -> s.setTraceId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8})), traceIdReason),
+        invalid("17-byte trace id", s -> s.setTraceId(TRACE_A.concat(ByteString.copyFrom(new byte[] {1}))), traceIdReason),
+        invalid("all-zero span id", s -> s.setSpanId(ByteString.copyFrom(new byte[8])), spanIdReason),
+        invalid("missing span id", s -> s.clearSpanId(), spanIdReason),
+        invalid("4-byte span id", s -> s.setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4})), spanIdReason),
+        invalid("4-byte parent id", s -> s.setParentSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4})), parentReason),
+        invalid("16-byte parent id", s -> s.setParentSpanId(TRACE_B), parentReason),
+        invalid("zero start", s -> s.setStartTimeUnixNano(0), timeReason),
+        invalid("zero end", s -> s.setEndTimeUnixNano(0), timeReason),
+        invalid("end before start", s -> s.setEndTimeUnixNano(s.getStartTimeUnixNano() - 1), timeReason),
+        invalid("one ns older than the retention window",
+            s -> s.setStartTimeUnixNano(oldest - 1).setEndTimeUnixNano(oldest + MS), oldReason),
+        invalid("one ns beyond the allowed clock skew",
+            s -> s.setStartTimeUnixNano(newest + 1).setEndTimeUnixNano(newest + MS), futureReason));
+  }
+
+  private static Arguments invalid(String what, UnaryOperator<Span.Builder> change, String message) {
+    return Arguments.of(what, change.apply(good(2).toBuilder()).build(), message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalidSpans")
+  void invalidSpanIsRejectedWithItsReasonWhileTheOthersAreAccepted(String what, Span bad, String message) {
+    TraceBatcher.Batch batch = split(request(service("frontend"), good(1), bad, good(3)));
+
+    assertEquals(1, batch.rejectedSpans());
+    assertEquals(message, batch.rejectionMessage());
+    assertEquals(2, batch.acceptedSpans());
+    assertEquals(1, batch.chunks().size());
+    assertEquals(List.of(1L, 3L), batch.chunks().get(0).facts().stream().map(SpanFacts::spanId).toList());
+  }
+
+  static Stream<Arguments> validEdges() {
+    long oldest = nanos(NOW.minus(RETENTION));
+    long newest = nanos(NOW.plus(TraceBatcher.MAX_CLOCK_SKEW));
+    return Stream.of(
+        Arguments.of("start exactly at the retention boundary", good(2).toBuilder()
+            .setStartTimeUnixNano(oldest).setEndTimeUnixNano(oldest + MS).build()),
+        Arguments.of("start exactly at the clock-skew boundary", good(2).toBuilder()
+            .setStartTimeUnixNano(newest).setEndTimeUnixNano(newest + MS).build()),
+        Arguments.of("zero duration", good(2).toBuilder().setEndTimeUnixNano(good(2).getStartTimeUnixNano()).build()),
+        Arguments.of("all-zero 8-byte parent id", good(2).toBuilder().setParentSpanId(ByteString.copyFrom(new byte[8])).build()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("validEdges")
+  void spanAtTheEdgeOfValidIsAccepted(String what, Span edge) {
+    TraceBatcher.Batch batch = split(request(service("frontend"), edge));
+
+    assertEquals(0, batch.rejectedSpans(), batch.rejectionMessage());
+    assertEquals("", batch.rejectionMessage());
+    assertEquals(1, batch.acceptedSpans());
+  }
+
+  @Test
+  void rejectionsOfSeveralReasonsAreCountedAndListedInOneMessage() {
+    Span zeroTrace = good(2).toBuilder().setTraceId(ByteString.copyFrom(new byte[16])).build();
+    Span shortTrace = good(3).toBuilder().setTraceId(ByteString.copyFrom(new byte[4])).build();
+    long old = nanos(NOW.minus(Duration.ofDays(31)));
+    Span tooOld = good(4).toBuilder().setStartTimeUnixNano(old).setEndTimeUnixNano(old + MS).build();
+
+    TraceBatcher.Batch batch = split(request(service("frontend"), zeroTrace, good(1), tooOld, shortTrace));
+
+    assertEquals(3, batch.rejectedSpans());
+    assertEquals(1, batch.acceptedSpans());
+    assertEquals("2 spans with an invalid trace id (must be 16 bytes, not all zero); "
+        + "1 span older than the retention window (traces are kept 30 days)", batch.rejectionMessage());
+  }
+
+  @Test
+  void requestWithOnlyInvalidSpansGivesNoChunks() {
+    Span bad = good(1).toBuilder().setStartTimeUnixNano(0).build();
+
+    TraceBatcher.Batch batch = split(request(service("frontend"), bad));
+
+    assertEquals(List.of(), batch.chunks());
+    assertEquals(0, batch.acceptedSpans());
+    assertEquals(1, batch.rejectedSpans());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Grouping
+
+  @Test
+  void acceptedSpansAreGroupedByTraceKeepingResourceScopeAndRequestOrder() {
+    Resource frontend = service("frontend").toBuilder().addAttributes(attr("host.name", "web-1")).build();
+    InstrumentationScope http = InstrumentationScope.newBuilder().setName("http").setVersion("1.2").build();
+    InstrumentationScope db = InstrumentationScope.newBuilder().setName("db").build();
+    Span a1 = span(TRACE_A, 1, 0, "a1", T0, MS, false);
+    Span b1 = span(TRACE_B, 1, 0, "b1", T0, MS, false);
+    Span a2 = span(TRACE_A, 2, 1, "a2", T0, MS, false);
+    Span a3 = span(TRACE_A, 3, 1, "a3", T0, MS, false);
+    Span b2 = span(TRACE_B, 2, 1, "b2", T0, MS, false);
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(frontend).setSchemaUrl("https://schema/r1")
+            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).setSchemaUrl("https://schema/s1").addSpans(a1).addSpans(b1))
+            .addScopeSpans(ScopeSpans.newBuilder().setScope(db).addSpans(a2)))
+        .addResourceSpans(ResourceSpans.newBuilder().setResource(service("backend"))
+            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(b2).addSpans(a3)))
+        .build();
+
+    List<TraceChunk> chunks = split(request).chunks();
+
+    assertEquals(2, chunks.size());
+    TraceChunk a = chunks.get(0);
+    assertEquals("0af7651916cd43dd8448eb211c80319c", a.traceId());
+    ResourceSpans expectedA0 = ResourceSpans.newBuilder().setResource(frontend).setSchemaUrl("https://schema/r1")
+        .addScopeSpans(ScopeSpans.newBuilder().setScope(http).setSchemaUrl("https://schema/s1").addSpans(a1))
+        .addScopeSpans(ScopeSpans.newBuilder().setScope(db).addSpans(a2)).build();
+    ResourceSpans expectedA1 = ResourceSpans.newBuilder().setResource(service("backend"))
+        .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(a3)).build();
+    assertEquals(List.of(expectedA0, expectedA1), a.spans().getResourceSpansList());
+    assertEquals(List.of(1L, 2L, 3L), a.facts().stream().map(SpanFacts::spanId).toList());
+    assertEquals(List.of("frontend", "frontend", "backend"), a.facts().stream().map(SpanFacts::service).toList());
+
+    TraceChunk b = chunks.get(1);
+    assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", b.traceId());
+    assertEquals(List.of(
+        ResourceSpans.newBuilder().setResource(frontend).setSchemaUrl("https://schema/r1")
+            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).setSchemaUrl("https://schema/s1").addSpans(b1)).build(),
+        ResourceSpans.newBuilder().setResource(service("backend"))
+            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(b2)).build()),
+        b.spans().getResourceSpansList());
+  }
+
+  @Test
+  void factsDescribeEachSpanForTheSummary() {
+    Span root = span(TRACE_A, 1, 0, "GET /cart", T0, 40 * MS, false, attr("http.method", "GET"));
+    Span child = span(TRACE_A, 0x8000_0000_0000_0001L, 1, "db", T0 + MS, 2 * MS, true);
+    Resource resource = service("cart").toBuilder().addAttributes(attr("region", "eu")).build();
+
+    List<SpanFacts> facts = split(request(resource, root, child)).chunks().get(0).facts();
+
+    SpanFacts r = facts.get(0);
+    assertEquals(1L, r.spanId());
+    assertTrue(r.root());
+    assertEquals(T0, r.startNano());
+    assertEquals(T0 + 40 * MS, r.endNano());
+    assertEquals("cart", r.service());
+    assertEquals("GET /cart", r.name());
+    assertEquals(0, r.statusCode());
+    assertArrayEquals(AttributeTerms.hashes(root.getAttributesList(), resource.getAttributesList()), r.attributeHashes());
+    assertEquals(3, r.attributeHashes().length, "http.method, service.name, region");
+
+    SpanFacts c = facts.get(1);
+    assertEquals(0x8000_0000_0000_0001L, c.spanId(), "span ids are read big-endian");
+    assertFalse(c.root());
+    assertEquals(2, c.statusCode());
+    assertTrue(c.isError());
+    assertEquals(2 * MS, c.durationNano());
+  }
+
+  @Test
+  void resourceWithoutServiceNameIsUnknownService() {
+    Resource noName = Resource.newBuilder().addAttributes(attr("host.name", "h")).build();
+    Resource emptyName = service("");
+
+    assertEquals("unknown_service", split(request(noName, good(1))).chunks().get(0).facts().get(0).service());
+    assertEquals("unknown_service", split(request(emptyName, good(1))).chunks().get(0).facts().get(0).service());
+  }
+
+  @Test
+  void summaryNamesAreBoundedWhileTheStoredSpanKeepsItsFullName() {
+    String longName = "x".repeat(5_000);
+    Span named = span(TRACE_A, 1, 0, longName, T0, MS, false);
+
+    TraceChunk chunk = split(request(service("s".repeat(2_000)), named)).chunks().get(0);
+
+    assertEquals("x".repeat(TraceBatcher.MAX_NAME_CHARS), chunk.facts().get(0).name());
+    assertEquals("s".repeat(TraceBatcher.MAX_NAME_CHARS), chunk.facts().get(0).service());
+    assertEquals(longName, chunk.spans().getResourceSpans(0).getScopeSpans(0).getSpans(0).getName());
+  }
+
+  @Test
+  void okStatusIsKeptInTheFacts() {
+    Span ok = good(1).toBuilder().setStatus(Status.newBuilder().setCode(Status.StatusCode.STATUS_CODE_OK)).build();
+
+    assertEquals(1, split(request(service("s"), ok)).chunks().get(0).facts().get(0).statusCode());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Chunk keys
+
+  @Test
+  void chunkKeyIsTheSameForTheSameSpansInAnyOrderAndLayout() {
+    String inOrder = split(request(service("a"), good(1), good(2), good(3))).chunks().get(0).key();
+    String reversed = split(request(service("a"), good(3), good(2), good(1))).chunks().get(0).key();
+    ExportTraceServiceRequest otherLayout = ExportTraceServiceRequest.newBuilder()
+        .addAllResourceSpans(request(service("b"), good(2)).getResourceSpansList())
+        .addAllResourceSpans(request(service("c"), good(3), good(1)).getResourceSpansList())
+        .build();
+
+    assertEquals(inOrder, reversed);
+    assertEquals(inOrder, split(otherLayout).chunks().get(0).key());
+    assertEquals(inOrder, new TraceBatcher(RETENTION).split(request(service("a"), good(1), good(2), good(3)),
+        NOW.plusSeconds(30)).chunks().get(0).key(), "a retry a little later");
+    assertTrue(inOrder.matches("[0-9a-f]{24}"), inOrder);
+  }
+
+  @Test
+  void chunkKeyDiffersForADifferentSetOfSpans() {
+    String oneTwoThree = split(request(service("a"), good(1), good(2), good(3))).chunks().get(0).key();
+    String oneTwo = split(request(service("a"), good(1), good(2))).chunks().get(0).key();
+    String oneTwoFour = split(request(service("a"), good(1), good(2), good(4))).chunks().get(0).key();
+
+    assertNotEquals(oneTwoThree, oneTwo);
+    assertNotEquals(oneTwoThree, oneTwoFour);
+  }
+}
