@@ -1,0 +1,76 @@
+package dev.tracing.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracing.testing.OtlpFixtures;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bounds that keep a trace summary within one DynamoDB item however large the trace. */
+class TraceSummaryBoundsTest {
+  private static final long T0 = OtlpFixtures.nanos(Instant.parse("2026-11-25T10:00:00Z"));
+
+  private static List<SpanFacts> facts(long firstId, int n, String namePrefix) {
+    List<SpanFacts> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new SpanFacts(firstId + i, false, T0 + i, T0 + i + 10, "svc", namePrefix + (i % 3), 0, new long[0]));
+    }
+    return out;
+  }
+
+  @Test
+  void beyondTheTrackedSpanIdsRetriesAreDeduplicatedPerChunk() {
+    TraceSummary s = new TraceSummary("0af7651916cd43dd8448eb211c80319c");
+    assertEquals(TraceSummary.MAX_TRACKED_SPANS, s.merge("00000000000000aa", facts(1, TraceSummary.MAX_TRACKED_SPANS, "op")));
+    List<SpanFacts> overflow = facts(1_000_000, 500, "op");
+
+    assertEquals(500, s.merge("00000000000000bb", overflow));
+    assertEquals(0, s.merge("00000000000000bb", overflow), "an identical retry of the overflow chunk counts nothing");
+    assertEquals(TraceSummary.MAX_TRACKED_SPANS + 500, s.spanCount());
+    assertTrue(s.countsChunk("00000000000000bb"));
+    assertFalse(s.countsChunk("00000000000000cc"));
+
+    TraceSummary decoded = SummaryState.decode(s.traceId(), SummaryState.encode(s));
+    assertEquals(TraceSummary.MAX_TRACKED_SPANS + 500, decoded.spanCount());
+    assertTrue(decoded.countsChunk("00000000000000bb"));
+    assertEquals(0, decoded.merge("00000000000000bb", overflow));
+    assertTrue(SummaryState.encode(s).length < 100 * 1024, "the summary stays far below the 400 KB item limit");
+  }
+
+  @Test
+  void namesBeyondTheBoundAreDroppedAndFlagged() {
+    TraceSummary s = new TraceSummary("0af7651916cd43dd8448eb211c80319c");
+    List<SpanFacts> many = new ArrayList<>();
+    for (int i = 0; i < TraceSummary.MAX_NAMES + 50; i++) {
+      many.add(new SpanFacts(i + 1, i == 0, T0 + i, T0 + i + 10, "svc", "GET /orders/" + i, 0, new long[0]));
+    }
+    s.merge(many);
+    assertEquals(TraceSummary.MAX_NAMES, s.operations().size());
+    assertTrue(s.namesTruncated());
+    assertTrue(s.operations().contains("GET /orders/0"), "names seen first stay searchable");
+    assertEquals(TraceSummary.MAX_NAMES + 50, s.spanCount(), "counting is not bounded, only the name sets");
+  }
+
+  @Test
+  void aSpanTooLargeForAnItemIsRefusedAndTheOthersKept() {
+    var traceId = OtlpFixtures.randomTraceId();
+    long now = OtlpFixtures.nanos(Instant.now());
+    Span huge = OtlpFixtures.span(traceId, 1, 0, "huge", now, 10, false,
+        OtlpFixtures.attr("blob", "y".repeat(TraceBatcher.MAX_SPAN_BYTES + 1)));
+    Span fine = OtlpFixtures.span(traceId, 2, 1, "fine", now, 10, false);
+    ExportTraceServiceRequest request = OtlpFixtures.request(OtlpFixtures.service("s"), huge, fine);
+
+    TraceBatcher.Batch batch = new TraceBatcher(Duration.ofDays(30)).split(request, Instant.now());
+
+    assertEquals(1, batch.acceptedSpans());
+    assertEquals(1, batch.rejectedSpans());
+    assertTrue(batch.rejectionMessage().contains("larger than 262144 bytes"), batch.rejectionMessage());
+  }
+}
