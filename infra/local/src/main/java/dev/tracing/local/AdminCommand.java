@@ -72,11 +72,11 @@ final class AdminCommand {
   private static Object execute(String command, Args args, ProjectAdmin admin) {
     return switch (command) {
       case "project create" -> {
-        Project p = admin.createProject(args.number("--namespace", -1), args.required("--name"));
+        Project p = admin.createProject(requiredNumber(args, "--namespace"), args.required("--name"));
         yield project(p);
       }
       case "project list" -> Map.of("projects", admin.listProjects().stream().map(AdminCommand::project).toList());
-      case "project set-limit" -> project(admin.setLimit(args.number("--project", -1), args.number("--bytes-per-minute", -1)));
+      case "project set-limit" -> project(admin.setLimit(requiredNumber(args, "--project"), requiredNumber(args, "--bytes-per-minute")));
       case "token create" -> {
         Set<Scope> scopes = Scope.parseList(args.required("--scopes"));
         LocalDate expires = null;
@@ -84,17 +84,17 @@ final class AdminCommand {
           try {
             expires = LocalDate.parse(args.required("--expires"));
           } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--expires must be a date YYYY-MM-DD, got '" + args.get("--expires", "") + "'");
+            throw new Args.UsageException("--expires must be a date YYYY-MM-DD, got '" + args.get("--expires", "") + "'");
           }
         }
-        ProjectAdmin.CreatedToken created = admin.createToken(args.number("--project", -1), scopes, args.get("--name", null), expires);
+        ProjectAdmin.CreatedToken created = admin.createToken(requiredNumber(args, "--project"), scopes, args.get("--name", null), expires);
         Map<String, Object> m = token(created.token());
         m.put("token", created.secret());
         yield m;
       }
-      case "token list" -> Map.of("tokens", admin.listTokens(args.number("--project", -1)).stream().map(AdminCommand::token).toList());
+      case "token list" -> Map.of("tokens", admin.listTokens(requiredNumber(args, "--project")).stream().map(AdminCommand::token).toList());
       case "token revoke" -> {
-        long project = args.number("--project", -1);
+        long project = requiredNumber(args, "--project");
         String id = args.required("--id");
         AccessToken t = admin.revokeToken(project, id)
             .orElseThrow(() -> new IllegalArgumentException("project " + project + " has no token with id " + id));
@@ -102,6 +102,11 @@ final class AdminCommand {
       }
       default -> throw new Args.UsageException("unknown admin command '" + command + "'");
     };
+  }
+
+  private static long requiredNumber(Args args, String name) {
+    args.required(name);
+    return args.number(name, -1);
   }
 
   private static Map<String, Object> project(Project p) {
@@ -146,8 +151,9 @@ final class AdminCommand {
         tokens.forEach(t -> out.println(line(t)));
       }
       case "token create" -> {
-        out.println(line(m.entrySet().stream().filter(e -> !e.getKey().equals("token"))
-            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new))));
+        Map<String, Object> shown = new LinkedHashMap<>(m);
+        shown.remove("token");
+        out.println(line(shown));
         out.println("token (shown only now, store it safely): " + m.get("token"));
       }
       default -> out.println(line(m));

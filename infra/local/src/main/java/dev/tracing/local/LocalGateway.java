@@ -35,6 +35,8 @@ public final class LocalGateway implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LocalGateway.class.getName());
   /** API Gateway HTTP APIs refuse payloads over 10 MB; so does this gateway. */
   static final int MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+  /** How much of an oversized body is read and thrown away before answering 413. */
+  static final long MAX_DRAINED_BYTES = 256L * 1024 * 1024;
 
   static {
     // Bound how long a client may take to send a request or read an answer: a body that never
@@ -90,7 +92,8 @@ public final class LocalGateway implements AutoCloseable {
         return;
       }
       if (match.route() == null) {
-        send(exchange, ApiError.of(405, "method_not_allowed", "method " + method + " is not allowed on " + path));
+        send(exchange, ApiError.of(405, "method_not_allowed", "method " + method + " is not allowed on " + path
+            + "; use " + String.join(" or ", match.allowedMethods())).withHeader("Allow", String.join(", ", match.allowedMethods())));
         return;
       }
       byte[] body = readBody(exchange);
@@ -127,11 +130,24 @@ public final class LocalGateway implements AutoCloseable {
     return HttpApiEvents.fromEvent(response);
   }
 
-  /** The body, or {@code null} when it is larger than the gateway accepts (read no further). */
+  /**
+   * The body, or {@code null} when it is larger than the gateway accepts. An oversized body is
+   * still read to its end (up to {@link #MAX_DRAINED_BYTES}) and discarded, so the client's
+   * connection is not reset before it can read the 413.
+   */
   private static byte[] readBody(HttpExchange exchange) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
-      return body.length > MAX_PAYLOAD_BYTES ? null : body;
+      if (body.length <= MAX_PAYLOAD_BYTES) {
+        return body;
+      }
+      byte[] sink = new byte[64 * 1024];
+      long drained = 0;
+      int n;
+      while (drained < MAX_DRAINED_BYTES && (n = in.read(sink)) > 0) {
+        drained += n;
+      }
+      return null;
     }
   }
 

@@ -66,6 +66,7 @@ public final class LocalStack implements AutoCloseable {
     LocalDynamoDb dynamo = null;
     Tracing tracing = null;
     LocalFunctions functions = null;
+    LocalGateway gateway = null;
     try {
       URI endpoint = options.dynamoEndpoint();
       if (endpoint == null) {
@@ -75,14 +76,15 @@ public final class LocalStack implements AutoCloseable {
       TracingConfig config = TracingConfig.local(endpoint, options.table()).withCaches(options.tokenCache(), options.limitCache());
       tracing = new Tracing(config, DynamoClients.create(endpoint, config.region()), Clock.systemUTC());
       TableSchema.ensureTable(tracing.client(), config.table());
-      Demo demo = null;
-      if (options.createDemo()) {
-        demo = createDemoIfEmpty(tracing);
-      }
       functions = LocalFunctions.start(tracing);
-      LocalGateway gateway = LocalGateway.start(functions, options.port());
+      gateway = LocalGateway.start(functions, options.port());
+      // only once the port is ours: a failed start must not leave a demo token nobody saw
+      Demo demo = options.createDemo() ? createDemoIfEmpty(tracing) : null;
       return new LocalStack(dynamo, endpoint, tracing, functions, gateway, demo);
     } catch (IOException | RuntimeException e) {
+      if (gateway != null) {
+        gateway.close();
+      }
       if (functions != null) {
         functions.close();
       }

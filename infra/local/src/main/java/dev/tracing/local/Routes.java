@@ -51,8 +51,11 @@ public final class Routes {
   private Routes() {
   }
 
-  /** A matched route with its path parameters. */
-  public record Match(Route route, Map<String, String> pathParameters) {
+  /**
+   * A matched route with its path parameters; {@code route} is null when the path exists only
+   * for other methods, which {@code allowedMethods} lists.
+   */
+  public record Match(Route route, Map<String, String> pathParameters, List<String> allowedMethods) {
   }
 
   /**
@@ -60,16 +63,18 @@ public final class Routes {
    *     match with a {@code null} route when the path exists for other methods only
    */
   public static Match find(String method, String path) {
-    boolean pathKnown = false;
+    java.util.List<String> methods = new java.util.ArrayList<>();
     for (Route r : ALL) {
       Map<String, String> params = r.match(path);
       if (params != null) {
         if (r.method().equals(method)) {
-          return new Match(r, params);
+          return new Match(r, params, List.of(r.method()));
         }
-        pathKnown = true;
+        if (!methods.contains(r.method())) {
+          methods.add(r.method());
+        }
       }
     }
-    return pathKnown ? new Match(null, Map.of()) : null;
+    return methods.isEmpty() ? null : new Match(null, Map.of(), List.copyOf(methods));
   }
 }

@@ -73,6 +73,8 @@ final class ServeCommand {
       out.println();
       out.println("  export OTEL_EXPORTER=otlphttp");
       out.println("  export OTEL_TRACES_EXPORTER=otlp");
+      out.println("  export OTEL_METRICS_EXPORTER=none");
+      out.println("  export OTEL_LOGS_EXPORTER=none");
       out.println("  export OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf");
       out.println("  export OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=" + stack.ingestUrl(p));
       out.println("  export OTEL_EXPORTER_OTLP_TRACES_HEADERS=PRIVATE-TOKEN=" + demo.token());

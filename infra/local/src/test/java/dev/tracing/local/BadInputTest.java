@@ -1,0 +1,366 @@
+package dev.tracing.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.tracing.model.Project;
+import dev.tracing.model.Scope;
+import dev.tracing.otlp.OtlpJson;
+import dev.tracing.testing.OtlpFixtures;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Everything a broken or hostile client can send: each is a 4xx whose message says what was
+ * wrong, never a 5xx, and the server keeps answering valid requests afterwards (checked after
+ * every test).
+ */
+class BadInputTest {
+  static final int GATEWAY_LIMIT = 10 * 1024 * 1024;
+  static final int INFLATED_LIMIT = 16 * 1024 * 1024;
+
+  static LocalStack stack;
+  static Project project;
+  static String token;
+  static URI ingest;
+  /** 1 GiB of zeros, gzip-compressed (about 1 MB). */
+  static byte[] gzipBomb;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = LocalStack.start(LocalStack.Options.forTests());
+    project = stack.admin().createProject(50, "bad-input");
+    token = stack.admin().createToken(project.projectId(), EnumSet.allOf(Scope.class), "bad", null).secret();
+    ingest = URI.create(stack.ingestUrl(project));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @AfterEach
+  void stillAnswersAValidRequest() {
+    ExportTraceServiceRequest r = validRequest();
+    Http.ingest(ingest, token, r).expect(200);
+    Http.getTrace(stack.baseUri(), project.projectId(), traceIdOf(r), token).expect(200);
+  }
+
+  static ExportTraceServiceRequest validRequest() {
+    return OtlpFixtures.request(OtlpFixtures.service("bad-input"),
+        OtlpFixtures.span(OtlpFixtures.randomTraceId(), 1, 0, "ok", OtlpFixtures.nanos(Instant.now().minusSeconds(1)), 1_000, false));
+  }
+
+  static String traceIdOf(ExportTraceServiceRequest r) {
+    return TraceAssertions.hex(r.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId());
+  }
+
+  static Http.Reply postProtobuf(byte[] body, String... extraHeaders) {
+    return Http.post(ingest, body, headers(Http.PROTOBUF, extraHeaders));
+  }
+
+  static Http.Reply postJson(byte[] body, String... extraHeaders) {
+    return Http.post(ingest, body, headers(Http.JSON_TYPE, extraHeaders));
+  }
+
+  static String[] headers(String contentType, String... extra) {
+    String[] h = Arrays.copyOf(new String[] {"Content-Type", contentType, "PRIVATE-TOKEN", token}, 4 + extra.length);
+    System.arraycopy(extra, 0, h, 4, extra.length);
+    return h;
+  }
+
+  /** A protobuf request's error: the status, a google.rpc.Status with INVALID_ARGUMENT, and its message. */
+  static String protobufError(Http.Reply reply, int status) {
+    assertEquals(status, reply.status(), reply.toString());
+    Http.RpcStatus rpc = reply.rpcStatus();
+    assertEquals(3, rpc.code(), "INVALID_ARGUMENT: " + rpc);
+    return rpc.message();
+  }
+
+  /** A JSON error: the status, the error code, and the message. */
+  static String jsonError(Http.Reply reply, int status, String error) {
+    assertEquals(status, reply.status(), reply.toString());
+    JsonNode json = reply.json();
+    assertEquals(error, json.path("error").asString(), json.toString());
+    return json.path("message").asString();
+  }
+
+  static void assertMentions(String message, String... parts) {
+    for (String part : parts) {
+      assertTrue(message.contains(part), "message should mention '" + part + "': " + message);
+    }
+  }
+
+  @Test
+  void garbageProtobufIs400() {
+    byte[] random = new byte[2048];
+    new Random(42).nextBytes(random);
+    for (byte[] garbage : List.of(random, OtlpFixtures.resource("not-json.txt"), new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff},
+        "{\"resourceSpans\":[]}".getBytes())) {
+      String message = protobufError(postProtobuf(garbage), 400);
+      assertMentions(message, "ExportTraceServiceRequest");
+    }
+  }
+
+  @Test
+  void truncatedProtobufIs400() {
+    byte[] whole = OtlpFixtures.resource("js-http-proto.bin");
+    String message = protobufError(postProtobuf(Arrays.copyOf(whole, whole.length / 2)), 400);
+    assertMentions(message, "not a valid OTLP protobuf ExportTraceServiceRequest");
+    assertMentions(message.toLowerCase(), "truncated");
+  }
+
+  @Test
+  void invalidJsonIs400() {
+    assertMentions(jsonError(postJson(OtlpFixtures.resource("not-json.txt")), 400, "bad_request"),
+        "not a valid OTLP/JSON ExportTraceServiceRequest", "invalid JSON at line 1");
+    assertMentions(jsonError(postJson(OtlpFixtures.resource("truncated.json")), 400, "bad_request"), "invalid JSON");
+    assertMentions(jsonError(postJson(new byte[0]), 400, "bad_request"), "empty body");
+    assertMentions(jsonError(postJson("[1,2]".getBytes()), 400, "bad_request"), "expected a JSON object at the top level");
+    assertMentions(jsonError(postJson("{\"resourceSpans\": 5}".getBytes()), 400, "bad_request"), "resourceSpans");
+    JsonNode body = postJson(OtlpFixtures.resource("not-json.txt")).json();
+    assertEquals(3, body.path("code").asInt(), "the google.rpc.Status code of OTLP/JSON errors: " + body);
+  }
+
+  @Test
+  void badIdsInJsonAre400NamingTheField() {
+    String message = jsonError(postJson(OtlpFixtures.resource("hex-id-wrong-length.json")), 400, "bad_request");
+    assertMentions(message, "resourceSpans[0].scopeSpans[1].spans[3].traceId");
+    // The request is refused whole: its valid spans are not stored either.
+    Http.getTrace(stack.baseUri(), project.projectId(), "5b8efff798038103d269b633813fc60c", token).expect(404);
+  }
+
+  @Test
+  void badSpansInAValidProtobufRequestAreRejectedOneByOne() {
+    ByteString traceId = OtlpFixtures.randomTraceId();
+    long now = OtlpFixtures.nanos(Instant.now().minusSeconds(2));
+    Span good = OtlpFixtures.span(traceId, 1, 0, "good root", now, 5_000, false);
+    Span goodChild = OtlpFixtures.span(traceId, 2, 1, "good child", now + 1_000, 2_000, false);
+    Span shortTraceId = good.toBuilder().setTraceId(traceId.substring(0, 15)).setSpanId(OtlpFixtures.spanId(3)).build();
+    Span zeroSpanId = good.toBuilder().setSpanId(OtlpFixtures.spanId(0)).build();
+    Span shortParent = goodChild.toBuilder().setSpanId(OtlpFixtures.spanId(4)).setParentSpanId(ByteString.copyFrom(new byte[4])).build();
+    Span inverted = goodChild.toBuilder().setSpanId(OtlpFixtures.spanId(5)).setEndTimeUnixNano(now - 1).build();
+    long monthAgo = OtlpFixtures.nanos(Instant.now().minus(Duration.ofDays(31)));
+    Span tooOld = goodChild.toBuilder().setSpanId(OtlpFixtures.spanId(6)).setStartTimeUnixNano(monthAgo).setEndTimeUnixNano(monthAgo + 1).build();
+    long later = OtlpFixtures.nanos(Instant.now().plus(Duration.ofHours(2)));
+    Span future = goodChild.toBuilder().setSpanId(OtlpFixtures.spanId(7)).setStartTimeUnixNano(later).setEndTimeUnixNano(later + 1).build();
+    ExportTraceServiceRequest request = OtlpFixtures.request(OtlpFixtures.service("bad-input"),
+        good, shortTraceId, zeroSpanId, shortParent, goodChild, inverted, tooOld, future);
+
+    Http.Reply reply = postProtobuf(request.toByteArray()).expect(200);
+    ExportTraceServiceResponse response = reply.exportResponse();
+    assertTrue(response.hasPartialSuccess(), "partial_success expected: " + response);
+    assertEquals(6, response.getPartialSuccess().getRejectedSpans());
+    assertMentions(response.getPartialSuccess().getErrorMessage(),
+        "1 span with an invalid trace id", "1 span with an invalid span id", "1 span with an invalid parent span id",
+        "1 span with missing or inverted timestamps", "1 span older than the retention window",
+        "1 span starting more than 1 hour in the future");
+
+    JsonNode trace = Http.getTrace(stack.baseUri(), project.projectId(), TraceAssertions.hex(traceId), token).expect(200).json();
+    assertEquals(2, trace.path("total_spans").asInt(), trace.toString());
+    assertEquals(List.of("0000000000000001", "0000000000000002"),
+        trace.path("spans").valueStream().map(s -> s.path("span_id").asString()).toList());
+  }
+
+  @Test
+  void badSpansInAValidJsonRequestAreReportedInJson() {
+    ExportTraceServiceRequest r = validRequest();
+    Span zero = r.getResourceSpans(0).getScopeSpans(0).getSpans(0).toBuilder().setSpanId(OtlpFixtures.spanId(0)).build();
+    ExportTraceServiceRequest withZero = r.toBuilder()
+        .setResourceSpans(0, r.getResourceSpans(0).toBuilder().setScopeSpans(0, r.getResourceSpans(0).getScopeSpans(0).toBuilder()
+            .addSpans(zero)))
+        .build();
+    Http.Reply reply = postJson(OtlpJson.writeRequest(withZero)).expect(200);
+    JsonNode partial = reply.json().path("partialSuccess");
+    assertEquals("1", partial.path("rejectedSpans").asString(), reply.text());
+    assertMentions(partial.path("errorMessage").asString(), "1 span with an invalid span id");
+    Http.getTrace(stack.baseUri(), project.projectId(), traceIdOf(r), token).expect(200);
+  }
+
+  @Test
+  void unsupportedContentTypeIs415() {
+    byte[] body = validRequest().toByteArray();
+    for (String type : List.of("text/plain", "application/grpc", "application/xml")) {
+      String message = jsonError(Http.post(ingest, body, "Content-Type", type, "PRIVATE-TOKEN", token), 415, "unsupported_media_type");
+      assertEquals("unsupported Content-Type '" + type + "': send application/x-protobuf or application/json (OTLP/HTTP)", message);
+    }
+    String message = jsonError(Http.post(ingest, body, "PRIVATE-TOKEN", token), 415, "unsupported_media_type");
+    assertMentions(message, "unsupported Content-Type ''");
+    // Parameters and case do not matter for the types that are supported.
+    Http.post(ingest, OtlpJson.writeRequest(validRequest()), "Content-Type", "Application/JSON; charset=utf-8", "PRIVATE-TOKEN", token)
+        .expect(200);
+  }
+
+  @Test
+  void unsupportedContentEncodingIs415() {
+    byte[] body = validRequest().toByteArray();
+    for (String encoding : List.of("br", "deflate", "zstd")) {
+      String message = protobufError(postProtobuf(body, "Content-Encoding", encoding), 415);
+      assertEquals("unsupported Content-Encoding '" + encoding + "': send gzip or no encoding", message);
+    }
+    String message = jsonError(postJson(OtlpJson.writeRequest(validRequest()), "Content-Encoding", "br"), 415, "unsupported_media_type");
+    assertMentions(message, "unsupported Content-Encoding 'br'");
+  }
+
+  @Test
+  void bodyThatIsNotGzipDespiteTheHeaderIs400() {
+    String message = protobufError(postProtobuf(validRequest().toByteArray(), "Content-Encoding", "gzip"), 400);
+    assertMentions(message, "not valid gzip");
+    byte[] gz = Http.gzip(validRequest().toByteArray());
+    message = protobufError(postProtobuf(Arrays.copyOf(gz, gz.length - 12), "Content-Encoding", "gzip"), 400);
+    assertMentions(message, "gzip body is truncated");
+  }
+
+  @Test
+  void gzipBombIs413() throws IOException {
+    byte[] bomb = gzipBomb();
+    assertTrue(bomb.length < 2 * 1024 * 1024, "the bomb is small on the wire: " + bomb.length);
+    String message = protobufError(postProtobuf(bomb, "Content-Encoding", "gzip"), 413);
+    assertEquals("the gzip body inflates to more than " + INFLATED_LIMIT + " bytes, the largest accepted: send smaller batches", message);
+    message = jsonError(postJson(bomb, "Content-Encoding", "gzip"), 413, "payload_too_large");
+    assertMentions(message, "inflates to more than " + INFLATED_LIMIT + " bytes");
+  }
+
+  /** 1 GiB of zeros through GZIPOutputStream, streamed: never more than 64 KiB uncompressed in memory. */
+  static synchronized byte[] gzipBomb() throws IOException {
+    if (gzipBomb == null) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 21);
+      byte[] zeros = new byte[64 * 1024];
+      try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024)) {
+        for (int i = 0; i < (1 << 30) / zeros.length; i++) {
+          gz.write(zeros);
+        }
+      }
+      gzipBomb = out.toByteArray();
+    }
+    return gzipBomb;
+  }
+
+  @Test
+  void bodyOverTheGatewayLimitIs413() {
+    List<org.junit.jupiter.api.function.Executable> variants = new java.util.ArrayList<>();
+    for (int size : List.of(GATEWAY_LIMIT + 1, 11 * 1024 * 1024, 17 * 1024 * 1024)) {
+      for (boolean chunked : List.of(false, true)) {
+        String what = (chunked ? "a chunked" : "a fixed-length") + " body of " + size + " bytes";
+        variants.add(() -> {
+          Http.Reply reply = sendOrFail(what, () -> chunked
+              ? Http.postChunked(ingest, new byte[size], "Content-Type", Http.PROTOBUF, "PRIVATE-TOKEN", token)
+              : Http.post(ingest, new byte[size], "Content-Type", Http.PROTOBUF, "PRIVATE-TOKEN", token));
+          String message = jsonError(reply, 413, "payload_too_large");
+          assertEquals("the request body exceeds the gateway's limit of " + GATEWAY_LIMIT + " bytes: send smaller batches", message,
+              what);
+        });
+      }
+    }
+    org.junit.jupiter.api.Assertions.assertAll(variants);
+  }
+
+  /** A client must be able to read the error answer, not just see the connection drop. */
+  static Http.Reply sendOrFail(String what, java.util.function.Supplier<Http.Reply> call) {
+    try {
+      return call.get();
+    } catch (java.io.UncheckedIOException e) {
+      throw new AssertionError("posting " + what + ": the client did not get the 413 answer whole (" + e.getCause() + ")", e);
+    }
+  }
+
+  @Test
+  void bodyAtTheGatewayLimitIsReadWhole() {
+    // Exactly at the limit the gateway passes it on; the function then says what is wrong with it.
+    byte[] body = new byte[GATEWAY_LIMIT];
+    String message = protobufError(postProtobuf(body), 400);
+    assertMentions(message, "ExportTraceServiceRequest");
+  }
+
+  @Test
+  void emptyProtobufExportIsAccepted() {
+    ExportTraceServiceResponse response = postProtobuf(new byte[0]).expect(200).exportResponse();
+    assertFalse(response.hasPartialSuccess(), response.toString());
+  }
+
+  @Test
+  void badTraceIdInTheQueryPathIs400() {
+    for (String bad : List.of("xyz", "0123456789abcdef0123456789abcde", "0123456789abcdef0123456789abcdef0",
+        "00000000000000000000000000000000", "g123456789abcdef0123456789abcdef", "0123456789abcdef-123456789abcdef")) {
+      String message = jsonError(Http.getTrace(stack.baseUri(), project.projectId(), bad, token), 400, "invalid_parameter");
+      assertEquals("traceId must be 32 hexadecimal characters (not all zero)", message, bad);
+    }
+    for (String badProject : List.of("abc", "0", "-1", "1.5")) {
+      String message = jsonError(Http.get(stack.baseUri().resolve("/v3/query/" + badProject + "/traces/0123456789abcdef0123456789abcdef"),
+          "PRIVATE-TOKEN", token), 400, "invalid_parameter");
+      assertEquals("projectId must be a positive decimal integer", message, badProject);
+    }
+    // A well-formed id of a trace that does not exist is a 404 that says so.
+    String message = jsonError(Http.getTrace(stack.baseUri(), project.projectId(), "0123456789abcdef0123456789abcdef", token), 404,
+        "not_found");
+    assertMentions(message, "has no trace 0123456789abcdef0123456789abcdef");
+  }
+
+  @Test
+  void badIdsInTheIngestPathAre400() {
+    for (String path : List.of("/v3/abc/" + project.projectId() + "/ingest/traces", "/v3/" + project.namespaceId() + "/0/ingest/traces",
+        "/v3/" + project.namespaceId() + "/12345678901234567890/ingest/traces")) {
+      String message = jsonError(Http.post(stack.baseUri().resolve(path), OtlpJson.writeRequest(validRequest()),
+          "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", token), 400, "invalid_parameter");
+      assertMentions(message, "namespace and project ids in the path must be positive decimal integers");
+    }
+  }
+
+  @Test
+  void unknownRouteIs404Json() {
+    for (String path : List.of("/v3/nothing", "/v3/" + project.namespaceId() + "/" + project.projectId() + "/ingest/logs",
+        "/v3/query/" + project.projectId() + "/traces/0123456789abcdef0123456789abcdef/extra")) {
+      String message = jsonError(Http.get(stack.baseUri().resolve(path), "PRIVATE-TOKEN", token), 404, "not_found");
+      assertEquals("no API route GET " + path + "; see the HTTP API in README.md", message);
+    }
+    assertEquals(404, Http.post(stack.baseUri().resolve("/v3/" + project.namespaceId() + "/" + project.projectId() + "/ingest/metrics"),
+        validRequest().toByteArray(), "Content-Type", Http.PROTOBUF, "PRIVATE-TOKEN", token).status());
+  }
+
+  @Test
+  void wrongMethodIs405() {
+    String tracePath = "/v3/query/" + project.projectId() + "/traces/0123456789abcdef0123456789abcdef";
+    String ingestPath = ingest.getRawPath();
+    for (String[] call : List.of(new String[] {"GET", ingestPath}, new String[] {"PUT", ingestPath},
+        new String[] {"DELETE", tracePath}, new String[] {"POST", tracePath})) {
+      HttpRequest.Builder b = Http.request(stack.baseUri().resolve(call[1])).header("PRIVATE-TOKEN", token)
+          .method(call[0], HttpRequest.BodyPublishers.noBody());
+      String message = jsonError(Http.send(b.build()), 405, "method_not_allowed");
+      String allowed = call[1].equals(ingestPath) ? "POST" : "GET";
+      assertEquals("method " + call[0] + " is not allowed on " + call[1] + "; use " + allowed, message);
+    }
+  }
+
+  @Test
+  void wrongMethodAnswerSaysWhichMethodIsAllowed() {
+    // RFC 9110 15.5.6: a 405 response MUST carry an Allow header with the route's methods.
+    Http.Reply onIngest = Http.get(ingest, "PRIVATE-TOKEN", token);
+    assertEquals(405, onIngest.status());
+    assertEquals("POST", onIngest.header("Allow"), "Allow header of the 405 on the ingest route");
+    Http.Reply onTrace = Http.send(Http.request(stack.baseUri().resolve("/v3/query/" + project.projectId()
+        + "/traces/0123456789abcdef0123456789abcdef")).DELETE().build());
+    assertEquals(405, onTrace.status());
+    assertTrue(onTrace.header("Allow") != null && onTrace.header("Allow").contains("GET"), "Allow header of the 405 on the trace route");
+  }
+}
