@@ -61,6 +61,9 @@ public final class PageToken {
     }
     long start = buf.getLong();
     long end = buf.getLong();
+    if (start >= end || end - start > TraceQueryParser.MAX_WINDOW.toNanos()) {
+      throw invalid("page_token is not a token this API issued; use next_page_token from the previous page unchanged");
+    }
     long value = buf.getLong();
     byte[] id = new byte[16];
     buf.get(id);

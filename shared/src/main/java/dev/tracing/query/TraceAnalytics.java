@@ -31,7 +31,7 @@ public final class TraceAnalytics {
    * @param completeFromSecond when the read budget ran out: the start of the oldest interval that
    *     is complete; intervals before it are missing from the answer. {@code null} when complete.
    */
-  public record Result(long stepSeconds, List<Interval> intervals, Long completeFromSecond) {
+  public record Result(long stepSeconds, List<Interval> intervals, Long completeFromSecond, boolean filterInexact) {
   }
 
   public static long stepFor(long startNano, long endNano) {
@@ -52,8 +52,9 @@ public final class TraceAnalytics {
     long[][] durations = new long[n][];
     int[] counts = new int[n];
     int[] errors = new int[n];
+    boolean[] inexact = {false};
     TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, budget, row -> {
-      if (q.filters().matches(row)) {
+      if (TraceListService.matches(q.filters(), row, inexact)) {
         int i = (int) ((Math.floorDiv(row.timestampNano(), 1_000_000_000L) - first) / step);
         if (durations[i] == null) {
           durations[i] = new long[8];
@@ -86,7 +87,7 @@ public final class TraceAnalytics {
       Arrays.sort(d);
       out.add(new Interval(start, counts[i], errors[i], rank(d, 50), rank(d, 75), rank(d, 90), rank(d, 95), rank(d, 99)));
     }
-    return new Result(step, out, completeFrom);
+    return new Result(step, out, completeFrom, inexact[0]);
   }
 
   /** Nearest-rank percentile of sorted values. */

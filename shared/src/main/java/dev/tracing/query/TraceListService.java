@@ -125,9 +125,9 @@ public final class TraceListService {
     return new Page(withMatchedCounts(projectId, rows, f), next, limited, inexact[0]);
   }
 
-  private static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {
+  static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {
     boolean m = f.matches(row);
-    if (!m && row.attributesTruncated() && (!f.attributes().isEmpty() || !f.services().isEmpty() || !f.operations().isEmpty())) {
+    if (!f.exactFor(row, m)) {
       inexact[0] = true;
     }
     return m;

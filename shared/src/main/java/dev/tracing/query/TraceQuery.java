@@ -44,6 +44,27 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
       return !services.isEmpty() || !operations.isEmpty() || !attributes.isEmpty();
     }
 
+    /**
+     * Whether the verdict of {@link #matches} on this row is certain. It is not when a value filter
+     * is beyond what is searchable (an attribute value over the bound), or when the trace holds more
+     * names or attribute terms than its summary keeps: it may then be missing from a positive
+     * filter's result, or wrongly pass a negated one.
+     */
+    public boolean exactFor(TraceRow row, boolean matched) {
+      for (Attribute a : attributes) {
+        if (a.value().length() > dev.tracing.trace.AttributeTerms.MAX_VALUE_CHARS) {
+          return false;
+        }
+      }
+      if (!row.attributesTruncated()) {
+        return true;
+      }
+      if (matched) {
+        return notServices.isEmpty() && notOperations.isEmpty();
+      }
+      return attributes.isEmpty() && services.isEmpty() && operations.isEmpty();
+    }
+
     /** The trace-level predicate, evaluated on the list index's row alone. */
     public boolean matches(TraceRow row) {
       if (!traceIds.isEmpty() && !traceIds.contains(row.traceId())) {

@@ -134,13 +134,13 @@ public final class TraceQueryParser {
   }
 
   private static List<String> traceIds(Map<String, List<String>> params, String name) {
-    List<String> out = new ArrayList<>();
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
     for (String v : values(params, name)) {
       String id = TraceIds.normalizeTraceId(v.trim());
       if (id == null) {
         throw new InvalidParameterException(name, name + " must be 32 hexadecimal characters, got '" + abbreviate(v) + "'");
       }
-      out.add(id);
+      out.add(id); // the same id twice (or in two cases) is one id
     }
     return List.copyOf(out);
   }
@@ -222,7 +222,7 @@ public final class TraceQueryParser {
       throw new InvalidParameterException("start_time", "start_time must be before end_time");
     }
     if (endNano - startNano > MAX_WINDOW.toNanos()) {
-      throw new InvalidParameterException("start_time", "the time range may span at most 7 days");
+      throw new InvalidParameterException("start_time", "start_time and end_time may be at most 7 days apart");
     }
     return new long[] {startNano, endNano};
   }

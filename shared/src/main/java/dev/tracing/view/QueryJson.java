@@ -14,6 +14,9 @@ import tools.jackson.core.json.JsonFactory;
 /** The JSON answers of the query API other than trace detail. */
 public final class QueryJson {
   private static final JsonFactory JSON = new JsonFactory();
+  static final String INEXACT_FILTER = "a filter could not be applied exactly: attribute values longer than 256 characters are"
+      + " not searchable, and a trace keeps at most 256 searchable attribute values, 100 services and 100 operations;"
+      + " traces beyond these bounds may be missing from, or wrongly kept by, this filter";
 
   private QueryJson() {
   }
@@ -52,8 +55,7 @@ public final class QueryJson {
               + " time range");
         }
         if (page.attributeSearchInexact()) {
-          g.writeString("some traces exceed what is searchable per trace (256 attribute values of up to 256 characters,"
-              + " 100 services and 100 operations): the attribute, service or operation filter may miss them");
+          g.writeString(INEXACT_FILTER);
         }
         g.writeEndArray();
       }
@@ -100,10 +102,17 @@ public final class QueryJson {
       g.writeBooleanProperty("incomplete", result.completeFromSecond() != null);
       if (result.completeFromSecond() != null) {
         g.writeNumberProperty("complete_from", result.completeFromSecond());
+      }
+      if (result.completeFromSecond() != null || result.filterInexact()) {
         g.writeName("warnings");
         g.writeStartArray();
-        g.writeString("the time range holds more traces than one analytics request reads; intervals before "
-            + JsonValues.timestamp(result.completeFromSecond() * 1_000_000_000L) + " are left out: narrow the time range");
+        if (result.completeFromSecond() != null) {
+          g.writeString("the time range holds more traces than one analytics request reads; intervals before "
+              + JsonValues.timestamp(result.completeFromSecond() * 1_000_000_000L) + " are left out: narrow the time range");
+        }
+        if (result.filterInexact()) {
+          g.writeString(INEXACT_FILTER);
+        }
         g.writeEndArray();
       }
       g.writeEndObject();

@@ -45,6 +45,10 @@ public final class OtlpFixtures {
     return ByteString.copyFrom(b);
   }
 
+  public static String hexOf(ByteString id) {
+    return HexFormat.of().formatHex(id.toByteArray());
+  }
+
   public static ByteString spanId(long id) {
     return ByteString.copyFrom(ByteBuffer.allocate(8).putLong(id).array());
   }

@@ -1,0 +1,157 @@
+package dev.tracing.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tracing.otlp.OtlpBody;
+import dev.tracing.query.TraceQuery;
+import dev.tracing.query.TraceQueryParser;
+import dev.tracing.trace.SpanFacts;
+import dev.tracing.trace.TraceBatcher;
+import dev.tracing.trace.TraceChunk;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the decoders and parsers promise about bad input, as assertions shared by the fuzz tests
+ * and the malformed-request corpus: a refusal is one of the documented exceptions with a 4xx
+ * status and a message meant for the client (one line, no stack trace); whatever decodes can be
+ * validated without any exception; a parsed query stays inside the bounds the parser enforces.
+ */
+final class BadInputContract {
+  /** A fixed clock: fuzzing must be deterministic, and the corpus's timestamps are relative to it. */
+  static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
+  static final Duration RETENTION = Duration.ofDays(30);
+  static final TraceBatcher BATCHER = new TraceBatcher(RETENTION);
+  static final long PROJECT_ID = 42;
+
+  static final Set<Integer> BODY_STATUSES = Set.of(400, 413, 415);
+
+  private BadInputContract() {
+  }
+
+  /**
+   * Reads a body as the ingest function does.
+   *
+   * @return the request, or {@code null} when it was refused as the contract allows
+   */
+  static ExportTraceServiceRequest readOrRefuse(OtlpBody bodies, String contentType, String contentEncoding, byte[] body) {
+    try {
+      return bodies.read(contentType, contentEncoding, body);
+    } catch (OtlpBody.BodyException e) {
+      checkRefusal(e, contentType + "\n" + contentEncoding + "\n" + new String(body, StandardCharsets.ISO_8859_1));
+      return null;
+    }
+  }
+
+  static void checkRefusal(OtlpBody.BodyException e, String input) {
+    assertTrue(BODY_STATUSES.contains(e.status()), () -> "status " + e.status() + " for: " + e.getMessage());
+    checkClientMessage(e.getMessage(), input);
+  }
+
+  /**
+   * A message for the client: present, and without Java internals (a stack frame, an exception's
+   * class name). Messages quote client input, so a marker that the input itself holds proves
+   * nothing and is not held against the message.
+   */
+  static void checkClientMessage(String message, String input) {
+    assertNotNull(message, "a refusal without a message");
+    assertFalse(message.isBlank(), "a refusal with a blank message");
+    for (String internal : INTERNALS) {
+      if (holds(message, internal) && !holds(input, internal)) {
+        fail("Java internals ('" + internal + "') in: " + message);
+      }
+    }
+  }
+
+  /** Text that only reaches a message through an exception's toString() or stack trace. */
+  private static final List<String> INTERNALS = List.of("\tat ", "Exception:", "Exception at", "java.lang.", "java.io.",
+      "java.util.", "com.google.protobuf.", "tools.jackson.", "dev.tracing.");
+
+  /**
+   * {@code text.contains(part)}, written out: Jazzer hooks String.contains and would steer the
+   * fuzzer into writing these markers into inputs that then echo them, which proves nothing.
+   */
+  private static boolean holds(String text, String part) {
+    outer:
+    for (int i = 0; i + part.length() <= text.length(); i++) {
+      for (int j = 0; j < part.length(); j++) {
+        if (text.charAt(i + j) != part.charAt(j)) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** A query string as the parser sees it, for {@link #checkClientMessage}: raw and URL-decoded. */
+  static String queryText(String rawQuery) {
+    try {
+      return rawQuery + "\n" + java.net.URLDecoder.decode(rawQuery, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return rawQuery;
+    }
+  }
+
+  /**
+   * Validates a decoded request as ingest does, and checks that the split accounts for every
+   * span exactly once and stores only valid ones.
+   */
+  static TraceBatcher.Batch splitChecked(ExportTraceServiceRequest request) {
+    TraceBatcher.Batch batch = BATCHER.split(request, NOW);
+    int total = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        total += ss.getSpansCount();
+      }
+    }
+    assertEquals(total, batch.acceptedSpans() + batch.rejectedSpans(), "every span is either accepted or rejected");
+    assertEquals(batch.rejectedSpans() == 0, batch.rejectionMessage().isEmpty(), "a reason is given exactly when spans are rejected");
+    if (batch.rejectedSpans() > 0) {
+      checkClientMessage(batch.rejectionMessage(), "");
+    }
+    long nowNano = nanos(NOW);
+    int stored = 0;
+    for (TraceChunk chunk : batch.chunks()) {
+      assertTrue(chunk.traceId().matches("[0-9a-f]{32}") && !chunk.traceId().matches("0{32}"), chunk::traceId);
+      int spansInData = chunk.spans().getResourceSpansList().stream()
+          .flatMap(rs -> rs.getScopeSpansList().stream()).mapToInt(ScopeSpans::getSpansCount).sum();
+      assertEquals(chunk.spanCount(), spansInData, "one fact per stored span");
+      for (SpanFacts f : chunk.facts()) {
+        assertTrue(f.spanId() != 0, "an all-zero span id was accepted");
+        assertTrue(f.startNano() > 0 && f.endNano() >= f.startNano(), () -> "accepted timestamps " + f.startNano() + ".." + f.endNano());
+        assertTrue(f.startNano() >= nowNano - RETENTION.toNanos() && f.startNano() <= nowNano + TraceBatcher.MAX_CLOCK_SKEW.toNanos(),
+            () -> "accepted a span starting at " + f.startNano());
+      }
+      stored += chunk.spanCount();
+    }
+    assertEquals(batch.acceptedSpans(), stored, "accepted spans are the stored ones");
+    return batch;
+  }
+
+  /** The bounds every query the parser lets through must respect, whatever its parameters or page token. */
+  static void checkQueryBounds(TraceQuery q, boolean list) {
+    assertTrue(q.startNano() < q.endNano(), () -> "an empty or inverted window " + q.startNano() + ".." + q.endNano());
+    assertTrue(q.endNano() - q.startNano() > 0 && q.endNano() - q.startNano() <= TraceQueryParser.MAX_WINDOW.toNanos(),
+        () -> "a window longer than " + TraceQueryParser.MAX_WINDOW + ": " + q.startNano() + ".." + q.endNano() + " ("
+            + Duration.ofNanos(q.endNano() - q.startNano()) + ")");
+    if (list) {
+      assertTrue(q.pageSize() >= 1 && q.pageSize() <= TraceQueryParser.MAX_PAGE_SIZE, () -> "page size " + q.pageSize());
+    }
+  }
+
+  static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
+}

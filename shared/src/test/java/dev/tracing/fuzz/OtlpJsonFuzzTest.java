@@ -1,0 +1,40 @@
+package dev.tracing.fuzz;
+
+import static dev.tracing.fuzz.BadInputContract.checkClientMessage;
+import static dev.tracing.fuzz.BadInputContract.splitChecked;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.tracing.otlp.OtlpFormatException;
+import dev.tracing.otlp.OtlpJson;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The OTLP/JSON reader: a request or an {@link OtlpFormatException} with a message for the
+ * client, never another exception (Jackson's own included); whatever it reads goes through span
+ * validation without any exception, and writes back to OTLP/JSON that reads as the same request.
+ */
+class OtlpJsonFuzzTest {
+
+  static Stream<Named<byte[]>> parse() {
+    return Seeds.jsonBodies();
+  }
+
+  @MethodSource
+  @FuzzTest(maxDuration = "5s")
+  void parse(byte[] json) {
+    ExportTraceServiceRequest request;
+    try {
+      request = OtlpJson.parseRequest(json);
+    } catch (OtlpFormatException e) {
+      checkClientMessage(e.getMessage(), new String(json, StandardCharsets.UTF_8));
+      return;
+    }
+    splitChecked(request);
+    assertEquals(request, OtlpJson.parseRequest(OtlpJson.writeRequest(request)), "what was read writes back as the same request");
+  }
+}
