@@ -10,7 +10,8 @@ import java.util.TreeSet;
 
 /**
  * The binary form of a {@link TraceSummary}, as stored: compact and versioned, so a later
- * release can read summaries written by an earlier one.
+ * release can read summaries written by an earlier one (format 1 and 2 are read; 2 is written).
+ * Deploy readers before writers when the format changes: an older reader refuses a newer format.
  */
 public final class SummaryState {
   private static final int FORMAT = 2;
@@ -59,7 +60,7 @@ public final class SummaryState {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int format = in.readUnsignedByte();
-      if (format != FORMAT) {
+      if (format != FORMAT && format != 1) {
         throw new IllegalStateException("unknown trace summary format " + format + " for trace " + traceId);
       }
       long[] ids = new long[in.readInt()];
@@ -78,12 +79,13 @@ public final class SummaryState {
         hashes[i] = in.readLong();
       }
       boolean truncated = in.readBoolean();
-      int overflowCount = in.readInt();
-      long[] overflow = new long[in.readInt()];
+      // format 1 (before span-count overflow and name bounds) ends here
+      int overflowCount = format == 1 ? 0 : in.readInt();
+      long[] overflow = new long[format == 1 ? 0 : in.readInt()];
       for (int i = 0; i < overflow.length; i++) {
         overflow[i] = in.readLong();
       }
-      boolean namesTruncated = in.readBoolean();
+      boolean namesTruncated = format != 1 && in.readBoolean();
       TraceSummary s = new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, services, operations,
           serviceOperations, hashes, truncated, overflow, namesTruncated);
       s.setOverflowCount(overflowCount);
