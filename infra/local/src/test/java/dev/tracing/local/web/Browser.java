@@ -123,6 +123,13 @@ final class Browser implements AutoCloseable {
     find(".signin-form button[type=submit]").click();
   }
 
+  /** Clicks an element after centring it: the sticky top bar and table header would cover one scrolled to an edge. */
+  void click(String css) {
+    WebElement element = find(css);
+    js("arguments[0].scrollIntoView({block: 'center'})", element);
+    element.click();
+  }
+
   Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
@@ -134,6 +141,9 @@ final class Browser implements AutoCloseable {
   /** Saves a PNG of the viewport under target/screenshots/. */
   Path screenshot(String name) {
     try {
+      // Let the page paint what the last step changed (a scroll, a re-render) before the capture.
+      ((JavascriptExecutor) driver).executeAsyncScript(
+          "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
       Files.createDirectories(SCREENSHOTS);
       Path target = SCREENSHOTS.resolve(name + ".png");
       File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

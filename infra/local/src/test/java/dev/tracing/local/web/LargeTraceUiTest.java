@@ -97,11 +97,12 @@ class LargeTraceUiTest {
       String url = stack.baseUri() + "/#/projects/" + project.projectId() + "/traces";
       browser.open(url);
       browser.signIn(project.projectId(), token);
-      WebElement row = browser.awaitVisible("tr[data-trace-id='" + trace.hex + "']");
-      assertTrue(row.getText().contains("5,000"), row.getText());
+      String rowCss = "tr[data-trace-id='" + trace.hex + "']";
+      browser.await("the trace's row, with its 5,000 spans", d -> !browser.all(".traces-screen[data-state='ready']").isEmpty()
+          && browser.all(rowCss).stream().anyMatch(r -> r.getText().contains("5,000")));
 
       long t0 = System.nanoTime();
-      row.findElement(org.openqa.selenium.By.cssSelector(".row-link")).click();
+      browser.click(rowCss + " .row-link");
       browser.awaitVisible(".wf-row");
       double open = ms(t0);
       assertEquals(String.valueOf(SPANS), browser.find("#trace-span-count").getText());

@@ -1,0 +1,124 @@
+// How numbers, durations and times are shown. Durations arrive in nanoseconds.
+
+const NUMBER = new Intl.NumberFormat();
+
+export function formatCount(n) {
+  return NUMBER.format(n);
+}
+
+export function plural(n, one, many = `${one}s`) {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+function trim(value, digits) {
+  return Number(value.toFixed(digits)).toString();
+}
+
+/** 850 ns, 12.3 µs, 4.56 ms, 1.23 s, 2m 03s, 1h 02m. */
+export function formatDuration(ns) {
+  if (ns === null || ns === undefined || Number.isNaN(ns)) return '–';
+  if (ns === 0) return '0';
+  const abs = Math.abs(ns);
+  if (abs < 1e3) return `${Math.round(ns)} ns`;
+  if (abs < 1e6) return `${trim(ns / 1e3, abs < 1e4 ? 2 : 1)} µs`;
+  if (abs < 1e9) return `${trim(ns / 1e6, abs < 1e7 ? 2 : abs < 1e8 ? 1 : 0)} ms`;
+  if (abs < 60e9) return `${trim(ns / 1e9, abs < 1e10 ? 2 : 1)} s`;
+  const totalSeconds = Math.round(ns / 1e9);
+  if (totalSeconds < 3600) {
+    return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
+  }
+  return `${Math.floor(totalSeconds / 3600)}h ${String(Math.floor(totalSeconds / 60) % 60).padStart(2, '0')}m`;
+}
+
+/** Milliseconds as the duration filter shows them: 250, 1.5, 0.25. */
+export function nanosToMillisText(ns) {
+  return trim(ns / 1e6, 6);
+}
+
+/**
+ * A duration typed by a person, in milliseconds unless a unit says otherwise (ns, us, µs, ms,
+ * s, m); returns nanoseconds, or null when it is not a duration.
+ */
+export function parseDurationToNanos(text) {
+  const m = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ns|us|µs|ms|s|m|min)?\s*$/i.exec(text);
+  if (!m) return null;
+  const factor = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9, m: 60e9, min: 60e9 }[(m[2] || 'ms').toLowerCase()];
+  const ns = Math.round(Number(m[1]) * factor);
+  return Number.isFinite(ns) ? ns : null;
+}
+
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+});
+const FULL = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  hour12: false, timeZoneName: 'short',
+});
+
+/** Nov 24, 10:00:00.123 in the browser's time zone. */
+export function formatTimestamp(iso) {
+  const t = parseTimestamp(iso);
+  if (!t) return iso || '–';
+  const ms = String(Math.floor(t.nano / 1e6)).padStart(3, '0');
+  return `${DATE_TIME.format(new Date(t.seconds * 1000))}.${ms}`;
+}
+
+/** Nov 24, 2026, 10:00:00 GMT+1, for titles and headers. */
+export function formatFullTimestamp(iso) {
+  const t = parseTimestamp(iso);
+  return t ? FULL.format(new Date(t.seconds * 1000)) : iso;
+}
+
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+
+/** 10:00:00.123 (the time of day, to the millisecond) and Nov 24 (the day), separately. */
+export function formatTimeParts(iso) {
+  const t = parseTimestamp(iso);
+  if (!t) return { time: iso || '–', day: '' };
+  const date = new Date(t.seconds * 1000);
+  return { time: `${CLOCK.format(date)}.${String(Math.floor(t.nano / 1e6)).padStart(3, '0')}`, day: DAY.format(date) };
+}
+
+/** "5 minutes ago", "2 days ago". */
+export function formatAgo(iso, now = Date.now()) {
+  const t = parseTimestamp(iso);
+  if (!t) return '';
+  const s = Math.round((now - t.seconds * 1000) / 1000);
+  if (s < 0) return 'in the future';
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * An RFC 3339 timestamp as whole seconds and nanoseconds, exactly: the API's timestamp_nano
+ * numbers are beyond 2^53 and lose precision in JSON.parse, so offsets are computed from the
+ * timestamp strings instead.
+ */
+export function parseTimestamp(iso) {
+  const m = RFC3339.exec(iso || '');
+  if (!m) return null;
+  let seconds = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) / 1000;
+  if (m[8] !== 'Z') {
+    const sign = m[8][0] === '-' ? -1 : 1;
+    seconds -= sign * (+m[8].slice(1, 3) * 3600 + +m[8].slice(4, 6) * 60);
+  }
+  const nano = m[7] ? +m[7].padEnd(9, '0') : 0;
+  return { seconds, nano };
+}
+
+/** Nanoseconds from a to b (both parsed timestamps), exact while under ~100 days. */
+export function nanosBetween(a, b) {
+  return (b.seconds - a.seconds) * 1e9 + (b.nano - a.nano);
+}
+
+/** Local date-time for an input type=datetime-local (to the second). */
+export function toLocalInputValue(date) {
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:`
+    + `${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
