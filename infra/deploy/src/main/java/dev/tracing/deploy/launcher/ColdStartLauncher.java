@@ -1,7 +1,6 @@
 package dev.tracing.deploy.launcher;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.tracing.deploy.snapstart.PrimedFunctionInvoker;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -17,7 +16,7 @@ import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
  * so nothing but the Lambda package and this class is on the classpath.
  *
  * <p>Usage: {@code ColdStartLauncher <event.json> <response.json> [<priming-event.json>]}. With a
- * priming event the handler is the SnapStart prototype {@link PrimedFunctionInvoker}, and the
+ * priming event the handler is the SnapStart prototype {@code dev.tracing.functions.snapstart.PrimedFunctionInvoker} (from the function's own package), and the
  * checkpoint hooks run (as Lambda runs them before taking the snapshot) between init and the
  * first event.
  *
@@ -35,7 +34,7 @@ public final class ColdStartLauncher {
     Path response = Path.of(args[1]);
     byte[] priming = args.length > 2 ? Files.readAllBytes(Path.of(args[2])) : null;
 
-    RequestStreamHandler handler = priming == null ? new FunctionInvoker() : new PrimedFunctionInvoker(priming);
+    RequestStreamHandler handler = priming == null ? new FunctionInvoker() : primed(priming);
     long initDone = System.currentTimeMillis();
     long primeMs = -1;
     if (priming != null) {
@@ -58,8 +57,19 @@ public final class ColdStartLauncher {
     long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
     System.out.println(MARKER + "init_ms=" + (initDone - jvmStart) + " first_ms=" + (done - jvmStart) + " invoke_ms="
         + (done - invokeStart) + " prime_ms=" + primeMs
-        + " cpu_ms=" + cpuMs + " primed=" + (priming == null ? 0 : PrimedFunctionInvoker.primings()));
+        + " cpu_ms=" + cpuMs + " primed=" + (priming == null ? 0 : primings()));
     System.out.flush();
     System.exit(0);
+  }
+
+  private static final String PRIMED = "dev.tracing.functions.snapstart.PrimedFunctionInvoker";
+
+  /** The function package's own handler, looked up by name: the baseline packages do not have it. */
+  private static RequestStreamHandler primed(byte[] priming) throws ReflectiveOperationException {
+    return (RequestStreamHandler) Class.forName(PRIMED).getConstructor(byte[].class).newInstance((Object) priming);
+  }
+
+  private static int primings() throws ReflectiveOperationException {
+    return (int) Class.forName(PRIMED).getMethod("primings").invoke(null);
   }
 }

@@ -1,4 +1,4 @@
-package dev.tracing.deploy.snapstart;
+package dev.tracing.functions.snapstart;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
@@ -18,8 +18,7 @@ import org.crac.Resource;
 import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
 
 /**
- * SnapStart priming, prototype of the proposed product change (see docs/deploy.md, "SnapStart
- * priming"): Spring Cloud Function's {@link FunctionInvoker} plus a CRaC {@link Resource} whose
+ * The Lambda handler of every function, with SnapStart priming (see docs/deploy.md): Spring Cloud Function's {@link FunctionInvoker} plus a CRaC {@link Resource} whose
  * {@link #beforeCheckpoint} sends one throwaway event through {@link #handleRequest}, as Powertools
  * for AWS Lambda and aws-samples' {@code PrimingResource} do. Lambda calls it once, after init and
  * before it takes the snapshot of the published version, so the snapshot already holds the classes,
@@ -34,7 +33,7 @@ import org.springframework.cloud.function.adapter.aws.FunctionInvoker;
  * <p>Priming must never fail a deployment: any failure is logged and ignored.
  */
 public class PrimedFunctionInvoker extends FunctionInvoker implements Resource {
-  /** Where each function's Lambda package keeps its priming event (the proposed layout). */
+  /** Where each function's Lambda package keeps its priming event. */
   public static final String PRIMING_EVENT_RESOURCE = "snapstart/priming-event.json";
   private static final Logger LOG = Logger.getLogger(PrimedFunctionInvoker.class.getName());
   private static final AtomicInteger PRIMINGS = new AtomicInteger();
