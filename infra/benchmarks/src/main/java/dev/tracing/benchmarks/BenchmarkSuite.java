@@ -1,0 +1,153 @@
+package dev.tracing.benchmarks;
+
+import dev.tracing.benchmarks.parts.EndToEndPart;
+import dev.tracing.benchmarks.parts.IngestCpuPart;
+import dev.tracing.benchmarks.parts.ProfilePart;
+import dev.tracing.benchmarks.parts.QueryPart;
+import dev.tracing.benchmarks.parts.StoragePart;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The benchmark suite's command line: runs one part or all of them and prints a table of figures
+ * with the command line and the machine that produced them.
+ *
+ * <pre>
+ * java -jar infra/benchmarks/target/tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|profile-ingest]
+ *      [--smoke] [--traces N] [--exporters N] [--duration SECONDS] [--no-zipkin] [--no-mysql] [--markdown FILE]
+ * </pre>
+ */
+public final class BenchmarkSuite {
+  private BenchmarkSuite() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<String> parts = new ArrayList<>();
+    Config cfg = Config.full();
+    Path markdown = null;
+    boolean zipkin = true;
+    boolean mysql = true;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--smoke" -> cfg = Config.tiny();
+        case "--traces" -> cfg = cfg.withQueryTraces(Integer.parseInt(args[++i]));
+        case "--exporters" -> cfg = cfg.withExporters(Integer.parseInt(args[++i]));
+        case "--duration" -> cfg = cfg.withE2eLimit(Duration.ofSeconds(Long.parseLong(args[++i])));
+        case "--no-zipkin" -> zipkin = false;
+        case "--no-mysql" -> mysql = false;
+        case "--markdown" -> markdown = Path.of(args[++i]);
+        case "-h", "--help" -> {
+          usage(System.out);
+          return;
+        }
+        default -> {
+          if (args[i].startsWith("-")) {
+            usage(System.err);
+            System.exit(2);
+          }
+          parts.add(args[i]);
+        }
+      }
+    }
+    if (parts.isEmpty()) {
+      parts.add("all");
+    }
+    cfg = cfg.withZipkin(zipkin, mysql && cfg.zipkinMysql()).withCommandLine(commandLine(args));
+    Report report = run(cfg, parts, System.out);
+    if (markdown != null) {
+      Files.writeString(markdown, header(cfg) + "\n" + report.markdown() + "\n", StandardCharsets.UTF_8);
+    }
+    System.exit(0); // JMH and HTTP clients leave non-daemon threads behind
+  }
+
+  static void usage(PrintStream out) {
+    out.println("usage: java -jar tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|profile-ingest]... [--smoke]"
+        + " [--traces N] [--exporters N] [--duration SECONDS] [--no-zipkin] [--no-mysql] [--markdown FILE]");
+  }
+
+  /** Runs the named parts and prints the table; the returned report holds every figure. */
+  public static Report run(Config cfg, List<String> parts, PrintStream out) throws Exception {
+    Report report = new Report();
+    out.println(header(cfg));
+    boolean all = parts.contains("all");
+    Instant start = Instant.now();
+    if (all || parts.contains("ingest-cpu")) {
+      section(out, "1 ingest CPU (JMH)");
+      IngestCpuPart.run(cfg, report);
+    }
+    if (all || parts.contains("storage")) {
+      section(out, "2 storage cost");
+      StoragePart.run(cfg, report);
+    }
+    if (all || parts.contains("e2e") || parts.contains("query")) {
+      try (Stacks stacks = Stacks.start(cfg, out)) {
+        if (all || parts.contains("e2e")) {
+          section(out, "3 end-to-end ingest");
+          EndToEndPart.run(cfg, report, stacks, out);
+        }
+        if (all || parts.contains("query")) {
+          section(out, "4 query latency");
+          QueryPart.run(cfg, report, stacks, out);
+        }
+      }
+    }
+    if (parts.contains("profile-ingest")) {
+      section(out, "profile: ingest endpoint under JFR");
+      ProfilePart.run(cfg, report, out);
+    }
+    if (all) {
+      report.addText("5 cold start", "cold start per function (JVM start to first event)", "see infra/deploy", "< 1.0 s",
+          Report.Kind.MEASURED, "measured separately by the deploy helper; not run by this suite");
+    }
+    out.println();
+    out.println("== results (" + Duration.between(start, Instant.now()).toSeconds() + " s) ==");
+    out.println(header(cfg));
+    report.print(out);
+    return report;
+  }
+
+  static String header(Config cfg) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("command: ").append(String.join(" ", cfg.commandLine())).append('\n');
+    sb.append("date: ").append(Instant.now()).append(cfg.smoke() ? " (smoke sizes: figures are not meaningful)" : "").append('\n');
+    for (String line : Machine.describe()) {
+      sb.append(line).append('\n');
+    }
+    return sb.toString();
+  }
+
+  private static void section(PrintStream out, String name) {
+    out.println();
+    out.println("== " + name + " ==");
+    out.flush();
+  }
+
+  static List<String> commandLine(String[] args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add("java");
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    cmd.add("-jar");
+    String jar = "infra/benchmarks/target/tracing-benchmarks.jar";
+    try {
+      java.nio.file.Path self = java.nio.file.Path.of(BenchmarkSuite.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      java.nio.file.Path cwd = java.nio.file.Path.of("").toAbsolutePath();
+      jar = self.startsWith(cwd) ? cwd.relativize(self).toString() : self.toString();
+    } catch (Exception e) {
+      // keep the documented path
+    }
+    cmd.add(jar);
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  static String read(Path p) throws IOException {
+    return Files.readString(p);
+  }
+}

@@ -1,0 +1,333 @@
+package dev.tracing.benchmarks.capacity;
+
+import dev.tracing.benchmarks.capacity.CapacityCalculator.IndexSpec;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
+import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Computes the capacity units of every successful DynamoDB call a client makes, with
+ * {@link CapacityCalculator}'s rules, independently of what the server reports. Registered as an
+ * SDK {@link ExecutionInterceptor}, it sees the modelled requests and responses, and keeps the
+ * size of every item written (and of its index entry) so that replacing writes are charged on
+ * the larger of old and new, and index key changes as two index writes.
+ *
+ * <p>Approximations, stated where figures are reported: an {@code UpdateItem} is charged on the
+ * larger of the item's known size and its key plus the expression values (its result is not
+ * evaluated); a {@code BatchGetItem} with a projection is charged on the projected size.
+ */
+public final class CapacityAccountant implements ExecutionInterceptor {
+  private final String table;
+  private final List<String> tableKeys;
+  private final IndexSpec index;
+  private final Map<String, long[]> sizes = new ConcurrentHashMap<>(); // key -> {item size, entry size or -1, entry key hash}
+  private final LongAdder tableWriteUnits = new LongAdder();
+  private final LongAdder indexWriteUnits = new LongAdder();
+  private final DoubleAdder readUnits = new DoubleAdder();
+  private final LongAdder writeCalls = new LongAdder();
+  private final LongAdder itemsWritten = new LongAdder();
+  // cross-check: what the server reported, and what the rules give for the same calls (table only)
+  private final DoubleAdder reportedWrite = new DoubleAdder();
+  private final DoubleAdder computedWriteOnReported = new DoubleAdder();
+  private final DoubleAdder reportedRead = new DoubleAdder();
+  private final DoubleAdder computedReadOnReported = new DoubleAdder();
+  private final Map<String, long[]> byKind = new java.util.TreeMap<>(); // kind -> {writes, bytes, write units}
+  private final Map<String, long[]> summaryAttributes = new java.util.TreeMap<>(); // attribute -> {count, bytes}
+
+  public CapacityAccountant(String table, List<String> tableKeys, IndexSpec index) {
+    this.table = table;
+    this.tableKeys = List.copyOf(tableKeys);
+    this.index = index;
+  }
+
+  /** Units counted since the last reset. */
+  public record Units(long tableWriteUnits, long indexWriteUnits, double readUnits, long writeCalls, long itemsWritten,
+                      double reportedWrite, double computedWriteOnReported, double reportedRead, double computedReadOnReported) {
+    public long writeUnits() {
+      return tableWriteUnits + indexWriteUnits;
+    }
+  }
+
+  /** Storage of everything written so far: item and index bytes, with DynamoDB's per-item overhead. */
+  public record Storage(long items, long itemBytes, long indexEntries, long indexBytes) {
+    public long billedBytes() {
+      return itemBytes + indexBytes + (items + indexEntries) * CapacityCalculator.STORAGE_OVERHEAD_BYTES;
+    }
+  }
+
+  public Units units() {
+    return new Units(tableWriteUnits.sum(), indexWriteUnits.sum(), readUnits.sum(), writeCalls.sum(), itemsWritten.sum(),
+        reportedWrite.sum(), computedWriteOnReported.sum(), reportedRead.sum(), computedReadOnReported.sum());
+  }
+
+  public void reset() {
+    tableWriteUnits.reset();
+    indexWriteUnits.reset();
+    readUnits.reset();
+    writeCalls.reset();
+    itemsWritten.reset();
+    reportedWrite.reset();
+    computedWriteOnReported.reset();
+    reportedRead.reset();
+    computedReadOnReported.reset();
+    synchronized (byKind) {
+      byKind.clear();
+      summaryAttributes.clear();
+    }
+  }
+
+  /** Mean bytes (name + value) of each attribute of the summary items written since the last reset. */
+  public Map<String, Double> summaryAttributeBytes() {
+    Map<String, Double> out = new java.util.LinkedHashMap<>();
+    synchronized (byKind) {
+      summaryAttributes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+          .forEach(e -> out.put(e.getKey(), (double) e.getValue()[1] / Math.max(1, byKind.getOrDefault("summary item",
+              new long[] {1})[0])));
+    }
+    return out;
+  }
+
+  /** Writes since the last reset by kind of item ({@code sk} prefix): count, mean bytes, mean write units. */
+  public Map<String, double[]> writesByKind() {
+    Map<String, double[]> out = new java.util.TreeMap<>();
+    synchronized (byKind) {
+      byKind.forEach((k, v) -> out.put(k, new double[] {v[0], (double) v[1] / v[0], (double) v[2] / v[0]}));
+    }
+    return out;
+  }
+
+  private void tally(String kind, long bytes, long units) {
+    synchronized (byKind) {
+      long[] t = byKind.computeIfAbsent(kind, k -> new long[3]);
+      t[0]++;
+      t[1] += bytes;
+      t[2] += units;
+    }
+  }
+
+  private String kind(Map<String, AttributeValue> item) {
+    AttributeValue sk = tableKeys.size() > 1 ? item.get(tableKeys.get(1)) : null;
+    String s = sk == null || sk.s() == null ? "" : sk.s();
+    int hash = s.indexOf('#');
+    if (s.startsWith("#S")) {
+      return "summary item";
+    }
+    return s.startsWith("C#") ? "chunk item" : "other item";
+  }
+
+  /** Forgets the stored items too (for a fresh table). */
+  public void clear() {
+    reset();
+    sizes.clear();
+  }
+
+  public Storage storage() {
+    long items = 0;
+    long bytes = 0;
+    long entries = 0;
+    long entryBytes = 0;
+    for (long[] s : sizes.values()) {
+      items++;
+      bytes += s[0];
+      if (s[1] >= 0) {
+        entries++;
+        entryBytes += s[1];
+      }
+    }
+    return new Storage(items, bytes, entries, entryBytes);
+  }
+
+  @Override
+  public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+    account(context.request(), context.response());
+  }
+
+  /** Charges one successful call (public so the rules can be tested without a server). */
+  public synchronized void account(SdkRequest request, SdkResponse response) {
+    long tableBefore = tableWriteUnits.sum();
+    double readBefore = readUnits.sum();
+    charge(request, response);
+    Double reported = reported(response);
+    if (reported != null) {
+      boolean write = !(response instanceof GetItemResponse || response instanceof QueryResponse
+          || response instanceof BatchGetItemResponse);
+      if (write) {
+        reportedWrite.add(reported);
+        computedWriteOnReported.add(tableWriteUnits.sum() - tableBefore);
+      } else {
+        reportedRead.add(reported);
+        computedReadOnReported.add(readUnits.sum() - readBefore);
+      }
+    }
+  }
+
+  private static Double reported(SdkResponse response) {
+    List<ConsumedCapacity> list = null;
+    ConsumedCapacity one = null;
+    if (response instanceof PutItemResponse r) {
+      one = r.consumedCapacity();
+    } else if (response instanceof BatchWriteItemResponse r && r.hasConsumedCapacity()) {
+      list = r.consumedCapacity();
+    } else if (response instanceof UpdateItemResponse r) {
+      one = r.consumedCapacity();
+    } else if (response instanceof GetItemResponse r) {
+      one = r.consumedCapacity();
+    } else if (response instanceof QueryResponse r) {
+      one = r.consumedCapacity();
+    } else if (response instanceof BatchGetItemResponse r && r.hasConsumedCapacity()) {
+      list = r.consumedCapacity();
+    }
+    if (one != null) {
+      list = List.of(one);
+    }
+    if (list == null || list.isEmpty()) {
+      return null;
+    }
+    double sum = 0;
+    for (ConsumedCapacity c : list) {
+      sum += c.capacityUnits() == null ? 0 : c.capacityUnits();
+    }
+    return sum;
+  }
+
+  private void charge(SdkRequest request, SdkResponse response) {
+    if (request instanceof PutItemRequest put && table.equals(put.tableName())) {
+      writeCalls.increment();
+      put(put.item());
+    } else if (request instanceof BatchWriteItemRequest batch) {
+      writeCalls.increment();
+      Set<String> unprocessed = new HashSet<>();
+      if (response instanceof BatchWriteItemResponse r && r.hasUnprocessedItems()) {
+        for (WriteRequest w : r.unprocessedItems().getOrDefault(table, List.of())) {
+          if (w.putRequest() != null) {
+            unprocessed.add(key(w.putRequest().item()));
+          } else if (w.deleteRequest() != null) {
+            unprocessed.add(key(w.deleteRequest().key()));
+          }
+        }
+      }
+      for (WriteRequest w : batch.requestItems().getOrDefault(table, List.of())) {
+        if (w.putRequest() != null && !unprocessed.contains(key(w.putRequest().item()))) {
+          put(w.putRequest().item());
+        } else if (w.deleteRequest() != null && !unprocessed.contains(key(w.deleteRequest().key()))) {
+          delete(w.deleteRequest().key());
+        }
+      }
+    } else if (request instanceof DeleteItemRequest del && table.equals(del.tableName())) {
+      writeCalls.increment();
+      delete(del.key());
+    } else if (request instanceof UpdateItemRequest update && table.equals(update.tableName())) {
+      writeCalls.increment();
+      itemsWritten.increment();
+      long approx = CapacityCalculator.itemSize(update.key());
+      if (update.expressionAttributeValues() != null) {
+        for (AttributeValue v : update.expressionAttributeValues().values()) {
+          approx += 8 + CapacityCalculator.valueSize(v);
+        }
+      }
+      long[] old = sizes.get(key(update.key()));
+      long size = Math.max(approx, old == null ? 0 : old[0]);
+      sizes.put(key(update.key()), new long[] {size, old == null ? -1 : old[1], old == null ? 0 : old[2]});
+      tableWriteUnits.add(CapacityCalculator.writeUnits(size));
+      tally("update (approx.)", size, CapacityCalculator.writeUnits(size));
+    } else if (request instanceof GetItemRequest get && response instanceof GetItemResponse r) {
+      long size = r.hasItem() ? CapacityCalculator.itemSize(r.item()) : 0;
+      readUnits.add(CapacityCalculator.readUnits(size, Boolean.TRUE.equals(get.consistentRead())));
+    } else if (request instanceof QueryRequest query && response instanceof QueryResponse r) {
+      long size = 0;
+      for (Map<String, AttributeValue> item : r.items()) {
+        // a query is charged on the items it reads; for the base table, on whole items
+        long[] known = query.indexName() == null ? sizes.get(key(item)) : null;
+        size += known != null ? known[0] : CapacityCalculator.itemSize(item);
+      }
+      readUnits.add(CapacityCalculator.readUnits(size, Boolean.TRUE.equals(query.consistentRead())));
+    } else if (response instanceof BatchGetItemResponse r) {
+      for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
+        long[] known = sizes.get(key(item));
+        readUnits.add(CapacityCalculator.readUnits(known != null ? known[0] : CapacityCalculator.itemSize(item), false));
+      }
+    }
+  }
+
+  private void put(Map<String, AttributeValue> item) {
+    itemsWritten.increment();
+    String key = key(item);
+    long size = CapacityCalculator.itemSize(item);
+    Map<String, AttributeValue> entry = index == null ? null : CapacityCalculator.indexEntry(item, index, tableKeys);
+    long entrySize = entry == null ? -1 : CapacityCalculator.itemSize(entry);
+    long entryKey = entry == null ? 0 : (String.valueOf(item.get(index.hashKey())) + '\u0000'
+        + (index.rangeKey() == null ? "" : String.valueOf(item.get(index.rangeKey())))).hashCode();
+    long[] old = sizes.put(key, new long[] {size, entrySize, entryKey});
+    long units = CapacityCalculator.writeUnits(Math.max(size, old == null ? 0 : old[0]));
+    tableWriteUnits.add(units);
+    String kind = kind(item);
+    tally(kind, size, units);
+    if (kind.equals("summary item")) {
+      synchronized (byKind) {
+        item.forEach((name, value) -> {
+          long[] t = summaryAttributes.computeIfAbsent(name, k -> new long[2]);
+          t[0]++;
+          t[1] += name.length() + CapacityCalculator.valueSize(value);
+        });
+      }
+    }
+    boolean hadEntry = old != null && old[1] >= 0;
+    long indexUnits = 0;
+    if (entry != null && hadEntry) {
+      if (old[2] != entryKey) {
+        indexUnits = CapacityCalculator.writeUnits(old[1]) + CapacityCalculator.writeUnits(entrySize);
+      } else {
+        indexUnits = CapacityCalculator.writeUnits(Math.max(old[1], entrySize));
+      }
+    } else if (entry != null) {
+      indexUnits = CapacityCalculator.writeUnits(entrySize);
+    } else if (hadEntry) {
+      indexUnits = CapacityCalculator.writeUnits(old[1]);
+    }
+    if (indexUnits > 0) {
+      indexWriteUnits.add(indexUnits);
+      tally("index " + index.name(), Math.max(entrySize, 0), indexUnits);
+    }
+  }
+
+  private void delete(Map<String, AttributeValue> key) {
+    long[] old = sizes.remove(key(key));
+    tableWriteUnits.add(CapacityCalculator.writeUnits(old == null ? 0 : old[0]));
+    if (old != null && old[1] >= 0) {
+      indexWriteUnits.add(CapacityCalculator.writeUnits(old[1]));
+    }
+  }
+
+  private String key(Map<String, AttributeValue> item) {
+    StringBuilder sb = new StringBuilder();
+    for (String k : tableKeys) {
+      AttributeValue v = item.get(k);
+      sb.append(v == null ? "" : v.s() != null ? v.s() : v.n() != null ? v.n() : String.valueOf(v)).append('\u0000');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.tracing.benchmarks.ingest;
+
+import dev.tracing.api.ApiRequest;
+import dev.tracing.api.ApiResponse;
+import dev.tracing.api.IngestEndpoint;
+import dev.tracing.auth.AuthorizerContext;
+import dev.tracing.auth.TokenVerdict;
+import dev.tracing.ingest.IngestLimiter;
+import dev.tracing.ingest.IngestService;
+import dev.tracing.model.Grant;
+import dev.tracing.model.Scope;
+import dev.tracing.otlp.OtlpBody;
+import dev.tracing.storage.dynamodb.CapacityMeter;
+import dev.tracing.storage.dynamodb.DynamoIngestQuota;
+import dev.tracing.storage.dynamodb.DynamoProjectStore;
+import dev.tracing.storage.dynamodb.DynamoServiceCatalog;
+import dev.tracing.storage.dynamodb.DynamoTraceWriter;
+import dev.tracing.trace.TraceBatcher;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * The ingest function's work for one request, composed as {@code Tracing} composes it (body
+ * decoding, rate limiter, batcher, DynamoDB writer, service catalog, OTLP response), over a
+ * DynamoDB client whose HTTP layer answers at once ({@link CannedDynamoHttpClient}), and with
+ * the summary updates on the calling thread: one request, one core.
+ */
+public final class IngestPipeline implements AutoCloseable {
+  public static final long PROJECT = 1;
+  public static final long NAMESPACE = 1;
+  private static final String TABLE = "tracing";
+  private static final Duration RETENTION = Duration.ofDays(30);
+
+  private final CannedDynamoHttpClient http = new CannedDynamoHttpClient();
+  private final DynamoDbClient client;
+  private final IngestEndpoint endpoint;
+  private final Map<String, Object> grant;
+
+  public IngestPipeline() {
+    client = DynamoDbClient.builder()
+        .httpClient(http)
+        .endpointOverride(URI.create("http://127.0.0.1:1"))
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+        .build();
+    Clock clock = Clock.systemUTC();
+    IngestLimiter limiter = new IngestLimiter(new DynamoProjectStore(client, TABLE, clock), new DynamoIngestQuota(client, TABLE),
+        clock, Long.MAX_VALUE / 4, Duration.ofSeconds(10));
+    DynamoTraceWriter writer = new DynamoTraceWriter(client, TABLE, RETENTION, null, new CapacityMeter());
+    endpoint = new IngestEndpoint(new IngestService(new OtlpBody(16 * 1024 * 1024), limiter, new TraceBatcher(RETENTION), writer,
+        new DynamoServiceCatalog(client, TABLE, clock, RETENTION), clock));
+    grant = AuthorizerContext.of(TokenVerdict.valid(new Grant("bench", PROJECT, NAMESPACE, EnumSet.allOf(Scope.class))));
+  }
+
+  /** One OTLP/HTTP export request through the ingest endpoint. */
+  public ApiResponse handle(String contentType, String contentEncoding, byte[] body) {
+    Map<String, String> headers = contentEncoding == null ? Map.of("content-type", contentType)
+        : Map.of("content-type", contentType, "content-encoding", contentEncoding);
+    return endpoint.handle(new ApiRequest("POST", "/v3/1/1/ingest/traces",
+        Map.of("namespaceId", Long.toString(NAMESPACE), "projectId", Long.toString(PROJECT)), "", headers, body, grant));
+  }
+
+  public CannedDynamoHttpClient http() {
+    return http;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

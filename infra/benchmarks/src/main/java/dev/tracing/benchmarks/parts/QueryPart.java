@@ -1,0 +1,213 @@
+package dev.tracing.benchmarks.parts;
+
+import dev.tracing.benchmarks.Config;
+import dev.tracing.benchmarks.Report;
+import dev.tracing.benchmarks.Report.Kind;
+import dev.tracing.benchmarks.Stacks;
+import dev.tracing.benchmarks.load.HttpLoad;
+import dev.tracing.benchmarks.load.Percentiles;
+import dev.tracing.benchmarks.workload.OtlpWorkload;
+import dev.tracing.benchmarks.workload.ZipkinJson;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Part 4: query latency with {@code queryTraces} traces stored, their start times spread
+ * uniformly over the last 24 hours, plus three traces of {@code bigTraceSpans} spans in the last
+ * hour. Both stores get the same spans through their ingest APIs. Then, one client, requests
+ * alternating between the stores: the traces list of the last hour filtered by one service, and
+ * the detail of a big trace.
+ */
+public final class QueryPart {
+  public static final String PART = "4 query latency";
+  static final int CHUNK_BATCHES = 40;
+  static final String[] FILTER_SERVICES = {"checkout", "cart", "payment", "shipping", "currency", "recommendation", "email"};
+
+  private QueryPart() {
+  }
+
+  public static void run(Config cfg, Report report, Stacks stacks, PrintStream out) throws Exception {
+    HttpClient client = HttpLoad.client();
+    Stacks.Tenant tenant = stacks.query;
+    Map<String, String> ours = Map.of("Content-Type", "application/x-protobuf", "PRIVATE-TOKEN", tenant.token());
+    Map<String, String> zjson = Map.of("Content-Type", "application/json");
+    OtlpWorkload workload = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch().withMeanSpansPerTrace(cfg.queryMeanSpans()), 23);
+    long now = System.currentTimeMillis() * 1_000_000L;
+    long hour = 3_600_000_000_000L;
+    long from = now - 24 * hour;
+    long to = now - 60_000_000_000L;
+
+    // load: batches in chunks, each chunk to both stores
+    Set<String> traces = new HashSet<>();
+    long lastHour = 0;
+    long spans = 0;
+    double oursSeconds = 0;
+    double zipkinSeconds = 0;
+    int errors = 0;
+    int zipkinErrors = 0;
+    List<ExportTraceServiceRequest> chunk = new ArrayList<>();
+    long loadStart = System.nanoTime();
+    while (traces.size() < cfg.queryTraces()) {
+      chunk.clear();
+      for (int i = 0; i < CHUNK_BATCHES && traces.size() < cfg.queryTraces(); i++) {
+        ExportTraceServiceRequest b = workload.nextBatch(from, to);
+        for (ResourceSpans rs : b.getResourceSpansList()) {
+          for (ScopeSpans ss : rs.getScopeSpansList()) {
+            for (Span s : ss.getSpansList()) {
+              spans++;
+              if (s.getParentSpanId().isEmpty() && traces.add(HexFormat.of().formatHex(s.getTraceId().toByteArray()))
+                  && s.getStartTimeUnixNano() >= now - hour) {
+                lastHour++;
+              }
+            }
+          }
+        }
+        chunk.add(b);
+      }
+      HttpLoad.Result r = HttpLoad.run(client, tenant.ingestUrl(), ours, requests(chunk, false), cfg.exporters(), Duration.ofMinutes(10));
+      oursSeconds += r.seconds();
+      errors += r.errors();
+      if (stacks.zipkin != null) {
+        HttpLoad.Result z = HttpLoad.run(client, stacks.zipkin.base().resolve("/api/v2/spans"), zjson, requests(chunk, true),
+            cfg.exporters(), Duration.ofMinutes(10));
+        zipkinSeconds += z.seconds();
+        zipkinErrors += z.errors();
+      }
+      if (!cfg.smoke()) {
+        out.printf("  loaded %,d traces (%,d spans) in %.0f s%n", traces.size(), spans, (System.nanoTime() - loadStart) / 1e9);
+      }
+    }
+    // the big traces, in the last hour
+    List<String> big = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      List<ExportTraceServiceRequest> parts = workload.trace(cfg.bigTraceSpans(), now - (10 + 15L * i) * 60_000_000_000L);
+      big.add(HexFormat.of().formatHex(parts.get(0).getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId().toByteArray()));
+      errors += HttpLoad.run(client, tenant.ingestUrl(), ours, requests(parts, false), 1, Duration.ofMinutes(2)).errors();
+      if (stacks.zipkin != null) {
+        zipkinErrors += HttpLoad.run(client, stacks.zipkin.base().resolve("/api/v2/spans"), zjson, requests(parts, true), 1,
+            Duration.ofMinutes(2)).errors();
+      }
+    }
+    if (errors > 0 || zipkinErrors > 0) {
+      throw new IllegalStateException("loading the query data set failed: " + errors + " errors (ours), " + zipkinErrors + " (Zipkin)");
+    }
+    int stored = traces.size() + big.size();
+    report.add(PART, "traces stored (spread over 24 h)", stored, "", null, Kind.MEASURED,
+        String.format("%,d spans, %.1f spans/trace; last hour holds %,d traces (%.1f%%) + %d of %d spans", spans,
+            (double) spans / traces.size(), lastHour, 100.0 * lastHour / traces.size(), big.size(), cfg.bigTraceSpans()));
+    report.add(PART, "load rate, local stack: spans/s", spans / oursSeconds, "spans/s", null, Kind.MEASURED,
+        cfg.exporters() + " exporters" + (stacks.zipkin == null ? "" : String.format("; Zipkin (in-memory) %.0f spans/s",
+            spans / zipkinSeconds)));
+
+    // queries
+    String project = Long.toString(tenant.project().projectId());
+    Map<String, String> token = Map.of("PRIVATE-TOKEN", tenant.token());
+    int warm = cfg.smoke() ? 2 : 20;
+    long[] oursList = new long[cfg.queryRepeats()];
+    long[] zipList = new long[cfg.queryRepeats()];
+    long[] oursDetail = new long[cfg.queryRepeats()];
+    long[] zipDetail = new long[cfg.queryRepeats()];
+    int[] rows = new int[2];
+    long[] bytes = new long[4];
+    for (int i = -warm; i < cfg.queryRepeats(); i++) {
+      String service = FILTER_SERVICES[Math.floorMod(i, FILTER_SERVICES.length)];
+      String trace = big.get(Math.floorMod(i, big.size()));
+      boolean oursFirst = Math.floorMod(i, 2) == 0;
+      for (int k = 0; k < 2; k++) {
+        if ((k == 0) == oursFirst) {
+          Timed l = get(client, stacks.stack.baseUri().resolve("/v3/query/" + project + "/traces?period=1h&service_name=" + service),
+              token);
+          Timed d = get(client, stacks.stack.baseUri().resolve("/v3/query/" + project + "/traces/" + trace), token);
+          if (i >= 0) {
+            oursList[i] = l.nanos;
+            oursDetail[i] = d.nanos;
+            rows[0] += count(l.body, "\"trace_id\"");
+            bytes[0] += l.body.length();
+            bytes[1] += d.body.length();
+          }
+        } else if (stacks.zipkin != null) {
+          long endTs = System.currentTimeMillis();
+          Timed l = get(client, stacks.zipkin.base().resolve("/api/v2/traces?serviceName=" + service + "&endTs=" + endTs
+              + "&lookback=3600000&limit=50"), Map.of());
+          Timed d = get(client, stacks.zipkin.base().resolve("/api/v2/trace/" + trace), Map.of());
+          if (i >= 0) {
+            zipList[i] = l.nanos;
+            zipDetail[i] = d.nanos;
+            rows[1] += count(l.body, "[{\"traceId\"");
+            bytes[2] += l.body.length();
+            bytes[3] += d.body.length();
+          }
+        }
+      }
+    }
+    int n = cfg.queryRepeats();
+    latency(report, "list, last hour + service_name: p50 / p95", oursList, "p95 <= 150 ms",
+        String.format("%d requests, %.0f rows and %.0f KB per page", n, (double) rows[0] / n, bytes[0] / 1024.0 / n));
+    latency(report, "trace detail, " + cfg.bigTraceSpans() + " spans: p50 / p95", oursDetail, "<= 100 ms",
+        String.format("%.0f KB per answer", bytes[1] / 1024.0 / n));
+    if (stacks.zipkin != null) {
+      latency(report, "Zipkin (in-memory) /api/v2/traces, same filter: p50 / p95", zipList, null,
+          String.format("limit=50, lookback 1 h; %.0f traces and %.0f KB per answer (whole traces)", (double) rows[1] / n,
+              bytes[2] / 1024.0 / n));
+      latency(report, "Zipkin (in-memory) /api/v2/trace/{id}: p50 / p95", zipDetail, null,
+          String.format("%.0f KB per answer", bytes[3] / 1024.0 / n));
+      report.add(PART, "list p95: ours vs Zipkin", Percentiles.of(oursList, 95) / Percentiles.of(zipList, 95), "x", null, Kind.RATIO,
+          "below 1 means ours is faster");
+      report.add(PART, "detail p95: ours vs Zipkin", Percentiles.of(oursDetail, 95) / Percentiles.of(zipDetail, 95), "x", null,
+          Kind.RATIO, null);
+    }
+  }
+
+  private static void latency(Report report, String figure, long[] nanos, String target, String note) {
+    report.add(PART, figure, Percentiles.of(nanos, 50) / 1e6, String.format("ms / %.1f ms", Percentiles.of(nanos, 95) / 1e6), target,
+        Kind.MEASURED, note);
+  }
+
+  private static List<HttpLoad.Request> requests(List<ExportTraceServiceRequest> batches, boolean zipkin) {
+    List<HttpLoad.Request> out = new ArrayList<>(batches.size());
+    for (ExportTraceServiceRequest b : batches) {
+      out.add(new HttpLoad.Request(zipkin ? ZipkinJson.spans(b) : b.toByteArray(), OtlpWorkload.stats(b).spans()));
+    }
+    return out;
+  }
+
+  record Timed(long nanos, String body) {
+  }
+
+  static Timed get(HttpClient client, URI uri, Map<String, String> headers) throws Exception {
+    if (!HttpLoad.isLoopback(uri)) {
+      throw new IllegalArgumentException("queries go to loopback only: " + uri);
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET();
+    headers.forEach(b::header);
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    long t = System.nanoTime() - t0;
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET " + uri + " answered " + r.statusCode() + ": " + r.body());
+    }
+    return new Timed(t, r.body());
+  }
+
+  static int count(String s, String needle) {
+    int n = 0;
+    for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + needle.length())) {
+      n++;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,107 @@
+package dev.tracing.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracing.benchmarks.parts.EndToEndPart;
+import dev.tracing.benchmarks.parts.IngestCpuPart;
+import dev.tracing.benchmarks.parts.QueryPart;
+import dev.tracing.benchmarks.parts.StoragePart;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs every part of the suite at tiny sizes (as {@code java -jar tracing-benchmarks.jar all
+ * --smoke} does) so the benchmark code cannot rot. It checks that each figure was produced and is
+ * sane; it never checks a timing against a target.
+ */
+class SuiteSmokeTest {
+  static Report report;
+  static String printed;
+
+  @BeforeAll
+  static void runSuite() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Config cfg = Config.tiny().withCommandLine(List.of("java", "-jar", "tracing-benchmarks.jar", "all", "profile-ingest", "--smoke"));
+    report = BenchmarkSuite.run(cfg, List.of("all", "profile-ingest"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    printed = bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private static double value(String part, String figure) {
+    return report.find(part, figure).orElseThrow(() -> new AssertionError("no figure '" + figure + "' in:\n" + printed)).value();
+  }
+
+  @Test
+  void printsTheCommandTheMachineAndTheTable() {
+    assertTrue(printed.contains("command: java -jar tracing-benchmarks.jar all"), printed);
+    assertTrue(printed.contains("cpus: "), printed);
+    assertTrue(printed.contains("jdk: "), printed);
+    assertTrue(printed.contains("| figure"), printed);
+  }
+
+  @Test
+  void ingestCpuFiguresForEveryWireFormAndTheBaseline() {
+    for (String f : List.of("bare ExportTraceServiceRequest.parseFrom", "decode (", "decode + validate", "ingest endpoint, protobuf",
+        "ingest endpoint, protobuf + gzip", "ingest endpoint, OTLP/JSON", "ingest endpoint, OTLP/JSON + gzip")) {
+      assertTrue(value(IngestCpuPart.PART, f) > 0, f);
+    }
+    assertTrue(value(IngestCpuPart.PART, "per CPU-second: ingest endpoint, protobuf") > 0);
+    assertTrue(value(IngestCpuPart.PART, "per CPU-second: ingest endpoint, json + gzip") > 0);
+    double ratio = value(IngestCpuPart.PART, "  ratio to bare parse");
+    assertTrue(ratio > 0 && ratio < 2, "ingest can hardly be faster than parsing alone: " + ratio);
+  }
+
+  @Test
+  void storageWriteUnitsAreComputedAndAgreeWithDynaliteOnTheTablePart() {
+    double wcu = value(StoragePart.PART, "write units per span (table + index)");
+    double table = value(StoragePart.PART, "  of which table items");
+    double index = value(StoragePart.PART, "  of which list index");
+    double reported = value(StoragePart.PART, "dynalite-reported write units per span");
+    assertTrue(wcu > 0.01 && wcu < 5, "write units per span " + wcu);
+    assertEquals(wcu, table + index, 1e-9);
+    assertTrue(index > 0, "the summary's list index entry costs writes");
+    // the rules and dynalite agree on the calls dynalite reports (table only)
+    String note = report.find(StoragePart.PART, "dynalite-reported").orElseThrow().note();
+    assertTrue(reported > 0 && reported <= table, note);
+    assertEquals(value(StoragePart.PART, "item-per-span design"), 2.0, 0.5, "item + index entry per span");
+    assertTrue(value(StoragePart.PART, "$ per million spans") > 0);
+    assertTrue(value(StoragePart.PART, "read units per list page") > 0);
+    assertTrue(value(StoragePart.PART, "read units per trace detail (") > 0);
+  }
+
+  @Test
+  void endToEndIngestStoredEverythingWithoutErrors() {
+    Report.Row row = report.find(EndToEndPart.PART, "local stack").orElseThrow();
+    assertTrue(row.value() > 0, row.toString());
+    assertTrue(row.note().contains(" 0 errors"), row.note());
+    assertTrue(row.note().contains("3 of 3 traces read back"), row.note());
+    Report.Row zipkin = report.find(EndToEndPart.PART, "Zipkin (in-memory)").orElseThrow();
+    assertTrue(zipkin.value() > 0 && zipkin.note().contains(" 0 errors"), zipkin.toString());
+    assertTrue(value(EndToEndPart.PART, "local stack vs Zipkin") > 0);
+  }
+
+  @Test
+  void queryLatenciesForBothStores() {
+    assertTrue(value(QueryPart.PART, "traces stored") >= 300);
+    assertTrue(value(QueryPart.PART, "list, last hour") > 0);
+    assertTrue(value(QueryPart.PART, "trace detail") > 0);
+    assertTrue(value(QueryPart.PART, "Zipkin (in-memory) /api/v2/traces") > 0);
+    assertTrue(value(QueryPart.PART, "Zipkin (in-memory) /api/v2/trace/") > 0);
+    assertTrue(value(QueryPart.PART, "list p95: ours vs Zipkin") > 0);
+  }
+
+  @Test
+  void theProfileSampledTheIngestThread() {
+    assertTrue(value("profile", "ingest endpoint under JFR") > 0);
+    assertTrue(printed.contains("-- own time (top frame) --"), printed);
+  }
+
+  @Test
+  void coldStartHasItsRow() {
+    assertTrue(report.find("5 cold start", "cold start").isPresent());
+  }
+}

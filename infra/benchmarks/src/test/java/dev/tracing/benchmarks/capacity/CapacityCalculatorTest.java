@@ -1,0 +1,131 @@
+package dev.tracing.benchmarks.capacity;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.tracing.benchmarks.capacity.CapacityCalculator.IndexSpec;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/** DynamoDB's documented sizing and capacity rules, one rule per test. */
+class CapacityCalculatorTest {
+
+  @Test
+  void stringsCountUtf8BytesOfNameAndValue() {
+    assertEquals(1 + 3, CapacityCalculator.itemSize(Map.of("a", AttributeValue.fromS("abc"))));
+    assertEquals(2 + 2 + 3, CapacityCalculator.itemSize(Map.of("pk", AttributeValue.fromS("é€"))), "é is 2 bytes, € 3");
+  }
+
+  @Test
+  void numbersTakeOneBytePerTwoSignificantDigitsPlusOne() {
+    assertEquals(4, CapacityCalculator.numberSize("12345"));
+    assertEquals(2, CapacityCalculator.numberSize("1000"), "trailing zeros are trimmed");
+    assertEquals(2, CapacityCalculator.numberSize("-1.50"));
+    assertEquals(2, CapacityCalculator.numberSize("0"));
+    assertEquals(11, CapacityCalculator.numberSize("1795000000123456789"), "19 digits");
+  }
+
+  @Test
+  void binariesBooleansSetsListsAndMaps() {
+    assertEquals(1 + 10, CapacityCalculator.itemSize(Map.of("d", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[10])))));
+    assertEquals(2 + 1, CapacityCalculator.itemSize(Map.of("ip", AttributeValue.fromBool(true))));
+    assertEquals(4 + 3 + 4, CapacityCalculator.itemSize(Map.of("svcs", AttributeValue.fromSs(List.of("abc", "defg")))));
+    assertEquals(1 + 3 + 2 + 2, CapacityCalculator.itemSize(Map.of("l", AttributeValue.fromL(List.of(AttributeValue.fromS("a"),
+        AttributeValue.fromS("b"))))));
+    assertEquals(1 + 3 + 1 + 1 + 1, CapacityCalculator.itemSize(Map.of("m", AttributeValue.fromM(Map.of("k", AttributeValue.fromS("v"))))));
+  }
+
+  @Test
+  void writeUnitsPerStartedKilobyteAtLeastOne() {
+    assertEquals(1, CapacityCalculator.writeUnits(0));
+    assertEquals(1, CapacityCalculator.writeUnits(1024));
+    assertEquals(2, CapacityCalculator.writeUnits(1025));
+    assertEquals(4, CapacityCalculator.writeUnits(3500));
+  }
+
+  @Test
+  void readUnitsPerStarted4KilobytesHalfWhenEventuallyConsistent() {
+    assertEquals(1.0, CapacityCalculator.readUnits(4096, true));
+    assertEquals(2.0, CapacityCalculator.readUnits(4097, true));
+    assertEquals(0.5, CapacityCalculator.readUnits(100, false));
+    assertEquals(0.5, CapacityCalculator.readUnits(0, false), "a get of a missing item costs the minimum");
+  }
+
+  private static final IndexSpec INDEX = IndexSpec.include("by_start", "gpk", "gsk", List.of("svc"));
+
+  private static Map<String, AttributeValue> item(String pk, String gsk, int payload) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put("pk", AttributeValue.fromS(pk));
+    item.put("sk", AttributeValue.fromS("#S"));
+    if (gsk != null) {
+      item.put("gpk", AttributeValue.fromS("L#1#2026112510"));
+      item.put("gsk", AttributeValue.fromS(gsk));
+      item.put("svc", AttributeValue.fromS("frontend"));
+    }
+    item.put("d", AttributeValue.fromB(SdkBytes.fromByteArray(new byte[payload])));
+    return item;
+  }
+
+  private static void put(CapacityAccountant a, Map<String, AttributeValue> item) {
+    a.account(PutItemRequest.builder().tableName("t").item(item).build(), PutItemResponse.builder().build());
+  }
+
+  @Test
+  void aNewItemWithIndexKeysCostsItsUnitsPlusOneIndexEntry() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    put(a, item("T#1#a", "1#a", 1500));
+    assertEquals(2, a.units().tableWriteUnits());
+    assertEquals(1, a.units().indexWriteUnits(), "the entry projects keys and svc only: under 1 KB");
+  }
+
+  @Test
+  void aReplacingPutIsChargedOnTheLargerItemAndAnIndexKeyChangeTwice() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    put(a, item("T#1#a", "1#a", 3000));
+    a.reset();
+    put(a, item("T#1#a", "2#a", 100));
+    assertEquals(3, a.units().tableWriteUnits(), "larger of 3 KB before and 0.1 KB after");
+    assertEquals(2, a.units().indexWriteUnits(), "delete the old entry, put the new one");
+    a.reset();
+    put(a, item("T#1#a", "2#a", 100));
+    assertEquals(1, a.units().indexWriteUnits(), "same index key: one entry update");
+  }
+
+  @Test
+  void itemsWithoutIndexKeysCostNoIndexWrites() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    put(a, item("T#1#a", null, 10));
+    assertEquals(1, a.units().tableWriteUnits());
+    assertEquals(0, a.units().indexWriteUnits());
+  }
+
+  @Test
+  void unprocessedBatchItemsAreNotCharged() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    WriteRequest w1 = WriteRequest.builder().putRequest(PutRequest.builder().item(item("T#1#a", null, 2000)).build()).build();
+    WriteRequest w2 = WriteRequest.builder().putRequest(PutRequest.builder().item(item("T#1#b", null, 2000)).build()).build();
+    a.account(BatchWriteItemRequest.builder().requestItems(Map.of("t", List.of(w1, w2))).build(),
+        BatchWriteItemResponse.builder().unprocessedItems(Map.of("t", List.of(w2))).build());
+    assertEquals(2, a.units().tableWriteUnits());
+    assertEquals(1, a.units().itemsWritten());
+  }
+
+  @Test
+  void aQuerySumsItemSizesBeforeRounding() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    List<Map<String, AttributeValue>> items = List.of(item("T#1#a", null, 3000), item("T#1#b", null, 3000));
+    a.account(QueryRequest.builder().tableName("t").build(), QueryResponse.builder().items(items).build());
+    assertEquals(1.0, a.units().readUnits(), "about 6 KB, eventually consistent: 2 units halved");
+  }
+}
