@@ -97,6 +97,8 @@ public final class TraceSummary {
     }
     int added = 0;
     boolean overflow = false;
+    long[] newHashes = new long[64];
+    int newHashCount = 0;
     for (SpanFacts f : spans) {
       int at = Arrays.binarySearch(spanIds, f.spanId());
       if (at >= 0) {
@@ -128,8 +130,17 @@ public final class TraceSummary {
       addName(services, f.service());
       addName(operations, f.name());
       addName(serviceOperations, serviceOperation(f.service(), f.name()));
-      addAttributes(f.attributeHashes());
+      long[] h = f.attributeHashes();
+      if (h.length > 0) {
+        if (newHashCount + h.length > newHashes.length) {
+          newHashes = Arrays.copyOf(newHashes, Math.max(newHashes.length * 2, newHashCount + h.length));
+        }
+        System.arraycopy(h, 0, newHashes, newHashCount, h.length);
+        newHashCount += h.length;
+      }
     }
+    // one sort and merge per chunk, not per span (in span order, so the bound keeps the first terms)
+    addAttributes(Arrays.copyOf(newHashes, newHashCount));
     if (overflow && chunkKey != null) {
       long[] grown = Arrays.copyOf(overflowChunks, overflowChunks.length + 1);
       grown[grown.length - 1] = chunk;
