@@ -20,7 +20,9 @@ public final class TraceIds {
       return null;
     }
     for (int i = 0; i < 32; i++) {
-      if (Character.digit(raw.charAt(i), 16) < 0) {
+      char c = raw.charAt(i);
+      // ASCII only: Character.digit would also take other scripts' digits
+      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
         return null;
       }
     }

@@ -55,7 +55,12 @@ import tools.jackson.core.json.JsonReadFeature;
 public final class OtlpJson {
 
   /** Deepest nesting of arrayValue/kvlistValue accepted; real attributes are one or two deep. */
-  public static final int MAX_ANY_VALUE_DEPTH = 64;
+  /**
+   * Nesting of arrayValue/kvlistValue. Each level is two protobuf messages, and a stored chunk must
+   * parse again within protobuf's default recursion limit of 100: 32 levels leave room for the
+   * envelope (TracesData, ResourceSpans, ScopeSpans, Span, KeyValue).
+   */
+  public static final int MAX_ANY_VALUE_DEPTH = 32;
 
   private static final int TRACE_ID_BYTES = 16;
   private static final int SPAN_ID_BYTES = 8;
@@ -96,6 +101,10 @@ public final class OtlpJson {
     } catch (JacksonException e) {
       // Caught before the parser is closed, which would lose the position of the error.
       throw invalidJson(e, p.currentTokenLocation());
+    } catch (NumberFormatException | ArithmeticException e) {
+      // numbers beyond what Jackson or BigDecimal hold (e.g. an exponent of 2^31)
+      throw new OtlpFormatException("a number at line " + p.currentTokenLocation().getLineNr() + " column "
+          + p.currentTokenLocation().getColumnNr() + " is out of range: " + e.getMessage(), e);
     } finally {
       p.close();
     }
@@ -579,7 +588,13 @@ public final class OtlpJson {
       if (p.isNaN()) {
         throw error(p, "expected an integer, got " + p.getString());
       }
-      big = exactInteger(p, p.getDecimalValue(), p.getString());
+      BigDecimal decimal;
+      try {
+        decimal = p.getDecimalValue();
+      } catch (NumberFormatException | ArithmeticException e) {
+        throw error(p, "the number " + abbreviateNumber(p.getString()) + " is out of range for " + kind.label);
+      }
+      big = exactInteger(p, decimal, p.getString());
     } else if (t == JsonToken.VALUE_STRING) {
       String text = p.getString();
       try {
@@ -587,7 +602,7 @@ public final class OtlpJson {
       } catch (NumberFormatException notALong) {
         try {
           big = exactInteger(p, new BigDecimal(text), text);
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException | ArithmeticException e) {
           throw error(p, "expected an integer, got the string " + quote(text));
         }
       }
@@ -600,6 +615,10 @@ public final class OtlpJson {
     return big.longValue();
   }
 
+  private static String abbreviateNumber(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+  }
+
   private static long inRange(JsonParser p, IntKind kind, long value) {
     if (value < kind.minLong || value > kind.maxLong) {
       throw error(p, value + " is out of range for " + kind.label);
@@ -609,6 +628,11 @@ public final class OtlpJson {
 
   /** Accepts 1e9 or 5.0 (the proto3 JSON mapping does), rejects 1.5. */
   private static BigInteger exactInteger(JsonParser p, BigDecimal value, String text) {
+    // More than 20 integer digits is beyond any 64-bit value: refuse before materializing it
+    // (1e999999999 would otherwise become a billion-digit BigInteger).
+    if ((long) value.precision() - value.scale() > 20) {
+      throw error(p, "the number " + abbreviateNumber(text) + " is out of range for a 64-bit integer");
+    }
     try {
       return value.toBigIntegerExact();
     } catch (ArithmeticException e) {

@@ -61,7 +61,8 @@ public final class PageToken {
     }
     long start = buf.getLong();
     long end = buf.getLong();
-    if (start >= end || end - start > TraceQueryParser.MAX_WINDOW.toNanos()) {
+    long span = end - start; // negative on overflow
+    if (start >= end || span < 0 || span > TraceQueryParser.MAX_WINDOW.toNanos()) {
       throw invalid("page_token is not a token this API issued; use next_page_token from the previous page unchanged");
     }
     long value = buf.getLong();

@@ -221,7 +221,8 @@ public final class TraceQueryParser {
     if (startNano >= endNano) {
       throw new InvalidParameterException("start_time", "start_time must be before end_time");
     }
-    if (endNano - startNano > MAX_WINDOW.toNanos()) {
+    long span = endNano - startNano; // negative when the difference overflows
+    if (span < 0 || span > MAX_WINDOW.toNanos()) {
       throw new InvalidParameterException("start_time", "start_time and end_time may be at most 7 days apart");
     }
     return new long[] {startNano, endNano};

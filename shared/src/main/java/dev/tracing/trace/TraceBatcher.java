@@ -59,10 +59,13 @@ public final class TraceBatcher {
     for (int r = 0; r < request.getResourceSpansCount(); r++) {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
+      int resourceBytes = rs.getResource().getSerializedSize();
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
+        // a span is stored with its resource and scope: together they must fit one item
+        int envelopeBytes = resourceBytes + ss.getScope().getSerializedSize();
         for (Span span : ss.getSpansList()) {
-          Reason reason = check(span, oldest, newest);
+          Reason reason = check(span, envelopeBytes, oldest, newest);
           if (reason != null) {
             rejected.merge(reason, 1, Integer::sum);
             continue;
@@ -81,7 +84,7 @@ public final class TraceBatcher {
     return new Batch(chunks, accepted, rejectedCount, rejectedCount == 0 ? "" : message(rejected));
   }
 
-  private static Reason check(Span span, long oldest, long newest) {
+  private static Reason check(Span span, int envelopeBytes, long oldest, long newest) {
     if (span.getTraceId().size() != 16 || TraceIds.isAllZero(span.getTraceId())) {
       return Reason.TRACE_ID;
     }
@@ -91,7 +94,7 @@ public final class TraceBatcher {
     if (!span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != 8) {
       return Reason.PARENT_ID;
     }
-    if (span.getSerializedSize() > MAX_SPAN_BYTES) {
+    if ((long) span.getSerializedSize() + envelopeBytes > MAX_SPAN_BYTES) {
       return Reason.TOO_LARGE;
     }
     long start = span.getStartTimeUnixNano();
@@ -157,7 +160,7 @@ public final class TraceBatcher {
     TIMESTAMPS("with missing or inverted timestamps (start and end must be set and end >= start)"),
     TOO_OLD("older than the retention window (traces are kept 30 days)"),
     FUTURE("starting more than 1 hour in the future (check the sender's clock)"),
-    TOO_LARGE("larger than 262144 bytes serialized (trim attributes or events)");
+    TOO_LARGE("larger than 262144 bytes serialized with their resource and scope (trim attributes or events)");
 
     final String text;
 

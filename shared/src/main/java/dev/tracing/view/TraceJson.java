@@ -63,8 +63,8 @@ public final class TraceJson {
     g.writeNumberProperty("duration_nano", Math.max(0, span.getEndTimeUnixNano() - start));
     g.writeStringProperty("service_name", TraceBatcher.serviceName(r.resource()));
     g.writeStringProperty("operation", span.getName());
-    g.writeStringProperty("span_kind", span.getKind().getNumber() >= 0 && span.getKind() != Span.SpanKind.UNRECOGNIZED
-        ? span.getKind().name() : "SPAN_KIND_UNSPECIFIED");
+    // a kind number this OTLP version does not know reads as unspecified
+    g.writeStringProperty("span_kind", span.getKind() == Span.SpanKind.UNRECOGNIZED ? "SPAN_KIND_UNSPECIFIED" : span.getKind().name());
     g.writeStringProperty("scope_name", scope.getName());
     g.writeStringProperty("scope_version", scope.getVersion());
     g.writeStringProperty("status_code", statusName(status.getCodeValue()));

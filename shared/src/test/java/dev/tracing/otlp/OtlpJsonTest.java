@@ -469,13 +469,13 @@ class OtlpJsonTest {
     assertTrue(e.getMessage().startsWith("resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.arrayValue"),
         e.getMessage());
     assertTrue(e.getMessage().endsWith(
-        ": attribute value nested deeper than 64 levels of arrayValue/kvlistValue"), e.getMessage());
+        ": attribute value nested deeper than 32 levels of arrayValue/kvlistValue"), e.getMessage());
     assertTrue(e.getMessage().length() < 600, e.getMessage());
 
     // The deepest accepted value still parses.
     AnyValue deepest = attribute(onlySpan(OtlpJson.parseRequest(json(spanJson(
-        "\"attributes\":[{\"key\":\"k\",\"value\":" + nestedArrayValues(64) + "}]")))).getAttributesList(), "k");
-    for (int i = 0; i < 64; i++) {
+        "\"attributes\":[{\"key\":\"k\",\"value\":" + nestedArrayValues(OtlpJson.MAX_ANY_VALUE_DEPTH) + "}]")))).getAttributesList(), "k");
+    for (int i = 0; i < OtlpJson.MAX_ANY_VALUE_DEPTH; i++) {
       deepest = deepest.getArrayValue().getValues(0);
     }
     assertEquals(string("bottom"), deepest);

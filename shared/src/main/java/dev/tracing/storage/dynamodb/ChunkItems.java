@@ -72,8 +72,11 @@ final class ChunkItems {
         }
         out.write(buf, 0, n);
       }
-      return TracesData.parseFrom(out.toByteArray());
-    } catch (DataFormatException | com.google.protobuf.InvalidProtocolBufferException e) {
+      // Stored chunks were accepted within ingest's nesting limits; parse them with room to spare.
+      com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(out.toByteArray());
+      in.setRecursionLimit(200);
+      return TracesData.parseFrom(in);
+    } catch (DataFormatException | java.io.IOException e) {
       throw new IllegalStateException("corrupt span chunk", e);
     } finally {
       inflater.end();
