@@ -1,31 +1,40 @@
 package dev.tracing.fuzz;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tracing.otlp.OtlpBody;
 import dev.tracing.query.TraceQuery;
 import dev.tracing.query.TraceQueryParser;
+import dev.tracing.storage.StoredTrace;
 import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceBatcher;
 import dev.tracing.trace.TraceChunk;
+import dev.tracing.trace.TraceSummary;
+import dev.tracing.view.TraceJson;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.TracesData;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.Deflater;
 
 /**
  * What the decoders and parsers promise about bad input, as assertions shared by the fuzz tests
  * and the malformed-request corpus: a refusal is one of the documented exceptions with a 4xx
- * status and a message meant for the client (one line, no stack trace); whatever decodes can be
- * validated without any exception; a parsed query stays inside the bounds the parser enforces.
+ * status and a message meant for the client (no stack trace, no exception class names); whatever
+ * decodes goes through span validation without any exception, and what that accepts can be
+ * stored and shown; a parsed query stays inside the bounds the parser enforces.
  */
 final class BadInputContract {
   /** A fixed clock: fuzzing must be deterministic, and the corpus's timestamps are relative to it. */
@@ -123,7 +132,7 @@ final class BadInputContract {
     long nowNano = nanos(NOW);
     int stored = 0;
     for (TraceChunk chunk : batch.chunks()) {
-      assertTrue(chunk.traceId().matches("[0-9a-f]{32}") && !chunk.traceId().matches("0{32}"), chunk::traceId);
+      assertTrue(isLowercaseHexId(chunk.traceId()) && !chunk.traceId().equals("0".repeat(32)), chunk::traceId);
       int spansInData = chunk.spans().getResourceSpansList().stream()
           .flatMap(rs -> rs.getScopeSpansList().stream()).mapToInt(ScopeSpans::getSpansCount).sum();
       assertEquals(chunk.spanCount(), spansInData, "one fact per stored span");
@@ -133,10 +142,73 @@ final class BadInputContract {
         assertTrue(f.startNano() >= nowNano - RETENTION.toNanos() && f.startNano() <= nowNano + TraceBatcher.MAX_CLOCK_SKEW.toNanos(),
             () -> "accepted a span starting at " + f.startNano());
       }
+      checkStorable(chunk);
       stored += chunk.spanCount();
     }
     assertEquals(batch.acceptedSpans(), stored, "accepted spans are the stored ones");
     return batch;
+  }
+
+  /** DynamoDB's item size limit: a span chunk item holds the deflated TracesData plus its keys. */
+  static final int DYNAMODB_ITEM_BYTES = 400 * 1024;
+
+  /**
+   * What the store needs of every accepted span: its chunk reads back from protobuf as it was
+   * written (storage parses it with protobuf's default limits), the trace view can show it, and
+   * the span with its resource and scope fits one DynamoDB item once deflated as the store does
+   * (a chunk is split down to single spans, never further).
+   */
+  static void checkStorable(TraceChunk chunk) {
+    TracesData data = chunk.spans();
+    byte[] written = data.toByteArray();
+    TracesData readBack = null;
+    try {
+      readBack = TracesData.parseFrom(written);
+    } catch (InvalidProtocolBufferException e) {
+      fail("an accepted chunk cannot be read back from storage: protobuf refuses its own encoding of it (" + e.getMessage() + ")");
+    }
+    // Compared as bytes: protobuf writes a lone surrogate of a JSON string as '?', so the first
+    // encoding may change a string; what is stored must then read back as stored.
+    assertArrayEquals(written, readBack.toByteArray(), "a chunk reads back as written");
+    TraceSummary summary = new TraceSummary(chunk.traceId());
+    summary.merge(chunk.key(), chunk.facts());
+    try {
+      TraceJson.write(new StoredTrace(PROJECT_ID, summary, List.of(readBack), List.of(chunk.key())));
+    } catch (RuntimeException e) {
+      throw new AssertionError("an accepted span cannot be shown: the trace view (GET .../traces/{traceId}) throws " + e, e);
+    }
+    for (ResourceSpans rs : data.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span span : ss.getSpansList()) {
+          TracesData single = TracesData.newBuilder().addResourceSpans(ResourceSpans.newBuilder().setResource(rs.getResource())
+              .setSchemaUrl(rs.getSchemaUrl()).addScopeSpans(ScopeSpans.newBuilder().setScope(ss.getScope())
+                  .setSchemaUrl(ss.getSchemaUrl()).addSpans(span))).build();
+          if (single.getSerializedSize() > DYNAMODB_ITEM_BYTES / 2) { // smaller ones fit whatever deflate does
+            int stored = deflatedSize(single.toByteArray());
+            assertTrue(stored < DYNAMODB_ITEM_BYTES, () -> "an accepted span cannot be stored: with its resource and scope it"
+                + " deflates to " + stored + " bytes, over DynamoDB's item limit of " + DYNAMODB_ITEM_BYTES + " (the span alone is "
+                + span.getSerializedSize() + " bytes, its resource " + rs.getResource().getSerializedSize() + ")");
+          }
+        }
+      }
+    }
+  }
+
+  /** As the span chunk items store it: raw deflate at the default level. */
+  private static int deflatedSize(byte[] raw) {
+    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+    try {
+      deflater.setInput(raw);
+      deflater.finish();
+      byte[] buf = new byte[64 * 1024];
+      int total = 0;
+      while (!deflater.finished()) {
+        total += deflater.deflate(buf);
+      }
+      return total;
+    } finally {
+      deflater.end();
+    }
   }
 
   /** The bounds every query the parser lets through must respect, whatever its parameters or page token. */
@@ -145,9 +217,32 @@ final class BadInputContract {
     assertTrue(q.endNano() - q.startNano() > 0 && q.endNano() - q.startNano() <= TraceQueryParser.MAX_WINDOW.toNanos(),
         () -> "a window longer than " + TraceQueryParser.MAX_WINDOW + ": " + q.startNano() + ".." + q.endNano() + " ("
             + Duration.ofNanos(q.endNano() - q.startNano()) + ")");
+    for (String id : concat(q.filters().traceIds(), q.filters().notTraceIds())) {
+      assertTrue(isLowercaseHexId(id), () -> "a trace id filter that is not 32 lowercase hex characters: " + id);
+    }
     if (list) {
       assertTrue(q.pageSize() >= 1 && q.pageSize() <= TraceQueryParser.MAX_PAGE_SIZE, () -> "page size " + q.pageSize());
     }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+
+  /** What DESIGN.md promises trace ids are everywhere we answer: 32 lowercase ASCII hex characters. */
+  static boolean isLowercaseHexId(String id) {
+    if (id.length() != 32) {
+      return false;
+    }
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static long nanos(Instant t) {

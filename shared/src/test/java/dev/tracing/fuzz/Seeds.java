@@ -156,6 +156,8 @@ final class Seeds {
         "period=7d&sort=duration_asc&page_size=500",
         "start_time=2026-11-24T09:00:00Z&end_time=2026-11-24T10:00:00.5%2B01:00",
         "start_time=2026-11-17T10:00:00Z&end_time=2026-11-24T10:00:00Z&gt%5Bduration_nano%5D=0&lt%5Bduration_nano%5D=9223372036854775807",
+        "start_time=1900-01-01T00:00:00Z&end_time=2100-01-01T00:00:00%2B14:00",
+        "start_time=2262-04-11T23:47:16Z",
         "trace_id=5B8EFFF798038103D269B633813FC60C&not%5Btrace_id%5D=0af7651916cd43dd8448eb211c80319c",
         "attr_name=http.method&attr_value=GET&attr_name=k&attr_value=",
         "status=error&not%5Bstatus%5D=ok",
