@@ -23,14 +23,7 @@ public final class HttpApiEvents {
 
   /** Reads the request a routed function received. */
   public static ApiRequest toApiRequest(APIGatewayV2HTTPEvent event) {
-    byte[] body;
-    if (event.getBody() == null) {
-      body = new byte[0];
-    } else if (event.getIsBase64Encoded()) {
-      body = Base64.getDecoder().decode(event.getBody());
-    } else {
-      body = event.getBody().getBytes(StandardCharsets.UTF_8);
-    }
+    byte[] body = body(event.getBody(), event.getIsBase64Encoded());
     String method = null;
     String path = event.getRawPath();
     Map<String, Object> authorizer = null;
@@ -64,14 +57,7 @@ public final class HttpApiEvents {
 
   /** Reads a gateway response (what a client will receive). */
   public static ApiResponse fromEvent(APIGatewayV2HTTPResponse event) {
-    byte[] body;
-    if (event.getBody() == null) {
-      body = new byte[0];
-    } else if (event.getIsBase64Encoded()) {
-      body = Base64.getDecoder().decode(event.getBody());
-    } else {
-      body = event.getBody().getBytes(StandardCharsets.UTF_8);
-    }
+    byte[] body = body(event.getBody(), event.getIsBase64Encoded());
     return new ApiResponse(event.getStatusCode(), event.getHeaders() == null ? Map.of() : event.getHeaders(), body);
   }
 
@@ -82,8 +68,7 @@ public final class HttpApiEvents {
   public static APIGatewayV2HTTPEvent requestEvent(String method, String rawPath, String rawQuery, Map<String, String> headers,
                                                    byte[] body, String routeKey, Map<String, String> pathParameters,
                                                    Map<String, Object> authorizerContext) {
-    Map<String, String> lower = new LinkedHashMap<>();
-    headers.forEach((k, v) -> lower.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> a + "," + b));
+    Map<String, String> lower = lowercase(headers);
     APIGatewayV2HTTPEvent.RequestContext.Authorizer authorizer = new APIGatewayV2HTTPEvent.RequestContext.Authorizer();
     authorizer.setLambda(authorizerContext);
     APIGatewayV2HTTPEvent.RequestContext ctx = new APIGatewayV2HTTPEvent.RequestContext();
@@ -113,8 +98,7 @@ public final class HttpApiEvents {
   /** Builds the REQUEST authorizer event (payload 2.0) API Gateway sends for an HTTP request. */
   public static APIGatewayV2CustomAuthorizerEvent authorizerEvent(String method, String rawPath, Map<String, String> headers,
                                                                   String routeKey) {
-    Map<String, String> lower = new LinkedHashMap<>();
-    headers.forEach((k, v) -> lower.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> a + "," + b));
+    Map<String, String> lower = lowercase(headers);
     APIGatewayV2CustomAuthorizerEvent event = new APIGatewayV2CustomAuthorizerEvent();
     event.setVersion("2.0");
     event.setType("REQUEST");
@@ -122,6 +106,21 @@ public final class HttpApiEvents {
     event.setRawPath(rawPath);
     event.setHeaders(lower);
     return event;
+  }
+
+  /** An event body as bytes: base64 when the event says so, else the text's UTF-8. */
+  private static byte[] body(String body, boolean base64) {
+    if (body == null) {
+      return new byte[0];
+    }
+    return base64 ? Base64.getDecoder().decode(body) : body.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Header names as API Gateway passes them: lowercase, repeated headers joined with commas. */
+  private static Map<String, String> lowercase(Map<String, String> headers) {
+    Map<String, String> lower = new LinkedHashMap<>();
+    headers.forEach((k, v) -> lower.merge(k.toLowerCase(Locale.ROOT), v, (a, b) -> a + "," + b));
+    return lower;
   }
 
   /** The simple authorizer response: always authorized, the verdict in the context (see AuthorizerContext). */
