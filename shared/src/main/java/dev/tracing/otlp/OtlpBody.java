@@ -67,7 +67,7 @@ public final class OtlpBody {
   public ExportTraceServiceRequest read(String contentType, String contentEncoding, byte[] body) {
     Encoding encoding = encodingOf(contentType);
     if (encoding == null) {
-      throw new BodyException(415, "unsupported Content-Type '" + (contentType == null ? "" : contentType)
+      throw new BodyException(415, "unsupported Content-Type '" + (contentType == null ? "" : quote(contentType))
           + "': send application/x-protobuf or application/json (OTLP/HTTP)");
     }
     if (body.length > maxBodyBytes) {
@@ -91,7 +91,7 @@ public final class OtlpBody {
       return body;
     }
     if (!ce.equals("gzip") && !ce.equals("x-gzip")) {
-      throw new BodyException(415, "unsupported Content-Encoding '" + contentEncoding + "': send gzip or no encoding");
+      throw new BodyException(415, "unsupported Content-Encoding '" + quote(contentEncoding) + "': send gzip or no encoding");
     }
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 8192)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBodyBytes, body.length * 4 + 64));
@@ -114,6 +114,11 @@ public final class OtlpBody {
     } catch (IOException e) {
       throw new BodyException(400, "the gzip body could not be read: " + e.getMessage());
     }
+  }
+
+  /** A header value as echoed in a message: a hostile value is quoted in part only. */
+  private static String quote(String value) {
+    return value.length() <= 100 ? value : value.substring(0, 100) + "...";
   }
 
   private static ExportTraceServiceRequest parseProtobuf(byte[] raw) {

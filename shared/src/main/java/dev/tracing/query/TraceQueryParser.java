@@ -47,7 +47,7 @@ public final class TraceQueryParser {
   private static TraceQuery parse(Map<String, List<String>> params, long projectId, Instant now, boolean list) {
     for (String name : params.keySet()) {
       if (!FILTERS.contains(name) && !TIME.contains(name) && !(list && PAGING.contains(name))) {
-        throw new InvalidParameterException(name, "unknown parameter '" + name + "'; accepted: period, start_time, end_time, "
+        throw new InvalidParameterException(abbreviate(name), "unknown parameter '" + abbreviate(name) + "'; accepted: period, start_time, end_time, "
             + "service_name, operation, trace_id, gt[duration_nano], lt[duration_nano], attr_name, attr_value, status, "
             + "their not[...] forms" + (list ? ", sort, page_size, page_token" : ""));
       }
@@ -113,7 +113,7 @@ public final class TraceQueryParser {
     return switch (v.toLowerCase(Locale.ROOT)) {
       case "error" -> Boolean.TRUE;
       case "ok" -> Boolean.FALSE;
-      default -> throw new InvalidParameterException(name, name + " must be ok or error, got '" + v + "'");
+      default -> throw new InvalidParameterException(name, name + " must be ok or error, got '" + abbreviate(v) + "'");
     };
   }
 
@@ -129,7 +129,7 @@ public final class TraceQueryParser {
       }
       return d;
     } catch (NumberFormatException e) {
-      throw new InvalidParameterException(name, name + " must be a whole number of nanoseconds >= 0, got '" + v + "'");
+      throw new InvalidParameterException(name, name + " must be a whole number of nanoseconds >= 0, got '" + abbreviate(v) + "'");
     }
   }
 

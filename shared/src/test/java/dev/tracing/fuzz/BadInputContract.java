@@ -22,11 +22,14 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.TracesData;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.zip.Deflater;
 
 /**
@@ -55,12 +58,33 @@ final class BadInputContract {
    */
   static ExportTraceServiceRequest readOrRefuse(OtlpBody bodies, String contentType, String contentEncoding, byte[] body) {
     try {
-      return bodies.read(contentType, contentEncoding, body);
+      return withinCpuBudget("reading the body", () -> bodies.read(contentType, contentEncoding, body));
     } catch (OtlpBody.BodyException e) {
       checkRefusal(e, contentType + "\n" + contentEncoding + "\n" + new String(body, StandardCharsets.ISO_8859_1));
       return null;
     }
   }
+
+  /**
+   * CPU a single input may take: real requests decode in milliseconds, so this only catches
+   * inputs that make a decoder run away (it measures CPU, not wall time, so a busy machine does
+   * not trip it). Such an input still runs to its end before it fails.
+   */
+  static final Duration CPU_BUDGET = Duration.ofSeconds(10);
+
+  static <T> T withinCpuBudget(String what, Supplier<T> work) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long start = threads.getCurrentThreadCpuTime();
+    try {
+      return work.get();
+    } finally {
+      long used = threads.getCurrentThreadCpuTime() - start;
+      assertTrue(used <= CPU_BUDGET.toNanos(), () -> what + " took " + used / 1_000_000 + " ms of CPU: a hang for the client");
+    }
+  }
+
+  /** Longest message a refusal may have: it quotes client input, and should quote only a part of it. */
+  static final int MAX_MESSAGE_CHARS = 8192;
 
   static void checkRefusal(OtlpBody.BodyException e, String input) {
     assertTrue(BODY_STATUSES.contains(e.status()), () -> "status " + e.status() + " for: " + e.getMessage());
@@ -75,6 +99,8 @@ final class BadInputContract {
   static void checkClientMessage(String message, String input) {
     assertNotNull(message, "a refusal without a message");
     assertFalse(message.isBlank(), "a refusal with a blank message");
+    assertTrue(message.length() <= MAX_MESSAGE_CHARS, () -> "a message of " + message.length() + " characters (" + message.substring(0, 200)
+        + "...): quote a part of the input, not all of it");
     for (String internal : INTERNALS) {
       if (holds(message, internal) && !holds(input, internal)) {
         fail("Java internals ('" + internal + "') in: " + message);
@@ -154,7 +180,8 @@ final class BadInputContract {
 
   /**
    * What the store needs of every accepted span: its chunk reads back from protobuf as it was
-   * written (storage parses it with protobuf's default limits), the trace view can show it, and
+   * written, within protobuf's default recursion limit of 100 (OtlpJson bounds nesting to fit it;
+   * the store reads with more room), the trace view can show it, and
    * the span with its resource and scope fits one DynamoDB item once deflated as the store does
    * (a chunk is split down to single spans, never further).
    */

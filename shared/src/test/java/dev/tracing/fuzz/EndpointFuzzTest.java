@@ -81,7 +81,7 @@ class EndpointFuzzTest {
   }
 
   @MethodSource
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void ingestThenQuery(@WithUtf8Length(max = 100) String contentType, @WithUtf8Length(max = 20) String contentEncoding,
                        byte @NotNull @WithLength(max = 64 * 1024) [] body, @NotNull @WithUtf8Length(max = 2048) String rawQuery,
                        @NotNull @ElementOf(strings = {"traces", "traces/analytics", "services"}) String route) throws IOException {
@@ -100,8 +100,9 @@ class EndpointFuzzTest {
     if (contentEncoding != null) {
       headers.put("Content-Encoding", contentEncoding);
     }
-    ApiResponse ingested = ingest.handle(new ApiRequest("POST", "/v3/7/42/ingest/traces",
-        Map.of("namespaceId", "7", "projectId", "42"), "", headers, body, AUTHORIZED));
+    ApiRequest post = new ApiRequest("POST", "/v3/7/42/ingest/traces", Map.of("namespaceId", "7", "projectId", "42"), "", headers,
+        body, AUTHORIZED);
+    ApiResponse ingested = BadInputContract.withinCpuBudget("ingest", () -> ingest.handle(post));
     checkIngestAnswer(ingested, OtlpBody.encodingOf(contentType), contentType + "\n" + contentEncoding + "\n"
         + new String(body, StandardCharsets.ISO_8859_1));
 

@@ -8,6 +8,7 @@ import static dev.tracing.fuzz.BadInputContract.checkQueryBounds;
 import static dev.tracing.fuzz.BadInputContract.nanos;
 import static dev.tracing.fuzz.BadInputContract.queryText;
 import static dev.tracing.fuzz.BadInputContract.splitChecked;
+import static dev.tracing.fuzz.BadInputContract.withinCpuBudget;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -140,7 +141,9 @@ class MalformedCorpusTest {
     String contentEncoding = entry.get("content-encoding");
     ExportTraceServiceRequest request;
     try {
-      request = new OtlpBody(MAX_BODY_BYTES).read(contentType, contentEncoding, body);
+      String type = contentType;
+      byte[] bytes = body;
+      request = withinCpuBudget("reading the body", () -> new OtlpBody(MAX_BODY_BYTES).read(type, contentEncoding, bytes));
     } catch (OtlpBody.BodyException e) {
       if (entry.has("expect-status")) {
         assertEquals(Integer.parseInt(entry.get("expect-status")), e.status(), e::getMessage);

@@ -49,7 +49,7 @@ class OtlpBodyFuzzTest {
   }
 
   @MethodSource
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void read(@WithUtf8Length(max = 200) String contentType, @WithUtf8Length(max = 40) String contentEncoding,
             boolean gzipInHarness, byte @NotNull @WithLength(max = 128 * 1024) [] body) {
     ExportTraceServiceRequest request = gzipInHarness

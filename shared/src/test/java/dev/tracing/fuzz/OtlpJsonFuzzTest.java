@@ -25,11 +25,11 @@ class OtlpJsonFuzzTest {
   }
 
   @MethodSource
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void parse(byte[] json) {
     ExportTraceServiceRequest request;
     try {
-      request = OtlpJson.parseRequest(json);
+      request = BadInputContract.withinCpuBudget("OtlpJson.parseRequest", () -> OtlpJson.parseRequest(json));
     } catch (OtlpFormatException e) {
       checkClientMessage(e.getMessage(), new String(json, StandardCharsets.UTF_8));
       return;

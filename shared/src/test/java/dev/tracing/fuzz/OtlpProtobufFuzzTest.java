@@ -23,7 +23,7 @@ class OtlpProtobufFuzzTest {
   }
 
   @MethodSource
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void decode(byte[] body) {
     ExportTraceServiceRequest request = readOrRefuse(BODIES, "application/x-protobuf", null, body);
     if (request != null) {

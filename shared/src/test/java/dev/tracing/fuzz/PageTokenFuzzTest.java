@@ -44,7 +44,7 @@ class PageTokenFuzzTest {
   }
 
   @MethodSource
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void decode(@NotNull @WithUtf8Length(max = 200) String token, boolean forge, long startNano, long endNano, long cursorValue,
               byte @NotNull @WithLength(min = 16, max = 16) [] traceId) {
     if (forge) {

@@ -32,7 +32,7 @@ class QueryParametersFuzzTest {
   }
 
   @MethodSource
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void parse(@NotNull @WithSize(max = 24) Map<@NotNull @WithUtf8Length(max = 24) String,
       @NotNull @WithSize(max = 24) List<@NotNull @WithUtf8Length(max = 1100) String>> params) {
     QueryStringFuzzTest.parseChecked(params, true);

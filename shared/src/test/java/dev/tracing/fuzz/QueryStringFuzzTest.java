@@ -32,7 +32,7 @@ class QueryStringFuzzTest {
   }
 
   @MethodSource
-  @FuzzTest(maxDuration = "5s")
+  @FuzzTest(maxDuration = "4s")
   void parse(@NotNull @WithUtf8Length(max = 4096) String rawQuery) {
     Map<String, List<String>> params;
     try {

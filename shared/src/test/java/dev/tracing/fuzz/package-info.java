@@ -40,7 +40,7 @@
  *
  * <p><b>{@code mvn verify}</b>: the surefire execution {@code fuzz} (phase integration-test, see
  * shared/pom.xml) then really fuzzes each {@code *FuzzTest} class for its
- * {@code @FuzzTest(maxDuration)} of 5 s. Jazzer fuzzes one fuzz test per JVM, so each class gets a
+ * {@code @FuzzTest(maxDuration)} of 4 s. Jazzer fuzzes one fuzz test per JVM, so each class gets a
  * JVM of its own, two at a time. Skip it with {@code -Dfuzz.skip}; run it alone with
  * {@code mvn -pl shared surefire:test@fuzz} (after {@code test-compile}).
  *
