@@ -56,7 +56,10 @@ public final class IngestService {
   public Result ingest(long projectId, String contentType, String contentEncoding, byte[] body) {
     ExportTraceServiceRequest request;
     try {
-      request = bodies.read(contentType, contentEncoding, body);
+      // The limit is known before decoding, so a body that could never fit is not decoded at all.
+      request = bodies.read(contentType, contentEncoding, body, limiter.limitOf(projectId));
+    } catch (StoreUnavailableException e) {
+      return new Result.Unavailable(e.getMessage());
     } catch (OtlpBody.BodyException e) {
       return new Result.Refused(e.status(), e.getMessage(), 0);
     }

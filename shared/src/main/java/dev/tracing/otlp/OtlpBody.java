@@ -61,10 +61,29 @@ public final class OtlpBody {
   }
 
   /**
-   * @throws BodyException 415 for an unknown content type or encoding, 413 for a body over the
-   *     cap, 400 for a body that is not a valid export request
+   * How much larger than its protobuf encoding an OTLP/JSON body may be: hex ids, repeated field
+   * names and quoting make real exports 2 to 5 times larger. A JSON body beyond this multiple of
+   * the project's limit could not pass the limiter, which counts protobuf bytes.
    */
+  public static final int JSON_EXPANSION = 8;
+
+  /** Reads a body with no per-project limit: only the body cap applies. */
   public ExportTraceServiceRequest read(String contentType, String contentEncoding, byte[] body) {
+    return read(contentType, contentEncoding, body, Long.MAX_VALUE);
+  }
+
+  /**
+   * Reads a body for a project whose ingest limit is {@code bytesPerMinute}. A body that could
+   * never fit in a minute's limit is refused before it is decoded, so a small body that inflates,
+   * or decodes, into a huge object graph never reaches the heap: a protobuf message's encoded
+   * size is its size for the limiter, so the (inflated) protobuf body may not exceed the limit;
+   * an OTLP/JSON body may not exceed {@link #JSON_EXPANSION} times the limit.
+   *
+   * @throws BodyException 415 for an unknown content type or encoding, 413 for a body over the
+   *     cap or one that can never fit the project's limit, 400 for a body that is not a valid
+   *     export request
+   */
+  public ExportTraceServiceRequest read(String contentType, String contentEncoding, byte[] body, long bytesPerMinute) {
     Encoding encoding = encodingOf(contentType);
     if (encoding == null) {
       throw new BodyException(415, "unsupported Content-Type '" + (contentType == null ? "" : quote(contentType))
@@ -74,7 +93,11 @@ public final class OtlpBody {
       throw new BodyException(413, "the request body is " + body.length + " bytes; the largest accepted is " + maxBodyBytes
           + " bytes: send smaller batches");
     }
-    byte[] raw = inflate(contentEncoding, body);
+    Cap cap = capFor(encoding, bytesPerMinute);
+    byte[] raw = inflate(contentEncoding, body, cap);
+    if (raw.length > cap.bytes()) {
+      throw new BodyException(413, "the request body is " + raw.length + " bytes" + cap.reason());
+    }
     if (encoding == Encoding.PROTOBUF) {
       return parseProtobuf(raw);
     }
@@ -85,7 +108,27 @@ public final class OtlpBody {
     }
   }
 
-  private byte[] inflate(String contentEncoding, byte[] body) {
+  /** The largest decoded body, and why: the refusal's words after "N bytes". */
+  private record Cap(long bytes, String reason) {
+  }
+
+  private Cap capFor(Encoding encoding, long bytesPerMinute) {
+    String largest = "; the largest accepted is " + maxBodyBytes + " bytes: send smaller batches";
+    String advice = ", so it can never be accepted: export smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+        + " or ask an operator to raise the limit";
+    if (encoding == Encoding.PROTOBUF) {
+      return bytesPerMinute < maxBodyBytes
+          ? new Cap(bytesPerMinute, " but the project's ingest limit is " + bytesPerMinute + " bytes per minute" + advice)
+          : new Cap(maxBodyBytes, largest);
+    }
+    long jsonCap = bytesPerMinute > Long.MAX_VALUE / JSON_EXPANSION ? Long.MAX_VALUE : bytesPerMinute * JSON_EXPANSION;
+    return jsonCap < maxBodyBytes
+        ? new Cap(jsonCap, " of OTLP/JSON, more than " + JSON_EXPANSION + " times the project's ingest limit of " + bytesPerMinute
+            + " bytes per minute (counted protobuf-encoded)" + advice + "; protobuf is the more compact encoding")
+        : new Cap(maxBodyBytes, largest);
+  }
+
+  private byte[] inflate(String contentEncoding, byte[] body, Cap cap) {
     String ce = contentEncoding == null ? "" : contentEncoding.trim().toLowerCase(Locale.ROOT);
     if (ce.isEmpty() || ce.equals("identity")) {
       return body;
@@ -94,15 +137,14 @@ public final class OtlpBody {
       throw new BodyException(415, "unsupported Content-Encoding '" + quote(contentEncoding) + "': send gzip or no encoding");
     }
     try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body), 8192)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBodyBytes, body.length * 4 + 64));
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(cap.bytes(), body.length * 4L + 64));
       byte[] buf = new byte[16384];
       long total = 0;
       int n;
       while ((n = in.read(buf)) > 0) {
         total += n;
-        if (total > maxBodyBytes) {
-          throw new BodyException(413, "the gzip body inflates to more than " + maxBodyBytes
-              + " bytes, the largest accepted: send smaller batches");
+        if (total > cap.bytes()) {
+          throw new BodyException(413, "the gzip body inflates to more than " + cap.bytes() + " bytes" + cap.reason());
         }
         out.write(buf, 0, n);
       }

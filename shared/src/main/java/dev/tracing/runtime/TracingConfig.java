@@ -22,6 +22,13 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
 
   public static final String DEFAULT_TABLE = "tracing";
 
+  /**
+   * 4 MiB: a protobuf body over the raised limit (1 MiB per minute) can never pass, and OTLP/JSON
+   * takes at most {@link dev.tracing.otlp.OtlpBody#JSON_EXPANSION} times as many bytes; well under
+   * the gateways' 10 MB and Lambda's 6 MB payload limits.
+   */
+  public static final int DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
   public static TracingConfig fromEnv(Map<String, String> env) {
     String endpoint = env.get(DYNAMODB_ENDPOINT);
     return new TracingConfig(
@@ -32,12 +39,12 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
         number(env, DEFAULT_BYTES_PER_MINUTE, dev.tracing.model.Project.DEFAULT_BYTES_PER_MINUTE),
         Duration.ofSeconds(number(env, TOKEN_CACHE_SECONDS, 30)),
         Duration.ofSeconds(number(env, LIMIT_CACHE_SECONDS, 10)),
-        (int) number(env, MAX_BODY_BYTES, 16L * 1024 * 1024));
+        (int) number(env, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES));
   }
 
   public static TracingConfig local(URI endpoint, String table) {
     return new TracingConfig(table, endpoint, "us-east-1", Duration.ofDays(30), dev.tracing.model.Project.DEFAULT_BYTES_PER_MINUTE,
-        Duration.ofSeconds(30), Duration.ofSeconds(10), 16 * 1024 * 1024);
+        Duration.ofSeconds(30), Duration.ofSeconds(10), DEFAULT_MAX_BODY_BYTES);
   }
 
   public TracingConfig withCaches(Duration tokenCache, Duration limitCache) {

@@ -52,13 +52,15 @@ final class BadInputContract {
   }
 
   /**
-   * Reads a body as the ingest function does.
+   * Reads a body as the ingest function does, for a project limited to {@code projectLimit} bytes
+   * per minute.
    *
    * @return the request, or {@code null} when it was refused as the contract allows
    */
-  static ExportTraceServiceRequest readOrRefuse(OtlpBody bodies, String contentType, String contentEncoding, byte[] body) {
+  static ExportTraceServiceRequest readOrRefuse(OtlpBody bodies, String contentType, String contentEncoding, byte[] body,
+                                                long projectLimit) {
     try {
-      return withinCpuBudget("reading the body", () -> bodies.read(contentType, contentEncoding, body));
+      return withinCpuBudget("reading the body", () -> bodies.read(contentType, contentEncoding, body, projectLimit));
     } catch (OtlpBody.BodyException e) {
       checkRefusal(e, contentType + "\n" + contentEncoding + "\n" + new String(body, StandardCharsets.ISO_8859_1));
       return null;

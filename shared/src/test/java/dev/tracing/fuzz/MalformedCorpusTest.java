@@ -33,6 +33,7 @@ import dev.tracing.query.TraceAnalytics;
 import dev.tracing.query.TraceListService;
 import dev.tracing.query.TraceQuery;
 import dev.tracing.query.TraceQueryParser;
+import dev.tracing.runtime.TracingConfig;
 import dev.tracing.testing.OtlpFixtures;
 import dev.tracing.trace.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -81,6 +82,8 @@ import tools.jackson.databind.json.JsonMapper;
  *   <dt>{@code body}<dd>a file beside it; or {@code generate}: a generator of this class and its
  *       arguments, for bodies too large to keep in the repository; neither: an empty body
  *   <dt>{@code content-type}, {@code content-encoding}<dd>the headers; absent: not sent
+ *   <dt>{@code project-limit}<dd>the project's ingest limit in bytes per minute; absent: the
+ *       raised limit ({@link Project#RAISED_BYTES_PER_MINUTE}), the largest a project can have
  *   <dt>{@code expect-status}, {@code expect-message}<dd>the refusal (400, 413, 415) and a part
  *       of its message; or
  *   <dt>{@code expect-accepted}, {@code expect-rejected}, {@code expect-message}<dd>the request
@@ -100,7 +103,7 @@ import tools.jackson.databind.json.JsonMapper;
  * saying what the answer must be.
  */
 class MalformedCorpusTest {
-  private static final int MAX_BODY_BYTES = 16 * 1024 * 1024; // production's TRACING_MAX_BODY_BYTES
+  private static final OtlpBody BODIES = new OtlpBody(TracingConfig.DEFAULT_MAX_BODY_BYTES); // production's cap
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final String TRACE_ID = "5b8efff798038103d269b633813fc60c";
   private static final Map<String, Object> AUTHORIZED =
@@ -143,7 +146,8 @@ class MalformedCorpusTest {
     try {
       String type = contentType;
       byte[] bytes = body;
-      request = withinCpuBudget("reading the body", () -> new OtlpBody(MAX_BODY_BYTES).read(type, contentEncoding, bytes));
+      long limit = entry.has("project-limit") ? Long.parseLong(entry.get("project-limit")) : Project.RAISED_BYTES_PER_MINUTE;
+      request = withinCpuBudget("reading the body", () -> BODIES.read(type, contentEncoding, bytes, limit));
     } catch (OtlpBody.BodyException e) {
       if (entry.has("expect-status")) {
         assertEquals(Integer.parseInt(entry.get("expect-status")), e.status(), e::getMessage);

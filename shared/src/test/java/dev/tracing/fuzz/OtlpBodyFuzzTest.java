@@ -26,8 +26,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the decoders behind gzip. Without it the bytes go as they are, so corrupt gzip is covered too.
  */
 class OtlpBodyFuzzTest {
-  /** Small, so that the fuzzer reaches the 413 paths (body and inflated size); the real cap is 16 MiB. */
+  /** Small, so that the fuzzer reaches the 413 paths (body and inflated size); the real cap is 4 MiB. */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /**
+   * The project's limit: below the cap, so protobuf bodies meet the project-limit refusal, while
+   * OTLP/JSON (allowed 8 times the limit) meets the cap.
+   */
+  static final long PROJECT_LIMIT = 32 * 1024;
   private static final OtlpBody BODIES = new OtlpBody(MAX_BODY_BYTES);
 
   static Stream<Arguments> read() {
@@ -44,7 +49,8 @@ class OtlpBodyFuzzTest {
         arguments("text/plain", "", false, json),
         arguments("application/x-protobuf", "br", false, proto),
         arguments("application/x-protobuf", "gzip", false, proto),
-        arguments("application/json", "gzip", true, new byte[MAX_BODY_BYTES + 1])));
+        arguments("application/json", "gzip", true, new byte[MAX_BODY_BYTES + 1]),
+        arguments("application/x-protobuf", "gzip", true, new byte[(int) PROJECT_LIMIT + 1])));
     return seeds.stream();
   }
 
@@ -53,8 +59,8 @@ class OtlpBodyFuzzTest {
   void read(@WithUtf8Length(max = 200) String contentType, @WithUtf8Length(max = 40) String contentEncoding,
             boolean gzipInHarness, byte @NotNull @WithLength(max = 128 * 1024) [] body) {
     ExportTraceServiceRequest request = gzipInHarness
-        ? readOrRefuse(BODIES, contentType, "gzip", Seeds.gzip(body))
-        : readOrRefuse(BODIES, contentType, contentEncoding, body);
+        ? readOrRefuse(BODIES, contentType, "gzip", Seeds.gzip(body), PROJECT_LIMIT)
+        : readOrRefuse(BODIES, contentType, contentEncoding, body, PROJECT_LIMIT);
     if (request != null) {
       splitChecked(request);
     }

@@ -15,8 +15,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * exception; whatever decodes goes through span validation without any exception.
  */
 class OtlpProtobufFuzzTest {
-  /** Small, so that the fuzzer meets the 413 path too; the real cap is 16 MiB. */
+  /** Small, so that the fuzzer meets the 413 paths too; the real cap is 4 MiB. */
   private static final OtlpBody BODIES = new OtlpBody(256 * 1024);
+  /** The project's limit, below the cap so that both refusals are met; above every seed. */
+  private static final long PROJECT_LIMIT = 192 * 1024;
 
   static Stream<Named<byte[]>> decode() {
     return Seeds.protobufBodies();
@@ -25,7 +27,7 @@ class OtlpProtobufFuzzTest {
   @MethodSource
   @FuzzTest(maxDuration = "4s")
   void decode(byte[] body) {
-    ExportTraceServiceRequest request = readOrRefuse(BODIES, "application/x-protobuf", null, body);
+    ExportTraceServiceRequest request = readOrRefuse(BODIES, "application/x-protobuf", null, body, PROJECT_LIMIT);
     if (request != null) {
       splitChecked(request);
     }

@@ -68,7 +68,7 @@ final class QueryStack implements AutoCloseable {
     this.clock = clock;
     // a limit no test reaches: these tests are about queries, the limiter has tests of its own
     TracingConfig config = new TracingConfig(table, endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40, Duration.ZERO,
-        Duration.ZERO, 16 * 1024 * 1024);
+        Duration.ZERO, TracingConfig.DEFAULT_MAX_BODY_BYTES);
     this.tracing = new Tracing(config, DynamoClients.create(endpoint(), "us-east-1"), clock);
   }
 

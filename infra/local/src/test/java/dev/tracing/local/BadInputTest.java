@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.otlp.OtlpJson;
+import dev.tracing.runtime.TracingConfig;
 import dev.tracing.testing.OtlpFixtures;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
@@ -36,7 +37,7 @@ import tools.jackson.databind.JsonNode;
  */
 class BadInputTest {
   static final int GATEWAY_LIMIT = 10 * 1024 * 1024;
-  static final int INFLATED_LIMIT = 16 * 1024 * 1024;
+  static final int BODY_CAP = TracingConfig.DEFAULT_MAX_BODY_BYTES;
 
   static LocalStack stack;
   static Project project;
@@ -236,10 +237,26 @@ class BadInputTest {
   void gzipBombIs413() throws IOException {
     byte[] bomb = gzipBomb();
     assertTrue(bomb.length < 2 * 1024 * 1024, "the bomb is small on the wire: " + bomb.length);
+    long limit = project.bytesPerMinute();
+    // Protobuf: inflating stops at the project's per-minute limit, before anything is decoded.
     String message = protobufError(postProtobuf(bomb, "Content-Encoding", "gzip"), 413);
-    assertEquals("the gzip body inflates to more than " + INFLATED_LIMIT + " bytes, the largest accepted: send smaller batches", message);
+    assertEquals("the gzip body inflates to more than " + limit + " bytes but the project's ingest limit is " + limit
+        + " bytes per minute, so it can never be accepted: export smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+        + " or ask an operator to raise the limit", message);
+    // OTLP/JSON may take 8 times the limit's bytes.
     message = jsonError(postJson(bomb, "Content-Encoding", "gzip"), 413, "payload_too_large");
-    assertMentions(message, "inflates to more than " + INFLATED_LIMIT + " bytes");
+    assertMentions(message, "inflates to more than " + 8 * limit + " bytes of OTLP/JSON", "8 times the project's ingest limit");
+  }
+
+  @Test
+  void protobufBodyOverTheProjectLimitIs413BeforeDecoding() {
+    long limit = project.bytesPerMinute();
+    byte[] body = new byte[(int) limit + 1];
+    String message = protobufError(postProtobuf(body), 413);
+    assertEquals("the request body is " + (limit + 1) + " bytes but the project's ingest limit is " + limit
+        + " bytes per minute, so it can never be accepted: export smaller batches (OTEL_BSP_MAX_EXPORT_BATCH_SIZE)"
+        + " or ask an operator to raise the limit", message);
+    // Nothing was counted against this minute's budget: a valid request still passes (checked after each test).
   }
 
   /** 1 GiB of zeros through GZIPOutputStream, streamed: never more than 64 KiB uncompressed in memory. */
@@ -289,8 +306,9 @@ class BadInputTest {
   void bodyAtTheGatewayLimitIsReadWhole() {
     // Exactly at the limit the gateway passes it on; the function then says what is wrong with it.
     byte[] body = new byte[GATEWAY_LIMIT];
-    String message = protobufError(postProtobuf(body), 400);
-    assertMentions(message, "ExportTraceServiceRequest");
+    String message = protobufError(postProtobuf(body), 413);
+    assertEquals("the request body is " + GATEWAY_LIMIT + " bytes; the largest accepted is " + BODY_CAP + " bytes: send smaller batches",
+        message);
   }
 
   @Test

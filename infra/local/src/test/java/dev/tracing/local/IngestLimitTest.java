@@ -164,7 +164,7 @@ class IngestLimitTest {
     Http.RpcStatus status = reply.rpcStatus();
     assertEquals(3, status.code());
     assertTrue(status.message().contains("ingest limit is 500 bytes per minute"), status.message());
-    assertTrue(status.message().contains("this request is " + big.getSerializedSize() + " bytes"), status.message());
+    assertTrue(status.message().contains("the request body is " + big.getSerializedSize() + " bytes"), status.message());
 
     Http.Reply json = Http.post(p.ingest(), OtlpJson.writeRequest(big), "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", p.token());
     assertEquals(413, json.status(), json.toString());

@@ -3,6 +3,7 @@ package dev.tracing.benchmarks.ingest;
 import dev.tracing.api.ApiResponse;
 import dev.tracing.benchmarks.workload.OtlpWorkload;
 import dev.tracing.otlp.OtlpBody;
+import dev.tracing.runtime.TracingConfig;
 import dev.tracing.trace.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.time.Duration;
@@ -43,7 +44,7 @@ public class IngestCpuBenchmark {
   public void setUp() {
     payloads = new Payloads(OtlpWorkload.Shape.sdkBatch(), BATCHES, 42);
     pipeline = new IngestPipeline();
-    bodies = new OtlpBody(16 * 1024 * 1024);
+    bodies = new OtlpBody(TracingConfig.DEFAULT_MAX_BODY_BYTES);
     batcher = new TraceBatcher(Duration.ofDays(30));
   }
 

@@ -10,6 +10,7 @@ import dev.tracing.ingest.IngestService;
 import dev.tracing.model.Grant;
 import dev.tracing.model.Scope;
 import dev.tracing.otlp.OtlpBody;
+import dev.tracing.runtime.TracingConfig;
 import dev.tracing.storage.dynamodb.CapacityMeter;
 import dev.tracing.storage.dynamodb.DynamoIngestQuota;
 import dev.tracing.storage.dynamodb.DynamoProjectStore;
@@ -54,7 +55,7 @@ public final class IngestPipeline implements AutoCloseable {
     IngestLimiter limiter = new IngestLimiter(new DynamoProjectStore(client, TABLE, clock), new DynamoIngestQuota(client, TABLE),
         clock, Long.MAX_VALUE / 4, Duration.ofSeconds(10));
     DynamoTraceWriter writer = new DynamoTraceWriter(client, TABLE, RETENTION, null, new CapacityMeter());
-    endpoint = new IngestEndpoint(new IngestService(new OtlpBody(16 * 1024 * 1024), limiter, new TraceBatcher(RETENTION), writer,
+    endpoint = new IngestEndpoint(new IngestService(new OtlpBody(TracingConfig.DEFAULT_MAX_BODY_BYTES), limiter, new TraceBatcher(RETENTION), writer,
         new DynamoServiceCatalog(client, TABLE, clock, RETENTION), clock));
     grant = AuthorizerContext.of(TokenVerdict.valid(new Grant("bench", PROJECT, NAMESPACE, EnumSet.allOf(Scope.class))));
   }
