@@ -22,8 +22,9 @@ import java.util.concurrent.Future;
  * {@code pageBudget} index rows; when that is not enough to fill the page the answer says so and
  * its {@code next_page_token} resumes where the reading stopped. Duration orders must see the
  * whole window, at most {@code windowBudget} rows, or the query is refused with advice to narrow
- * the time range. Trace rows of the page are then read in full only when span-level filters
- * need {@code matched_span_count}.
+ * the time range. Traces of the page are then read in full only when attribute filters need
+ * {@code matched_span_count}: service and operation filters are counted from the span counts
+ * per (service, operation) that each row carries.
  */
 public final class TraceListService {
   public static final int DEFAULT_PAGE_BUDGET = 10_000;
@@ -193,7 +194,11 @@ public final class TraceListService {
     }
     List<Future<Integer>> counts = new ArrayList<>();
     for (TraceRow r : rows) {
-      counts.add(pool.submit(() -> reader.read(projectId, r.traceId()).map(t -> matchedSpans(t, f)).orElse(0)));
+      // Service and operation filters alone are answered from the span counts the row carries;
+      // attribute filters, or names beyond what the row keeps, need the spans.
+      int fromNames = f.attributes().isEmpty() ? r.names().spansMatching(f.services(), f.operations()) : -1;
+      counts.add(fromNames >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(fromNames)
+          : pool.submit(() -> reader.read(projectId, r.traceId()).map(t -> matchedSpans(t, f)).orElse(0)));
     }
     for (int i = 0; i < rows.size(); i++) {
       try {

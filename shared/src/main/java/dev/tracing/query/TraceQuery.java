@@ -56,7 +56,7 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
           return false;
         }
       }
-      if (!row.attributesTruncated()) {
+      if (!row.searchTruncated()) {
         return true;
       }
       if (matched) {

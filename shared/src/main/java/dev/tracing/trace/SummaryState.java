@@ -9,12 +9,16 @@ import java.io.UncheckedIOException;
 import java.util.TreeSet;
 
 /**
- * The binary form of a {@link TraceSummary}, as stored: compact and versioned, so a later
- * release can read summaries written by an earlier one (format 1 and 2 are read; 2 is written).
+ * The binary merge state of a {@link TraceSummary}, as stored: compact and versioned, so a later
+ * release can read summaries written by an earlier one (formats 1 to 3 are read; 3 is written).
  * Deploy readers before writers when the format changes: an older reader refuses a newer format.
+ *
+ * <p>Format 3 leaves out what the summary item stores as list attributes anyway (the names with
+ * their span counts, {@link SpanNames}, and the attribute hashes): the reader passes them back in.
+ * Formats 1 and 2 held both inline, without span counts per name.
  */
 public final class SummaryState {
-  private static final int FORMAT = 2;
+  private static final int FORMAT = 3;
 
   private SummaryState() {
   }
@@ -33,14 +37,6 @@ public final class SummaryState {
       writeHead(out, s.root());
       writeHead(out, s.earliest());
       out.writeLong(s.latestEndNano());
-      writeStrings(out, s.services());
-      writeStrings(out, s.operations());
-      writeStrings(out, s.serviceOperations());
-      long[] hashes = s.attributeHashArray();
-      out.writeInt(hashes.length);
-      for (long h : hashes) {
-        out.writeLong(h);
-      }
       out.writeBoolean(s.attributesTruncated());
       out.writeInt(s.overflowCount());
       long[] overflow = s.overflowChunkArray();
@@ -48,7 +44,6 @@ public final class SummaryState {
       for (long c : overflow) {
         out.writeLong(c);
       }
-      out.writeBoolean(s.namesTruncated());
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -56,11 +51,16 @@ public final class SummaryState {
     }
   }
 
-  public static TraceSummary decode(String traceId, byte[] data) {
+  /**
+   * @param names the names stored beside the state (format 3; ignored for older formats, which
+   *     hold them inline)
+   * @param attributeHashes the sorted attribute hashes stored beside the state (format 3 likewise)
+   */
+  public static TraceSummary decode(String traceId, byte[] data, SpanNames names, long[] attributeHashes) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int format = in.readUnsignedByte();
-      if (format != FORMAT && format != 1) {
+      if (format < 1 || format > FORMAT) {
         throw new IllegalStateException("unknown trace summary format " + format + " for trace " + traceId);
       }
       long[] ids = new long[in.readInt()];
@@ -71,12 +71,16 @@ public final class SummaryState {
       TraceSummary.Head root = readHead(in);
       TraceSummary.Head earliest = readHead(in);
       long latestEnd = in.readLong();
-      TreeSet<String> services = readStrings(in);
-      TreeSet<String> operations = readStrings(in);
-      TreeSet<String> serviceOperations = readStrings(in);
-      long[] hashes = new long[in.readInt()];
-      for (int i = 0; i < hashes.length; i++) {
-        hashes[i] = in.readLong();
+      SpanNames spanNames = names;
+      long[] hashes = attributeHashes;
+      if (format < 3) {
+        readStrings(in); // services and operations: derived from the pairs now
+        readStrings(in);
+        spanNames = SpanNames.withoutCounts(readStrings(in));
+        hashes = new long[in.readInt()];
+        for (int i = 0; i < hashes.length; i++) {
+          hashes[i] = in.readLong();
+        }
       }
       boolean truncated = in.readBoolean();
       // format 1 (before span-count overflow and name bounds) ends here
@@ -85,9 +89,14 @@ public final class SummaryState {
       for (int i = 0; i < overflow.length; i++) {
         overflow[i] = in.readLong();
       }
-      boolean namesTruncated = format != 1 && in.readBoolean();
-      TraceSummary s = new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, services, operations,
-          serviceOperations, hashes, truncated, overflow, namesTruncated);
+      if (format == 2) {
+        in.readBoolean(); // names truncated: the names of formats 1 and 2 count as truncated anyway
+      }
+      if (in.available() > 0) {
+        throw new IOException(in.available() + " bytes left over");
+      }
+      TraceSummary s = new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, spanNames, hashes, truncated,
+          overflow);
       s.setOverflowCount(overflowCount);
       return s;
     } catch (IOException e) {
@@ -112,13 +121,6 @@ public final class SummaryState {
       return null;
     }
     return new TraceSummary.Head(in.readLong(), in.readLong(), in.readLong(), in.readUTF(), in.readUTF(), in.readByte());
-  }
-
-  private static void writeStrings(DataOutputStream out, java.util.Set<String> values) throws IOException {
-    out.writeInt(values.size());
-    for (String v : values) {
-      out.writeUTF(v);
-    }
   }
 
   private static TreeSet<String> readStrings(DataInputStream in) throws IOException {

@@ -1,9 +1,8 @@
 package dev.tracing.trace;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.SortedSet;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * What the traces list shows and filters on, kept per trace and merged as chunks arrive.
@@ -21,8 +20,10 @@ public final class TraceSummary {
    * far below DynamoDB's 400 KB item limit (10,000 ids are 80 KB).
    */
   public static final int MAX_TRACKED_SPANS = 10_000;
-  /** Distinct services, operations and (service, operation) pairs kept per trace for filtering. */
+  /** Distinct (service, operation) pairs kept per trace for filtering and span counts. */
   public static final int MAX_NAMES = 100;
+  /** Between service and operation in {@link #serviceOperation}. */
+  public static final char PAIR_SEPARATOR = '\u001f';
 
   /** A span as the summary remembers it: enough to head the trace. */
   public record Head(long spanId, long startNano, long endNano, String service, String name, int statusCode) {
@@ -43,35 +44,32 @@ public final class TraceSummary {
   private Head root;
   private Head earliest;
   private long latestEndNano;
-  private final TreeSet<String> services;
-  private final TreeSet<String> operations;
-  private final TreeSet<String> serviceOperations; // service + '\u001f' + operation
+  private final TreeMap<String, TreeMap<String, Integer>> names; // service -> operation -> spans
+  private int pairs;
   private long[] attributeHashes; // sorted
   private boolean attributesTruncated;
   private long[] overflowChunks; // sorted chunk key prefixes counted beyond MAX_TRACKED_SPANS
   private boolean namesTruncated;
 
   public TraceSummary(String traceId) {
-    this(traceId, new long[0], 0, null, null, 0, new TreeSet<>(), new TreeSet<>(), new TreeSet<>(), new long[0], false,
-        new long[0], false);
+    this(traceId, new long[0], 0, null, null, 0, SpanNames.EMPTY, new long[0], false, new long[0]);
   }
 
   TraceSummary(String traceId, long[] spanIds, int errorCount, Head root, Head earliest, long latestEndNano,
-               TreeSet<String> services, TreeSet<String> operations, TreeSet<String> serviceOperations,
-               long[] attributeHashes, boolean attributesTruncated, long[] overflowChunks, boolean namesTruncated) {
+               SpanNames names, long[] attributeHashes, boolean attributesTruncated, long[] overflowChunks) {
     this.traceId = traceId;
     this.spanIds = spanIds;
     this.errorCount = errorCount;
     this.root = root;
     this.earliest = earliest;
     this.latestEndNano = latestEndNano;
-    this.services = services;
-    this.operations = operations;
-    this.serviceOperations = serviceOperations;
+    this.names = new TreeMap<>();
+    names.spans().forEach((service, ops) -> this.names.put(service, new TreeMap<>(ops)));
+    this.pairs = names.pairCount();
     this.attributeHashes = attributeHashes;
     this.attributesTruncated = attributesTruncated;
     this.overflowChunks = overflowChunks;
-    this.namesTruncated = namesTruncated;
+    this.namesTruncated = names.truncated();
   }
 
   /**
@@ -127,9 +125,7 @@ public final class TraceSummary {
         earliest = head;
       }
       latestEndNano = Math.max(latestEndNano, f.endNano());
-      addName(services, f.service());
-      addName(operations, f.name());
-      addName(serviceOperations, serviceOperation(f.service(), f.name()));
+      countName(f.service(), f.name());
       long[] h = f.attributeHashes();
       if (h.length > 0) {
         if (newHashCount + h.length > newHashes.length) {
@@ -150,9 +146,14 @@ public final class TraceSummary {
     return added;
   }
 
-  private void addName(TreeSet<String> names, String name) {
-    if (names.size() < MAX_NAMES || names.contains(name)) {
-      names.add(name);
+  private void countName(String service, String operation) {
+    TreeMap<String, Integer> ops = names.get(service);
+    Integer n = ops == null ? null : ops.get(operation);
+    if (n != null) {
+      ops.put(operation, n + 1);
+    } else if (pairs < MAX_NAMES) {
+      names.computeIfAbsent(service, k -> new TreeMap<>()).put(operation, 1);
+      pairs++;
     } else {
       namesTruncated = true;
     }
@@ -195,7 +196,7 @@ public final class TraceSummary {
   }
 
   public static String serviceOperation(String service, String operation) {
-    return service + '\u001f' + operation;
+    return service + PAIR_SEPARATOR + operation;
   }
 
   public String traceId() {
@@ -252,16 +253,21 @@ public final class TraceSummary {
     return errorCount > 0 ? 2 : head().statusCode();
   }
 
+  /** Services, operations and span counts per pair: a snapshot. */
+  public SpanNames names() {
+    return SpanNames.of(names, namesTruncated);
+  }
+
   public SortedSet<String> services() {
-    return Collections.unmodifiableSortedSet(services);
+    return names().services();
   }
 
   public SortedSet<String> operations() {
-    return Collections.unmodifiableSortedSet(operations);
+    return names().operations();
   }
 
   public SortedSet<String> serviceOperations() {
-    return Collections.unmodifiableSortedSet(serviceOperations);
+    return names().serviceOperations();
   }
 
   /** Whether this summary counts the span: only counted spans are acknowledged ones. */
@@ -274,7 +280,7 @@ public final class TraceSummary {
     return overflowChunks.length > 0 && Arrays.binarySearch(overflowChunks, chunkKeyHash(chunkKey)) >= 0;
   }
 
-  /** Whether services or operations beyond {@link #MAX_NAMES} were left out of the filterable sets. */
+  /** Whether (service, operation) pairs beyond {@link #MAX_NAMES} were left out. */
   public boolean namesTruncated() {
     return namesTruncated;
   }

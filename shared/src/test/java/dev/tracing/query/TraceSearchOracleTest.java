@@ -401,7 +401,10 @@ class TraceSearchOracleTest {
         Params.of("period", "4h", "page_size", "50"),
         // selective: about 3% of the window, on trace-level fields only (no span reads)
         Params.of("period", "4h", "page_size", "50", "gt[duration_nano]", "2000000000", "status", "error"),
-        // selective with span-level filters: each row on the page also reads its trace for matched_span_count
+        // service and operation filters: matched_span_count from the rows' span counts, no trace reads
+        Params.of("period", "4h", "page_size", "50", "service_name", "frontend"),
+        Params.of("period", "4h", "page_size", "50", "service_name", "recommendation", "operation", "GET /search?q=x&y=1"),
+        // an attribute filter: each row on the page also reads its trace for matched_span_count
         Params.of("period", "4h", "page_size", "50", "operation", "GET /search?q=x&y=1", "status", "error",
             "attr_name", "user.tier", "attr_value", "gold"),
         Params.of("period", "4h", "page_size", "50", "sort", "duration_desc"));
@@ -415,8 +418,12 @@ class TraceSearchOracleTest {
         unfiltered = units;
       }
       int matching = oracle.list(P, q.toMap(), NOW).size();
-      report.append(String.format("%n  ?%s -> %d traces on the page (%d match in the window), %.1f read units", q,
-          body.get("traces").size(), matching, units));
+      long traceReads = stack.tracing.meter().traceReads();
+      report.append(String.format("%n  ?%s -> %d traces on the page (%d match in the window), %.1f read units, %d traces read",
+          q, body.get("traces").size(), matching, units, traceReads));
+      boolean attributeFilter = q.toMap().containsKey("attr_name");
+      assertEquals(attributeFilter ? body.get("traces").size() : 0, traceReads,
+          "whole traces read for ?" + q + " (only attribute filters need the spans)");
     }
     System.out.println(report);
     assertTrue(unfiltered > 0, "the meter saw the reads of a list page (does the local DynamoDB report consumed capacity?)");

@@ -23,8 +23,9 @@ class SummaryStateTest {
     return new SpanFacts(id, root, start, end, service, name, status, terms);
   }
 
+  /** As stored: the state blob, the names and the attribute hashes in attributes of their own. */
   private static TraceSummary roundTrip(TraceSummary s) {
-    return SummaryState.decode(s.traceId(), SummaryState.encode(s));
+    return SummaryState.decode(s.traceId(), SummaryState.encode(s), SpanNames.decode(s.names().encode()), s.attributeHashes());
   }
 
   /** A summary where every field differs from its default, the root differs from the earliest span. */
@@ -63,6 +64,9 @@ class SummaryStateTest {
     assertEquals(Set.of("POST /checkout", "débit ✓ 💳", "", "SELECT"), decoded.operations());
     assertEquals(original.serviceOperations(), decoded.serviceOperations());
     assertEquals(4, decoded.serviceOperations().size());
+    assertEquals(original.names(), decoded.names());
+    assertEquals(2, decoded.names().spans().get("frontend").size());
+    assertEquals(1, decoded.names().spansMatching(List.of("db"), List.of()));
     assertArrayEquals(original.attributeHashes(), decoded.attributeHashes());
     assertEquals(AttributeTerms.MAX_TERMS_PER_TRACE, decoded.attributeHashes().length);
     assertTrue(decoded.attributesTruncated());
@@ -114,7 +118,7 @@ class SummaryStateTest {
     byte[] data = SummaryState.encode(everyFieldSet());
     data[0] = 99;
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, data));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, data, SpanNames.EMPTY, new long[0]));
     assertEquals("unknown trace summary format 99 for trace " + TRACE, e.getMessage());
   }
 
@@ -123,7 +127,67 @@ class SummaryStateTest {
     byte[] data = SummaryState.encode(everyFieldSet());
     byte[] cut = Arrays.copyOf(data, data.length / 2);
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, cut));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, cut, SpanNames.EMPTY, new long[0]));
     assertEquals("corrupt trace summary for trace " + TRACE, e.getMessage());
+  }
+
+  @Test
+  void theStateLeavesOutWhatTheItemStoresBesideIt() {
+    TraceSummary s = everyFieldSet();
+    int hashes = s.attributeHashes().length * 8;
+    assertTrue(SummaryState.encode(s).length < 200, "span ids, heads and counts only: " + SummaryState.encode(s).length
+        + " bytes (the " + hashes + " bytes of attribute hashes are stored once, beside it)");
+  }
+
+  /** A summary as format 2 wrote it (before span counts per name), byte for byte. */
+  @Test
+  void format2IsStillReadWithItsNamesMarkedInexact() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+    out.writeByte(2);
+    out.writeInt(2); // span ids
+    out.writeLong(1);
+    out.writeLong(2);
+    out.writeInt(1); // errors
+    out.writeBoolean(true); // root
+    out.writeLong(1);
+    out.writeLong(T0);
+    out.writeLong(T0 + 5 * MS);
+    out.writeUTF("frontend");
+    out.writeUTF("GET /");
+    out.writeByte(0);
+    out.writeBoolean(true); // earliest
+    out.writeLong(1);
+    out.writeLong(T0);
+    out.writeLong(T0 + 5 * MS);
+    out.writeUTF("frontend");
+    out.writeUTF("GET /");
+    out.writeByte(0);
+    out.writeLong(T0 + 5 * MS);
+    for (List<String> set : List.of(List.of("db", "frontend"), List.of("GET /", "SELECT"),
+        List.of(TraceSummary.serviceOperation("db", "SELECT"), TraceSummary.serviceOperation("frontend", "GET /")))) {
+      out.writeInt(set.size());
+      for (String v : set) {
+        out.writeUTF(v);
+      }
+    }
+    long term = AttributeTerms.hash("http.method", "GET");
+    out.writeInt(1);
+    out.writeLong(term);
+    out.writeBoolean(false); // attributes truncated
+    out.writeInt(0); // overflow count
+    out.writeInt(0); // overflow chunks
+    out.writeBoolean(false); // names truncated
+    out.flush();
+
+    TraceSummary decoded = SummaryState.decode(TRACE, bytes.toByteArray(), SpanNames.EMPTY, new long[0]);
+
+    assertEquals(2, decoded.spanCount());
+    assertEquals(1, decoded.errorCount());
+    assertEquals(Set.of("db", "frontend"), decoded.services());
+    assertEquals(Set.of("GET /", "SELECT"), decoded.operations());
+    assertTrue(decoded.hasAttribute("http.method", "GET"));
+    assertTrue(decoded.names().truncated(), "no span counts in format 2: counted from the spans instead");
+    assertEquals(-1, decoded.names().spansMatching(List.of("db"), List.of()));
   }
 }

@@ -37,7 +37,9 @@ class TraceSummaryBoundsTest {
     assertTrue(s.countsChunk("00000000000000bb"));
     assertFalse(s.countsChunk("00000000000000cc"));
 
-    TraceSummary decoded = SummaryState.decode(s.traceId(), SummaryState.encode(s));
+    TraceSummary decoded = SummaryState.decode(s.traceId(), SummaryState.encode(s), s.names(), s.attributeHashes());
+    assertEquals(TraceSummary.MAX_TRACKED_SPANS + 500, decoded.names().spansMatching(List.of("svc"), List.of()),
+        "the spans counted beyond the tracked ids are counted per name too");
     assertEquals(TraceSummary.MAX_TRACKED_SPANS + 500, decoded.spanCount());
     assertTrue(decoded.countsChunk("00000000000000bb"));
     assertEquals(0, decoded.merge("00000000000000bb", overflow));
@@ -55,6 +57,8 @@ class TraceSummaryBoundsTest {
     assertEquals(TraceSummary.MAX_NAMES, s.operations().size());
     assertTrue(s.namesTruncated());
     assertTrue(s.operations().contains("GET /orders/0"), "names seen first stay searchable");
+    assertEquals(1, s.names().spans().get("svc").get("GET /orders/0"));
+    assertEquals(-1, s.names().spansMatching(List.of("svc"), List.of()), "counts are not exact beyond the bound");
     assertEquals(TraceSummary.MAX_NAMES + 50, s.spanCount(), "counting is not bounded, only the name sets");
   }
 

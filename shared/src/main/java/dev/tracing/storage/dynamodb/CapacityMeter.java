@@ -1,6 +1,7 @@
 package dev.tracing.storage.dynamodb;
 
 import java.util.concurrent.atomic.DoubleAdder;
+import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 
 /**
@@ -10,6 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 public final class CapacityMeter {
   private final DoubleAdder writeUnits = new DoubleAdder();
   private final DoubleAdder readUnits = new DoubleAdder();
+  private final LongAdder traceReads = new LongAdder();
 
   void addWrite(ConsumedCapacity c) {
     if (c != null && c.capacityUnits() != null) {
@@ -29,6 +31,15 @@ public final class CapacityMeter {
     }
   }
 
+  void countTraceRead() {
+    traceReads.increment();
+  }
+
+  /** Whole traces read (trace detail, or a list page's {@code matched_span_count}). */
+  public long traceReads() {
+    return traceReads.sum();
+  }
+
   public double writeUnits() {
     return writeUnits.sum();
   }
@@ -40,5 +51,6 @@ public final class CapacityMeter {
   public void reset() {
     writeUnits.reset();
     readUnits.reset();
+    traceReads.reset();
   }
 }

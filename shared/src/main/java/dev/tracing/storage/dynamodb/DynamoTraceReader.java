@@ -35,6 +35,7 @@ public final class DynamoTraceReader implements TraceReader {
   @Override
   public Optional<StoredTrace> read(long projectId, String traceId) {
     long now = clock.instant().getEpochSecond();
+    meter.countTraceRead();
     String pk = SummaryItems.tracePk(projectId, traceId);
     TraceSummary summary = null;
     List<TracesData> chunks = new ArrayList<>();

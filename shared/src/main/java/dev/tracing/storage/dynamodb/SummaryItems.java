@@ -1,6 +1,7 @@
 package dev.tracing.storage.dynamodb;
 
 import dev.tracing.query.TraceRow;
+import dev.tracing.trace.SpanNames;
 import dev.tracing.trace.SummaryState;
 import dev.tracing.trace.TraceSummary;
 import java.nio.ByteBuffer;
@@ -8,13 +9,13 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The trace summary item: the full merge state in one binary attribute, plus the plain
- * attributes the list index projects for filtering without span reads.
+ * The trace summary item: the list attributes the list index projects for filtering without span
+ * reads, plus the rest of the merge state in one binary attribute. Names (with span counts) and
+ * attribute hashes are stored once, as list attributes; the state blob does not repeat them.
  */
 final class SummaryItems {
   static final String SUMMARY_SK = "#S";
@@ -28,9 +29,10 @@ final class SummaryItems {
   static final String SPAN_COUNT = "n";
   static final String ERROR_COUNT = "err";
   static final String IN_PROGRESS = "ip";
-  static final String SERVICES = "svcs";
-  static final String OPERATIONS = "ops";
-  static final String SERVICE_OPERATIONS = "sops";
+  /** {@link SpanNames}: services, their operations and span counts, binary. */
+  static final String NAMES = "so";
+  /** Attributes of summaries written before {@link #NAMES} (read, no longer written). */
+  static final String LEGACY_SERVICE_OPERATIONS = "sops";
   static final String ATTRIBUTE_HASHES = "ah";
   static final String ATTRIBUTES_TRUNCATED = "atr";
 
@@ -70,9 +72,7 @@ final class SummaryItems {
     item.put(SPAN_COUNT, num(s.spanCount()));
     item.put(ERROR_COUNT, num(s.errorCount()));
     item.put(IN_PROGRESS, AttributeValue.fromBool(s.inProgress()));
-    putSet(item, SERVICES, s.services());
-    putSet(item, OPERATIONS, s.operations());
-    putSet(item, SERVICE_OPERATIONS, s.serviceOperations());
+    item.put(NAMES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(s.names().encode())));
     long[] hashes = s.attributeHashes();
     if (hashes.length > 0) {
       ByteBuffer packed = ByteBuffer.allocate(hashes.length * 8);
@@ -81,25 +81,37 @@ final class SummaryItems {
       }
       item.put(ATTRIBUTE_HASHES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed.array())));
     }
-    // One "search is bounded" flag for the list: attribute terms or names were left out.
-    item.put(ATTRIBUTES_TRUNCATED, AttributeValue.fromBool(s.attributesTruncated() || s.namesTruncated()));
+    if (s.attributesTruncated()) {
+      item.put(ATTRIBUTES_TRUNCATED, AttributeValue.fromBool(true));
+    }
     return item;
   }
 
   static TraceSummary fromItem(String traceId, Map<String, AttributeValue> item) {
-    return SummaryState.decode(traceId, item.get(STATE).b().asByteArrayUnsafe());
+    return SummaryState.decode(traceId, item.get(STATE).b().asByteArrayUnsafe(), names(item), attributeHashes(item));
+  }
+
+  private static SpanNames names(Map<String, AttributeValue> item) {
+    AttributeValue v = item.get(NAMES);
+    if (v != null) {
+      return SpanNames.decode(v.b().asByteArrayUnsafe());
+    }
+    AttributeValue legacy = item.get(LEGACY_SERVICE_OPERATIONS);
+    return legacy == null ? SpanNames.EMPTY : SpanNames.withoutCounts(legacy.ss());
+  }
+
+  private static long[] attributeHashes(Map<String, AttributeValue> item) {
+    AttributeValue hashes = item.get(ATTRIBUTE_HASHES);
+    return hashes == null ? new long[0] : longs(hashes.b().asByteBuffer());
   }
 
   /** A list row from a summary item or its list-index projection. */
   static TraceRow rowFromItem(Map<String, AttributeValue> item) {
     String gsk = item.get(TableSchema.GSK).s();
     String traceId = gsk.substring(gsk.indexOf('#') + 1);
-    AttributeValue hashes = item.get(ATTRIBUTE_HASHES);
-    long[] attributeHashes = hashes == null ? new long[0] : longs(hashes.b().asByteBuffer());
     return new TraceRow(traceId, n(item, TIMESTAMP), n(item, DURATION), s(item, SERVICE), s(item, OPERATION),
         (int) n(item, STATUS), (int) n(item, SPAN_COUNT), (int) n(item, ERROR_COUNT),
-        item.containsKey(IN_PROGRESS) && item.get(IN_PROGRESS).bool(), set(item, SERVICES), set(item, OPERATIONS),
-        set(item, SERVICE_OPERATIONS), attributeHashes,
+        item.containsKey(IN_PROGRESS) && item.get(IN_PROGRESS).bool(), names(item), attributeHashes(item),
         item.containsKey(ATTRIBUTES_TRUNCATED) && item.get(ATTRIBUTES_TRUNCATED).bool());
   }
 
@@ -113,11 +125,6 @@ final class SummaryItems {
     return v == null ? "" : v.s();
   }
 
-  private static java.util.Set<String> set(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? java.util.Set.of() : java.util.Set.copyOf(v.ss());
-  }
-
   static long version(Map<String, AttributeValue> item) {
     AttributeValue v = item.get(VERSION);
     return v == null ? 0 : Long.parseLong(v.n());
@@ -129,14 +136,6 @@ final class SummaryItems {
       out[i] = buf.getLong();
     }
     return out;
-  }
-
-  private static void putSet(Map<String, AttributeValue> item, String name, Set<String> values) {
-    // DynamoDB sets can be neither empty nor hold empty strings; the state blob keeps everything.
-    java.util.List<String> nonEmpty = values.stream().filter(v -> !v.isEmpty()).toList();
-    if (!nonEmpty.isEmpty()) {
-      item.put(name, AttributeValue.fromSs(nonEmpty));
-    }
   }
 
   static AttributeValue str(String s) {

@@ -36,8 +36,7 @@ public final class TableSchema {
   public static final List<String> LIST_PROJECTION = List.of(
       SummaryItems.TIMESTAMP, SummaryItems.DURATION, SummaryItems.SERVICE, SummaryItems.OPERATION,
       SummaryItems.STATUS, SummaryItems.SPAN_COUNT, SummaryItems.ERROR_COUNT, SummaryItems.IN_PROGRESS,
-      SummaryItems.SERVICES, SummaryItems.OPERATIONS, SummaryItems.SERVICE_OPERATIONS,
-      SummaryItems.ATTRIBUTE_HASHES, SummaryItems.ATTRIBUTES_TRUNCATED, EXPIRES);
+      SummaryItems.NAMES, SummaryItems.ATTRIBUTE_HASHES, SummaryItems.ATTRIBUTES_TRUNCATED, EXPIRES);
 
   private TableSchema() {
   }

@@ -1,0 +1,248 @@
+package dev.tracing.trace;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The services of a trace, the span names (operations) of each, and how many spans each
+ * (service, operation) pair has: what the list filters on and how {@code matched_span_count} is
+ * answered for service and operation filters without reading spans.
+ *
+ * <p>At most {@link TraceSummary#MAX_NAMES} pairs are kept; beyond that {@link #truncated()} says
+ * that filters on names and the counts are no longer exact for this trace.
+ *
+ * <p>Stored as one compact binary attribute ({@link #encode()}): a flags byte, then per service
+ * its name and its operations, each with its span count; names are UTF-8 with varint lengths, each
+ * service name written once.
+ */
+public final class SpanNames {
+  public static final SpanNames EMPTY = new SpanNames(new TreeMap<>(), false);
+
+  private final SortedMap<String, SortedMap<String, Integer>> spans;
+  private final boolean truncated;
+
+  private SpanNames(SortedMap<String, SortedMap<String, Integer>> spans, boolean truncated) {
+    this.spans = spans;
+    this.truncated = truncated;
+  }
+
+  /** An immutable copy of {@code service → operation → span count}. */
+  static SpanNames of(SortedMap<String, ? extends SortedMap<String, Integer>> spans, boolean truncated) {
+    TreeMap<String, SortedMap<String, Integer>> copy = new TreeMap<>();
+    spans.forEach((service, ops) -> copy.put(service, Collections.unmodifiableSortedMap(new TreeMap<>(ops))));
+    return new SpanNames(Collections.unmodifiableSortedMap(copy), truncated);
+  }
+
+  /**
+   * Names whose span counts are unknown (summaries stored before counts were kept): every pair
+   * counts 0 and the whole is marked truncated, so counts are read from the spans instead.
+   */
+  public static SpanNames withoutCounts(Collection<String> serviceOperations) {
+    TreeMap<String, TreeMap<String, Integer>> spans = new TreeMap<>();
+    for (String pair : serviceOperations) {
+      int sep = pair.indexOf(TraceSummary.PAIR_SEPARATOR);
+      if (sep >= 0) {
+        spans.computeIfAbsent(pair.substring(0, sep), k -> new TreeMap<>()).put(pair.substring(sep + 1), 0);
+      }
+    }
+    return of(spans, true);
+  }
+
+  /** {@code service → operation → span count}, sorted by name. */
+  public SortedMap<String, SortedMap<String, Integer>> spans() {
+    return spans;
+  }
+
+  /** Whether pairs beyond the bound were left out: name filters and counts are not exact. */
+  public boolean truncated() {
+    return truncated;
+  }
+
+  public SortedSet<String> services() {
+    return Collections.unmodifiableSortedSet(new TreeSet<>(spans.keySet()));
+  }
+
+  public SortedSet<String> operations() {
+    TreeSet<String> ops = new TreeSet<>();
+    spans.values().forEach(m -> ops.addAll(m.keySet()));
+    return Collections.unmodifiableSortedSet(ops);
+  }
+
+  /** The pairs as {@link TraceSummary#serviceOperation} strings. */
+  public SortedSet<String> serviceOperations() {
+    TreeSet<String> pairs = new TreeSet<>();
+    spans.forEach((service, ops) -> ops.keySet().forEach(op -> pairs.add(TraceSummary.serviceOperation(service, op))));
+    return Collections.unmodifiableSortedSet(pairs);
+  }
+
+  public boolean hasService(String service) {
+    return spans.containsKey(service);
+  }
+
+  public boolean hasOperation(String operation) {
+    for (SortedMap<String, Integer> ops : spans.values()) {
+      if (ops.containsKey(operation)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean hasServiceOperation(String service, String operation) {
+    SortedMap<String, Integer> ops = spans.get(service);
+    return ops != null && ops.containsKey(operation);
+  }
+
+  /**
+   * Spans whose service equals every one of {@code services} and whose name equals every one of
+   * {@code operations} (an empty list: any), or {@code -1} when the counts are not exact.
+   */
+  public int spansMatching(Collection<String> services, Collection<String> operations) {
+    if (truncated) {
+      return -1;
+    }
+    if (!allEqual(services) || !allEqual(operations)) {
+      return 0; // a span has one service and one name: two different values can never both match
+    }
+    String service = services.isEmpty() ? null : services.iterator().next();
+    String operation = operations.isEmpty() ? null : operations.iterator().next();
+    int n = 0;
+    for (var byService : spans.entrySet()) {
+      if (service != null && !service.equals(byService.getKey())) {
+        continue;
+      }
+      for (var byOp : byService.getValue().entrySet()) {
+        if (operation == null || operation.equals(byOp.getKey())) {
+          n += byOp.getValue();
+        }
+      }
+    }
+    return n;
+  }
+
+  private static boolean allEqual(Collection<String> values) {
+    return values.stream().distinct().count() <= 1;
+  }
+
+  public int pairCount() {
+    int n = 0;
+    for (SortedMap<String, Integer> ops : spans.values()) {
+      n += ops.size();
+    }
+    return n;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Binary form
+
+  private static final int FORMAT = 1;
+  private static final int TRUNCATED = 0x80;
+
+  public byte[] encode() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + spans.size() * 32);
+    out.write(FORMAT | (truncated ? TRUNCATED : 0));
+    writeVarint(out, spans.size());
+    for (var byService : spans.entrySet()) {
+      writeString(out, byService.getKey());
+      writeVarint(out, byService.getValue().size());
+      for (var byOp : byService.getValue().entrySet()) {
+        writeString(out, byOp.getKey());
+        writeVarint(out, byOp.getValue());
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** @throws IllegalStateException for bytes that are not an encoded value */
+  public static SpanNames decode(byte[] data) {
+    try {
+      ByteBuffer in = ByteBuffer.wrap(data);
+      int flags = in.get() & 0xff;
+      if ((flags & ~TRUNCATED) != FORMAT) {
+        throw new IllegalStateException("unknown span names format " + (flags & ~TRUNCATED));
+      }
+      TreeMap<String, TreeMap<String, Integer>> spans = new TreeMap<>();
+      int services = readVarint(in);
+      for (int i = 0; i < services; i++) {
+        TreeMap<String, Integer> ops = spans.computeIfAbsent(readString(in), k -> new TreeMap<>());
+        int n = readVarint(in);
+        for (int j = 0; j < n; j++) {
+          ops.put(readString(in), readVarint(in));
+        }
+      }
+      if (in.hasRemaining()) {
+        throw new IllegalStateException("corrupt span names: " + in.remaining() + " bytes left over");
+      }
+      return of(spans, (flags & TRUNCATED) != 0);
+    } catch (BufferUnderflowException | IndexOutOfBoundsException | CharacterCodingException e) {
+      throw new IllegalStateException("corrupt span names", e);
+    }
+  }
+
+  private static void writeString(ByteArrayOutputStream out, String s) {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    writeVarint(out, utf8.length);
+    out.write(utf8, 0, utf8.length);
+  }
+
+  private static String readString(ByteBuffer in) throws CharacterCodingException {
+    int length = readVarint(in);
+    if (length > in.remaining()) {
+      throw new BufferUnderflowException();
+    }
+    ByteBuffer slice = in.slice();
+    slice.limit(length);
+    in.position(in.position() + length);
+    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+  }
+
+  private static void writeVarint(ByteArrayOutputStream out, int value) {
+    int v = value;
+    while ((v & ~0x7f) != 0) {
+      out.write((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out.write(v);
+  }
+
+  private static int readVarint(ByteBuffer in) {
+    int value = 0;
+    for (int shift = 0; shift < 35; shift += 7) {
+      int b = in.get() & 0xff;
+      value |= (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        if (value < 0) {
+          throw new IllegalStateException("corrupt span names: negative count");
+        }
+        return value;
+      }
+    }
+    throw new IllegalStateException("corrupt span names: varint too long");
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SpanNames other && truncated == other.truncated && spans.equals(other.spans);
+  }
+
+  @Override
+  public int hashCode() {
+    return spans.hashCode() * 31 + Boolean.hashCode(truncated);
+  }
+
+  @Override
+  public String toString() {
+    return "SpanNames" + spans + (truncated ? " (truncated)" : "");
+  }
+}

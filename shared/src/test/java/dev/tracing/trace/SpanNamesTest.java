@@ -1,0 +1,100 @@
+package dev.tracing.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SpanNamesTest {
+  private static final long T0 = 1_795_000_000_000_000_000L;
+
+  /** frontend: GET / ×3, POST /checkout ×1; db: SELECT ×2, "" ×1; paiement-ü: débit 💳 ×1. */
+  private static SpanNames sample() {
+    TraceSummary s = new TraceSummary("4bf92f3577b34da6a3ce929d0e0e4736");
+    String[][] spans = {{"frontend", "GET /"}, {"frontend", "GET /"}, {"frontend", "GET /"}, {"frontend", "POST /checkout"},
+        {"db", "SELECT"}, {"db", "SELECT"}, {"db", ""}, {"paiement-ü", "débit 💳"}};
+    for (int i = 0; i < spans.length; i++) {
+      s.merge(List.of(new SpanFacts(i + 1, i == 0, T0 + i, T0 + i + 5, spans[i][0], spans[i][1], 0, new long[0])));
+    }
+    // a retried span is not counted twice
+    s.merge(List.of(new SpanFacts(1, true, T0, T0 + 5, "frontend", "GET /", 0, new long[0])));
+    return s.names();
+  }
+
+  @Test
+  void countsSpansPerServiceAndOperation() {
+    SpanNames names = sample();
+    assertEquals(Set.of("frontend", "db", "paiement-ü"), names.services());
+    assertEquals(Set.of("GET /", "POST /checkout", "SELECT", "", "débit 💳"), names.operations());
+    assertEquals(3, names.spans().get("frontend").get("GET /"));
+    assertEquals(5, names.pairCount());
+    assertFalse(names.truncated());
+    assertTrue(names.hasServiceOperation("db", ""));
+    assertFalse(names.hasServiceOperation("db", "GET /"));
+  }
+
+  @Test
+  void spansMatchingIsWhatASpanLevelFilterWouldCount() {
+    SpanNames names = sample();
+    assertEquals(4, names.spansMatching(List.of("frontend"), List.of()));
+    assertEquals(3, names.spansMatching(List.of(), List.of("GET /")));
+    assertEquals(3, names.spansMatching(List.of("frontend"), List.of("GET /")));
+    assertEquals(3, names.spansMatching(List.of("frontend", "frontend"), List.of("GET /")), "a value repeated is one filter");
+    assertEquals(0, names.spansMatching(List.of("frontend", "db"), List.of()), "no span has two services");
+    assertEquals(0, names.spansMatching(List.of("db"), List.of("GET /")));
+    assertEquals(1, names.spansMatching(List.of("db"), List.of("")));
+    assertEquals(0, names.spansMatching(List.of("nope"), List.of()));
+    assertEquals(8, names.spansMatching(List.of(), List.of()));
+  }
+
+  @Test
+  void encodesCompactlyAndDecodesToTheSame() {
+    SpanNames names = sample();
+    byte[] data = names.encode();
+    assertEquals(names, SpanNames.decode(data));
+    int text = "frontend".length() + "GET /".length() + "POST /checkout".length() + "db".length() + "SELECT".length()
+        + "paiement-ü".getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        + "débit 💳".getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    assertTrue(data.length <= text + 2 + 3 * 2 + 5 * 2, "each service name once, 1-byte lengths and counts: " + data.length);
+    assertEquals(SpanNames.EMPTY, SpanNames.decode(SpanNames.EMPTY.encode()));
+  }
+
+  @Test
+  void largeCountsAndTheTruncatedFlagSurvive() {
+    TraceSummary s = new TraceSummary("4bf92f3577b34da6a3ce929d0e0e4736");
+    for (int i = 0; i < TraceSummary.MAX_NAMES + 1; i++) {
+      s.merge(List.of(new SpanFacts(i + 1, false, T0, T0 + 1, "svc", "op" + i, 0, new long[0])));
+    }
+    List<SpanFacts> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 300_000; i++) {
+      many.add(new SpanFacts(1_000_000 + i, false, T0, T0 + 1, "svc", "op0", 0, new long[0]));
+    }
+    s.merge("00000000000000aa", many);
+    SpanNames decoded = SpanNames.decode(s.names().encode());
+    assertTrue(decoded.truncated());
+    assertEquals(300_001, decoded.spans().get("svc").get("op0"));
+    assertEquals(-1, decoded.spansMatching(List.of("svc"), List.of()), "not exact beyond the bound: read the spans");
+  }
+
+  @Test
+  void corruptDataIsRefused() {
+    byte[] data = sample().encode();
+    for (byte[] bad : List.of(Arrays.copyOf(data, data.length - 1), Arrays.copyOf(data, data.length + 1), new byte[0],
+        new byte[] {9, 0})) {
+      assertThrows(IllegalStateException.class, () -> SpanNames.decode(bad), () -> Arrays.toString(bad));
+    }
+  }
+
+  @Test
+  void legacyPairsCarryNoCounts() {
+    SpanNames names = SpanNames.withoutCounts(List.of(TraceSummary.serviceOperation("a", "x"), TraceSummary.serviceOperation("b", "")));
+    assertEquals(Set.of("a", "b"), names.services());
+    assertTrue(names.hasServiceOperation("b", ""));
+    assertEquals(-1, names.spansMatching(List.of("a"), List.of()));
+  }
+}
