@@ -8,14 +8,14 @@ import java.util.List;
 
 /**
  * Attribute search terms: {@code key=value} pairs compared as text ({@code true}, {@code 42},
- * {@code 0.5}, {@code GET}), kept on the trace summary as 64-bit hashes so filters need no span
- * reads and summaries stay small.
+ * {@code 0.5}, {@code GET}), kept on the trace summary as 48-bit hashes (stored in 6 bytes) so
+ * filters need no span reads and summaries and index entries stay small.
  *
  * <p>The documented bound: values longer than {@link #MAX_VALUE_CHARS} characters, array and
  * map values, and attributes beyond {@link #MAX_TERMS_PER_TRACE} distinct terms per trace are not
  * searchable; a trace over the bound is marked so the query can say its filter was inexact.
- * With 64-bit hashes a false match needs a collision among at most 256 terms: about 2^-56, far
- * below any other error rate of the system.
+ * A false match needs a collision with one of at most 256 terms of a trace: at most 2^-40 per
+ * trace and filter term, so a filter over a million traces meets one with odds of about 10^-6.
  */
 public final class AttributeTerms {
   public static final int MAX_VALUE_CHARS = 256;
@@ -44,8 +44,30 @@ public final class AttributeTerms {
     return Double.toString(d);
   }
 
-  /** The hash of a {@code key=value} term, as stored and as queried. */
+  /** Bits of a term's hash that are kept. */
+  public static final int HASH_BITS = 48;
+
+  /** The hash of a {@code key=value} term, as stored and as queried: {@link #HASH_BITS} bits, non-negative. */
   public static long hash(String key, String value) {
+    return fromHash64(hash64(key, value));
+  }
+
+  /** The stored hash of a term from the 64-bit hash that summaries before 48-bit terms kept. */
+  public static long fromHash64(long hash64) {
+    return hash64 >>> (64 - HASH_BITS);
+  }
+
+  /** Stored hashes, sorted and distinct, from the sorted 64-bit hashes of older summaries. */
+  public static long[] fromHashes64(long[] hashes64) {
+    long[] out = new long[hashes64.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = fromHash64(hashes64[i]);
+    }
+    Arrays.sort(out);
+    return distinct(out);
+  }
+
+  private static long hash64(String key, String value) {
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     byte[] v = value.getBytes(StandardCharsets.UTF_8);
     // FNV-1a 64 over key, a separator no UTF-8 text contains, then value; then a final mix.

@@ -3,8 +3,6 @@ package dev.tracing.trace;
 import java.io.ByteArrayOutputStream;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
@@ -147,8 +145,35 @@ public final class SpanNames {
 
   private static final int FORMAT = 1;
   private static final int TRUNCATED = 0x80;
+  /** The rest is raw deflate: names repeat words, routes and prefixes, so larger sets shrink. */
+  private static final int DEFLATED = 0x40;
+  /** Below this, deflate's own overhead outweighs what it saves. */
+  private static final int DEFLATE_FROM_BYTES = 96;
+  /** The most names can take encoded: 100 pairs of two 256-character names (4 bytes per char at most), and counts. */
+  private static final int MAX_ENCODED_BYTES = TraceSummary.MAX_NAMES * (2 * (256 * 4 + 3) + 5) + 16;
 
   public byte[] encode() {
+    byte[] plain = encodePlain();
+    if (plain.length < DEFLATE_FROM_BYTES) {
+      return plain;
+    }
+    java.util.zip.Deflater deflater = new java.util.zip.Deflater(java.util.zip.Deflater.BEST_COMPRESSION, true);
+    try {
+      deflater.setInput(plain, 1, plain.length - 1);
+      deflater.finish();
+      byte[] out = new byte[plain.length];
+      out[0] = (byte) (plain[0] | DEFLATED);
+      int n = 1;
+      while (!deflater.finished() && n < out.length) {
+        n += deflater.deflate(out, n, out.length - n);
+      }
+      return deflater.finished() && n < plain.length ? java.util.Arrays.copyOf(out, n) : plain;
+    } finally {
+      deflater.end();
+    }
+  }
+
+  private byte[] encodePlain() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(16 + spans.size() * 32);
     out.write(FORMAT | (truncated ? TRUNCATED : 0));
     writeVarint(out, spans.size());
@@ -168,24 +193,59 @@ public final class SpanNames {
     try {
       ByteBuffer in = ByteBuffer.wrap(data);
       int flags = in.get() & 0xff;
-      if ((flags & ~TRUNCATED) != FORMAT) {
-        throw new IllegalStateException("unknown span names format " + (flags & ~TRUNCATED));
+      if ((flags & ~(TRUNCATED | DEFLATED)) != FORMAT) {
+        throw new IllegalStateException("unknown span names format " + (flags & ~(TRUNCATED | DEFLATED)));
       }
-      TreeMap<String, TreeMap<String, Integer>> spans = new TreeMap<>();
+      if ((flags & DEFLATED) != 0) {
+        in = inflate(data);
+      }
+      TreeMap<String, SortedMap<String, Integer>> spans = new TreeMap<>();
       int services = readVarint(in);
       for (int i = 0; i < services; i++) {
-        TreeMap<String, Integer> ops = spans.computeIfAbsent(readString(in), k -> new TreeMap<>());
+        String service = readString(in);
+        TreeMap<String, Integer> ops = new TreeMap<>();
         int n = readVarint(in);
         for (int j = 0; j < n; j++) {
           ops.put(readString(in), readVarint(in));
         }
+        spans.put(service, Collections.unmodifiableSortedMap(ops));
       }
       if (in.hasRemaining()) {
         throw new IllegalStateException("corrupt span names: " + in.remaining() + " bytes left over");
       }
-      return of(spans, (flags & TRUNCATED) != 0);
-    } catch (BufferUnderflowException | IndexOutOfBoundsException | CharacterCodingException e) {
+      return new SpanNames(Collections.unmodifiableSortedMap(spans), (flags & TRUNCATED) != 0);
+    } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
       throw new IllegalStateException("corrupt span names", e);
+    }
+  }
+
+  private static ByteBuffer inflate(byte[] data) {
+    java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+    try {
+      inflater.setInput(data, 1, data.length - 1);
+      byte[] out = new byte[Math.min(MAX_ENCODED_BYTES, Math.max(256, data.length * 4))];
+      int n = 0;
+      while (!inflater.finished()) {
+        if (n == out.length) {
+          if (out.length >= MAX_ENCODED_BYTES) {
+            throw new IllegalStateException("corrupt span names: inflates beyond " + MAX_ENCODED_BYTES + " bytes");
+          }
+          out = java.util.Arrays.copyOf(out, Math.min(MAX_ENCODED_BYTES, out.length * 2));
+        }
+        int k = inflater.inflate(out, n, out.length - n);
+        if (k == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          throw new IllegalStateException("corrupt span names: truncated");
+        }
+        n += k;
+      }
+      if (inflater.getRemaining() > 0) {
+        throw new IllegalStateException("corrupt span names: " + inflater.getRemaining() + " bytes left over");
+      }
+      return ByteBuffer.wrap(out, 0, n);
+    } catch (java.util.zip.DataFormatException e) {
+      throw new IllegalStateException("corrupt span names", e);
+    } finally {
+      inflater.end();
     }
   }
 
@@ -195,16 +255,14 @@ public final class SpanNames {
     out.write(utf8, 0, utf8.length);
   }
 
-  private static String readString(ByteBuffer in) throws CharacterCodingException {
+  private static String readString(ByteBuffer in) {
     int length = readVarint(in);
     if (length > in.remaining()) {
       throw new BufferUnderflowException();
     }
-    ByteBuffer slice = in.slice();
-    slice.limit(length);
+    String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
     in.position(in.position() + length);
-    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(slice).toString();
+    return s;
   }
 
   private static void writeVarint(ByteArrayOutputStream out, int value) {

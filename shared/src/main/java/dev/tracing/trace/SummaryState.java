@@ -23,24 +23,54 @@ public final class SummaryState {
   private SummaryState() {
   }
 
+  private static final int HAS_ROOT = 1;
+  private static final int HAS_EARLIEST = 2;
+  private static final int EARLIEST_IS_ROOT = 4;
+  private static final int ATTRIBUTES_TRUNCATED = 8;
+
+  /**
+   * What the summary item stores beside the state, as list attributes, and format 3 leaves out.
+   *
+   * @param headService the service of the span heading the trace ({@link TraceSummary#head()})
+   * @param headName its span name
+   */
+  public record Beside(SpanNames names, long[] attributeHashes, String headService, String headName) {
+    public static Beside of(TraceSummary s) {
+      TraceSummary.Head head = s.head();
+      return new Beside(s.names(), s.attributeHashes(), head == null ? "" : head.service(), head == null ? "" : head.name());
+    }
+  }
+
+  /**
+   * Format 3: counts and lengths as varints, end times as durations, the earliest span written
+   * once when it is also the root (the common case), and nothing of {@link Beside}.
+   */
   public static byte[] encode(TraceSummary s) {
     try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 + s.spanCount() * 8);
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + s.spanIdArray().length * 8);
       DataOutputStream out = new DataOutputStream(bytes);
       out.writeByte(FORMAT);
       long[] ids = s.spanIdArray();
-      out.writeInt(ids.length);
+      writeVarLong(out, ids.length);
       for (long id : ids) {
         out.writeLong(id);
       }
-      out.writeInt(s.errorCount());
-      writeHead(out, s.root());
-      writeHead(out, s.earliest());
+      writeVarLong(out, s.errorCount());
+      TraceSummary.Head root = s.root();
+      TraceSummary.Head earliest = s.earliest();
+      boolean same = root != null && root.equals(earliest);
+      out.writeByte((root != null ? HAS_ROOT : 0) | (earliest != null ? HAS_EARLIEST : 0) | (same ? EARLIEST_IS_ROOT : 0)
+          | (s.attributesTruncated() ? ATTRIBUTES_TRUNCATED : 0));
+      if (root != null) {
+        writeCompactHead(out, root, true);
+      }
+      if (earliest != null && !same) {
+        writeCompactHead(out, earliest, root == null);
+      }
       out.writeLong(s.latestEndNano());
-      out.writeBoolean(s.attributesTruncated());
-      out.writeInt(s.overflowCount());
+      writeVarLong(out, s.overflowCount());
       long[] overflow = s.overflowChunkArray();
-      out.writeInt(overflow.length);
+      writeVarLong(out, overflow.length);
       for (long c : overflow) {
         out.writeLong(c);
       }
@@ -51,17 +81,96 @@ public final class SummaryState {
     }
   }
 
+  private static TraceSummary decode3(String traceId, DataInputStream in, Beside beside) throws IOException {
+    long[] ids = new long[count(in, TraceSummary.MAX_TRACKED_SPANS)];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = in.readLong();
+    }
+    int errors = count(in, Integer.MAX_VALUE);
+    int flags = in.readUnsignedByte();
+    TraceSummary.Head root = (flags & HAS_ROOT) != 0 ? readCompactHead(in, beside) : null;
+    TraceSummary.Head earliest = (flags & EARLIEST_IS_ROOT) != 0 ? root
+        : (flags & HAS_EARLIEST) != 0 ? readCompactHead(in, root == null ? beside : null) : null;
+    long latestEnd = in.readLong();
+    int overflowCount = count(in, Integer.MAX_VALUE);
+    long[] overflow = new long[count(in, 1 << 20)];
+    for (int i = 0; i < overflow.length; i++) {
+      overflow[i] = in.readLong();
+    }
+    if (in.available() > 0) {
+      throw new IOException(in.available() + " bytes left over");
+    }
+    TraceSummary s = new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, beside.names(),
+        beside.attributeHashes(), (flags & ATTRIBUTES_TRUNCATED) != 0, overflow);
+    s.setOverflowCount(overflowCount);
+    return s;
+  }
+
+  /** @param isHead the trace's head: its names are stored beside the state */
+  private static void writeCompactHead(DataOutputStream out, TraceSummary.Head h, boolean isHead) throws IOException {
+    out.writeLong(h.spanId());
+    out.writeLong(h.startNano());
+    writeVarLong(out, h.endNano() - h.startNano()); // unsigned: ingest checks end >= start as uint64
+    if (!isHead) {
+      out.writeUTF(h.service());
+      out.writeUTF(h.name());
+    }
+    out.writeByte(h.statusCode());
+  }
+
+  /** @param head the names of the trace's head, when this is it; {@code null} when not */
+  private static TraceSummary.Head readCompactHead(DataInputStream in, Beside head) throws IOException {
+    long id = in.readLong();
+    long start = in.readLong();
+    long end = start + readVarLong(in);
+    String service = head != null ? head.headService() : in.readUTF();
+    String name = head != null ? head.headName() : in.readUTF();
+    return new TraceSummary.Head(id, start, end, service, name, in.readByte());
+  }
+
+  private static int count(DataInputStream in, int max) throws IOException {
+    long n = readVarLong(in);
+    if (n < 0 || n > max) {
+      throw new IOException("count " + n + " over " + max);
+    }
+    return (int) n;
+  }
+
+  /** An unsigned 64-bit varint. */
+  private static void writeVarLong(DataOutputStream out, long value) throws IOException {
+    long v = value;
+    while ((v & ~0x7fL) != 0) {
+      out.writeByte((int) ((v & 0x7f) | 0x80));
+      v >>>= 7;
+    }
+    out.writeByte((int) v);
+  }
+
+  private static long readVarLong(DataInputStream in) throws IOException {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = in.readUnsignedByte();
+      value |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new IOException("varint too long");
+  }
+
   /**
-   * @param names the names stored beside the state (format 3; ignored for older formats, which
-   *     hold them inline)
-   * @param attributeHashes the sorted attribute hashes stored beside the state (format 3 likewise)
+   * @param beside what the item stores beside the state (ignored for formats 1 and 2, which held
+   *     it inline)
    */
-  public static TraceSummary decode(String traceId, byte[] data, SpanNames names, long[] attributeHashes) {
+  public static TraceSummary decode(String traceId, byte[] data, Beside beside) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int format = in.readUnsignedByte();
       if (format < 1 || format > FORMAT) {
         throw new IllegalStateException("unknown trace summary format " + format + " for trace " + traceId);
+      }
+      if (format == 3) {
+        return decode3(traceId, in, beside);
       }
       long[] ids = new long[in.readInt()];
       for (int i = 0; i < ids.length; i++) {
@@ -71,17 +180,15 @@ public final class SummaryState {
       TraceSummary.Head root = readHead(in);
       TraceSummary.Head earliest = readHead(in);
       long latestEnd = in.readLong();
-      SpanNames spanNames = names;
-      long[] hashes = attributeHashes;
-      if (format < 3) {
-        readStrings(in); // services and operations: derived from the pairs now
-        readStrings(in);
-        spanNames = SpanNames.withoutCounts(readStrings(in));
-        hashes = new long[in.readInt()];
-        for (int i = 0; i < hashes.length; i++) {
-          hashes[i] = in.readLong();
-        }
+      // formats 1 and 2: names and 64-bit attribute hashes inline
+      readStrings(in); // services and operations: derived from the pairs now
+      readStrings(in);
+      SpanNames spanNames = SpanNames.withoutCounts(readStrings(in));
+      long[] hashes = new long[in.readInt()];
+      for (int i = 0; i < hashes.length; i++) {
+        hashes[i] = in.readLong();
       }
+      hashes = AttributeTerms.fromHashes64(hashes);
       boolean truncated = in.readBoolean();
       // format 1 (before span-count overflow and name bounds) ends here
       int overflowCount = format == 1 ? 0 : in.readInt();
@@ -104,18 +211,7 @@ public final class SummaryState {
     }
   }
 
-  private static void writeHead(DataOutputStream out, TraceSummary.Head h) throws IOException {
-    out.writeBoolean(h != null);
-    if (h != null) {
-      out.writeLong(h.spanId());
-      out.writeLong(h.startNano());
-      out.writeLong(h.endNano());
-      out.writeUTF(h.service());
-      out.writeUTF(h.name());
-      out.writeByte(h.statusCode());
-    }
-  }
-
+  /** A head as formats 1 and 2 wrote it. */
   private static TraceSummary.Head readHead(DataInputStream in) throws IOException {
     if (!in.readBoolean()) {
       return null;

@@ -91,6 +91,27 @@ class SpanNamesTest {
   }
 
   @Test
+  void largerNameSetsAreStoredDeflated() {
+    TraceSummary s = new TraceSummary("4bf92f3577b34da6a3ce929d0e0e4736");
+    String[] services = {"frontend", "checkout", "cart", "payment", "shipping", "currency", "email"};
+    for (int i = 0; i < 40; i++) {
+      String service = services[i % services.length];
+      s.merge(List.of(new SpanFacts(i + 1, false, T0, T0 + 1, service, "GET /api/" + service + "/items/{id}/" + (i % 5), 0,
+          new long[0])));
+    }
+    SpanNames names = s.names();
+    byte[] data = names.encode();
+    int plain = names.spans().entrySet().stream().mapToInt(e -> e.getKey().length() + 2
+        + e.getValue().keySet().stream().mapToInt(op -> op.length() + 2).sum()).sum();
+    assertTrue(data.length < plain * 2 / 3, "deflated: " + data.length + " bytes for ~" + plain + " bytes of names");
+    assertEquals(names, SpanNames.decode(data));
+
+    for (byte[] bad : List.of(Arrays.copyOf(data, data.length - 3), Arrays.copyOf(data, data.length + 1))) {
+      assertThrows(IllegalStateException.class, () -> SpanNames.decode(bad), () -> Arrays.toString(bad));
+    }
+  }
+
+  @Test
   void legacyPairsCarryNoCounts() {
     SpanNames names = SpanNames.withoutCounts(List.of(TraceSummary.serviceOperation("a", "x"), TraceSummary.serviceOperation("b", "")));
     assertEquals(Set.of("a", "b"), names.services());

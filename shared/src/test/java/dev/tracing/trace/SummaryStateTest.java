@@ -17,15 +17,17 @@ class SummaryStateTest {
   private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final long T0 = 1_795_000_000_123_456_789L;
   private static final long MS = 1_000_000L;
+  private static final SummaryState.Beside NOTHING_BESIDE = new SummaryState.Beside(SpanNames.EMPTY, new long[0], "", "");
 
   private static SpanFacts fact(long id, boolean root, long start, long end, String service, String name, int status,
                                 long... terms) {
     return new SpanFacts(id, root, start, end, service, name, status, terms);
   }
 
-  /** As stored: the state blob, the names and the attribute hashes in attributes of their own. */
+  /** As stored: the state blob, and what the item keeps beside it in attributes of their own. */
   private static TraceSummary roundTrip(TraceSummary s) {
-    return SummaryState.decode(s.traceId(), SummaryState.encode(s), SpanNames.decode(s.names().encode()), s.attributeHashes());
+    return SummaryState.decode(s.traceId(), SummaryState.encode(s), new SummaryState.Beside(
+        SpanNames.decode(s.names().encode()), s.attributeHashes(), s.head().service(), s.head().name()));
   }
 
   /** A summary where every field differs from its default, the root differs from the earliest span. */
@@ -118,7 +120,7 @@ class SummaryStateTest {
     byte[] data = SummaryState.encode(everyFieldSet());
     data[0] = 99;
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, data, SpanNames.EMPTY, new long[0]));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, data, NOTHING_BESIDE));
     assertEquals("unknown trace summary format 99 for trace " + TRACE, e.getMessage());
   }
 
@@ -127,8 +129,21 @@ class SummaryStateTest {
     byte[] data = SummaryState.encode(everyFieldSet());
     byte[] cut = Arrays.copyOf(data, data.length / 2);
 
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, cut, SpanNames.EMPTY, new long[0]));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SummaryState.decode(TRACE, cut, NOTHING_BESIDE));
     assertEquals("corrupt trace summary for trace " + TRACE, e.getMessage());
+  }
+
+  @Test
+  void anEndTimeAtTheTopOfUint64RoundTrips() {
+    // ingest compares end >= start as unsigned 64-bit numbers, so such an end is accepted
+    TraceSummary s = new TraceSummary(TRACE);
+    s.merge(List.of(fact(5, true, T0, -1L, "svc", "op", 0)));
+
+    TraceSummary decoded = roundTrip(s);
+
+    assertEquals(s.root(), decoded.root());
+    assertEquals(-1L, decoded.root().endNano());
+    assertEquals(decoded.root(), decoded.earliest(), "the root is the earliest span, written once");
   }
 
   @Test
@@ -173,14 +188,14 @@ class SummaryStateTest {
     }
     long term = AttributeTerms.hash("http.method", "GET");
     out.writeInt(1);
-    out.writeLong(term);
+    out.writeLong(term << (64 - AttributeTerms.HASH_BITS) | 0xabcd); // a 64-bit hash as format 2 kept it
     out.writeBoolean(false); // attributes truncated
     out.writeInt(0); // overflow count
     out.writeInt(0); // overflow chunks
     out.writeBoolean(false); // names truncated
     out.flush();
 
-    TraceSummary decoded = SummaryState.decode(TRACE, bytes.toByteArray(), SpanNames.EMPTY, new long[0]);
+    TraceSummary decoded = SummaryState.decode(TRACE, bytes.toByteArray(), NOTHING_BESIDE);
 
     assertEquals(2, decoded.spanCount());
     assertEquals(1, decoded.errorCount());

@@ -37,7 +37,7 @@ class TraceSummaryBoundsTest {
     assertTrue(s.countsChunk("00000000000000bb"));
     assertFalse(s.countsChunk("00000000000000cc"));
 
-    TraceSummary decoded = SummaryState.decode(s.traceId(), SummaryState.encode(s), s.names(), s.attributeHashes());
+    TraceSummary decoded = SummaryState.decode(s.traceId(), SummaryState.encode(s), SummaryState.Beside.of(s));
     assertEquals(TraceSummary.MAX_TRACKED_SPANS + 500, decoded.names().spansMatching(List.of("svc"), List.of()),
         "the spans counted beyond the tracked ids are counted per name too");
     assertEquals(TraceSummary.MAX_TRACKED_SPANS + 500, decoded.spanCount());

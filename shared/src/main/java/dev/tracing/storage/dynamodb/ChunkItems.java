@@ -20,7 +20,16 @@ final class ChunkItems {
   static final String CHUNK_SK_PREFIX = "C#";
   static final String DATA = "d";
   static final String SPAN_COUNT = "n";
+  /** Raw deflate (read, no longer written). */
   private static final byte FORMAT_DEFLATE = 1;
+  /**
+   * Raw deflate with a preset dictionary ({@code chunk-dictionary-2.txt}: OpenTelemetry semantic
+   * convention keys and common SDK values). A chunk of a few KB has little history of its own to
+   * refer back to; the dictionary gives it one. The file is part of the format: never edit it, add
+   * a new format with a new dictionary instead.
+   */
+  private static final byte FORMAT_DEFLATE_DICTIONARY = 2;
+  private static final byte[] DICTIONARY = dictionary("chunk-dictionary-2.txt");
   /** Largest stored chunk payload; DynamoDB items stop at 400 KB including names and keys. */
   static final int MAX_PAYLOAD_BYTES = 350 * 1024;
 
@@ -41,10 +50,11 @@ final class ChunkItems {
     byte[] raw = data.toByteArray();
     Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
     try {
+      deflater.setDictionary(DICTIONARY);
       deflater.setInput(raw);
       deflater.finish();
       ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 3 + 64);
-      out.write(FORMAT_DEFLATE);
+      out.write(FORMAT_DEFLATE_DICTIONARY);
       byte[] buf = new byte[8192];
       while (!deflater.finished()) {
         int n = deflater.deflate(buf);
@@ -56,12 +66,26 @@ final class ChunkItems {
     }
   }
 
+  private static byte[] dictionary(String name) {
+    try (java.io.InputStream in = ChunkItems.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing span chunk dictionary " + name);
+      }
+      return in.readAllBytes();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static TracesData decode(byte[] payload) {
-    if (payload.length == 0 || payload[0] != FORMAT_DEFLATE) {
+    if (payload.length == 0 || (payload[0] != FORMAT_DEFLATE && payload[0] != FORMAT_DEFLATE_DICTIONARY)) {
       throw new IllegalStateException("unknown span chunk format " + (payload.length == 0 ? "(empty)" : payload[0]));
     }
     Inflater inflater = new Inflater(true);
     try {
+      if (payload[0] == FORMAT_DEFLATE_DICTIONARY) {
+        inflater.setDictionary(DICTIONARY); // raw deflate: set before inflating, it is never asked for
+      }
       inflater.setInput(payload, 1, payload.length - 1);
       ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length * 4);
       byte[] buf = new byte[16384];

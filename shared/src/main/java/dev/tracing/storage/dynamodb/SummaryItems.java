@@ -1,6 +1,7 @@
 package dev.tracing.storage.dynamodb;
 
 import dev.tracing.query.TraceRow;
+import dev.tracing.trace.AttributeTerms;
 import dev.tracing.trace.SpanNames;
 import dev.tracing.trace.SummaryState;
 import dev.tracing.trace.TraceSummary;
@@ -33,7 +34,11 @@ final class SummaryItems {
   static final String NAMES = "so";
   /** Attributes of summaries written before {@link #NAMES} (read, no longer written). */
   static final String LEGACY_SERVICE_OPERATIONS = "sops";
-  static final String ATTRIBUTE_HASHES = "ah";
+  /** Attribute term hashes ({@link AttributeTerms#HASH_BITS} bits), sorted, 6 bytes each. */
+  static final String ATTRIBUTE_HASHES = "at";
+  /** Attribute term hashes of summaries written before 48-bit terms: 64-bit, 8 bytes each (read only). */
+  static final String LEGACY_ATTRIBUTE_HASHES = "ah";
+  private static final int HASH_BYTES = AttributeTerms.HASH_BITS / 8;
   static final String ATTRIBUTES_TRUNCATED = "atr";
 
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
@@ -75,11 +80,13 @@ final class SummaryItems {
     item.put(NAMES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(s.names().encode())));
     long[] hashes = s.attributeHashes();
     if (hashes.length > 0) {
-      ByteBuffer packed = ByteBuffer.allocate(hashes.length * 8);
-      for (long h : hashes) {
-        packed.putLong(h);
+      byte[] packed = new byte[hashes.length * HASH_BYTES];
+      for (int i = 0; i < hashes.length; i++) {
+        for (int b = 0; b < HASH_BYTES; b++) {
+          packed[i * HASH_BYTES + b] = (byte) (hashes[i] >>> (8 * (HASH_BYTES - 1 - b)));
+        }
       }
-      item.put(ATTRIBUTE_HASHES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed.array())));
+      item.put(ATTRIBUTE_HASHES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed)));
     }
     if (s.attributesTruncated()) {
       item.put(ATTRIBUTES_TRUNCATED, AttributeValue.fromBool(true));
@@ -88,7 +95,8 @@ final class SummaryItems {
   }
 
   static TraceSummary fromItem(String traceId, Map<String, AttributeValue> item) {
-    return SummaryState.decode(traceId, item.get(STATE).b().asByteArrayUnsafe(), names(item), attributeHashes(item));
+    return SummaryState.decode(traceId, item.get(STATE).b().asByteArrayUnsafe(),
+        new SummaryState.Beside(names(item), attributeHashes(item), s(item, SERVICE), s(item, OPERATION)));
   }
 
   private static SpanNames names(Map<String, AttributeValue> item) {
@@ -102,7 +110,20 @@ final class SummaryItems {
 
   private static long[] attributeHashes(Map<String, AttributeValue> item) {
     AttributeValue hashes = item.get(ATTRIBUTE_HASHES);
-    return hashes == null ? new long[0] : longs(hashes.b().asByteBuffer());
+    if (hashes != null) {
+      byte[] packed = hashes.b().asByteArrayUnsafe();
+      long[] out = new long[packed.length / HASH_BYTES];
+      for (int i = 0; i < out.length; i++) {
+        long h = 0;
+        for (int b = 0; b < HASH_BYTES; b++) {
+          h = (h << 8) | (packed[i * HASH_BYTES + b] & 0xff);
+        }
+        out[i] = h;
+      }
+      return out;
+    }
+    AttributeValue legacy = item.get(LEGACY_ATTRIBUTE_HASHES);
+    return legacy == null ? new long[0] : AttributeTerms.fromHashes64(longs(legacy.b().asByteBuffer()));
   }
 
   /** A list row from a summary item or its list-index projection. */
