@@ -121,6 +121,11 @@ final class FunctionMainPaths {
     assertEquals(200, ingestTo(fn, project, first, PROTOBUF, null), "the same request again (an exporter's retry)");
     byte[] more = SampleTraces.checkout(traceId, "payments", Instant.now().minusSeconds(5)).toByteArray();
     assertEquals(200, ingestTo(fn, project, gzip(more), PROTOBUF, "gzip"), "more spans of the trace, gzip");
+    // SDK batches hold many traces: their summaries are read in one batch
+    byte[] several = SampleTraces.checkout(traceId, "inventory", Instant.now()).toBuilder()
+        .addAllResourceSpans(SampleTraces.checkout(SampleTraces.randomTraceId(), "checkout", Instant.now()).getResourceSpansList())
+        .build().toByteArray();
+    assertEquals(200, ingestTo(fn, project, several, PROTOBUF, null), "two traces, one new");
     String json = "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"web\"}}]},"
         + "\"scopeSpans\":[{\"spans\":[{\"traceId\":\"" + SampleTraces.randomTraceId() + "\",\"spanId\":\"00f067aa0ba902b7\","
         + "\"name\":\"GET /\",\"kind\":2,\"startTimeUnixNano\":\"" + nanos(Instant.now()) + "\",\"endTimeUnixNano\":\""

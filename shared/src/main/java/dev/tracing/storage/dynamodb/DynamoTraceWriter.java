@@ -18,9 +18,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -32,11 +34,13 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  *
  * <p>Order is what makes it safe: chunks first (plain puts under deterministic keys, so a retry
  * overwrites with identical content), summaries second (read, merge, conditional put on the
- * version read). A crash between the two leaves stored spans that the client's retry will count;
+ * version read). The summaries of a request's traces are read in one consistent
+ * {@code BatchGetItem}; a trace whose put then loses a race is read again on its own. A crash between the two leaves stored spans that the client's retry will count;
  * a summary never counts a span that is not stored.
  */
 public final class DynamoTraceWriter implements TraceWriter {
   private static final int BATCH_LIMIT = 25;
+  private static final int BATCH_GET_LIMIT = 100;
   private static final int MAX_BATCH_ATTEMPTS = 8;
   private static final int MAX_SUMMARY_ATTEMPTS = 12;
 
@@ -123,12 +127,15 @@ public final class DynamoTraceWriter implements TraceWriter {
   }
 
   private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace) {
+    Map<String, Map<String, AttributeValue>> current = piecesByTrace.size() == 1 ? null
+        : readSummaries(projectId, piecesByTrace.keySet());
     if (summaryPool == null || piecesByTrace.size() == 1) {
-      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces));
+      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces, current));
       return;
     }
     List<Future<?>> futures = new ArrayList<>();
-    piecesByTrace.forEach((traceId, pieces) -> futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces))));
+    piecesByTrace.forEach((traceId, pieces) ->
+        futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces, current))));
     RuntimeException failure = null;
     for (Future<?> f : futures) {
       try {
@@ -148,18 +155,73 @@ public final class DynamoTraceWriter implements TraceWriter {
     }
   }
 
-  /** Read, merge, conditional put on the version read; retried when another writer got there first. */
-  void updateSummary(long projectId, String traceId, List<TraceChunk> pieces) {
-    Map<String, AttributeValue> key = Map.of(
+  private static Map<String, AttributeValue> summaryKey(long projectId, String traceId) {
+    return Map.of(
         TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, traceId)),
         TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK));
+  }
+
+  /**
+   * The stored summaries of these traces, read consistently in batches of 100 keys.
+   *
+   * @return by trace id; a trace without a summary has no entry
+   */
+  private Map<String, Map<String, AttributeValue>> readSummaries(long projectId, java.util.Collection<String> traceIds) {
+    Map<String, Map<String, AttributeValue>> found = new java.util.HashMap<>();
+    List<String> ids = new ArrayList<>(traceIds);
+    for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
+      List<Map<String, AttributeValue>> pending = new ArrayList<>();
+      for (String traceId : ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))) {
+        pending.add(summaryKey(projectId, traceId));
+      }
+      for (int attempt = 1; !pending.isEmpty(); attempt++) {
+        if (attempt > MAX_BATCH_ATTEMPTS) {
+          throw new StoreUnavailableException("DynamoDB left " + pending.size() + " trace summary reads unprocessed after "
+              + MAX_BATCH_ATTEMPTS + " attempts (throttled)");
+        }
+        if (attempt > 1) {
+          backoff(attempt);
+        }
+        KeysAndAttributes keys = KeysAndAttributes.builder().keys(pending).consistentRead(true).build();
+        BatchGetItemResponse response = DynamoErrors.call("a batch read of trace summaries", () -> client.batchGetItem(b -> b
+            .requestItems(Map.of(table, keys))
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        if (response.consumedCapacity() != null) {
+          response.consumedCapacity().forEach(meter::addRead);
+        }
+        for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+          String pk = item.get(TableSchema.PK).s();
+          found.put(pk.substring(pk.lastIndexOf('#') + 1), item);
+        }
+        KeysAndAttributes unprocessed = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
+        pending = unprocessed == null ? List.of() : new ArrayList<>(unprocessed.keys());
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Read, merge, conditional put on the version read; retried when another writer got there first.
+   *
+   * @param prefetched the summaries read for the whole request ({@link #readSummaries}), used for
+   *     the first attempt; {@code null}: read this trace's summary now
+   */
+  void updateSummary(long projectId, String traceId, List<TraceChunk> pieces,
+                     Map<String, Map<String, AttributeValue>> prefetched) {
+    Map<String, AttributeValue> key = summaryKey(projectId, traceId);
     for (int attempt = 1; attempt <= MAX_SUMMARY_ATTEMPTS; attempt++) {
-      GetItemResponse current = DynamoErrors.call("a trace summary read", () -> client.getItem(b -> b
-          .tableName(table).key(key).consistentRead(true).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-      meter.addRead(current.consumedCapacity());
-      boolean exists = current.hasItem() && !current.item().isEmpty();
-      TraceSummary summary = exists ? SummaryItems.fromItem(traceId, current.item()) : new TraceSummary(traceId);
-      long version = exists ? SummaryItems.version(current.item()) : 0;
+      Map<String, AttributeValue> stored;
+      if (attempt == 1 && prefetched != null) {
+        stored = prefetched.get(traceId);
+      } else {
+        GetItemResponse current = DynamoErrors.call("a trace summary read", () -> client.getItem(b -> b
+            .tableName(table).key(key).consistentRead(true).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        meter.addRead(current.consumedCapacity());
+        stored = current.hasItem() && !current.item().isEmpty() ? current.item() : null;
+      }
+      boolean exists = stored != null;
+      TraceSummary summary = exists ? SummaryItems.fromItem(traceId, stored) : new TraceSummary(traceId);
+      long version = exists ? SummaryItems.version(stored) : 0;
       int added = 0;
       for (TraceChunk piece : pieces) {
         added += summary.merge(piece.key(), piece.facts());

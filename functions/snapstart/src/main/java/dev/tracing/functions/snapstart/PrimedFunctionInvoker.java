@@ -1,9 +1,5 @@
 package dev.tracing.functions.snapstart;
 
-import com.amazonaws.services.lambda.runtime.ClientContext;
-import com.amazonaws.services.lambda.runtime.CognitoIdentity;
-import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +55,7 @@ public class PrimedFunctionInvoker extends FunctionInvoker implements Resource {
     }
     ByteArrayOutputStream answer = new ByteArrayOutputStream();
     try {
-      handleRequest(new ByteArrayInputStream(primingEvent), answer, new PrimingContext());
+      handleRequest(new ByteArrayInputStream(primingEvent), answer, LocalContext.priming(LOG::info));
       PRIMINGS.incrementAndGet();
       LOG.info("primed before the snapshot: " + summary(answer));
     } catch (IOException | RuntimeException e) {
@@ -88,74 +84,6 @@ public class PrimedFunctionInvoker extends FunctionInvoker implements Resource {
       return in == null ? null : in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The context of the priming call: not a real invocation, so no request id from Lambda. */
-  private static final class PrimingContext implements Context {
-    @Override
-    public String getAwsRequestId() {
-      return "snapstart-priming";
-    }
-
-    @Override
-    public String getLogGroupName() {
-      return null;
-    }
-
-    @Override
-    public String getLogStreamName() {
-      return null;
-    }
-
-    @Override
-    public String getFunctionName() {
-      return System.getenv("AWS_LAMBDA_FUNCTION_NAME");
-    }
-
-    @Override
-    public String getFunctionVersion() {
-      return System.getenv("AWS_LAMBDA_FUNCTION_VERSION");
-    }
-
-    @Override
-    public String getInvokedFunctionArn() {
-      return null;
-    }
-
-    @Override
-    public CognitoIdentity getIdentity() {
-      return null;
-    }
-
-    @Override
-    public ClientContext getClientContext() {
-      return null;
-    }
-
-    @Override
-    public int getRemainingTimeInMillis() {
-      return 10_000;
-    }
-
-    @Override
-    public int getMemoryLimitInMB() {
-      return 0;
-    }
-
-    @Override
-    public LambdaLogger getLogger() {
-      return new LambdaLogger() {
-        @Override
-        public void log(String message) {
-          LOG.info(message);
-        }
-
-        @Override
-        public void log(byte[] message) {
-          LOG.info(new String(message, StandardCharsets.UTF_8));
-        }
-      };
     }
   }
 }

@@ -7,7 +7,13 @@ import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-/** The per-invocation context the Lambda runtime passes, filled as Lambda fills it. */
+/**
+ * The per-invocation context the Lambda runtime passes, filled as Lambda fills it.
+ *
+ * <p>The functions have their own ({@code dev.tracing.functions.snapstart.LocalContext}); the
+ * launcher keeps this one because it also starts the stock Spring Cloud Function baseline, whose
+ * class path must hold nothing of ours for the comparison to be fair.
+ */
 public final class LauncherContext implements Context {
   private final String requestId = UUID.randomUUID().toString();
   private final String functionName = System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "tracing-cold-start");
