@@ -1,8 +1,8 @@
 package dev.tracing.trace;
 
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -68,16 +68,18 @@ public final class AttributeTerms {
   }
 
   private static long hash64(String key, String value) {
-    byte[] k = key.getBytes(StandardCharsets.UTF_8);
-    byte[] v = value.getBytes(StandardCharsets.UTF_8);
+    return hash64(ByteString.copyFromUtf8(key), ByteString.copyFromUtf8(value));
+  }
+
+  private static long hash64(ByteString key, ByteString value) {
     // FNV-1a 64 over key, a separator no UTF-8 text contains, then value; then a final mix.
     long h = 0xcbf29ce484222325L;
-    for (byte b : k) {
-      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    for (int i = 0, n = key.size(); i < n; i++) {
+      h = (h ^ (key.byteAt(i) & 0xff)) * 0x100000001b3L;
     }
     h = (h ^ 0xff) * 0x100000001b3L;
-    for (byte b : v) {
-      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    for (int i = 0, n = value.size(); i < n; i++) {
+      h = (h ^ (value.byteAt(i) & 0xff)) * 0x100000001b3L;
     }
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
@@ -98,15 +100,72 @@ public final class AttributeTerms {
     int i = 0;
     for (List<KeyValue> l : lists) {
       for (KeyValue kv : l) {
-        String text = text(kv.getValue());
-        if (text != null) {
-          out[i++] = hash(kv.getKey(), text);
+        long h = termHash(kv);
+        if (h >= 0) {
+          out[i++] = h;
         }
       }
     }
     long[] sorted = Arrays.copyOf(out, i);
     Arrays.sort(sorted);
     return distinct(sorted);
+  }
+
+  /** The union of two sorted distinct hash arrays, sorted and distinct. */
+  public static long[] union(long[] a, long[] b) {
+    if (b.length == 0) {
+      return a;
+    }
+    if (a.length == 0) {
+      return b;
+    }
+    long[] out = new long[a.length + b.length];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (i < a.length && j < b.length) {
+      long x = a[i];
+      long y = b[j];
+      if (x == y) {
+        out[n++] = x;
+        i++;
+        j++;
+      } else if (x < y) {
+        out[n++] = x;
+        i++;
+      } else {
+        out[n++] = y;
+        j++;
+      }
+    }
+    while (i < a.length) {
+      out[n++] = a[i++];
+    }
+    while (j < b.length) {
+      out[n++] = b[j++];
+    }
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
+
+  /**
+   * The hash of an attribute's term as {@link #hash} computes it from text, or {@code -1} when the
+   * attribute is not searchable. String values are hashed from their UTF-8 bytes as received:
+   * no {@code String} is made, so the span keeps its bytes for storing (protobuf re-encodes a
+   * string field that was read as a {@code String}). They are valid UTF-8: protobuf refuses
+   * anything else in a proto3 string field, and OTLP/JSON builds its strings from text.
+   */
+  static long termHash(KeyValue kv) {
+    AnyValue value = kv.getValue();
+    if (value.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
+      ByteString utf8 = value.getStringValueBytes();
+      ByteString key = kv.getKeyBytes();
+      if (utf8.size() > MAX_VALUE_CHARS && utf8.toStringUtf8().length() > MAX_VALUE_CHARS) {
+        return -1; // over the bound in characters (the rare case worth decoding for)
+      }
+      return fromHash64(hash64(key, utf8));
+    }
+    String text = text(value);
+    return text == null ? -1 : fromHash64(hash64(kv.getKeyBytes(), ByteString.copyFromUtf8(text)));
   }
 
   static long[] distinct(long[] sorted) {

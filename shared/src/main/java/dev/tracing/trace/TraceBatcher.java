@@ -60,6 +60,7 @@ public final class TraceBatcher {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
       int resourceBytes = rs.getResource().getSerializedSize();
+      long[] resourceTerms = AttributeTerms.hashes(rs.getResource().getAttributesList()); // once, not per span
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
         // a span is stored with its resource and scope: together they must fit one item
@@ -72,7 +73,7 @@ public final class TraceBatcher {
           }
           accepted++;
           String traceId = TraceIds.hex(span.getTraceId());
-          traces.computeIfAbsent(traceId, TraceParts::new).add(r, s, span, facts(span, service, rs.getResource()));
+          traces.computeIfAbsent(traceId, TraceParts::new).add(r, s, span, facts(span, service, resourceTerms));
         }
       }
     }
@@ -111,21 +112,25 @@ public final class TraceBatcher {
     return null;
   }
 
+  private static final com.google.protobuf.ByteString SERVICE_NAME_KEY = com.google.protobuf.ByteString.copyFromUtf8("service.name");
+
   /** The resource's {@code service.name}, or {@code unknown_service} as the OpenTelemetry SDKs say. */
   public static String serviceName(Resource resource) {
     for (KeyValue kv : resource.getAttributesList()) {
-      if (kv.getKey().equals("service.name") && kv.getValue().hasStringValue() && !kv.getValue().getStringValue().isEmpty()) {
+      // compared as bytes: reading every key as a String would make protobuf re-encode them when storing
+      if (kv.getKeyBytes().equals(SERVICE_NAME_KEY) && kv.getValue().hasStringValue()
+          && !kv.getValue().getStringValue().isEmpty()) {
         return kv.getValue().getStringValue();
       }
     }
     return UNKNOWN_SERVICE;
   }
 
-  private static SpanFacts facts(Span span, String service, Resource resource) {
+  private static SpanFacts facts(Span span, String service, long[] resourceTerms) {
     boolean root = span.getParentSpanId().isEmpty() || TraceIds.isAllZero(span.getParentSpanId());
     return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), statusCode(span),
-        AttributeTerms.hashes(span.getAttributesList(), resource.getAttributesList()));
+        AttributeTerms.union(AttributeTerms.hashes(span.getAttributesList()), resourceTerms));
   }
 
   /** OTLP status codes 0 (unset), 1 (ok), 2 (error); anything else reads as unset. */

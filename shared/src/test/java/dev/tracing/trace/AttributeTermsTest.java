@@ -81,6 +81,27 @@ class AttributeTermsTest {
     assertArrayEquals(expected, hashes);
   }
 
+  /** Ingest hashes a span's bytes as received; a query hashes the text the user typed: they must agree. */
+  @Test
+  void termsHashedFromReceivedBytesEqualTermsHashedFromText() {
+    for (String value : List.of("GET", "", "débit ✓ 💳", "名".repeat(200), "x".repeat(256), "ü".repeat(256))) {
+      KeyValue kv = KeyValue.newBuilder().setKeyBytes(ByteString.copyFromUtf8("clé.ü"))
+          .setValue(AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8(value))).build();
+      assertEquals(AttributeTerms.hash("clé.ü", value), AttributeTerms.termHash(kv), value);
+    }
+    // over the bound in characters: not searchable, however it is read
+    KeyValue longValue = KeyValue.newBuilder().setKey("k")
+        .setValue(AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8("名".repeat(257)))).build();
+    assertEquals(-1, AttributeTerms.termHash(longValue));
+  }
+
+  @Test
+  void unionOfSortedTermsIsSortedAndDistinct() {
+    assertArrayEquals(new long[] {1, 2, 3, 5, 8}, AttributeTerms.union(new long[] {1, 3, 8}, new long[] {2, 3, 5, 8}));
+    assertArrayEquals(new long[] {4}, AttributeTerms.union(new long[0], new long[] {4}));
+    assertArrayEquals(new long[] {4}, AttributeTerms.union(new long[] {4}, new long[0]));
+  }
+
   @Test
   void hashSeparatesKeyFromValue() {
     assertNotEquals(AttributeTerms.hash("ab", "c"), AttributeTerms.hash("a", "bc"));
