@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
@@ -266,9 +267,22 @@ public final class CapacityAccountant implements ExecutionInterceptor {
       }
       readUnits.add(CapacityCalculator.readUnits(size, Boolean.TRUE.equals(query.consistentRead())));
     } else if (response instanceof BatchGetItemResponse r) {
-      for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
+      // each key is charged as a GetItem of its own: a missing item still costs the minimum
+      List<Map<String, AttributeValue>> found = r.responses().getOrDefault(table, List.of());
+      boolean consistent = false;
+      int requested = found.size();
+      if (request instanceof BatchGetItemRequest get && get.requestItems().containsKey(table)) {
+        consistent = Boolean.TRUE.equals(get.requestItems().get(table).consistentRead());
+        int unprocessed = r.hasUnprocessedKeys() && r.unprocessedKeys().containsKey(table)
+            ? r.unprocessedKeys().get(table).keys().size() : 0;
+        requested = get.requestItems().get(table).keys().size() - unprocessed;
+      }
+      for (Map<String, AttributeValue> item : found) {
         long[] known = sizes.get(key(item));
-        readUnits.add(CapacityCalculator.readUnits(known != null ? known[0] : CapacityCalculator.itemSize(item), false));
+        readUnits.add(CapacityCalculator.readUnits(known != null ? known[0] : CapacityCalculator.itemSize(item), consistent));
+      }
+      for (int missing = found.size(); missing < requested; missing++) {
+        readUnits.add(CapacityCalculator.readUnits(0, consistent));
       }
     }
   }

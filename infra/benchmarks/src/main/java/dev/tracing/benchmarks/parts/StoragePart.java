@@ -122,7 +122,7 @@ public final class StoragePart {
         String.format("CapacityMeter: %.3f; the rules on the same calls: %.3f", tracing.meter().writeUnits() / spans,
             u.computedWriteOnReported() / spans));
     report.add(PART, "read units per span at ingest (summary reads)", u.readUnits() / spans, "RCU", null, Kind.COMPUTED,
-        "consistent GetItem of each trace's summary");
+        "consistent BatchGetItem of the request's trace summaries (each key charged as a read)");
     double storedPerSpan = (double) st.billedBytes() / spans;
     report.add(PART, "stored bytes per span (items + index + overhead)", storedPerSpan, "B", null, Kind.COMPUTED,
         String.format("OTLP protobuf in: %.0f B/span; %d items, %d index entries", (double) protobufBytes / spans, st.items(),
