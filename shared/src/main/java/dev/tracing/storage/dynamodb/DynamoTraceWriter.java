@@ -106,23 +106,13 @@ public final class DynamoTraceWriter implements TraceWriter {
       for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + BATCH_LIMIT))) {
         pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
       }
-      for (int attempt = 1; !pending.isEmpty(); attempt++) {
-        if (attempt > MAX_BATCH_ATTEMPTS) {
-          throw new StoreUnavailableException("DynamoDB left " + pending.size() + " span chunks unprocessed after "
-              + MAX_BATCH_ATTEMPTS + " attempts (throttled)");
-        }
-        if (attempt > 1) {
-          backoff(attempt);
-        }
-        List<WriteRequest> batch = pending;
+      untilProcessed(pending, "span chunks", batch -> {
         BatchWriteItemResponse response = DynamoErrors.call("a batch write of span chunks", () -> client.batchWriteItem(b -> b
             .requestItems(Map.of(table, batch))
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
         meter.addWrites(response.consumedCapacity());
-        pending = response.hasUnprocessedItems()
-            ? new ArrayList<>(response.unprocessedItems().getOrDefault(table, List.of()))
-            : List.of();
-      }
+        return response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
+      });
     }
   }
 
@@ -174,15 +164,8 @@ public final class DynamoTraceWriter implements TraceWriter {
       for (String traceId : ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))) {
         pending.add(summaryKey(projectId, traceId));
       }
-      for (int attempt = 1; !pending.isEmpty(); attempt++) {
-        if (attempt > MAX_BATCH_ATTEMPTS) {
-          throw new StoreUnavailableException("DynamoDB left " + pending.size() + " trace summary reads unprocessed after "
-              + MAX_BATCH_ATTEMPTS + " attempts (throttled)");
-        }
-        if (attempt > 1) {
-          backoff(attempt);
-        }
-        KeysAndAttributes keys = KeysAndAttributes.builder().keys(pending).consistentRead(true).build();
+      untilProcessed(pending, "trace summary reads", batch -> {
+        KeysAndAttributes keys = KeysAndAttributes.builder().keys(batch).consistentRead(true).build();
         BatchGetItemResponse response = DynamoErrors.call("a batch read of trace summaries", () -> client.batchGetItem(b -> b
             .requestItems(Map.of(table, keys))
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
@@ -194,8 +177,8 @@ public final class DynamoTraceWriter implements TraceWriter {
           found.put(pk.substring(pk.lastIndexOf('#') + 1), item);
         }
         KeysAndAttributes unprocessed = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
-        pending = unprocessed == null ? List.of() : new ArrayList<>(unprocessed.keys());
-      }
+        return unprocessed == null ? List.of() : unprocessed.keys();
+      });
     }
     return found;
   }
@@ -249,6 +232,26 @@ public final class DynamoTraceWriter implements TraceWriter {
       }
     }
     throw new StoreUnavailableException("trace " + traceId + " is being updated by too many writers at once; retry");
+  }
+
+  /**
+   * Makes a batch call, then again with what DynamoDB left unprocessed (throttling), backing off
+   * between attempts, up to {@link #MAX_BATCH_ATTEMPTS}.
+   *
+   * @param call one batch call; returns the unprocessed part of its argument
+   */
+  private static <T> void untilProcessed(List<T> items, String what, java.util.function.Function<List<T>, List<T>> call) {
+    List<T> pending = items;
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      if (attempt > MAX_BATCH_ATTEMPTS) {
+        throw new StoreUnavailableException("DynamoDB left " + pending.size() + " " + what + " unprocessed after "
+            + MAX_BATCH_ATTEMPTS + " attempts (throttled)");
+      }
+      if (attempt > 1) {
+        backoff(attempt);
+      }
+      pending = call.apply(pending);
+    }
   }
 
   private static void backoff(int attempt) {

@@ -31,7 +31,7 @@ final class FaultyDynamoProxy implements AutoCloseable {
     SERVER_ERROR,
     /** 400 ThrottlingException without forwarding (the SDK retries these, then gives up). */
     THROTTLE,
-    /** BatchWriteItem answered with every item unprocessed, without forwarding. */
+    /** BatchWriteItem (or BatchGetItem) answered with every item (key) unprocessed, without forwarding. */
     UNPROCESSED,
     /** Forwarded and applied, then answered 500: the client cannot know it succeeded. */
     LOSE_ANSWER,
@@ -79,7 +79,7 @@ final class FaultyDynamoProxy implements AutoCloseable {
       String op = targetHeader == null ? "" : targetHeader.substring(targetHeader.indexOf('.') + 1);
       Fault f = fault.get();
       boolean applies = f != Fault.NONE && (operations.get().isEmpty() || operations.get().contains(op));
-      if (applies && f == Fault.UNPROCESSED && !op.equals("BatchWriteItem")) {
+      if (applies && f == Fault.UNPROCESSED && !op.equals("BatchWriteItem") && !op.equals("BatchGetItem")) {
         applies = false;
       }
       if (applies) {
@@ -97,7 +97,8 @@ final class FaultyDynamoProxy implements AutoCloseable {
             String json = new String(body, StandardCharsets.UTF_8);
             int start = json.indexOf("\"RequestItems\"");
             String items = json.substring(json.indexOf('{', start), json.lastIndexOf('}'));
-            reply(ex, 200, "{\"UnprocessedItems\":" + items + "}");
+            reply(ex, 200, op.equals("BatchGetItem") ? "{\"Responses\":{},\"UnprocessedKeys\":" + items + "}"
+                : "{\"UnprocessedItems\":" + items + "}");
             return;
           }
           case HANG -> {

@@ -78,6 +78,11 @@ class StoreFaultTest {
   }
 
   @Test
+  void unprocessedSummaryReadsAreNeverAcknowledged() throws Exception {
+    assertFaultThenRecovery(FaultyDynamoProxy.Fault.UNPROCESSED, true, "BatchGetItem");
+  }
+
+  @Test
   void lostAnswersAfterAppliedWritesNeitherLoseNorDuplicateSpans() throws Exception {
     // The write is applied but the answer is lost: the SDK's own retry may then succeed (200),
     // or the request fails (503); either way the final state has each span exactly once.
@@ -161,7 +166,11 @@ class StoreFaultTest {
       list.add(OtlpFixtures.span(traceId, i, 1, "step " + i, start + i * 1000L, 1000, i % 7 == 0,
           OtlpFixtures.attr("step", (long) i)));
     }
-    return OtlpFixtures.request(OtlpFixtures.service("fault-svc"), list.toArray(new Span[0]));
+    // and a second trace, as SDK batches have: the request's summaries are then read in one batch
+    Span other = OtlpFixtures.span(OtlpFixtures.randomTraceId(), 1, 0, "GET /other", start, 1000, false);
+    return OtlpFixtures.request(OtlpFixtures.service("fault-svc"), list.toArray(new Span[0])).toBuilder()
+        .addResourceSpans(OtlpFixtures.request(OtlpFixtures.service("fault-other"), other).getResourceSpans(0))
+        .build();
   }
 
   private static HttpResponse<byte[]> ingest(ExportTraceServiceRequest request) throws Exception {
