@@ -52,8 +52,8 @@ public final class IngestLimiter {
     this.limitCacheTtl = limitCacheTtl;
   }
 
-  public Decision admit(long projectId, long bytes) {
-    long limit = limitOf(projectId);
+  /** @param limit the project's limit, as {@link #limitOf} gave it for this request */
+  public Decision admit(long projectId, long bytes, long limit) {
     if (bytes > limit) {
       return new Decision.TooLarge(bytes, limit);
     }

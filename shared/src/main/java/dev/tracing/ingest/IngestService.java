@@ -54,10 +54,12 @@ public final class IngestService {
   }
 
   public Result ingest(long projectId, String contentType, String contentEncoding, byte[] body) {
+    long limit;
     ExportTraceServiceRequest request;
     try {
       // The limit is known before decoding, so a body that could never fit is not decoded at all.
-      request = bodies.read(contentType, contentEncoding, body, limiter.limitOf(projectId));
+      limit = limiter.limitOf(projectId);
+      request = bodies.read(contentType, contentEncoding, body, limit);
     } catch (StoreUnavailableException e) {
       return new Result.Unavailable(e.getMessage());
     } catch (OtlpBody.BodyException e) {
@@ -66,7 +68,7 @@ public final class IngestService {
     long size = request.getSerializedSize();
     IngestLimiter.Decision decision;
     try {
-      decision = limiter.admit(projectId, size);
+      decision = limiter.admit(projectId, size, limit);
     } catch (StoreUnavailableException e) {
       return new Result.Unavailable(e.getMessage());
     }

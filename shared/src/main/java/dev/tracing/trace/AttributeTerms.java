@@ -72,15 +72,36 @@ public final class AttributeTerms {
   }
 
   private static long hash64(ByteString key, ByteString value) {
-    // FNV-1a 64 over key, a separator no UTF-8 text contains, then value; then a final mix.
+    long h = keyed(key);
+    for (int i = 0, n = value.size(); i < n; i++) {
+      h = (h ^ (value.byteAt(i) & 0xff)) * FNV_PRIME;
+    }
+    return mix(h);
+  }
+
+  /** {@link #hash64} of an ASCII value (the text of numbers and booleans) without encoding it first. */
+  private static long hash64Ascii(ByteString key, String ascii) {
+    long h = keyed(key);
+    for (int i = 0, n = ascii.length(); i < n; i++) {
+      h = (h ^ ascii.charAt(i)) * FNV_PRIME;
+    }
+    return mix(h);
+  }
+
+  private static final long FNV_PRIME = 0x100000001b3L;
+
+  /** FNV-1a 64 over the key, then a separator no UTF-8 text contains; the value follows. */
+  private static long keyed(ByteString key) {
     long h = 0xcbf29ce484222325L;
     for (int i = 0, n = key.size(); i < n; i++) {
-      h = (h ^ (key.byteAt(i) & 0xff)) * 0x100000001b3L;
+      h = (h ^ (key.byteAt(i) & 0xff)) * FNV_PRIME;
     }
-    h = (h ^ 0xff) * 0x100000001b3L;
-    for (int i = 0, n = value.size(); i < n; i++) {
-      h = (h ^ (value.byteAt(i) & 0xff)) * 0x100000001b3L;
-    }
+    return (h ^ 0xff) * FNV_PRIME;
+  }
+
+  /** The final mix, so that the top bits kept depend on every input byte. */
+  private static long mix(long hash) {
+    long h = hash;
     h ^= h >>> 33;
     h *= 0xff51afd7ed558ccdL;
     h ^= h >>> 33;
@@ -88,6 +109,7 @@ public final class AttributeTerms {
     h ^= h >>> 33;
     return h;
   }
+
 
   /** Sorted distinct hashes of the searchable terms of the given attribute lists. */
   @SafeVarargs
@@ -165,7 +187,8 @@ public final class AttributeTerms {
       return fromHash64(hash64(key, utf8));
     }
     String text = text(value);
-    return text == null ? -1 : fromHash64(hash64(kv.getKeyBytes(), ByteString.copyFromUtf8(text)));
+    // numbers and booleans: their text is ASCII
+    return text == null ? -1 : fromHash64(hash64Ascii(kv.getKeyBytes(), text));
   }
 
   static long[] distinct(long[] sorted) {

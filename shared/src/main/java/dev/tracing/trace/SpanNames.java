@@ -76,13 +76,6 @@ public final class SpanNames {
     return Collections.unmodifiableSortedSet(ops);
   }
 
-  /** The pairs as {@link TraceSummary#serviceOperation} strings. */
-  public SortedSet<String> serviceOperations() {
-    TreeSet<String> pairs = new TreeSet<>();
-    spans.forEach((service, ops) -> ops.keySet().forEach(op -> pairs.add(TraceSummary.serviceOperation(service, op))));
-    return Collections.unmodifiableSortedSet(pairs);
-  }
-
   public boolean hasService(String service) {
     return spans.containsKey(service);
   }

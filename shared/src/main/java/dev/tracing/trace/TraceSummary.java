@@ -1,7 +1,6 @@
 package dev.tracing.trace;
 
 import java.util.Arrays;
-import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
@@ -258,18 +257,6 @@ public final class TraceSummary {
     return SpanNames.of(names, namesTruncated);
   }
 
-  public SortedSet<String> services() {
-    return names().services();
-  }
-
-  public SortedSet<String> operations() {
-    return names().operations();
-  }
-
-  public SortedSet<String> serviceOperations() {
-    return names().serviceOperations();
-  }
-
   /** Whether this summary counts the span: only counted spans are acknowledged ones. */
   public boolean containsSpan(long spanId) {
     return Arrays.binarySearch(spanIds, spanId) >= 0;
@@ -278,11 +265,6 @@ public final class TraceSummary {
   /** Whether the spans of this stored chunk were counted beyond the tracked span ids. */
   public boolean countsChunk(String chunkKey) {
     return overflowChunks.length > 0 && Arrays.binarySearch(overflowChunks, chunkKeyHash(chunkKey)) >= 0;
-  }
-
-  /** Whether (service, operation) pairs beyond {@link #MAX_NAMES} were left out. */
-  public boolean namesTruncated() {
-    return namesTruncated;
   }
 
   int overflowCount() {

@@ -196,8 +196,8 @@ public abstract class TraceStoreContract {
     assertEquals(4, s.spanCount());
     assertEquals(1, s.errorCount());
     assertEquals(2, s.statusCode());
-    assertEquals(Set.of("frontend", "backend"), s.services());
-    assertEquals(Set.of("POST /checkout", "render", "charge", "SELECT orders"), s.operations());
+    assertEquals(Set.of("frontend", "backend"), s.names().services());
+    assertEquals(Set.of("POST /checkout", "render", "charge", "SELECT orders"), s.names().operations());
   }
 
   @Test
@@ -244,13 +244,12 @@ public abstract class TraceStoreContract {
     TraceSummary s = read(traceId).summary();
     assertEquals(5, s.spanCount());
     assertEquals(3, s.errorCount());
-    assertEquals(Set.of("frontend", "cart"), s.services());
-    assertEquals(Set.of("GET /cart", "render", "GetCart", "redis GET"), s.operations());
-    assertEquals(Set.of(TraceSummary.serviceOperation("frontend", "GET /cart"),
-        TraceSummary.serviceOperation("frontend", "render"),
-        TraceSummary.serviceOperation("cart", "GetCart"),
-        TraceSummary.serviceOperation("cart", "GET /cart"),
-        TraceSummary.serviceOperation("cart", "redis GET")), s.serviceOperations());
+    assertEquals(Set.of("frontend", "cart"), s.names().services());
+    assertEquals(Set.of("GET /cart", "render", "GetCart", "redis GET"), s.names().operations());
+    assertEquals(java.util.Map.of("frontend", java.util.Set.of("GET /cart", "render"),
+        "cart", java.util.Set.of("GetCart", "GET /cart", "redis GET")),
+        java.util.Map.of("frontend", s.names().spans().get("frontend").keySet(), "cart", s.names().spans().get("cart").keySet()));
+    assertEquals(5, s.names().pairCount());
   }
 
   @Test
@@ -465,7 +464,7 @@ public abstract class TraceStoreContract {
     assertEquals(expectedErrors, trace.summary().errorCount());
     assertEquals(LongStream.rangeClosed(1, totalSpans).boxed().toList(), spanIds(trace));
     assertFalse(trace.summary().inProgress());
-    assertEquals(8, trace.summary().services().size());
+    assertEquals(8, trace.summary().names().services().size());
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -89,6 +89,10 @@ class AttributeTermsTest {
           .setValue(AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8(value))).build();
       assertEquals(AttributeTerms.hash("clé.ü", value), AttributeTerms.termHash(kv), value);
     }
+    assertEquals(AttributeTerms.hash("http.status_code", "200"), AttributeTerms.termHash(attr("http.status_code", 200L)));
+    assertEquals(AttributeTerms.hash("retry", "true"), AttributeTerms.termHash(attr("retry", true)));
+    assertEquals(AttributeTerms.hash("ratio", "0.5"), AttributeTerms.termHash(attr("ratio", 0.5)));
+    assertEquals(AttributeTerms.hash("big", "1.0E20"), AttributeTerms.termHash(attr("big", 1e20)));
     // over the bound in characters: not searchable, however it is read
     KeyValue longValue = KeyValue.newBuilder().setKey("k")
         .setValue(AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8("名".repeat(257)))).build();

@@ -54,9 +54,9 @@ class TraceSummaryBoundsTest {
       many.add(new SpanFacts(i + 1, i == 0, T0 + i, T0 + i + 10, "svc", "GET /orders/" + i, 0, new long[0]));
     }
     s.merge(many);
-    assertEquals(TraceSummary.MAX_NAMES, s.operations().size());
-    assertTrue(s.namesTruncated());
-    assertTrue(s.operations().contains("GET /orders/0"), "names seen first stay searchable");
+    assertEquals(TraceSummary.MAX_NAMES, s.names().operations().size());
+    assertTrue(s.names().truncated());
+    assertTrue(s.names().operations().contains("GET /orders/0"), "names seen first stay searchable");
     assertEquals(1, s.names().spans().get("svc").get("GET /orders/0"));
     assertEquals(-1, s.names().spansMatching(List.of("svc"), List.of()), "counts are not exact beyond the bound");
     assertEquals(TraceSummary.MAX_NAMES + 50, s.spanCount(), "counting is not bounded, only the name sets");

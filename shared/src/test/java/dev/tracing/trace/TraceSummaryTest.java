@@ -52,11 +52,11 @@ class TraceSummaryTest {
   private record Observed(List<Long> spanIds, int errorCount, boolean inProgress, TraceSummary.Head root,
                           TraceSummary.Head earliest, TraceSummary.Head head, long timestampNano, long durationNano,
                           long latestEndNano, int statusCode, Set<String> services, Set<String> operations,
-                          Set<String> serviceOperations, List<Long> attributeHashes, boolean attributesTruncated) {
+                          SpanNames names, List<Long> attributeHashes, boolean attributesTruncated) {
     static Observed of(TraceSummary s) {
       return new Observed(LongStream.of(s.spanIdArray()).boxed().toList(), s.errorCount(), s.inProgress(), s.root(),
           s.earliest(), s.head(), s.timestampNano(), s.durationNano(), s.latestEndNano(), s.statusCode(),
-          new TreeSet<>(s.services()), new TreeSet<>(s.operations()), new TreeSet<>(s.serviceOperations()),
+          new TreeSet<>(s.names().services()), new TreeSet<>(s.names().operations()), s.names(),
           LongStream.of(s.attributeHashes()).boxed().toList(), s.attributesTruncated());
     }
   }
@@ -110,10 +110,18 @@ class TraceSummaryTest {
         errors > 0 ? 2 : head.statusCode(),
         spans.stream().map(SpanFacts::service).collect(Collectors.toCollection(TreeSet::new)),
         spans.stream().map(SpanFacts::name).collect(Collectors.toCollection(TreeSet::new)),
-        spans.stream().map(f -> TraceSummary.serviceOperation(f.service(), f.name()))
-            .collect(Collectors.toCollection(TreeSet::new)),
+        expectedNames(spans),
         spans.stream().flatMapToLong(f -> LongStream.of(f.attributeHashes())).distinct().sorted().boxed().toList(),
         false);
+  }
+
+  /** Span counts per (service, operation), each span once. */
+  private static SpanNames expectedNames(List<SpanFacts> spans) {
+    java.util.TreeMap<String, java.util.TreeMap<String, Integer>> counts = new java.util.TreeMap<>();
+    for (SpanFacts f : spans) {
+      counts.computeIfAbsent(f.service(), k -> new java.util.TreeMap<>()).merge(f.name(), 1, Integer::sum);
+    }
+    return SpanNames.of(counts, false);
   }
 
   /** The spans as they might arrive: shuffled, split into requests, some requests retried, some spans re-sent. */
