@@ -2,15 +2,32 @@
 
 import { setUnauthorizedHandler } from './api.js';
 import { h, replace } from './dom.js';
+import { createUsage } from './project/usage.js';
 import { navigate, parseRoute, setRenderer, tracesHash } from './routes.js';
-import { clearSession, currentSession, offerSignInNotice, setSignInNotice } from './session.js';
+import { clearSession, currentSession, offerSignInNotice, saveSession, setSignInNotice } from './session.js';
 import { mountSignIn } from './signin.js';
 import { mountTraceView } from './trace/view.js';
 import { mountTracesList } from './traces/list.js';
 
+/**
+ * What each route of routes.js shows. key: screens with the same key are one screen, updated in
+ * place when only the parameters change (the list's filters, the open span).
+ */
+const SCREENS = {
+  traces: { key: (r) => `traces:${r.projectId}`, mount: mountTracesList },
+  trace: { key: (r) => `trace:${r.projectId}:${r.traceId}`, mount: mountTraceView },
+};
+
+/** The top bar's links within a project: label, address, and the routes that belong to it. */
+const SECTIONS = [
+  { label: 'Traces', hash: (projectId) => tracesHash(projectId), routes: ['traces', 'trace'] },
+];
+
 const app = document.getElementById('app');
 /** The screen on show: {key, instance: {update?(route), destroy?()}}. */
 let screen = null;
+/** The usage meter and banner of the signed-in project: {projectId, token, usage}. */
+let usage = null;
 
 function show(key, mount) {
   if (screen && screen.instance.destroy) screen.instance.destroy();
@@ -22,7 +39,7 @@ function show(key, mount) {
 function render() {
   const route = parseRoute();
   const session = currentSession();
-  renderTopbar(session);
+  renderTopbar(session, route);
   if (route.name === 'not-found') {
     show('not-found', () => {
       document.title = 'Not found · Tracing';
@@ -52,18 +69,21 @@ function render() {
     navigate(tracesHash(session.projectId), { replace: true });
     return;
   }
-  const key = route.name === 'trace' ? `trace:${route.projectId}:${route.traceId}` : `traces:${route.projectId}`;
+  const spec = SCREENS[route.name];
+  const key = spec.key(route);
   if (screen && screen.key === key && screen.instance.update) {
     screen.instance.update(route);
     return;
   }
-  show(key, () => (route.name === 'trace' ? mountTraceView(app, route, session) : mountTracesList(app, route, session)));
+  show(key, () => spec.mount(app, route, session));
 }
 
-function renderTopbar(session) {
+function renderTopbar(session, route) {
   const nav = document.getElementById('project-nav');
   const account = document.getElementById('account');
+  const banners = document.getElementById('banners');
   if (!session) {
+    stopUsage();
     replace(nav);
     replace(account);
     return;
@@ -71,10 +91,30 @@ function renderTopbar(session) {
   const name = session.project && session.project.name ? session.project.name : `Project ${session.projectId}`;
   replace(nav,
     h('span', { class: 'crumb-project', title: `Project ${session.projectId}` }, name),
-    h('span', { class: 'crumb-sep', 'aria-hidden': 'true' }, '/'),
-    h('a', { href: tracesHash(session.projectId), class: 'crumb-link' }, 'Traces'));
-  replace(account, h('button', {
+    SECTIONS.map((s) => [
+      h('span', { class: 'crumb-sep', 'aria-hidden': 'true' }, '/'),
+      h('a', {
+        href: s.hash(session.projectId), class: 'crumb-link',
+        'aria-current': s.routes.includes(route.name) ? 'page' : null,
+      }, s.label)]));
+  if (!usage || usage.projectId !== session.projectId || usage.token !== session.token) {
+    stopUsage();
+    usage = {
+      projectId: session.projectId,
+      token: session.token,
+      usage: createUsage({
+        projectId: session.projectId,
+        onInfo: (info) => {
+          const s = currentSession();
+          if (s && s.projectId === session.projectId && !s.project) saveSession(s.projectId, s.token, info);
+        },
+      }),
+    };
+    replace(banners, usage.usage.banner);
+  }
+  replace(account, usage.usage.meter, h('button', {
     type: 'button',
+    id: 'sign-out',
     class: 'btn btn-quiet',
     onClick: () => {
       clearSession();
@@ -82,6 +122,12 @@ function renderTopbar(session) {
       render();
     },
   }, 'Sign out'));
+}
+
+function stopUsage() {
+  if (usage) usage.usage.destroy();
+  usage = null;
+  replace(document.getElementById('banners'));
 }
 
 setUnauthorizedHandler(() => {
