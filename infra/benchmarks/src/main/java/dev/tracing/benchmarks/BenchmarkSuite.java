@@ -5,6 +5,7 @@ import dev.tracing.benchmarks.parts.IngestCpuPart;
 import dev.tracing.benchmarks.parts.ProfilePart;
 import dev.tracing.benchmarks.parts.QueryPart;
 import dev.tracing.benchmarks.parts.StoragePart;
+import dev.tracing.benchmarks.parts.ViewsPart;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ public final class BenchmarkSuite {
 
   public static void main(String[] args) throws Exception {
     List<String> parts = new ArrayList<>();
+    int viewsTraces = ViewsPart.DEFAULT_LARGE;
     Config cfg = Config.full();
     Path markdown = null;
     boolean zipkin = true;
@@ -38,6 +40,7 @@ public final class BenchmarkSuite {
       switch (args[i]) {
         case "--smoke" -> cfg = Config.tiny();
         case "--traces" -> cfg = cfg.withQueryTraces(Integer.parseInt(args[++i]));
+        case "--views-traces" -> viewsTraces = Integer.parseInt(args[++i]);
         case "--exporters" -> cfg = cfg.withExporters(Integer.parseInt(args[++i]));
         case "--duration" -> cfg = cfg.withE2eLimit(Duration.ofSeconds(Long.parseLong(args[++i])));
         case "--no-zipkin" -> zipkin = false;
@@ -60,7 +63,7 @@ public final class BenchmarkSuite {
       parts.add("all");
     }
     cfg = cfg.withZipkin(zipkin, mysql && cfg.zipkinMysql()).withCommandLine(commandLine(args));
-    Report report = run(cfg, parts, System.out);
+    Report report = run(cfg, parts, System.out, viewsTraces);
     if (markdown != null) {
       Files.writeString(markdown, header(cfg) + "\n" + report.markdown() + "\n", StandardCharsets.UTF_8);
     }
@@ -68,12 +71,17 @@ public final class BenchmarkSuite {
   }
 
   static void usage(PrintStream out) {
-    out.println("usage: java -jar tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|profile-ingest]... [--smoke]"
-        + " [--traces N] [--exporters N] [--duration SECONDS] [--no-zipkin] [--no-mysql] [--markdown FILE]");
+    out.println("usage: java -jar tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|views|profile-ingest]..."
+        + " [--smoke] [--traces N] [--views-traces N] [--exporters N] [--duration SECONDS] [--no-zipkin] [--no-mysql] [--markdown FILE]");
   }
 
   /** Runs the named parts and prints the table; the returned report holds every figure. */
   public static Report run(Config cfg, List<String> parts, PrintStream out) throws Exception {
+    return run(cfg, parts, out, ViewsPart.DEFAULT_LARGE);
+  }
+
+  /** @param viewsTraces traces of the large project of the views part */
+  public static Report run(Config cfg, List<String> parts, PrintStream out, int viewsTraces) throws Exception {
     Report report = new Report();
     out.println(header(cfg));
     boolean all = parts.contains("all");
@@ -98,6 +106,10 @@ public final class BenchmarkSuite {
         }
       }
     }
+    if (all || parts.contains("views")) {
+      section(out, PART_VIEWS);
+      ViewsPart.run(cfg, report, out, viewsTraces);
+    }
     if (parts.contains("profile-ingest")) {
       section(out, "profile: ingest endpoint under JFR");
       ProfilePart.run(cfg, report, out);
@@ -112,6 +124,8 @@ public final class BenchmarkSuite {
     report.print(out);
     return report;
   }
+
+  private static final String PART_VIEWS = "6 views at volume (7 days, in-process load)";
 
   static String header(Config cfg) {
     StringBuilder sb = new StringBuilder();

@@ -20,11 +20,27 @@ public final class CapacityMeter implements ReadCapacity {
   private final DoubleAdder readUnits = new DoubleAdder();
   private final LongAdder traceReads = new LongAdder();
   private final ThreadLocal<DoubleAdder> requestReads = new ThreadLocal<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> writeUnitsByKind =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   void addWrite(ConsumedCapacity c) {
     if (c != null && c.capacityUnits() != null) {
       writeUnits.add(c.capacityUnits());
     }
+  }
+
+  /** A write counted in the total and under its kind of item (e.g. {@code rollups}). */
+  void addWrite(ConsumedCapacity c, String kind) {
+    addWrite(c);
+    if (c != null && c.capacityUnits() != null) {
+      writeUnitsByKind.computeIfAbsent(kind, k -> new DoubleAdder()).add(c.capacityUnits());
+    }
+  }
+
+  /** The write units counted under one kind of item. */
+  public double writeUnits(String kind) {
+    DoubleAdder a = writeUnitsByKind.get(kind);
+    return a == null ? 0 : a.sum();
   }
 
   void addWrites(java.util.List<ConsumedCapacity> list) {
@@ -109,6 +125,7 @@ public final class CapacityMeter implements ReadCapacity {
 
   public void reset() {
     writeUnits.reset();
+    writeUnitsByKind.clear();
     readUnits.reset();
     traceReads.reset();
   }

@@ -37,6 +37,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * One partition holds a period's cells in time order, so a window's cells are a few queries.
  */
 public final class DynamoRollupStore implements RollupStore {
+  /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
+  public static final String METER_KIND = "rollups";
   static final String COUNT = "c";
   static final String ERRORS = "e";
   static final char DURATIONS = 'h';
@@ -150,7 +152,7 @@ public final class DynamoRollupStore implements RollupStore {
         .expressionAttributeNames(names)
         .expressionAttributeValues(values)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(response.consumedCapacity());
+    meter.addWrite(response.consumedCapacity(), METER_KIND);
   }
 
   @Override

@@ -1,0 +1,217 @@
+package dev.tracing.benchmarks.parts;
+
+import dev.tracing.api.ApiRequest;
+import dev.tracing.api.ApiResponse;
+import dev.tracing.auth.AuthorizerContext;
+import dev.tracing.auth.TokenVerdict;
+import dev.tracing.benchmarks.Config;
+import dev.tracing.benchmarks.Report;
+import dev.tracing.benchmarks.Report.Kind;
+import dev.tracing.benchmarks.load.Percentiles;
+import dev.tracing.benchmarks.workload.OtlpWorkload;
+import dev.tracing.dynamodblocal.LocalDynamoDb;
+import dev.tracing.model.Grant;
+import dev.tracing.model.Scope;
+import dev.tracing.runtime.Tracing;
+import dev.tracing.runtime.TracingConfig;
+import dev.tracing.storage.dynamodb.DynamoClients;
+import dev.tracing.storage.dynamodb.TableSchema;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Part 6: time-window views at volume. Two projects in one local DynamoDB, one with
+ * {@code small} traces and one with {@code large} traces (default 10,000 and 1,000,000), their
+ * start times spread over the last 7 days, loaded in-process through the real write path (the
+ * ingest endpoint: decoding, batcher, DynamoDB writer with its rollups; no HTTP). Then each 7-day
+ * view is requested in turn through the list-traces endpoint: analytics (all traces, one service),
+ * service metrics (all services, one service's operations) and the service map, timing each and
+ * reading its {@code X-Read-Units}. The figures that matter: p95 per view at the large volume, and
+ * read units at the large volume over those at the small one (a view whose cost followed the
+ * traffic would show 100x).
+ */
+public final class ViewsPart {
+  public static final String PART = "6 views at volume";
+  public static final int DEFAULT_LARGE = 1_000_000;
+  private static final long SMALL_PROJECT = 101;
+  private static final long LARGE_PROJECT = 102;
+  private static final int WRITERS = 4;
+  private static final int MEAN_SPANS = 5;
+
+  private ViewsPart() {
+  }
+
+  /** One view: its route and parameters. */
+  private record View(String name, String route, String query) {
+  }
+
+  private static final List<View> VIEWS = List.of(
+      new View("analytics, 7 days", "/traces/analytics", "period=7d"),
+      new View("analytics, 7 days, service_name", "/traces/analytics", "period=7d&service_name=checkout"),
+      new View("service metrics, 7 days", "/services/metrics", "period=7d"),
+      new View("service metrics, 7 days, one service's operations", "/services/metrics", "period=7d&service_name=checkout"),
+      new View("service map, 7 days", "/services/map", "period=7d"));
+
+  public static void run(Config cfg, Report report, PrintStream out, int largeTraces) throws Exception {
+    int large = cfg.smoke() ? 3_000 : largeTraces;
+    int small = Math.max(1, large / 100);
+    int repeats = cfg.smoke() ? 3 : 40;
+    Path dataDir = Files.createTempDirectory(cfg.workDir(), "views-dynamodb");
+    String table = "views";
+    try (LocalDynamoDb db = LocalDynamoDb.start(dataDir, 0)) {
+      TracingConfig config = new TracingConfig(table, db.endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40,
+          Duration.ofMinutes(5), Duration.ofMinutes(5), TracingConfig.DEFAULT_MAX_BODY_BYTES);
+      try (Tracing tracing = new Tracing(config, DynamoClients.create(db.endpoint(), "us-east-1"), Clock.systemUTC())) {
+        TableSchema.ensureTable(tracing.client(), table);
+        long now = System.currentTimeMillis() * 1_000_000L;
+        long from = now - Duration.ofDays(7).toNanos() + Duration.ofMinutes(2).toNanos();
+        long to = now - Duration.ofMinutes(2).toNanos();
+        Load smallLoad = load(tracing, SMALL_PROJECT, small, from, to, out, cfg.smoke());
+        Load largeLoad = load(tracing, LARGE_PROJECT, large, from, to, out, cfg.smoke());
+        report.add(PART, "traces loaded in 7 days: small / large", largeLoad.traces, "",
+            null, Kind.MEASURED, String.format("%,d / %,d traces (%,d spans), %.1f spans per trace; loaded at %,.0f traces/s"
+                + " in-process into the local DynamoDB", smallLoad.traces, largeLoad.traces, largeLoad.spans,
+                largeLoad.spans / (double) largeLoad.traces, largeLoad.traces / largeLoad.seconds));
+        report.add(PART, "write units per span at load, everything included", largeLoad.writeUnits / largeLoad.spans, "WU",
+            null, Kind.MEASURED, String.format("rollups %.3f WU/span of it (%.0f%%); whole traces of ~%d spans in 512-span"
+                + " batches", largeLoad.rollupUnits / largeLoad.spans, 100 * largeLoad.rollupUnits / largeLoad.writeUnits,
+                MEAN_SPANS));
+        for (View view : VIEWS) {
+          Timing smallRun = time(tracing, SMALL_PROJECT, view, repeats);
+          Timing largeRun = time(tracing, LARGE_PROJECT, view, repeats);
+          report.add(PART, view.name + ": p50 / p95 at " + format(large) + " traces", largeRun.p95Ms, "ms", "p95 <= 300 ms",
+              Kind.MEASURED, String.format("p50 %.1f ms; %d requests in-process through the list-traces endpoint; at %s"
+                  + " traces p95 %.1f ms", largeRun.p50Ms, repeats, format(small), smallRun.p95Ms));
+          report.add(PART, view.name + ": read units, large / small", largeRun.readUnits / Math.max(0.5, smallRun.readUnits),
+              "x", "<= 2", Kind.RATIO, String.format("%.1f read units at %s traces, %.1f at %s (X-Read-Units)",
+                  largeRun.readUnits, format(large), smallRun.readUnits, format(small)));
+        }
+      }
+    } finally {
+      deleteTree(dataDir);
+    }
+  }
+
+  private static String format(int traces) {
+    return traces >= 1_000_000 && traces % 1_000_000 == 0 ? traces / 1_000_000 + "M"
+        : traces >= 1_000 && traces % 1_000 == 0 ? traces / 1_000 + "k" : Integer.toString(traces);
+  }
+
+  private record Load(long traces, long spans, double seconds, double writeUnits, double rollupUnits) {
+  }
+
+  /** Loads about {@code traces} traces of project {@code projectId} through the ingest endpoint, from several writers. */
+  private static Load load(Tracing tracing, long projectId, int traces, long from, long to, PrintStream out, boolean quiet)
+      throws Exception {
+    Map<String, Object> grant = AuthorizerContext.of(TokenVerdict.valid(
+        new Grant("bench", projectId, 1, EnumSet.allOf(Scope.class))));
+    AtomicLong tracesSent = new AtomicLong();
+    AtomicLong spansSent = new AtomicLong();
+    double unitsBefore = tracing.meter().writeUnits();
+    double rollupBefore = RollupUnits.of(tracing);
+    long start = System.nanoTime();
+    ExecutorService writers = Executors.newFixedThreadPool(WRITERS);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int w = 0; w < WRITERS; w++) {
+        OtlpWorkload workload = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch().withMeanSpansPerTrace(MEAN_SPANS),
+            projectId * 100 + w);
+        int writer = w;
+        done.add(writers.submit(() -> {
+          // Real exporters send what just happened: each batch holds traces of the last seconds. The
+          // writers walk through the week side by side, each batch a little later than the last.
+          long expectedBatches = Math.max(1, traces / (workload.shape().spansPerBatch() / MEAN_SPANS) / WRITERS);
+          long stride = (to - from) / expectedBatches;
+          long t = from + writer * (stride / WRITERS);
+          while (tracesSent.get() < traces) {
+            long batchStart = Math.min(t, to - stride);
+            ExportTraceServiceRequest batch = workload.nextBatch(batchStart, batchStart + stride);
+            t += stride;
+            if (t >= to) {
+              t = from + writer * (stride / WRITERS);
+            }
+            OtlpWorkload.Stats stats = OtlpWorkload.stats(batch);
+            ApiResponse r = tracing.ingestEndpoint().handle(new ApiRequest("POST", "/v3/1/" + projectId + "/ingest/traces",
+                Map.of("namespaceId", "1", "projectId", Long.toString(projectId)), "",
+                Map.of("content-type", "application/x-protobuf"), batch.toByteArray(), grant));
+            if (r.status() != 200) {
+              throw new IllegalStateException("ingest answered " + r.status() + ": " + r.bodyText());
+            }
+            long sent = tracesSent.addAndGet(stats.traces());
+            spansSent.addAndGet(stats.spans());
+            if (!quiet && sent / 50_000 != (sent - stats.traces()) / 50_000) {
+              out.printf("  project %d: %,d traces loaded in %.0f s%n", projectId, sent, (System.nanoTime() - start) / 1e9);
+              out.flush();
+            }
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      writers.shutdownNow();
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Load(tracesSent.get(), spansSent.get(), seconds, tracing.meter().writeUnits() - unitsBefore,
+        RollupUnits.of(tracing) - rollupBefore);
+  }
+
+  private record Timing(double p50Ms, double p95Ms, double readUnits) {
+  }
+
+  private static Timing time(Tracing tracing, long projectId, View view, int repeats) {
+    Map<String, Object> grant = AuthorizerContext.of(TokenVerdict.valid(
+        new Grant("bench", projectId, 1, EnumSet.allOf(Scope.class))));
+    long[] nanos = new long[repeats];
+    List<Double> units = new ArrayList<>();
+    for (int i = -2; i < repeats; i++) { // two warm-up requests
+      long t0 = System.nanoTime();
+      ApiResponse r = tracing.queryEndpoint().handle(new ApiRequest("GET", "/v3/query/" + projectId + view.route,
+          Map.of("projectId", Long.toString(projectId)), view.query, Map.of(), null, grant));
+      long elapsed = System.nanoTime() - t0;
+      if (r.status() != 200) {
+        throw new IllegalStateException(view.name + " answered " + r.status() + ": " + r.bodyText());
+      }
+      if (i >= 0) {
+        nanos[i] = elapsed;
+        units.add(Double.parseDouble(r.header("X-Read-Units")));
+      }
+    }
+    units.sort(Comparator.naturalOrder());
+    return new Timing(Percentiles.of(nanos, 50) / 1e6, Percentiles.of(nanos, 95) / 1e6, units.get(units.size() / 2));
+  }
+
+  /** The write units of rollup updates, as the meter counts them per item kind. */
+  private static final class RollupUnits {
+    static double of(Tracing tracing) {
+      return tracing.meter().writeUnits(dev.tracing.storage.dynamodb.DynamoRollupStore.METER_KIND);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
