@@ -84,6 +84,8 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   public static final String FAILED = "failed conditional writes";
   public static final String OTHER = "other items";
   public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, COUNTER, CATALOG, FAILED, OTHER);
+  /** Index entries whose key changed (delete + put: two index writes), counted in {@link #writesByKind()} only. */
+  public static final String INDEX_KEY_MOVES = "index entries moved";
 
   /**
    * Units counted since the last reset.
@@ -414,6 +416,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     if (entry != null && hadEntry) {
       if (old[2] != entryKey) {
         indexUnits = CapacityCalculator.writeUnits(old[1]) + CapacityCalculator.writeUnits(entrySize);
+        tally(INDEX_KEY_MOVES, 0, 0); // counted only: its units are in INDEX
       } else {
         indexUnits = CapacityCalculator.writeUnits(Math.max(old[1], entrySize));
       }

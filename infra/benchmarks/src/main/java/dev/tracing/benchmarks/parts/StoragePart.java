@@ -204,6 +204,11 @@ public final class StoragePart {
       double[] w = s.writesByKind().get(CapacityAccountant.CHUNKS);
       return w == null ? "-" : String.format(Locale.ROOT, "%.2f, %.0f B", w[0] / s.traces(), w[1]);
     }));
+    rows.add(row("index entry writes per trace (of which moved), mean bytes", scenarios, s -> {
+      double[] w = s.writesByKind().get(CapacityAccountant.INDEX);
+      return w == null ? "-" : String.format(Locale.ROOT, "%.2f (%.2f), %.0f B", w[0] / s.traces(),
+          s.writesPerTrace(CapacityAccountant.INDEX_KEY_MOVES), w[1]);
+    }));
     rows.add(row("RU at ingest (summary reads)", scenarios, s -> Report.format(s.readUnitsPerSpan())));
     rows.add(row("stored bytes (items + index + overhead)", scenarios, s -> String.format(Locale.ROOT, "%.0f B", s.storedBytesPerSpan())));
     rows.add(row("$ per million spans, kept 30 days", scenarios, s -> String.format(Locale.ROOT, "%.3f", s.dollarsPerMillionSpans())));
