@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The suite's results: one row per figure, each saying whether it was measured (timed or
  * reported by a server), computed (arithmetic on measured sizes, or prices) or a ratio of two
- * figures measured in the same run.
+ * figures measured in the same run. A figure with a {@link Budget} is graded PASS or MISS; tables
+ * of figures side by side (one column per scenario) print after the rows.
  */
 public final class Report {
   public enum Kind {
@@ -22,25 +23,77 @@ public final class Report {
     }
   }
 
-  /** One figure. {@code value} is numeric so tests can check it; {@code shown} is how it prints. */
-  public record Row(String part, String figure, double value, String shown, String target, Kind kind, String note) {
+  /** A performance budget: a figure must be at most, or at least, {@code limit}. */
+  public record Budget(String text, double limit, boolean atMost) {
+    public static Budget atMost(double limit, String text) {
+      return new Budget(text, limit, true);
+    }
+
+    public static Budget atLeast(double limit, String text) {
+      return new Budget(text, limit, false);
+    }
+
+    /** PASS or MISS; "-" when there is no figure to grade. */
+    public String grade(double value) {
+      if (Double.isNaN(value)) {
+        return "-";
+      }
+      return (atMost ? value <= limit : value >= limit) ? "PASS" : "MISS";
+    }
+  }
+
+  /**
+   * One figure. {@code value} is numeric so tests can check it; {@code shown} is how it prints;
+   * {@code verdict} is PASS or MISS against its budget ("" when it has none, "-" when not graded here).
+   */
+  public record Row(String part, String figure, double value, String shown, String target, String verdict, Kind kind, String note) {
+  }
+
+  /** Figures side by side: a title, column heads (the first names the rows) and rows of cells. */
+  public record Table(String title, List<String> head, List<List<String>> rows) {
   }
 
   private final List<Row> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<Table> tables = new ArrayList<>();
 
   public synchronized Row add(String part, String figure, double value, String unit, String target, Kind kind, String note) {
-    Row row = new Row(part, figure, value, format(value) + (unit.isEmpty() ? "" : " " + unit), target == null ? "" : target, kind,
+    Row row = new Row(part, figure, value, shown(value, unit), target == null ? "" : target, "", kind, note == null ? "" : note);
+    rows.add(row);
+    return row;
+  }
+
+  /** A figure graded against its budget. */
+  public Row graded(String part, String figure, double value, String unit, Budget budget, Kind kind, String note) {
+    return graded(part, figure, value, shown(value, unit), budget, value, kind, note);
+  }
+
+  /** A figure graded against its budget on {@code gradedValue} (e.g. a p95 shown beside its p50). */
+  public synchronized Row graded(String part, String figure, double value, String shown, Budget budget, double gradedValue, Kind kind,
+                                 String note) {
+    Row row = new Row(part, figure, value, shown, budget.text(), budget.grade(gradedValue), kind, note == null ? "" : note);
+    rows.add(row);
+    return row;
+  }
+
+  private static String shown(double value, String unit) {
+    return format(value) + (unit.isEmpty() ? "" : " " + unit);
+  }
+
+  /** A row whose value is text (a pending figure, a skipped comparison). */
+  public synchronized Row addText(String part, String figure, String shown, String target, Kind kind, String note) {
+    Row row = new Row(part, figure, Double.NaN, shown, target == null ? "" : target, target == null ? "" : "-", kind,
         note == null ? "" : note);
     rows.add(row);
     return row;
   }
 
-  /** A row whose value is text (a pending figure, a skipped comparison). */
-  public synchronized Row addText(String part, String figure, String shown, String target, Kind kind, String note) {
-    Row row = new Row(part, figure, Double.NaN, shown, target == null ? "" : target, kind, note == null ? "" : note);
-    rows.add(row);
-    return row;
+  public synchronized void table(Table table) {
+    tables.add(table);
+  }
+
+  public synchronized List<Table> tables() {
+    return List.copyOf(tables);
   }
 
   public synchronized void note(String note) {
@@ -84,7 +137,7 @@ public final class Report {
 
   /** The table as fixed-width text. */
   public synchronized void print(PrintStream out) {
-    String[] head = {"part", "figure", "value", "target", "kind", "note"};
+    String[] head = {"part", "figure", "value", "target", "verdict", "kind", "note"};
     int[] w = new int[head.length];
     for (int i = 0; i < head.length; i++) {
       w[i] = head[i].length();
@@ -92,7 +145,7 @@ public final class Report {
     for (Row r : rows) {
       String[] c = cells(r);
       for (int i = 0; i < c.length; i++) {
-        w[i] = Math.max(w[i], Math.min(i == 5 ? 70 : 60, c[i].length()));
+        w[i] = Math.max(w[i], Math.min(i == 6 ? 70 : 60, c[i].length()));
       }
     }
     line(out, head, w);
@@ -107,12 +160,32 @@ public final class Report {
     for (String n : notes) {
       out.println("* " + n);
     }
+    for (Table t : tables) {
+      out.println();
+      out.println(t.title());
+      int[] tw = new int[t.head().size()];
+      for (int i = 0; i < tw.length; i++) {
+        tw[i] = t.head().get(i).length();
+        for (List<String> r : t.rows()) {
+          tw[i] = Math.max(tw[i], r.get(i).length());
+        }
+      }
+      line(out, t.head().toArray(String[]::new), tw);
+      StringBuilder tsep = new StringBuilder();
+      for (int x : tw) {
+        tsep.append("-".repeat(x)).append("-+-");
+      }
+      out.println(tsep);
+      for (List<String> r : t.rows()) {
+        line(out, r.toArray(String[]::new), tw);
+      }
+    }
   }
 
   /** The table as Markdown. */
   public synchronized String markdown() {
     StringBuilder sb = new StringBuilder();
-    sb.append("| part | figure | value | target | kind | note |\n|---|---|---|---|---|---|\n");
+    sb.append("| part | figure | value | target | verdict | kind | note |\n|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
       String[] c = cells(r);
       sb.append('|');
@@ -124,11 +197,25 @@ public final class Report {
     for (String n : notes) {
       sb.append("\n- ").append(n);
     }
+    for (Table t : tables) {
+      sb.append("\n\n").append(t.title()).append("\n\n|");
+      for (String h : t.head()) {
+        sb.append(' ').append(h.replace("|", "\\|")).append(" |");
+      }
+      sb.append("\n|").append("---|".repeat(t.head().size())).append('\n');
+      for (List<String> r : t.rows()) {
+        sb.append('|');
+        for (String c : r) {
+          sb.append(' ').append(c.replace("|", "\\|")).append(" |");
+        }
+        sb.append('\n');
+      }
+    }
     return sb.toString();
   }
 
   private static String[] cells(Row r) {
-    return new String[] {r.part(), r.figure(), r.shown(), r.target(), r.kind().label, r.note()};
+    return new String[] {r.part(), r.figure(), r.shown(), r.target(), r.verdict(), r.kind().label, r.note()};
   }
 
   private static void line(PrintStream out, String[] c, int[] w) {

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -31,11 +32,18 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Computes the capacity units of every successful DynamoDB call a client makes, with
+ * Computes the capacity units of every DynamoDB call a client makes, with
  * {@link CapacityCalculator}'s rules, independently of what the server reports. Registered as an
  * SDK {@link ExecutionInterceptor}, it sees the modelled requests and responses, and keeps the
  * size of every item written (and of its index entry) so that replacing writes are charged on
  * the larger of old and new, and index key changes as two index writes.
+ *
+ * <p>Calls that fail on their condition are charged too ({@link #onExecutionFailure}): DynamoDB
+ * bills a {@code PutItem}, {@code UpdateItem} or {@code DeleteItem} whose condition evaluates to
+ * false as a write (Developer Guide, "DynamoDB read and write operations", conditional writes, and
+ * "Condition expressions": a failed conditional write still consumes write capacity, sized on the
+ * larger of the existing item and the item the request would have written, at least 1 unit).
+ * Nothing is written, so no index entry is charged and the stored sizes stay as they were.
  *
  * <p>Approximations, stated where figures are reported: an {@code UpdateItem} is charged on the
  * larger of the item's known size and its key plus the expression values (its result is not
@@ -56,6 +64,8 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   private final DoubleAdder computedWriteOnReported = new DoubleAdder();
   private final DoubleAdder reportedRead = new DoubleAdder();
   private final DoubleAdder computedReadOnReported = new DoubleAdder();
+  private final LongAdder failedWriteUnits = new LongAdder();
+  private final LongAdder failedWrites = new LongAdder();
   private final Map<String, long[]> byKind = new java.util.TreeMap<>(); // kind -> {writes, bytes, write units}
   private final Map<String, long[]> summaryAttributes = new java.util.TreeMap<>(); // attribute -> {count, bytes}
 
@@ -65,11 +75,31 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     this.index = index;
   }
 
-  /** Units counted since the last reset. */
-  public record Units(long tableWriteUnits, long indexWriteUnits, double readUnits, long writeCalls, long itemsWritten,
-                      double reportedWrite, double computedWriteOnReported, double reportedRead, double computedReadOnReported) {
+  /** Kinds of write, by the item written (its key), as {@link #writeUnitsByKind()} names them. */
+  public static final String CHUNKS = "chunks";
+  public static final String SUMMARIES = "summaries";
+  public static final String INDEX = "index entries";
+  public static final String COUNTER = "limiter counter";
+  public static final String CATALOG = "service catalog";
+  public static final String FAILED = "failed conditional writes";
+  public static final String OTHER = "other items";
+  public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, COUNTER, CATALOG, FAILED, OTHER);
+  /** Index entries whose key changed (delete + put: two index writes), counted in {@link #writesByKind()} only. */
+  public static final String INDEX_KEY_MOVES = "index entries moved";
+
+  /**
+   * Units counted since the last reset.
+   *
+   * @param tableWriteUnits successful writes to table items
+   * @param indexWriteUnits index entries those writes made, changed or removed
+   * @param failedWriteUnits writes refused on their condition (billed all the same)
+   * @param failedWrites how many writes were refused on their condition
+   */
+  public record Units(long tableWriteUnits, long indexWriteUnits, long failedWriteUnits, long failedWrites, double readUnits,
+                      long writeCalls, long itemsWritten, double reportedWrite, double computedWriteOnReported, double reportedRead,
+                      double computedReadOnReported) {
     public long writeUnits() {
-      return tableWriteUnits + indexWriteUnits;
+      return tableWriteUnits + indexWriteUnits + failedWriteUnits;
     }
   }
 
@@ -81,13 +111,16 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   }
 
   public Units units() {
-    return new Units(tableWriteUnits.sum(), indexWriteUnits.sum(), readUnits.sum(), writeCalls.sum(), itemsWritten.sum(),
+    return new Units(tableWriteUnits.sum(), indexWriteUnits.sum(), failedWriteUnits.sum(), failedWrites.sum(), readUnits.sum(),
+        writeCalls.sum(), itemsWritten.sum(),
         reportedWrite.sum(), computedWriteOnReported.sum(), reportedRead.sum(), computedReadOnReported.sum());
   }
 
   public void reset() {
     tableWriteUnits.reset();
     indexWriteUnits.reset();
+    failedWriteUnits.reset();
+    failedWrites.reset();
     readUnits.reset();
     writeCalls.reset();
     itemsWritten.reset();
@@ -106,7 +139,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     Map<String, Double> out = new java.util.LinkedHashMap<>();
     synchronized (byKind) {
       summaryAttributes.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
-          .forEach(e -> out.put(e.getKey(), (double) e.getValue()[1] / Math.max(1, byKind.getOrDefault("summary item",
+          .forEach(e -> out.put(e.getKey(), (double) e.getValue()[1] / Math.max(1, byKind.getOrDefault(SUMMARIES,
               new long[] {1})[0])));
     }
     return out;
@@ -121,6 +154,20 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     return out;
   }
 
+  /** Write units since the last reset by kind ({@link #KINDS}); kinds not written are absent. */
+  public Map<String, Long> writeUnitsByKind() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>();
+    synchronized (byKind) {
+      for (String k : KINDS) {
+        long[] v = byKind.get(k);
+        if (v != null) {
+          out.put(k, v[2]);
+        }
+      }
+    }
+    return out;
+  }
+
   private void tally(String kind, long bytes, long units) {
     synchronized (byKind) {
       long[] t = byKind.computeIfAbsent(kind, k -> new long[3]);
@@ -130,14 +177,26 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     }
   }
 
-  private String kind(Map<String, AttributeValue> item) {
-    AttributeValue sk = tableKeys.size() > 1 ? item.get(tableKeys.get(1)) : null;
+  /**
+   * The kind of an item, from its key as the product lays items out (docs/storage.md): span chunks
+   * ({@code C#} sort keys) and trace summaries ({@code #S}) under {@code T#} partitions, ingest
+   * counters under {@code Q#}, service and operation names under {@code S#} and {@code O#}.
+   */
+  private String kind(Map<String, AttributeValue> key) {
+    AttributeValue pk = key.get(tableKeys.get(0));
+    AttributeValue sk = tableKeys.size() > 1 ? key.get(tableKeys.get(1)) : null;
+    String p = pk == null || pk.s() == null ? "" : pk.s();
     String s = sk == null || sk.s() == null ? "" : sk.s();
-    int hash = s.indexOf('#');
-    if (s.startsWith("#S")) {
-      return "summary item";
+    if (p.startsWith("Q#")) {
+      return COUNTER;
     }
-    return s.startsWith("C#") ? "chunk item" : "other item";
+    if (p.startsWith("S#") || p.startsWith("O#")) {
+      return CATALOG;
+    }
+    if (s.startsWith("#S")) {
+      return SUMMARIES;
+    }
+    return s.startsWith("C#") ? CHUNKS : OTHER;
   }
 
   /** Forgets the stored items too (for a fresh table). */
@@ -165,6 +224,54 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   @Override
   public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
     account(context.request(), context.response());
+  }
+
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    if (context.exception() instanceof ConditionalCheckFailedException) {
+      accountFailed(context.request());
+    }
+  }
+
+  /**
+   * Charges one write refused on its condition: the larger of the stored item (as last written
+   * through this accountant) and the item the request would have written, at least 1 unit; no
+   * index entry, nothing stored.
+   */
+  public synchronized void accountFailed(SdkRequest request) {
+    Map<String, AttributeValue> key;
+    long wouldWrite;
+    if (request instanceof PutItemRequest put && table.equals(put.tableName())) {
+      key = put.item();
+      wouldWrite = CapacityCalculator.itemSize(put.item());
+    } else if (request instanceof UpdateItemRequest update && table.equals(update.tableName())) {
+      key = update.key();
+      wouldWrite = updateSize(update);
+    } else if (request instanceof DeleteItemRequest del && table.equals(del.tableName())) {
+      key = del.key();
+      wouldWrite = 0;
+    } else {
+      return;
+    }
+    writeCalls.increment();
+    long[] stored = sizes.get(key(key));
+    long size = Math.max(wouldWrite, stored == null ? 0 : stored[0]);
+    long units = CapacityCalculator.writeUnits(size);
+    failedWriteUnits.add(units);
+    failedWrites.increment();
+    tally(FAILED, size, units);
+    tally(FAILED + ": " + kind(key), size, units);
+  }
+
+  /** An update's resulting size, approximated: the larger of the stored item and its key plus the expression's values. */
+  private long updateSize(UpdateItemRequest update) {
+    long approx = CapacityCalculator.itemSize(update.key());
+    if (update.expressionAttributeValues() != null) {
+      for (AttributeValue v : update.expressionAttributeValues().values()) {
+        approx += 8 + CapacityCalculator.valueSize(v);
+      }
+    }
+    return approx;
   }
 
   /** Charges one successful call (public so the rules can be tested without a server). */
@@ -244,17 +351,12 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     } else if (request instanceof UpdateItemRequest update && table.equals(update.tableName())) {
       writeCalls.increment();
       itemsWritten.increment();
-      long approx = CapacityCalculator.itemSize(update.key());
-      if (update.expressionAttributeValues() != null) {
-        for (AttributeValue v : update.expressionAttributeValues().values()) {
-          approx += 8 + CapacityCalculator.valueSize(v);
-        }
-      }
+      long approx = updateSize(update);
       long[] old = sizes.get(key(update.key()));
       long size = Math.max(approx, old == null ? 0 : old[0]);
       sizes.put(key(update.key()), new long[] {size, old == null ? -1 : old[1], old == null ? 0 : old[2]});
       tableWriteUnits.add(CapacityCalculator.writeUnits(size));
-      tally("update (approx.)", size, CapacityCalculator.writeUnits(size));
+      tally(kind(update.key()), size, CapacityCalculator.writeUnits(size));
     } else if (request instanceof GetItemRequest get && response instanceof GetItemResponse r) {
       long size = r.hasItem() ? CapacityCalculator.itemSize(r.item()) : 0;
       readUnits.add(CapacityCalculator.readUnits(size, Boolean.TRUE.equals(get.consistentRead())));
@@ -300,7 +402,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     tableWriteUnits.add(units);
     String kind = kind(item);
     tally(kind, size, units);
-    if (kind.equals("summary item")) {
+    if (kind.equals(SUMMARIES)) {
       synchronized (byKind) {
         item.forEach((name, value) -> {
           long[] t = summaryAttributes.computeIfAbsent(name, k -> new long[2]);
@@ -314,6 +416,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     if (entry != null && hadEntry) {
       if (old[2] != entryKey) {
         indexUnits = CapacityCalculator.writeUnits(old[1]) + CapacityCalculator.writeUnits(entrySize);
+        tally(INDEX_KEY_MOVES, 0, 0); // counted only: its units are in INDEX
       } else {
         indexUnits = CapacityCalculator.writeUnits(Math.max(old[1], entrySize));
       }
@@ -324,15 +427,19 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     }
     if (indexUnits > 0) {
       indexWriteUnits.add(indexUnits);
-      tally("index " + index.name(), Math.max(entrySize, 0), indexUnits);
+      tally(INDEX, Math.max(entrySize, 0), indexUnits);
     }
   }
 
   private void delete(Map<String, AttributeValue> key) {
     long[] old = sizes.remove(key(key));
-    tableWriteUnits.add(CapacityCalculator.writeUnits(old == null ? 0 : old[0]));
+    long units = CapacityCalculator.writeUnits(old == null ? 0 : old[0]);
+    tableWriteUnits.add(units);
+    tally(kind(key), 0, units);
     if (old != null && old[1] >= 0) {
-      indexWriteUnits.add(CapacityCalculator.writeUnits(old[1]));
+      long indexUnits = CapacityCalculator.writeUnits(old[1]);
+      indexWriteUnits.add(indexUnits);
+      tally(INDEX, 0, indexUnits);
     }
   }
 

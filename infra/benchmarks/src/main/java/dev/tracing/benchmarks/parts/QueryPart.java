@@ -155,9 +155,11 @@ public final class QueryPart {
       }
     }
     int n = cfg.queryRepeats();
-    latency(report, "list, last hour + service_name: p50 / p95", oursList, "p95 <= 150 ms",
+    report.graded(PART, "list, last hour + service_name: p50 / p95", Percentiles.of(oursList, 50) / 1e6,
+        String.format("%s ms / %.1f ms", Report.format(Percentiles.of(oursList, 50) / 1e6), Percentiles.of(oursList, 95) / 1e6),
+        Report.Budget.atMost(150, "p95 <= 150 ms"), Percentiles.of(oursList, 95) / 1e6, Kind.MEASURED,
         String.format("%d requests, %.0f rows and %.0f KB per page", n, (double) rows[0] / n, bytes[0] / 1024.0 / n));
-    latency(report, "trace detail, " + cfg.bigTraceSpans() + " spans: p50 / p95", oursDetail, "<= 100 ms",
+    latency(report, "trace detail, " + cfg.bigTraceSpans() + " spans: p50 / p95", oursDetail, null,
         String.format("%.0f KB per answer", bytes[1] / 1024.0 / n));
     if (stacks.zipkin != null) {
       latency(report, "Zipkin (in-memory) /api/v2/traces, same filter: p50 / p95", zipList, null,
@@ -165,10 +167,10 @@ public final class QueryPart {
               bytes[2] / 1024.0 / n));
       latency(report, "Zipkin (in-memory) /api/v2/trace/{id}: p50 / p95", zipDetail, null,
           String.format("%.0f KB per answer", bytes[3] / 1024.0 / n));
-      report.add(PART, "list p95: ours vs Zipkin", Percentiles.of(oursList, 95) / Percentiles.of(zipList, 95), "x", null, Kind.RATIO,
-          "below 1 means ours is faster");
-      report.add(PART, "detail p95: ours vs Zipkin", Percentiles.of(oursDetail, 95) / Percentiles.of(zipDetail, 95), "x", null,
-          Kind.RATIO, null);
+      report.graded(PART, "list p95: ours vs Zipkin", Percentiles.of(oursList, 95) / Percentiles.of(zipList, 95), "x",
+          Report.Budget.atMost(1.0, "< 1.0x (ahead)"), Kind.RATIO, "below 1 means ours is faster");
+      report.graded(PART, "detail p95: ours vs Zipkin", Percentiles.of(oursDetail, 95) / Percentiles.of(zipDetail, 95), "x",
+          Report.Budget.atMost(1.0, "<= 1.0x"), Kind.RATIO, null);
     }
   }
 

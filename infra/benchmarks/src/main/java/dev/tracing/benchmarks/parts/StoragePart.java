@@ -1,15 +1,18 @@
 package dev.tracing.benchmarks.parts;
 
+import com.google.protobuf.ByteString;
 import dev.tracing.api.ApiResponse;
 import dev.tracing.benchmarks.Api;
 import dev.tracing.benchmarks.Config;
 import dev.tracing.benchmarks.Report;
+import dev.tracing.benchmarks.Report.Budget;
 import dev.tracing.benchmarks.Report.Kind;
 import dev.tracing.benchmarks.capacity.CapacityAccountant;
 import dev.tracing.benchmarks.capacity.CapacityCalculator;
 import dev.tracing.benchmarks.capacity.CostModel;
 import dev.tracing.benchmarks.capacity.ItemPerSpanDesign;
 import dev.tracing.benchmarks.workload.OtlpWorkload;
+import dev.tracing.benchmarks.workload.ServiceExportWorkload;
 import dev.tracing.dynamodblocal.LocalDynamoDb;
 import dev.tracing.runtime.Tracing;
 import dev.tracing.runtime.TracingConfig;
@@ -22,10 +25,17 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -33,22 +43,43 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Part 2: what a span costs in DynamoDB. SDK batches go through the real ingest endpoint into
- * dynalite; every call's capacity is computed by {@link CapacityAccountant} (table and index) and
- * compared with what dynalite reports (table only: it does not charge index writes). Then a list
- * page and trace details are read and their read units counted the same way.
+ * Part 2: what a span costs in DynamoDB, in two ways of receiving the same kind of traces.
+ *
+ * <ul>
+ *   <li><b>whole-trace export</b>: each request is a 512-span batch holding ~20 traces whole, as a
+ *       collector that groups by trace would send them, written by one writer;</li>
+ *   <li><b>per-service export</b> ({@link ServiceExportWorkload}): each service's processes export
+ *       their own spans in their own 512-span batches, so every trace arrives in several requests,
+ *       seconds apart in simulated time, interleaved with other traces' fragments; four writers
+ *       (each its own {@link Tracing}, as four function instances) ingest them concurrently, so
+ *       summary writes race as they do in production.</li>
+ * </ul>
+ *
+ * <p>Both at 25 and at 100 spans per trace, each on a fresh table, through the real ingest
+ * endpoint into dynalite. Every call's capacity is computed by {@link CapacityAccountant} (table,
+ * index, and writes refused on their condition) and priced by {@link CostModel}. The whole-trace
+ * 25-span run also reads a list page and trace details, and compares an item-per-span design.
  */
 public final class StoragePart {
   public static final String PART = "2 storage";
   static final String TABLE = "tracing";
   static final long PROJECT = 1;
   static final long NAMESPACE = 1;
+  static final int WRITERS = 4;
+  /** The budgets: write units per span on the per-service workload, and cost against AWS X-Ray's. */
+  static final Budget WRITE_BUDGET = Budget.atMost(0.30, "<= 0.30");
+  static final Budget XRAY_BUDGET_25 = Budget.atMost(0.8, "<= 0.8x");
+  static final Budget XRAY_BUDGET_100 = Budget.atMost(1.0, "<= 1.0x");
 
   private StoragePart() {
   }
 
   public static CapacityAccountant accountant() {
-    return new CapacityAccountant(TABLE, List.of(TableSchema.PK, TableSchema.SK),
+    return accountant(TABLE);
+  }
+
+  static CapacityAccountant accountant(String table) {
+    return new CapacityAccountant(table, List.of(TableSchema.PK, TableSchema.SK),
         CapacityCalculator.IndexSpec.include(TableSchema.LIST_INDEX, TableSchema.GPK, TableSchema.GSK, TableSchema.LIST_PROJECTION));
   }
 
@@ -62,109 +93,226 @@ public final class StoragePart {
         .build();
   }
 
-  public static void run(Config cfg, Report report) {
-    CapacityAccountant acct = accountant();
-    try (LocalDynamoDb dynamo = LocalDynamoDb.startInMemory()) {
-      DynamoDbClient client = client(dynamo.endpoint(), acct);
-      TracingConfig tc = new TracingConfig(TABLE, dynamo.endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40,
-          Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES);
-      try (Tracing tracing = new Tracing(tc, client, Clock.systemUTC())) {
-        TableSchema.ensureTable(client, TABLE);
-        measure(cfg, report, tracing, acct);
-      }
+  static Tracing tracing(URI endpoint, String table, CapacityAccountant acct) {
+    TracingConfig tc = new TracingConfig(table, endpoint, "us-east-1", Duration.ofDays(30), 1L << 40,
+        Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES);
+    return new Tracing(tc, client(endpoint, acct), Clock.systemUTC());
+  }
+
+  /**
+   * What one scenario wrote.
+   *
+   * @param nominalSpansPerTrace the trace size the scenario is named for (costs per trace use it)
+   * @param requestsPerTrace mean number of requests a trace's spans arrived in
+   * @param spreadSeconds mean time between a trace's first and last request (simulated), NaN when not simulated
+   */
+  record Scenario(String name, int nominalSpansPerTrace, long spans, long traces, long requests, double requestsPerTrace,
+                  double spreadSeconds, CapacityAccountant.Units units, Map<String, Long> unitsByKind,
+                  Map<String, double[]> writesByKind, CapacityAccountant.Storage storage, double seconds) {
+    double perSpan(String kind) {
+      return unitsByKind.getOrDefault(kind, 0L) / (double) spans;
+    }
+
+    double writeUnitsPerSpan() {
+      return units.writeUnits() / (double) spans;
+    }
+
+    double readUnitsPerSpan() {
+      return units.readUnits() / spans;
+    }
+
+    double storedBytesPerSpan() {
+      return storage.billedBytes() / (double) spans;
+    }
+
+    double dollarsPerMillionSpans() {
+      return CostModel.dollarsPerMillionSpans(writeUnitsPerSpan(), readUnitsPerSpan(), storedBytesPerSpan());
+    }
+
+    double dollarsPerMillionTraces() {
+      return dollarsPerMillionSpans() * nominalSpansPerTrace;
+    }
+
+    double xrayRatio() {
+      return dollarsPerMillionTraces() / CostModel.XRAY_RECORDED_PER_MILLION_TRACES;
+    }
+
+    double writesPerTrace(String kind) {
+      double[] w = writesByKind.get(kind);
+      return w == null ? 0 : w[0] / traces;
     }
   }
 
-  private static void measure(Config cfg, Report report, Tracing tracing, CapacityAccountant acct) {
-    OtlpWorkload workload = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch(), 7);
-    long now = System.currentTimeMillis() * 1_000_000L;
-    long hourAgo = now - 3_600_000_000_000L;
-    // one batch first, not counted: the service catalog records names once per hour per process
-    ingest(tracing, workload.nextBatch(hourAgo, now - 1_000_000_000L));
-    acct.clear();
-    tracing.meter().reset();
-
-    ItemPerSpanDesign naive = new ItemPerSpanDesign();
-    long spans = 0;
-    long traces = 0;
-    long protobufBytes = 0;
-    ExportTraceServiceRequest last = null;
-    for (int i = 0; i < cfg.storageBatches(); i++) {
-      ExportTraceServiceRequest batch = workload.nextBatch(hourAgo, now - 1_000_000_000L);
-      OtlpWorkload.Stats stats = OtlpWorkload.stats(batch);
-      spans += stats.spans();
-      traces += stats.traces();
-      protobufBytes += batch.getSerializedSize();
-      ingest(tracing, batch);
-      naive.write(PROJECT, batch);
-      last = batch;
+  public static void run(Config cfg, Report report) {
+    try (LocalDynamoDb dynamo = LocalDynamoDb.startInMemory()) {
+      URI endpoint = dynamo.endpoint();
+      int spans = cfg.storageSpans();
+      Scenario whole25 = wholeTrace(endpoint, "tracing_whole25", 26, 25, spans, report);
+      Scenario service25 = perService(endpoint, "tracing_service25", 25, spans);
+      Scenario whole100 = wholeTrace(endpoint, "tracing_whole100", 100, 100, spans, null);
+      Scenario service100 = perService(endpoint, "tracing_service100", 100, spans);
+      budgets(report, whole25, service25, service100);
+      report.table(table(List.of(whole25, service25, whole100, service100)));
+      report.note("storage: AWS X-Ray is priced at $5.00 per million traces recorded + $0.50 per million traces retrieved or"
+          + " scanned; compared here: recorded only, $5.00 per million (our own reads are in the read-unit rows). " + CostModel.prices()
+          + ". Costs per million traces are the cost per span times the trace size of the scenario (25 or 100).");
     }
-    CapacityAccountant.Units u = acct.units();
-    CapacityAccountant.Storage st = acct.storage();
-    StringBuilder kinds = new StringBuilder();
-    acct.writesByKind().forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : "; ")
-        .append(String.format("%s: %.1f per request, %.0f B, %.2f WCU each", k, v[0] / cfg.storageBatches(), v[1], v[2])));
-    double perSpan = (double) u.writeUnits() / spans;
-    String shape = cfg.storageBatches() + " batches x 512 spans, " + String.format("%.1f", (double) traces / cfg.storageBatches())
-        + " traces per batch";
-    report.add(PART, "write units per span (table + index)", perSpan, "WCU", "<= 0.3", Kind.COMPUTED, shape);
-    report.add(PART, "  of which table items (chunks, summaries, quota)", (double) u.tableWriteUnits() / spans, "WCU", null,
-        Kind.COMPUTED, String.format("%.1f items and %.1f write calls per request", (double) u.itemsWritten() / cfg.storageBatches(),
-            (double) u.writeCalls() / cfg.storageBatches()));
-    report.add(PART, "  of which list index entries (by_start)", (double) u.indexWriteUnits() / spans, "WCU", null, Kind.COMPUTED,
-        "dynalite does not charge index writes");
-    report.note("writes by kind (part 2): " + kinds);
+  }
+
+  private static void budgets(Report report, Scenario whole25, Scenario service25, Scenario service100) {
+    report.graded(PART, "write units per span, per-service export (25-span traces)", service25.writeUnitsPerSpan(), "WCU",
+        WRITE_BUDGET, Kind.COMPUTED, String.format(Locale.ROOT, "%,d spans in %,d requests from %d services x 2 processes, %d writers;"
+            + " %.1f requests per trace, %.1f s apart", service25.spans(), service25.requests(),
+            ServiceExportWorkload.CHAIN.size(), WRITERS, service25.requestsPerTrace(), service25.spreadSeconds()));
+    report.add(PART, "  whole-trace export (25-span traces), same rules", whole25.writeUnitsPerSpan(), "WCU", null, Kind.COMPUTED,
+        String.format(Locale.ROOT, "%,d spans in %,d requests of 512 spans, one writer", whole25.spans(), whole25.requests()));
+    report.graded(PART, "$ per million 25-span traces kept 30 days vs AWS X-Ray, per-service", service25.xrayRatio(), "x",
+        XRAY_BUDGET_25, Kind.COMPUTED, String.format(Locale.ROOT, "ours $%.2f, X-Ray $%.2f (whole-trace export: $%.2f, %.2fx)",
+            service25.dollarsPerMillionTraces(), CostModel.XRAY_RECORDED_PER_MILLION_TRACES, whole25.dollarsPerMillionTraces(),
+            whole25.xrayRatio()));
+    report.graded(PART, "$ per million 100-span traces kept 30 days vs AWS X-Ray, per-service", service100.xrayRatio(), "x",
+        XRAY_BUDGET_100, Kind.COMPUTED, String.format(Locale.ROOT, "ours $%.2f, X-Ray $%.2f", service100.dollarsPerMillionTraces(),
+            CostModel.XRAY_RECORDED_PER_MILLION_TRACES));
+    report.add(PART, "failed conditional writes per trace, per-service (25 spans)",
+        service25.units().failedWrites() / (double) service25.traces(), "", null, Kind.COMPUTED,
+        String.format(Locale.ROOT, "%.3f WCU/span; summary writes per trace: %.2f", service25.perSpan(CapacityAccountant.FAILED),
+            service25.writesPerTrace(CapacityAccountant.SUMMARIES)));
+  }
+
+  static Report.Table table(List<Scenario> scenarios) {
+    List<String> head = new ArrayList<>(List.of("per span unless stated"));
+    for (Scenario s : scenarios) {
+      head.add(s.name());
+    }
+    List<List<String>> rows = new ArrayList<>();
+    rows.add(row("spans / traces / requests", scenarios, s -> String.format(Locale.ROOT, "%,d / %,d / %,d", s.spans(), s.traces(),
+        s.requests())));
+    rows.add(row("requests per trace", scenarios, s -> String.format(Locale.ROOT, "%.2f", s.requestsPerTrace())));
+    rows.add(row("first to last request of a trace (simulated)", scenarios,
+        s -> Double.isNaN(s.spreadSeconds()) ? "-" : String.format(Locale.ROOT, "%.1f s", s.spreadSeconds())));
+    for (String kind : CapacityAccountant.KINDS) {
+      rows.add(row("WU: " + kind, scenarios, s -> Report.format(s.perSpan(kind))));
+    }
+    rows.add(row("WU total", scenarios, s -> Report.format(s.writeUnitsPerSpan())));
+    rows.add(row("summary writes per trace (ok / failed)", scenarios, s -> String.format(Locale.ROOT, "%.2f / %.2f",
+        s.writesPerTrace(CapacityAccountant.SUMMARIES), s.writesPerTrace(CapacityAccountant.FAILED))));
+    rows.add(row("summary item, mean bytes", scenarios, s -> {
+      double[] w = s.writesByKind().get(CapacityAccountant.SUMMARIES);
+      return w == null ? "-" : String.format(Locale.ROOT, "%.0f B", w[1]);
+    }));
+    rows.add(row("chunk items per trace, mean bytes", scenarios, s -> {
+      double[] w = s.writesByKind().get(CapacityAccountant.CHUNKS);
+      return w == null ? "-" : String.format(Locale.ROOT, "%.2f, %.0f B", w[0] / s.traces(), w[1]);
+    }));
+    rows.add(row("index entry writes per trace (of which moved), mean bytes", scenarios, s -> {
+      double[] w = s.writesByKind().get(CapacityAccountant.INDEX);
+      return w == null ? "-" : String.format(Locale.ROOT, "%.2f (%.2f), %.0f B", w[0] / s.traces(),
+          s.writesPerTrace(CapacityAccountant.INDEX_KEY_MOVES), w[1]);
+    }));
+    rows.add(row("RU at ingest (summary reads)", scenarios, s -> Report.format(s.readUnitsPerSpan())));
+    rows.add(row("stored bytes (items + index + overhead)", scenarios, s -> String.format(Locale.ROOT, "%.0f B", s.storedBytesPerSpan())));
+    rows.add(row("$ per million spans, kept 30 days", scenarios, s -> String.format(Locale.ROOT, "%.3f", s.dollarsPerMillionSpans())));
+    rows.add(row("$ per million traces (25 or 100 spans)", scenarios, s -> String.format(Locale.ROOT, "%.2f",
+        s.dollarsPerMillionTraces())));
+    rows.add(row("AWS X-Ray, $ per million traces recorded", scenarios, s -> String.format(Locale.ROOT, "%.2f",
+        CostModel.XRAY_RECORDED_PER_MILLION_TRACES)));
+    rows.add(row("ours vs X-Ray", scenarios, s -> String.format(Locale.ROOT, "%.2fx", s.xrayRatio())));
+    rows.add(row("ingest time (wall clock, dynalite)", scenarios, s -> String.format(Locale.ROOT, "%.0f s", s.seconds())));
+    return new Report.Table("storage cost by scenario (2 storage): write units (WU) and read units (RU) per span, computed with"
+        + " DynamoDB's rules", head, rows);
+  }
+
+  private static List<String> row(String name, List<Scenario> scenarios, Function<Scenario, String> cell) {
+    List<String> r = new ArrayList<>(List.of(name));
+    for (Scenario s : scenarios) {
+      r.add(cell.apply(s));
+    }
+    return r;
+  }
+
+  /**
+   * Whole traces in 512-span batches, one writer. With {@code report}, also the read figures and
+   * the item-per-span comparison.
+   */
+  static Scenario wholeTrace(URI endpoint, String table, int meanSpansPerTrace, int nominal, int spanBudget, Report report) {
+    CapacityAccountant acct = accountant(table);
+    try (Tracing tracing = tracing(endpoint, table, acct)) {
+      TableSchema.ensureTable(tracing.client(), table);
+      OtlpWorkload workload = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch().withMeanSpansPerTrace(meanSpansPerTrace), 7);
+      long now = System.currentTimeMillis() * 1_000_000L;
+      long hourAgo = now - 3_600_000_000_000L;
+      // one batch first, not counted: the service catalog records names once per hour per process
+      ingest(tracing, workload.nextBatch(hourAgo, now - 1_000_000_000L));
+      acct.clear();
+      tracing.meter().reset();
+
+      ItemPerSpanDesign naive = new ItemPerSpanDesign();
+      int batches = Math.max(1, spanBudget / workload.shape().spansPerBatch());
+      long spans = 0;
+      long fragments = 0;
+      Set<ByteString> traceIds = new HashSet<>();
+      ExportTraceServiceRequest last = null;
+      long started = System.nanoTime();
+      for (int i = 0; i < batches; i++) {
+        ExportTraceServiceRequest batch = workload.nextBatch(hourAgo, now - 1_000_000_000L);
+        Set<ByteString> ids = traceIds(batch);
+        fragments += ids.size();
+        traceIds.addAll(ids);
+        spans += OtlpWorkload.stats(batch).spans();
+        ingest(tracing, batch);
+        if (report != null) {
+          naive.write(PROJECT, batch);
+        }
+        last = batch;
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      Scenario s = new Scenario("whole-trace, " + nominal, nominal, spans, traceIds.size(), batches,
+          (double) fragments / traceIds.size(), Double.NaN, acct.units(), acct.writeUnitsByKind(), acct.writesByKind(), acct.storage(),
+          seconds);
+      if (report != null) {
+        details(report, tracing, acct, workload, naive, s, last, now);
+      }
+      return s;
+    }
+  }
+
+  /** The dynalite cross-check, reads at ingest, stored bytes, the item-per-span design, and read units of queries. */
+  private static void details(Report report, Tracing tracing, CapacityAccountant acct, OtlpWorkload workload, ItemPerSpanDesign naive,
+                              Scenario s, ExportTraceServiceRequest last, long now) {
+    CapacityAccountant.Units u = s.units();
+    long spans = s.spans();
+    report.add(PART, "dynalite-reported write units per span (table only), whole-trace 25", u.reportedWrite() / spans, "WCU", null,
+        Kind.REPORTED, String.format(Locale.ROOT, "CapacityMeter: %.3f; the rules on the same calls: %.3f; dynalite charges no index"
+            + " writes", tracing.meter().writeUnits() / spans, u.computedWriteOnReported() / spans));
     StringBuilder attrs = new StringBuilder();
     acct.summaryAttributeBytes().forEach((k, v) -> attrs.append(attrs.length() == 0 ? "" : ", ").append(k).append(' ')
-        .append(String.format("%.0f", v)));
-    report.note("summary item, mean bytes per attribute (part 2): " + attrs);
-    report.add(PART, "dynalite-reported write units per span (table only)", u.reportedWrite() / spans, "WCU", null, Kind.REPORTED,
-        String.format("CapacityMeter: %.3f; the rules on the same calls: %.3f", tracing.meter().writeUnits() / spans,
-            u.computedWriteOnReported() / spans));
-    report.add(PART, "read units per span at ingest (summary reads)", u.readUnits() / spans, "RCU", null, Kind.COMPUTED,
-        "consistent BatchGetItem of the request's trace summaries (each key charged as a read)");
-    double storedPerSpan = (double) st.billedBytes() / spans;
-    report.add(PART, "stored bytes per span (items + index + overhead)", storedPerSpan, "B", null, Kind.COMPUTED,
-        String.format("OTLP protobuf in: %.0f B/span; %d items, %d index entries", (double) protobufBytes / spans, st.items(),
-            st.indexEntries()));
+        .append(String.format(Locale.ROOT, "%.0f", v)));
+    report.note("summary item, mean bytes per attribute (whole-trace 25): " + attrs);
 
-    // item-per-span design with one index, same spans, same rules
     CapacityAccountant.Units nu = naive.accountant().units();
-    CapacityAccountant.Storage ns = naive.accountant().storage();
     double naivePerSpan = (double) nu.writeUnits() / spans;
-    double naiveStored = (double) ns.billedBytes() / spans;
+    double naiveStored = (double) naive.accountant().storage().billedBytes() / spans;
     report.add(PART, "item-per-span design + 1 GSI: write units per span", naivePerSpan, "WCU", null, Kind.COMPUTED,
-        String.format("stores %.0f B/span", naiveStored));
-    report.add(PART, "write units per span vs item-per-span", perSpan / naivePerSpan, "x", null, Kind.RATIO, null);
+        String.format(Locale.ROOT, "stores %.0f B/span; $%.3f per million spans kept 30 days", naiveStored,
+            CostModel.dollarsPerMillionSpans(naivePerSpan, 0, naiveStored)));
+    report.add(PART, "  whole-trace 25 vs item-per-span", s.writeUnitsPerSpan() / naivePerSpan, "x", null, Kind.RATIO, null);
 
-    double ours = CostModel.dollarsPerMillionSpans(perSpan, u.readUnits() / spans, storedPerSpan);
-    double naiveCost = CostModel.dollarsPerMillionSpans(naivePerSpan, 0, naiveStored);
-    double spansPerTrace = (double) spans / traces;
-    report.add(PART, "$ per million spans ingested + kept 30 days", ours, "USD", null, Kind.COMPUTED,
-        String.format("writes $%.3f, ingest reads $%.4f, storage $%.4f", CostModel.writeDollarsPerMillionSpans(perSpan),
-            u.readUnits() / spans * CostModel.RRU_PER_MILLION, CostModel.storageDollarsPerMillionSpans(storedPerSpan)));
-    report.add(PART, "  item-per-span design + 1 GSI", naiveCost, "USD", null, Kind.COMPUTED, null);
-    report.add(PART, "  AWS X-Ray (recording, 30 days kept)", CostModel.XRAY_RECORDED_PER_MILLION_TRACES / spansPerTrace, "USD",
-        null, Kind.COMPUTED, String.format("$5.00 per million traces at %.1f spans per trace; ours per million traces: $%.2f",
-            spansPerTrace, ours * spansPerTrace));
-
-    // reads: a list page (last hour, one filter), a typical trace, a 1,000-span trace
     acct.reset();
-    ApiResponse list = tracing.queryEndpoint().handle(Api.list(NAMESPACE, PROJECT, "period=1h&service_name=checkout"));
-    check(list, "list");
+    check(tracing.queryEndpoint().handle(Api.list(NAMESPACE, PROJECT, "period=1h&service_name=checkout")), "list");
     CapacityAccountant.Units lu = acct.units();
     report.add(PART, "read units per list page (1h, service_name, 50 rows)", lu.readUnits(), "RCU", null, Kind.COMPUTED,
-        String.format("dynalite-reported %.1f", lu.reportedRead()));
+        String.format(Locale.ROOT, "dynalite-reported %.1f", lu.reportedRead()));
 
     String typical = typicalTrace(last);
     acct.reset();
     check(tracing.traceDetailEndpoint().handle(Api.detail(NAMESPACE, PROJECT, typical)), "detail");
     CapacityAccountant.Units du = acct.units();
     report.add(PART, "read units per trace detail (" + spanCount(last, typical) + " spans)", du.readUnits(), "RCU", null,
-        Kind.COMPUTED, String.format("dynalite-reported %.1f", du.reportedRead()));
+        Kind.COMPUTED, String.format(Locale.ROOT, "dynalite-reported %.1f", du.reportedRead()));
 
     acct.reset();
-    List<ExportTraceServiceRequest> big = workload.trace(cfg.bigTraceSpans(), now - 600_000_000_000L);
+    int bigSpans = 1000;
+    List<ExportTraceServiceRequest> big = workload.trace(bigSpans, now - 600_000_000_000L);
     for (ExportTraceServiceRequest r : big) {
       ingest(tracing, r);
     }
@@ -173,9 +321,70 @@ public final class StoragePart {
     acct.reset();
     check(tracing.traceDetailEndpoint().handle(Api.detail(NAMESPACE, PROJECT, bigId)), "detail");
     CapacityAccountant.Units bu = acct.units();
-    report.add(PART, "read units per trace detail (" + cfg.bigTraceSpans() + " spans)", bu.readUnits(), "RCU", null,
-        Kind.COMPUTED, String.format("dynalite-reported %.1f; writing it in %d requests took %.3f WCU/span", bu.reportedRead(),
-            big.size(), (double) bw.writeUnits() / cfg.bigTraceSpans()));
+    report.add(PART, "read units per trace detail (" + bigSpans + " spans)", bu.readUnits(), "RCU", null, Kind.COMPUTED,
+        String.format(Locale.ROOT, "dynalite-reported %.1f; writing it in %d requests took %.3f WCU/span", bu.reportedRead(),
+            big.size(), (double) bw.writeUnits() / bigSpans));
+  }
+
+  /**
+   * Each service's processes exporting their own spans; {@value #WRITERS} writers, each its own
+   * {@link Tracing} (as separate function instances), take the requests in arrival order.
+   */
+  static Scenario perService(URI endpoint, String table, int spansPerTrace, int spanBudget) {
+    CapacityAccountant acct = accountant(table);
+    List<Tracing> writers = new ArrayList<>();
+    try {
+      for (int i = 0; i < WRITERS; i++) {
+        writers.add(tracing(endpoint, table, acct));
+      }
+      TableSchema.ensureTable(writers.get(0).client(), table);
+      ServiceExportWorkload workload = new ServiceExportWorkload(ServiceExportWorkload.Shape.sdkDefaults(spansPerTrace), 11);
+      long now = System.currentTimeMillis() * 1_000_000L;
+      long start = now - 3_600_000_000_000L;
+      // not counted: every writer records the workload's names in the service catalog once (per hour per process)
+      ServiceExportWorkload.Run warm = workload.run(Math.max(5, 500 / spansPerTrace), start - 900_000_000_000L);
+      for (Tracing w : writers) {
+        for (ServiceExportWorkload.Export e : warm.exports()) {
+          ingest(w, e.request());
+        }
+      }
+      acct.clear();
+
+      ServiceExportWorkload.Run run = workload.run(Math.max(1, spanBudget / spansPerTrace), start);
+      List<ServiceExportWorkload.Export> exports = run.exports();
+      AtomicInteger next = new AtomicInteger();
+      AtomicReference<RuntimeException> failure = new AtomicReference<>();
+      List<Thread> threads = new ArrayList<>();
+      long started = System.nanoTime();
+      for (Tracing w : writers) {
+        Thread t = new Thread(() -> {
+          try {
+            for (int i = next.getAndIncrement(); i < exports.size() && failure.get() == null; i = next.getAndIncrement()) {
+              ingest(w, exports.get(i).request());
+            }
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          }
+        }, "storage-writer");
+        threads.add(t);
+        t.start();
+      }
+      for (Thread t : threads) {
+        t.join();
+      }
+      if (failure.get() != null) {
+        throw failure.get();
+      }
+      double seconds = (System.nanoTime() - started) / 1e9;
+      return new Scenario("per-service, " + spansPerTrace, spansPerTrace, run.spans(), run.traces(), exports.size(),
+          run.requestsPerTrace(), run.meanSpreadSeconds(), acct.units(), acct.writeUnitsByKind(), acct.writesByKind(), acct.storage(),
+          seconds);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing the per-service workload", e);
+    } finally {
+      writers.forEach(Tracing::close);
+    }
   }
 
   private static void ingest(Tracing tracing, ExportTraceServiceRequest batch) {
@@ -186,6 +395,18 @@ public final class StoragePart {
     if (r.status() != 200) {
       throw new IllegalStateException(what + " answered " + r.status() + ": " + new String(r.body()));
     }
+  }
+
+  static Set<ByteString> traceIds(ExportTraceServiceRequest batch) {
+    Set<ByteString> ids = new HashSet<>();
+    for (ResourceSpans rs : batch.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span s : ss.getSpansList()) {
+          ids.add(s.getTraceId());
+        }
+      }
+    }
+    return ids;
   }
 
   /** The trace of the batch whose span count is closest to the batch's mean. */

@@ -44,7 +44,7 @@ public final class OtlpWorkload {
 
   /** The shape of the generated data. */
   public record Shape(int spansPerBatch, int meanSpansPerTrace, double errorTraceShare) {
-    /** The batch: 512 spans, about 20 traces (25.6 spans each), 3% traces with an error. */
+    /** The SDK default batch: 512 spans, about 20 traces (25.6 spans each), 3% traces with an error. */
     public static Shape sdkBatch() {
       return new Shape(512, 26, 0.03);
     }
@@ -198,6 +198,83 @@ public final class OtlpWorkload {
     return out;
   }
 
+  /**
+   * One trace of exactly {@code spanCount} spans through a fixed call chain: {@code chain[0]}
+   * (the entry service, an HTTP server span) calls {@code chain[1]}, which calls each of the
+   * others; every call is a CLIENT span in the caller with a SERVER child in the callee. The
+   * remaining spans are database calls and internal spans spread evenly over the services, each
+   * nested inside a span of its own service and within its parent's time.
+   */
+  List<Generated> chainTrace(int spanCount, long startNano, List<String> chain) {
+    ByteString traceId = randomId(16);
+    boolean withError = random.nextDouble() < shape.errorTraceShare();
+    int errorAt = withError ? random.nextInt(spanCount) : -1;
+    List<Generated> out = new ArrayList<>(spanCount);
+    // per service: the spans that may parent others there (server and internal spans), with their times
+    Map<String, List<long[]>> times = new LinkedHashMap<>();
+    Map<String, List<ByteString>> parents = new LinkedHashMap<>();
+    long rootDuration = 20_000_000L + (long) (random.nextDouble() * random.nextDouble() * 800_000_000L);
+    ByteString rootId = randomId(8);
+    String route = ROUTES[random.nextInt(ROUTES.length)];
+    String method = METHODS[random.nextInt(METHODS.length)];
+    String entry = chain.get(0);
+    out.add(new Generated(entry, "io.opentelemetry.tomcat-10.0",
+        httpServer(traceId, rootId, ByteString.EMPTY, method, route, startNano, rootDuration, errorAt == 0)));
+    times.computeIfAbsent(entry, k -> new ArrayList<>()).add(new long[] {startNano, rootDuration});
+    parents.computeIfAbsent(entry, k -> new ArrayList<>()).add(rootId);
+    // the calls: entry -> chain[1], then chain[1] -> each of the others
+    List<String[]> calls = new ArrayList<>();
+    for (int i = 1; i < chain.size(); i++) {
+      calls.add(new String[] {i == 1 ? entry : chain.get(1), chain.get(i)});
+    }
+    for (String[] call : calls) {
+      if (out.size() + 2 > spanCount) {
+        break;
+      }
+      String caller = call[0];
+      String callee = call[1];
+      int p = random.nextInt(parents.get(caller).size());
+      long[] pt = times.get(caller).get(p);
+      long[] ct = within(pt, 0.7);
+      ByteString clientId = randomId(8);
+      out.add(new Generated(caller, "io.opentelemetry.java-http-client",
+          httpClient(traceId, clientId, parents.get(caller).get(p), callee, ct[0], ct[1], out.size() == errorAt)));
+      ByteString serverId = randomId(8);
+      long serverStart = ct[0] + Math.min(200_000, ct[1] / 10);
+      long serverDuration = Math.max(10_000L, ct[1] - 2 * Math.min(200_000, ct[1] / 10));
+      out.add(new Generated(callee, "io.opentelemetry.tomcat-10.0", httpServer(traceId, serverId, clientId, "POST",
+          "/internal/" + callee + "/" + ROUTES[random.nextInt(ROUTES.length)].substring(5), serverStart, serverDuration,
+          out.size() == errorAt)));
+      times.computeIfAbsent(callee, k -> new ArrayList<>()).add(new long[] {serverStart, serverDuration});
+      parents.computeIfAbsent(callee, k -> new ArrayList<>()).add(serverId);
+    }
+    List<String> reached = new ArrayList<>(parents.keySet());
+    while (out.size() < spanCount) {
+      String service = reached.get(out.size() % reached.size());
+      int p = random.nextInt(parents.get(service).size());
+      long[] pt = times.get(service).get(p);
+      long[] ct = within(pt, 0.9);
+      ByteString id = randomId(8);
+      boolean error = out.size() == errorAt;
+      if (random.nextInt(10) < 6) {
+        out.add(new Generated(service, "io.opentelemetry.jdbc", db(traceId, id, parents.get(service).get(p), ct[0], ct[1], error)));
+      } else {
+        out.add(new Generated(service, "com.example." + service, internal(traceId, id, parents.get(service).get(p), service, ct[0],
+            ct[1], error)));
+        times.get(service).add(ct);
+        parents.get(service).add(id);
+      }
+    }
+    return out;
+  }
+
+  /** A start and duration inside the parent's {@code {start, duration}}, taking at most {@code share} of it. */
+  private long[] within(long[] parent, double share) {
+    long offset = (long) (random.nextDouble() * parent[1] * (1 - share));
+    long duration = Math.max(10_000L, (long) (parent[1] * share * (0.2 + 0.8 * random.nextDouble())));
+    return new long[] {parent[0] + offset, Math.min(duration, parent[1] - offset)};
+  }
+
   private Span.Builder base(ByteString traceId, ByteString id, ByteString parent, String name, Span.SpanKind kind,
                             long start, long duration, boolean error) {
     Span.Builder b = Span.newBuilder().setTraceId(traceId).setSpanId(id).setParentSpanId(parent).setName(name).setKind(kind)
@@ -295,13 +372,20 @@ public final class OtlpWorkload {
   }
 
   private static Resource resource(String service, int index) {
+    return resource(service, index, 0);
+  }
+
+  /** The resource of one process (replica) of a service: replicas differ in instance id and host name. */
+  static Resource resource(String service, int index, int replica) {
+    String instance = replica == 0 ? "a8b2c3d4" : String.format("%08x", 0x5eed0000 + replica);
+    String pod = replica == 0 ? "x2k4p" : String.format("r%04d", replica);
     return Resource.newBuilder()
         .addAttributes(str("service.name", service))
         .addAttributes(str("service.version", "1." + index + ".3"))
         .addAttributes(str("service.namespace", "shop"))
-        .addAttributes(str("service.instance.id", "a8b2c3d4-" + service + "-7f9c-4e1b-9d3a-5b6c7d8e9f0a"))
+        .addAttributes(str("service.instance.id", instance + "-" + service + "-7f9c-4e1b-9d3a-5b6c7d8e9f0a"))
         .addAttributes(str("deployment.environment.name", "production"))
-        .addAttributes(str("host.name", service + "-7d9f8b6c4d-x2k4p"))
+        .addAttributes(str("host.name", service + "-7d9f8b6c4d-" + pod))
         .addAttributes(str("host.arch", "amd64"))
         .addAttributes(str("os.type", "linux"))
         .addAttributes(num("process.pid", 1))

@@ -16,6 +16,8 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** DynamoDB's documented sizing and capacity rules, one rule per test. */
@@ -119,6 +121,60 @@ class CapacityCalculatorTest {
         BatchWriteItemResponse.builder().unprocessedItems(Map.of("t", List.of(w2))).build());
     assertEquals(2, a.units().tableWriteUnits());
     assertEquals(1, a.units().itemsWritten());
+  }
+
+  @Test
+  void aPutRefusedOnItsConditionIsChargedOnTheLargerOfStoredAndNewItemWithoutIndexWrites() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    put(a, item("T#1#a", "1#a", 2500));
+    a.reset();
+    a.accountFailed(PutItemRequest.builder().tableName("t").item(item("T#1#a", "1#a", 100)).conditionExpression("#v = :v").build());
+    assertEquals(3, a.units().failedWriteUnits(), "the stored 2.5 KB item, not the 0.1 KB one refused");
+    assertEquals(1, a.units().failedWrites());
+    assertEquals(0, a.units().tableWriteUnits());
+    assertEquals(0, a.units().indexWriteUnits(), "nothing written, no index entry");
+    assertEquals(3, a.units().writeUnits());
+    assertEquals(3L, a.writeUnitsByKind().get(CapacityAccountant.FAILED));
+    a.reset();
+    a.accountFailed(PutItemRequest.builder().tableName("t").item(item("T#1#b", "1#b", 1500)).build());
+    assertEquals(2, a.units().failedWriteUnits(), "no stored item: the refused item's size");
+    assertEquals(1, a.storage().items(), "a refused put stores nothing");
+  }
+
+  @Test
+  void aRefusedCounterUpdateCostsAtLeastOneUnitAndCountsAsFailedNotAsCounter() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    a.accountFailed(UpdateItemRequest.builder().tableName("t")
+        .key(Map.of("pk", AttributeValue.fromS("Q#1"), "sk", AttributeValue.fromS("29583000")))
+        .updateExpression("ADD #b :n").conditionExpression("#b <= :max")
+        .expressionAttributeValues(Map.of(":n", AttributeValue.fromN("250000"), ":max", AttributeValue.fromN("0"))).build());
+    assertEquals(1, a.units().failedWriteUnits());
+    assertEquals(Map.of(CapacityAccountant.FAILED, 1L), a.writeUnitsByKind());
+  }
+
+  @Test
+  void aRefusedWriteToAnotherTableIsNotCharged() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    a.accountFailed(PutItemRequest.builder().tableName("other").item(item("T#1#a", "1#a", 100)).build());
+    assertEquals(0, a.units().writeUnits(), "another table is not ours to charge");
+  }
+
+  @Test
+  void writesAreTalliedByKindFromTheirKeys() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    put(a, item("T#1#a", "1#a", 10));
+    Map<String, AttributeValue> chunk = new HashMap<>(Map.of("pk", AttributeValue.fromS("T#1#a"), "sk", AttributeValue.fromS("C#00")));
+    put(a, chunk);
+    put(a, Map.of("pk", AttributeValue.fromS("S#1"), "sk", AttributeValue.fromS("checkout")));
+    a.account(UpdateItemRequest.builder().tableName("t").key(Map.of("pk", AttributeValue.fromS("Q#1"), "sk",
+        AttributeValue.fromS("1"))).build(), UpdateItemResponse.builder().build());
+    Map<String, Long> kinds = a.writeUnitsByKind();
+    assertEquals(1L, kinds.get(CapacityAccountant.SUMMARIES));
+    assertEquals(1L, kinds.get(CapacityAccountant.INDEX));
+    assertEquals(1L, kinds.get(CapacityAccountant.CHUNKS));
+    assertEquals(1L, kinds.get(CapacityAccountant.CATALOG));
+    assertEquals(1L, kinds.get(CapacityAccountant.COUNTER));
+    assertEquals(a.units().writeUnits(), kinds.values().stream().mapToLong(Long::longValue).sum());
   }
 
   @Test
