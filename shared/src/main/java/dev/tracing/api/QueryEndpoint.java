@@ -59,13 +59,16 @@ public final class QueryEndpoint {
     }
     try {
       if (projectInfo) {
+        TraceQueryParser.parseNoParams(params(request));
         return project(projectId);
       }
       if (request.pathParameter("serviceName") != null) {
+        TraceQueryParser.parseNoParams(params(request));
         String service = request.pathParameter("serviceName");
         return ApiResponse.json(200, QueryJson.names("operations", catalog.operations(projectId, service)));
       }
       if (path.endsWith("/services")) {
+        TraceQueryParser.parseNoParams(params(request));
         return ApiResponse.json(200, QueryJson.names("services", catalog.services(projectId)));
       }
       Map<String, List<String>> params = params(request);
