@@ -146,11 +146,12 @@ class BadInputTest {
   }
 
   @Test
-  void badIdsInJsonAre400NamingTheField() {
-    String message = jsonError(postJson(OtlpFixtures.resource("hex-id-wrong-length.json")), 400, "bad_request");
-    assertMentions(message, "resourceSpans[0].scopeSpans[1].spans[3].traceId");
-    // The request is refused whole: its valid spans are not stored either.
-    Http.getTrace(stack.baseUri(), project.projectId(), "5b8efff798038103d269b633813fc60c", token).expect(404);
+  void badIdsInJsonAreRejectedSpanBySpanAsInProtobuf() {
+    // five spans without timestamps, one of them with a 30-character trace id: each refused on its own
+    JsonNode partial = postJson(OtlpFixtures.resource("hex-id-wrong-length.json")).expect(200).json().path("partialSuccess");
+    assertEquals("5", partial.path("rejectedSpans").asString(), partial.toString());
+    assertEquals("1 span with an invalid trace id (must be 16 bytes, not all zero); 4 spans with missing or inverted timestamps"
+        + " (start and end must be set and end >= start)", partial.path("errorMessage").asString());
   }
 
   @Test
