@@ -60,7 +60,7 @@ public final class TraceBatcher {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
       int resourceBytes = rs.getResource().getSerializedSize();
-      long[] resourceTerms = AttributeTerms.hashes(rs.getResource().getAttributesList()); // once, not per span
+      long[] resourceTerms = AttributeTerms.inOrder(rs.getResource().getAttributesList()); // once, not per span
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
         // a span is stored with its resource and scope: together they must fit one item
@@ -136,7 +136,7 @@ public final class TraceBatcher {
     boolean root = span.getParentSpanId().isEmpty() || TraceIds.isAllZero(span.getParentSpanId());
     return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), statusCode(span),
-        AttributeTerms.union(AttributeTerms.hashes(span.getAttributesList()), resourceTerms));
+        AttributeTerms.inOrder(span.getAttributesList(), resourceTerms));
   }
 
   /** OTLP status codes 0 (unset), 1 (ok), 2 (error); anything else reads as unset. */
