@@ -6,9 +6,18 @@ import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
 /**
- * The JSON error body of every non-OTLP error: {@code {"error": code, "message": text}}. The
- * message says what was wrong and what to do; it never carries a stack trace, a token, or data
- * of a project the caller may not see.
+ * The one JSON error body of every route (ingest, query, trace detail, the gateway's own
+ * refusals): {@code {"code": 3, "error": "invalid_parameter", "message": "..."}}.
+ *
+ * <ul>
+ *   <li>{@code code}: the gRPC status code paired with the HTTP status, so every JSON error is
+ *       also a {@code google.rpc.Status}, which OTLP/HTTP exporters read (see {@link #grpcCode});
+ *   <li>{@code error}: a stable snake_case name of the failure, for programs;
+ *   <li>{@code message}: what was wrong and what to do, for people. It never carries a stack
+ *       trace, a token, or data of a project the caller may not see.
+ * </ul>
+ * Ingest answers protobuf requests with the same code and message as a protobuf
+ * {@code google.rpc.Status} instead.
  */
 public final class ApiError {
   static final JsonFactory JSON = new JsonFactory();
@@ -17,22 +26,34 @@ public final class ApiError {
   }
 
   public static ApiResponse of(int status, String error, String message) {
-    return ApiResponse.json(status, body(error, message, null));
+    return ApiResponse.json(status, body(status, error, message));
   }
 
-  /** The body, with an optional gRPC status code (OTLP/JSON clients read {@code code} and {@code message}). */
-  public static byte[] body(String error, String message, Integer grpcCode) {
+  /** The body for an HTTP status: {@code code} (gRPC), {@code error}, {@code message}. */
+  public static byte[] body(int status, String error, String message) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(96 + message.length());
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
-      if (grpcCode != null) {
-        g.writeNumberProperty("code", grpcCode);
-      }
+      g.writeNumberProperty("code", grpcCode(status));
       g.writeStringProperty("error", error);
       g.writeStringProperty("message", message);
       g.writeEndObject();
     }
     return out.toByteArray();
+  }
+
+  /** The gRPC status code that goes with an HTTP status (as OTLP and gRPC-HTTP mapping pair them). */
+  public static int grpcCode(int status) {
+    return switch (status) {
+      case 400, 413, 415 -> 3; // INVALID_ARGUMENT
+      case 401 -> 16; // UNAUTHENTICATED
+      case 403 -> 7; // PERMISSION_DENIED
+      case 404 -> 5; // NOT_FOUND
+      case 405 -> 12; // UNIMPLEMENTED
+      case 429 -> 8; // RESOURCE_EXHAUSTED
+      case 503 -> 14; // UNAVAILABLE
+      default -> status >= 500 ? 13 : 2; // INTERNAL, UNKNOWN
+    };
   }
 
   public static ApiResponse unauthorized(String message) {

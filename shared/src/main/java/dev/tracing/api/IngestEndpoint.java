@@ -66,11 +66,10 @@ public final class IngestEndpoint {
   }
 
   static ApiResponse error(OtlpBody.Encoding encoding, int status, String error, String message) {
-    int grpc = grpcCode(status);
     if (encoding == OtlpBody.Encoding.PROTOBUF) {
-      return ApiResponse.of(status, ApiResponse.PROTOBUF, OtlpJson.encodeStatusProto(grpc, message));
+      return ApiResponse.of(status, ApiResponse.PROTOBUF, OtlpJson.encodeStatusProto(ApiError.grpcCode(status), message));
     }
-    return ApiResponse.json(status, ApiError.body(error, message, grpc));
+    return ApiError.of(status, error, message);
   }
 
   private static String errorCode(int status) {
@@ -82,17 +81,6 @@ public final class IngestEndpoint {
       case 415 -> "unsupported_media_type";
       case 429 -> "too_many_requests";
       default -> "service_unavailable";
-    };
-  }
-
-  /** The gRPC status code OTLP pairs with each HTTP status. */
-  private static int grpcCode(int status) {
-    return switch (status) {
-      case 400, 413, 415 -> 3; // INVALID_ARGUMENT
-      case 401 -> 16; // UNAUTHENTICATED
-      case 403 -> 7; // PERMISSION_DENIED
-      case 429 -> 8; // RESOURCE_EXHAUSTED
-      default -> 14; // UNAVAILABLE
     };
   }
 }

@@ -79,16 +79,17 @@ public final class QueryEndpoint {
     }
     try {
       if (projectInfo) {
+        TraceQueryParser.parseNoParams(params(request));
         return project(projectId);
       }
       Map<String, List<String>> params = params(request);
       if (request.pathParameter("serviceName") != null) {
+        TraceQueryParser.parseNoParams(params);
         String service = request.pathParameter("serviceName");
-        noParameters(params, "operations");
         return ApiResponse.json(200, QueryJson.names("operations", catalog.operations(projectId, service)));
       }
       if (path.endsWith("/services")) {
-        noParameters(params, "services");
+        TraceQueryParser.parseNoParams(params);
         return ApiResponse.json(200, QueryJson.names("services", catalog.services(projectId)));
       }
       if (path.endsWith("/services/metrics")) {
@@ -112,15 +113,6 @@ public final class QueryEndpoint {
       return ApiError.invalidParameter(e.getMessage());
     } catch (StoreUnavailableException e) {
       return ApiError.unavailable(2);
-    }
-  }
-
-  /** The services and operations lists take no parameters: refuse any, as the other routes refuse unknown ones. */
-  private static void noParameters(Map<String, List<String>> params, String route) {
-    if (!params.isEmpty()) {
-      String name = params.keySet().iterator().next();
-      String shown = name.length() <= 64 ? name : name.substring(0, 64) + "...";
-      throw new InvalidParameterException(shown, "unknown parameter '" + shown + "': the " + route + " list takes no parameters");
     }
   }
 

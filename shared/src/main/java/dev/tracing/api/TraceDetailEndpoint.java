@@ -3,6 +3,8 @@ package dev.tracing.api;
 import dev.tracing.auth.RouteAccess;
 import dev.tracing.model.Scope;
 import dev.tracing.model.TraceIds;
+import dev.tracing.query.InvalidParameterException;
+import dev.tracing.query.TraceQueryParser;
 import dev.tracing.storage.ReadCapacity;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
@@ -37,6 +39,13 @@ public final class TraceDetailEndpoint {
     RouteAccess.Decision access = RouteAccess.check(request, Scope.READ_OBSERVABILITY, projectId, null);
     if (!access.allowed()) {
       return access.denial();
+    }
+    try {
+      TraceQueryParser.parseNoParams(request.queryParameters());
+    } catch (InvalidParameterException e) {
+      return ApiError.invalidParameter(e.getMessage());
+    } catch (IllegalArgumentException e) {
+      return ApiError.invalidParameter("the query string is not valid URL encoding: " + e.getMessage());
     }
     String raw = request.pathParameter("traceId");
     String traceId = TraceIds.normalizeTraceId(raw);

@@ -240,15 +240,15 @@ public final class OtlpJson {
     startObject(p);
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
-        case "traceId", "trace_id" -> s.setTraceId(hexId(p, TRACE_ID_BYTES));
-        case "spanId", "span_id" -> s.setSpanId(hexId(p, SPAN_ID_BYTES));
+        case "traceId", "trace_id" -> s.setTraceId(spanHexId(p, TRACE_ID_BYTES));
+        case "spanId", "span_id" -> s.setSpanId(spanHexId(p, SPAN_ID_BYTES));
         case "traceState", "trace_state" -> s.setTraceState(string(p));
-        case "parentSpanId", "parent_span_id" -> s.setParentSpanId(hexId(p, SPAN_ID_BYTES));
+        case "parentSpanId", "parent_span_id" -> s.setParentSpanId(spanHexId(p, SPAN_ID_BYTES));
         case "flags" -> s.setFlags(uint32(p));
         case "name" -> s.setName(string(p));
         case "kind" -> s.setKindValue(enumValue(p, SPAN_KINDS, "span kind"));
-        case "startTimeUnixNano", "start_time_unix_nano" -> s.setStartTimeUnixNano(uint64(p));
-        case "endTimeUnixNano", "end_time_unix_nano" -> s.setEndTimeUnixNano(uint64(p));
+        case "startTimeUnixNano", "start_time_unix_nano" -> s.setStartTimeUnixNano(spanTime(p));
+        case "endTimeUnixNano", "end_time_unix_nano" -> s.setEndTimeUnixNano(spanTime(p));
         case "attributes" -> readAttributes(p, s::addAttributesBuilder);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             s.setDroppedAttributesCount(uint32(p));
@@ -290,8 +290,8 @@ public final class OtlpJson {
     startObject(p);
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
-        case "traceId", "trace_id" -> l.setTraceId(hexId(p, TRACE_ID_BYTES));
-        case "spanId", "span_id" -> l.setSpanId(hexId(p, SPAN_ID_BYTES));
+        case "traceId", "trace_id" -> l.setTraceId(spanHexId(p, TRACE_ID_BYTES));
+        case "spanId", "span_id" -> l.setSpanId(spanHexId(p, SPAN_ID_BYTES));
         case "traceState", "trace_state" -> l.setTraceState(string(p));
         case "attributes" -> readAttributes(p, l::addAttributesBuilder);
         case "droppedAttributesCount", "dropped_attributes_count" ->
@@ -452,26 +452,45 @@ public final class OtlpJson {
     };
   }
 
-  private static ByteString hexId(JsonParser p, int bytes) {
-    String hex = string(p);
-    if (hex.isEmpty()) {
-      return ByteString.EMPTY; // the spec's way of saying "no id", e.g. for a root's parent
+  /**
+   * A span's (or link's) id, read so that a bad one refuses that span, not the request, exactly as
+   * the same span in protobuf is refused (the ingest answer's {@code partial_success} names it):
+   * hex of any even length becomes its bytes (a 16-character trace id is 8 bytes, as protobuf
+   * would carry it); anything else (odd length, a non-hex character, a number, an object) becomes
+   * {@code bytes + 1} zero bytes, a length no valid id has, so the span is refused for its id.
+   */
+  private static ByteString spanHexId(JsonParser p, int bytes) {
+    if (p.currentToken() != JsonToken.VALUE_STRING) {
+      p.skipChildren();
+      return ByteString.copyFrom(new byte[bytes + 1]);
     }
-    if (hex.length() != bytes * 2) {
-      throw error(p, "expected " + bytes * 2 + " hex characters, got " + hex.length());
+    String hex = p.getString();
+    if (hex.length() % 2 != 0) {
+      return ByteString.copyFrom(new byte[bytes + 1]);
     }
-    byte[] out = new byte[bytes];
+    byte[] out = new byte[hex.length() / 2];
     for (int i = 0; i < out.length; i++) {
       int hi = hexDigit(hex.charAt(2 * i));
       int lo = hexDigit(hex.charAt(2 * i + 1));
       if (hi < 0 || lo < 0) {
-        int bad = hi < 0 ? 2 * i : 2 * i + 1;
-        throw error(p, "not a hex string: invalid character " + quoteChar(hex.charAt(bad))
-            + " at position " + bad);
+        return ByteString.copyFrom(new byte[bytes + 1]);
       }
       out[i] = (byte) (hi << 4 | lo);
     }
     return ByteString.copyFrom(out);
+  }
+
+  /**
+   * A span's start or end time; one that is not an unsigned 64-bit integer reads as missing (0),
+   * so the span is refused for its timestamps, as a protobuf span without them is.
+   */
+  private static long spanTime(JsonParser p) {
+    try {
+      return uint64(p);
+    } catch (OtlpFormatException notATime) {
+      p.skipChildren();
+      return 0;
+    }
   }
 
   /** ASCII only: Character.digit would also accept fullwidth and other Unicode digits. */
@@ -746,12 +765,6 @@ public final class OtlpJson {
       }
     }
     return out.append('"').toString();
-  }
-
-  private static String quoteChar(char c) {
-    return c < 0x20 || c == 0x7f || Character.isSurrogate(c)
-        ? String.format("U+%04X", (int) c)
-        : "'" + c + "'";
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -11,13 +11,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Reads the query parameters of the traces list and analytics into a {@link TraceQuery}, or
  * refuses them with an {@link InvalidParameterException} naming the parameter.
  */
 public final class TraceQueryParser {
-  public static final Duration MAX_WINDOW = Duration.ofDays(7);
+  /** The longest explicit window: the whole retention (traces are kept 30 days). */
+  public static final Duration MAX_WINDOW = Duration.ofDays(30);
   public static final int DEFAULT_PAGE_SIZE = 50;
   public static final int MAX_PAGE_SIZE = 500;
   static final int MAX_VALUES_PER_FILTER = 20;
@@ -25,13 +27,28 @@ public final class TraceQueryParser {
 
   private static final Map<String, Duration> PERIODS = Map.of(
       "5m", Duration.ofMinutes(5), "15m", Duration.ofMinutes(15), "30m", Duration.ofMinutes(30), "1h", Duration.ofHours(1),
-      "4h", Duration.ofHours(4), "12h", Duration.ofHours(12), "24h", Duration.ofHours(24), "7d", Duration.ofDays(7));
+      "4h", Duration.ofHours(4), "12h", Duration.ofHours(12), "24h", Duration.ofHours(24), "7d", Duration.ofDays(7),
+      "30d", Duration.ofDays(30));
   private static final Set<String> FILTERS = Set.of("service_name", "not[service_name]", "operation", "not[operation]", "trace_id",
       "not[trace_id]", "gt[duration_nano]", "lt[duration_nano]", "attr_name", "attr_value", "status", "not[status]");
   private static final Set<String> TIME = Set.of("period", "start_time", "end_time");
   private static final Set<String> PAGING = Set.of("sort", "page_size", "page_token");
 
   private TraceQueryParser() {
+  }
+
+  /**
+   * Checks the parameters of a route that takes none ({@code /services},
+   * {@code /services/{serviceName}/operations}): like every route, it refuses what it does not know
+   * rather than ignoring it.
+   *
+   * @throws InvalidParameterException naming the first parameter given
+   */
+  public static void parseNoParams(Map<String, List<String>> params) {
+    if (!params.isEmpty()) {
+      String name = abbreviate(params.keySet().iterator().next());
+      throw new InvalidParameterException(name, "unknown parameter '" + name + "'; this route takes no query parameters");
+    }
   }
 
   /** Parses a traces-list query (time, filters, sort, paging). */
@@ -173,7 +190,7 @@ public final class TraceQueryParser {
       return TraceQuery.Sort.TIMESTAMP_DESC;
     }
     for (TraceQuery.Sort s : TraceQuery.Sort.values()) {
-      if (s.wireName().equals(v)) {
+      if (s.wireName().equalsIgnoreCase(v)) { // enum values in any letter case, as status
         return s;
       }
     }
@@ -207,7 +224,7 @@ public final class TraceQueryParser {
     if (start == null && end == null) {
       Duration d = PERIODS.get(period == null ? "1h" : period);
       if (d == null) {
-        throw new InvalidParameterException("period", "period must be one of 5m, 15m, 30m, 1h, 4h, 12h, 24h, 7d, got '"
+        throw new InvalidParameterException("period", "period must be one of 5m, 15m, 30m, 1h, 4h, 12h, 24h, 7d, 30d, got '"
             + abbreviate(period) + "'");
       }
       long endNano = nanos(now);
@@ -223,7 +240,8 @@ public final class TraceQueryParser {
     }
     long span = endNano - startNano; // negative when the difference overflows
     if (span < 0 || span > MAX_WINDOW.toNanos()) {
-      throw new InvalidParameterException("start_time", "start_time and end_time may be at most 7 days apart");
+      throw new InvalidParameterException("start_time", "start_time and end_time may be at most " + MAX_WINDOW.toDays()
+          + " days apart (the retention)");
     }
     return new long[] {startNano, endNano};
   }
@@ -232,10 +250,19 @@ public final class TraceQueryParser {
     try {
       return nanos(OffsetDateTime.parse(v.trim()).toInstant());
     } catch (DateTimeParseException | ArithmeticException e) {
+      if (UNENCODED_PLUS.matcher(v).matches()) {
+        throw new InvalidParameterException(name, name + " '" + abbreviate(v) + "' has a space where its UTC offset's sign"
+            + " belongs: in a query string '+' means a space, so encode it as %2B (" + name + "="
+            + abbreviate(v.trim().replaceFirst(" (\\d{2}:?\\d{2})$", "%2B$1")) + ") or give the time in UTC with Z");
+      }
       throw new InvalidParameterException(name, name + " must be an RFC 3339 time such as 2026-11-24T10:00:00Z, got '"
           + abbreviate(v) + "'");
     }
   }
+
+  /** A date-time whose offset lost its '+' to URL decoding: {@code 2026-12-03T07:00:00 02:00}. */
+  private static final Pattern UNENCODED_PLUS =
+      Pattern.compile("\\s*\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)? \\d{2}:?\\d{2}\\s*");
 
   private static long nanos(Instant t) {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());

@@ -13,7 +13,10 @@ import java.util.List;
  *
  * <p>The documented bound: values longer than {@link #MAX_VALUE_CHARS} characters, array and
  * map values, and attributes beyond {@link #MAX_TERMS_PER_TRACE} distinct terms per trace are not
- * searchable; a trace over the bound is marked so the query can say its filter was inexact.
+ * searchable; a trace over the bound is marked so the query can say its filter was inexact. The
+ * terms a trace keeps are the first {@link #MAX_TERMS_PER_TRACE} distinct ones in the order its
+ * spans are stored (request by request, spans in request order), each span's own attributes in
+ * their order, then its resource's attributes in theirs: see {@link #inOrder}.
  * A false match needs a collision with one of at most 256 terms of a trace: at most 2^-40 per
  * trace and filter term, so a filter over a million traces meets one with odds of about 10^-6.
  */
@@ -110,6 +113,30 @@ public final class AttributeTerms {
     return h;
   }
 
+
+  /** The hashes of the searchable terms of the attributes, in the attributes' order (repeats kept). */
+  public static long[] inOrder(List<KeyValue> attributes) {
+    return inOrder(attributes, new long[0]);
+  }
+
+  /**
+   * The hashes of the searchable terms of a span's attributes in their order, followed by
+   * {@code after} (its resource's terms, from {@link #inOrder(List)}): the order in which a trace
+   * summary admits terms up to its bound. Repeats are kept; the summary counts each term once.
+   */
+  public static long[] inOrder(List<KeyValue> attributes, long[] after) {
+    long[] out = new long[attributes.size() + after.length];
+    int n = 0;
+    for (int i = 0, size = attributes.size(); i < size; i++) {
+      long h = termHash(attributes.get(i));
+      if (h >= 0) {
+        out[n++] = h;
+      }
+    }
+    System.arraycopy(after, 0, out, n, after.length);
+    n += after.length;
+    return n == out.length ? out : Arrays.copyOf(out, n);
+  }
 
   /** Sorted distinct hashes of the searchable terms of the given attribute lists. */
   @SafeVarargs

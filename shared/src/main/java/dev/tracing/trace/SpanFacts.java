@@ -7,7 +7,8 @@ package dev.tracing.trace;
  * @param root whether the span has no parent (a trace's root)
  * @param statusCode OTLP status code number: 0 unset, 1 ok, 2 error
  * @param attributeHashes {@link AttributeTerms#hash} of every searchable {@code key=value} of the
- *     span and of its resource, sorted, without duplicates
+ *     span, in its attributes' order, then of its resource, in theirs (see
+ *     {@link AttributeTerms#inOrder}); a term may repeat
  * @param parentSpanId the parent's 8-byte span id as a long; 0 for a root
  */
 public record SpanFacts(long spanId, boolean root, long startNano, long endNano, String service, String name,

@@ -25,8 +25,8 @@ import java.util.TreeMap;
  * Validates the spans of an export request and groups the accepted ones by trace.
  *
  * <p>A span is rejected (and counted in OTLP {@code partial_success}) when its ids are malformed
- * or all zero, its timestamps are missing or inverted, it started before the retention window,
- * or it starts further in the future than clock skew explains. Rejecting a span never rejects
+ * or all zero, a link's ids are malformed, its timestamps are missing or inverted, it started
+ * before the retention window, or it starts further in the future than clock skew explains. Rejecting a span never rejects
  * the request: the other spans are stored.
  */
 public final class TraceBatcher {
@@ -60,7 +60,7 @@ public final class TraceBatcher {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
       int resourceBytes = rs.getResource().getSerializedSize();
-      long[] resourceTerms = AttributeTerms.hashes(rs.getResource().getAttributesList()); // once, not per span
+      long[] resourceTerms = AttributeTerms.inOrder(rs.getResource().getAttributesList()); // once, not per span
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
         // a span is stored with its resource and scope: together they must fit one item
@@ -94,6 +94,12 @@ public final class TraceBatcher {
     }
     if (!span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != 8) {
       return Reason.PARENT_ID;
+    }
+    for (int i = 0; i < span.getLinksCount(); i++) {
+      Span.Link link = span.getLinks(i);
+      if (link.getTraceId().size() != 16 || link.getSpanId().size() != 8) {
+        return Reason.LINK_ID;
+      }
     }
     if ((long) span.getSerializedSize() + envelopeBytes > MAX_SPAN_BYTES) {
       return Reason.TOO_LARGE;
@@ -130,7 +136,7 @@ public final class TraceBatcher {
     boolean root = span.getParentSpanId().isEmpty() || TraceIds.isAllZero(span.getParentSpanId());
     return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), statusCode(span),
-        AttributeTerms.union(AttributeTerms.hashes(span.getAttributesList()), resourceTerms),
+        AttributeTerms.inOrder(span.getAttributesList(), resourceTerms),
         root ? 0L : span.getParentSpanId().asReadOnlyByteBuffer().getLong());
   }
 
@@ -163,6 +169,7 @@ public final class TraceBatcher {
     TRACE_ID("with an invalid trace id (must be 16 bytes, not all zero)"),
     SPAN_ID("with an invalid span id (must be 8 bytes, not all zero)"),
     PARENT_ID("with an invalid parent span id (must be empty or 8 bytes)"),
+    LINK_ID("with an invalid link (its trace id must be 16 bytes and its span id 8 bytes)"),
     TIMESTAMPS("with missing or inverted timestamps (start and end must be set and end >= start)"),
     TOO_OLD("older than the retention window (traces are kept 30 days)"),
     FUTURE("starting more than 1 hour in the future (check the sender's clock)"),

@@ -134,7 +134,8 @@ public final class TraceSummary {
         newHashCount += h.length;
       }
     }
-    // one sort and merge per chunk, not per span (in span order, so the bound keeps the first terms)
+    // one sort and merge per chunk, not per span; newHashes is in span order, each span's terms in
+    // attribute order, so over the bound the first terms to arrive are the ones kept
     addAttributes(Arrays.copyOf(newHashes, newHashCount));
     if (overflow && chunkKey != null) {
       long[] grown = Arrays.copyOf(overflowChunks, overflowChunks.length + 1);
@@ -173,7 +174,8 @@ public final class TraceSummary {
     Arrays.sort(merged);
     merged = AttributeTerms.distinct(merged);
     if (merged.length > AttributeTerms.MAX_TERMS_PER_TRACE) {
-      // Keep the terms already stored (filters on them stay exact) and drop the overflow.
+      // Keep the terms already stored (filters on them stay exact), then admit new ones in the order
+      // they arrived until the bound: the first MAX_TERMS_PER_TRACE distinct terms of the trace.
       attributesTruncated = true;
       if (attributeHashes.length >= AttributeTerms.MAX_TERMS_PER_TRACE) {
         return;

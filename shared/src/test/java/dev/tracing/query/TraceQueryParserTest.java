@@ -54,13 +54,14 @@ class TraceQueryParserTest {
         bad("start_time", "start_time", "2026-11-24T11:00:00Z", "end_time", "2026-11-24T10:00:00Z"),
         bad("start_time", "start_time", "2026-11-24T10:00:00Z", "end_time", "2026-11-24T10:00:00Z"),
         bad("start_time", "start_time", "2026-11-24T12:30:00Z"), // after now, end_time defaulting to now
-        bad("start_time", "start_time", "2026-11-17T10:00:00Z", "end_time", "2026-11-24T10:00:00.000000001Z"),
-        bad("start_time", "start_time", "2026-11-01T00:00:00Z", "end_time", "2026-11-24T00:00:00Z"),
+        bad("start_time", "start_time", "2026-10-25T10:00:00Z", "end_time", "2026-11-24T10:00:00.000000001Z"),
+        bad("start_time", "start_time", "2026-09-01T00:00:00Z", "end_time", "2026-11-24T00:00:00Z"),
         bad("start_time", "end_time", "2026-11-24T10:00:00Z"),
         bad("period", "period", "2h"),
         bad("period", "period", "1H"),
         bad("period", "period", ""),
         bad("period", "period", "8d"),
+        bad("period", "period", "31d"),
         bad("period", "period", "1h", "start_time", "2026-11-24T10:00:00Z"),
         // RFC 3339
         bad("start_time", "start_time", "yesterday"),
@@ -188,7 +189,7 @@ class TraceQueryParserTest {
   void everyPeriodEndsNowAndStartsItsLengthBefore() {
     Map<String, Duration> periods = Map.of("5m", Duration.ofMinutes(5), "15m", Duration.ofMinutes(15), "30m",
         Duration.ofMinutes(30), "1h", Duration.ofHours(1), "4h", Duration.ofHours(4), "12h", Duration.ofHours(12), "24h",
-        Duration.ofHours(24), "7d", Duration.ofDays(7));
+        Duration.ofHours(24), "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
     periods.forEach((name, d) -> {
       TraceQuery q = TraceQueryParser.parseList(Params.of("period", name).toMap(), PROJECT, NOW);
       assertEquals(NOW_NANO - d.toNanos(), q.startNano(), name);
@@ -210,10 +211,58 @@ class TraceQueryParserTest {
         Instant.parse("2026-11-24T17:00:00Z"));
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T16:00:00Z")), open.startNano());
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T17:00:00Z")), open.endNano());
-    // exactly seven days is allowed
-    TraceQuery week = TraceQueryParser.parseList(Params.of("start_time", "2026-11-17T10:00:00Z",
+    // the whole retention, exactly 30 days, is allowed
+    TraceQuery month = TraceQueryParser.parseList(Params.of("start_time", "2026-10-25T10:00:00Z",
         "end_time", "2026-11-24T10:00:00Z").toMap(), PROJECT, NOW);
-    assertEquals(Duration.ofDays(7).toNanos(), week.endNano() - week.startNano());
+    assertEquals(Duration.ofDays(30).toNanos(), month.endNano() - month.startNano());
+    InvalidParameterException longer = assertThrows(InvalidParameterException.class, () -> TraceQueryParser.parseList(
+        Params.of("start_time", "2026-10-24T10:00:00Z", "end_time", "2026-11-24T10:00:00Z").toMap(), PROJECT, NOW));
+    assertEquals("start_time and end_time may be at most 30 days apart (the retention)", longer.getMessage());
+  }
+
+  @Test
+  void aPlusLostToUrlDecodingIsRecognizedAndTheFixIsNamed() {
+    // start_time=2026-12-03T07:00:00+02:00 sent unencoded: the '+' arrives as a space
+    Map<String, List<String>> sent = new ApiRequest("GET", "/v3/query/42/traces", Map.of(), "start_time=2026-11-24T07:00:00+02:00",
+        Map.of(), null, null).queryParameters();
+    InvalidParameterException e = assertThrows(InvalidParameterException.class,
+        () -> TraceQueryParser.parseList(sent, PROJECT, NOW));
+    assertEquals("start_time", e.parameter());
+    assertEquals("start_time '2026-11-24T07:00:00 02:00' has a space where its UTC offset's sign belongs: in a query string"
+        + " '+' means a space, so encode it as %2B (start_time=2026-11-24T07:00:00%2B02:00) or give the time in UTC with Z",
+        e.getMessage());
+    // encoded, it reads as meant
+    TraceQuery q = TraceQueryParser.parseList(new ApiRequest("GET", "/v3/query/42/traces", Map.of(),
+        "start_time=2026-11-24T07:00:00%2B02:00", Map.of(), null, null).queryParameters(), PROJECT, NOW);
+    assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T05:00:00Z")), q.startNano());
+    // other bad times keep the general advice
+    InvalidParameterException other = assertThrows(InvalidParameterException.class,
+        () -> TraceQueryParser.parseList(Params.of("end_time", "2026-11-24 07:00:00Z", "start_time", "2026-11-24T06:00:00Z").toMap(),
+            PROJECT, NOW));
+    assertTrue(other.getMessage().startsWith("end_time must be an RFC 3339 time"), other.getMessage());
+  }
+
+  @Test
+  void routesWithoutParametersRefuseAnyParameter() {
+    TraceQueryParser.parseNoParams(Map.of());
+    InvalidParameterException e = assertThrows(InvalidParameterException.class,
+        () -> TraceQueryParser.parseNoParams(Params.of("period", "1h").toMap()));
+    assertEquals("period", e.parameter());
+    assertEquals("unknown parameter 'period'; this route takes no query parameters", e.getMessage());
+  }
+
+  @Test
+  void servicesAndOperationsRefuseUnknownParametersOverHttp() {
+    QueryEndpoint endpoint = new QueryEndpoint(null, null, null, null, null, null, null,
+        dev.tracing.storage.ReadCapacity.NONE, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), 10_000);
+    for (String[] route : new String[][] {{"/v3/query/42/services", null}, {"/v3/query/42/services/cart/operations", "cart"}}) {
+      Map<String, String> path = route[1] == null ? Map.of("projectId", "42") : Map.of("projectId", "42", "serviceName", route[1]);
+      ApiResponse r = endpoint.handle(new ApiRequest("GET", route[0], path, "limit=10", Map.of(), null, QueryStack.grant(1, PROJECT)));
+      assertEquals(400, r.status(), route[0]);
+      JsonNode body = QueryStack.JSON.readTree(r.body());
+      assertEquals("invalid_parameter", body.get("error").asString());
+      assertEquals("unknown parameter 'limit'; this route takes no query parameters", body.get("message").asString());
+    }
   }
 
   @Test
@@ -248,6 +297,7 @@ class TraceQueryParserTest {
     assertEquals(Boolean.TRUE, status("not[status]", "ok"));
     assertEquals(Boolean.FALSE, status("not[status]", "error"));
     assertEquals(Boolean.TRUE, status("status", "ERROR"));
+    assertEquals(Boolean.FALSE, status("status", "Ok"));
     assertEquals(Boolean.FALSE, TraceQueryParser.parseList(Params.of("status", "ok", "not[status]", "error").toMap(), PROJECT,
         NOW).filters().statusError());
   }
@@ -260,7 +310,12 @@ class TraceQueryParserTest {
   void everySortHasItsWireName() {
     for (TraceQuery.Sort s : TraceQuery.Sort.values()) {
       assertEquals(s, TraceQueryParser.parseList(Params.of("sort", s.wireName()).toMap(), PROJECT, NOW).sort());
+      // enum values are accepted in any letter case, as status is
+      assertEquals(s, TraceQueryParser.parseList(Params.of("sort", s.wireName().toUpperCase(java.util.Locale.ROOT)).toMap(),
+          PROJECT, NOW).sort());
     }
+    assertEquals(TraceQuery.Sort.DURATION_DESC, TraceQueryParser.parseList(Params.of("sort", "Duration_Desc").toMap(), PROJECT, NOW)
+        .sort());
     assertEquals(List.of("timestamp_desc", "timestamp_asc", "duration_desc", "duration_asc"),
         Stream.of(TraceQuery.Sort.values()).map(TraceQuery.Sort::wireName).toList());
   }

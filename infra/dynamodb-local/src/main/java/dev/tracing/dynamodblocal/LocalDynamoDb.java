@@ -100,6 +100,11 @@ public final class LocalDynamoDb implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits until the server's process ends, and returns its exit code. */
+  public int waitFor() throws InterruptedException {
+    return process.waitFor();
+  }
+
   /** The server's process id, so fault-injection tests can kill it hard. */
   public long pid() {
     return process.pid();

@@ -82,13 +82,12 @@ public final class LocalGateway implements AutoCloseable {
       String method = exchange.getRequestMethod();
       URI uri = exchange.getRequestURI();
       String path = uri.getRawPath();
-      if (!path.startsWith("/v3/")) {
-        staticFiles.serve(exchange);
-        return;
-      }
-      Routes.Match match = Routes.find(method, path);
+      Routes.Match match = path.startsWith("/v3/") ? Routes.find(method, path) : null;
       if (match == null) {
-        send(exchange, ApiError.notFound("no API route " + method + " " + path + "; see the HTTP API in README.md"));
+        if (!path.startsWith("/v3/") && staticFiles.serve(exchange)) {
+          return;
+        }
+        send(exchange, ApiError.notFound("no route " + method + " " + abbreviate(path) + ": " + Routes.notFoundHint(method, path)));
         return;
       }
       if (match.route() == null) {
@@ -149,6 +148,11 @@ public final class LocalGateway implements AutoCloseable {
       }
       return null;
     }
+  }
+
+  /** A path as echoed in a message: a hostile one is quoted in part only. */
+  private static String abbreviate(String path) {
+    return path.length() <= 200 ? path : path.substring(0, 200) + "...";
   }
 
   private static Map<String, String> headers(Headers headers) {

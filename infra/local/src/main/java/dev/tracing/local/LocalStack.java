@@ -1,7 +1,7 @@
 package dev.tracing.local;
 
 import dev.tracing.admin.ProjectAdmin;
-import dev.tracing.dynamodblocal.LocalDynamoDb;
+import dev.tracing.dynamodblocal.SupervisedDynamoDb;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.runtime.Tracing;
@@ -14,10 +14,13 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The whole product in one process: a local DynamoDB (or an existing one), the table, every
- * function behind the local gateway, and the web frontend.
+ * function behind the local gateway, and the web frontend. The local DynamoDB is supervised: when
+ * its process dies it is started again on the same port and data directory (see
+ * {@link SupervisedDynamoDb}); requests meanwhile get 503, and are served again once it is back.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -45,14 +48,14 @@ public final class LocalStack implements AutoCloseable {
   public record Demo(Project project, String token) {
   }
 
-  private final LocalDynamoDb dynamo;
+  private final SupervisedDynamoDb dynamo;
   private final Tracing tracing;
   private final LocalFunctions functions;
   private final LocalGateway gateway;
   private final URI dynamoEndpoint;
   private final Demo demo;
 
-  private LocalStack(LocalDynamoDb dynamo, URI dynamoEndpoint, Tracing tracing, LocalFunctions functions, LocalGateway gateway,
+  private LocalStack(SupervisedDynamoDb dynamo, URI dynamoEndpoint, Tracing tracing, LocalFunctions functions, LocalGateway gateway,
                      Demo demo) {
     this.dynamo = dynamo;
     this.dynamoEndpoint = dynamoEndpoint;
@@ -63,18 +66,32 @@ public final class LocalStack implements AutoCloseable {
   }
 
   public static LocalStack start(Options options) throws IOException {
-    LocalDynamoDb dynamo = null;
+    SupervisedDynamoDb dynamo = null;
     Tracing tracing = null;
     LocalFunctions functions = null;
     LocalGateway gateway = null;
+    AtomicReference<Tracing> startedTracing = null;
     try {
       URI endpoint = options.dynamoEndpoint();
       if (endpoint == null) {
-        dynamo = LocalDynamoDb.start(options.dataDir() == null ? null : options.dataDir().resolve("dynamodb"), options.dynamoPort());
+        AtomicReference<Tracing> started = new AtomicReference<>();
+        // a restart in memory comes back empty: the table is made again (a no-op on the data dir)
+        Runnable afterRestart = () -> {
+          Tracing t = started.get();
+          if (t != null) {
+            TableSchema.ensureTable(t.client(), t.config().table());
+          }
+        };
+        dynamo = SupervisedDynamoDb.start(options.dataDir() == null ? null : options.dataDir().resolve("dynamodb"),
+            options.dynamoPort(), afterRestart);
+        startedTracing = started;
         endpoint = dynamo.endpoint();
       }
       TracingConfig config = TracingConfig.local(endpoint, options.table()).withCaches(options.tokenCache(), options.limitCache());
       tracing = new Tracing(config, DynamoClients.create(endpoint, config.region()), Clock.systemUTC());
+      if (startedTracing != null) {
+        startedTracing.set(tracing);
+      }
       TableSchema.ensureTable(tracing.client(), config.table());
       functions = LocalFunctions.start(tracing);
       gateway = LocalGateway.start(functions, options.port());
@@ -132,8 +149,8 @@ public final class LocalStack implements AutoCloseable {
     return demo;
   }
 
-  /** The local DynamoDB this stack started, or {@code null} when it uses an existing one. */
-  public LocalDynamoDb dynamo() {
+  /** The local DynamoDB this stack started and supervises, or {@code null} when it uses an existing one. */
+  public SupervisedDynamoDb dynamo() {
     return dynamo;
   }
 

@@ -1,8 +1,11 @@
 package dev.tracing.local;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 
 /**
  * The HTTP API's routes and the function each one reaches: the same table the SAM template
@@ -30,7 +33,7 @@ public final class Routes {
           if (got[i].isEmpty()) {
             return null;
           }
-          params.put(want[i].substring(1, want[i].length() - 1), java.net.URLDecoder.decode(got[i], java.nio.charset.StandardCharsets.UTF_8));
+          params.put(want[i].substring(1, want[i].length() - 1), percentDecode(got[i]));
         } else if (!want[i].equals(got[i])) {
           return null;
         }
@@ -65,7 +68,7 @@ public final class Routes {
    *     match with a {@code null} route when the path exists for other methods only
    */
   public static Match find(String method, String path) {
-    java.util.List<String> methods = new java.util.ArrayList<>();
+    List<String> methods = new ArrayList<>();
     for (Route r : ALL) {
       Map<String, String> params = r.match(path);
       if (params != null) {
@@ -78,5 +81,59 @@ public final class Routes {
       }
     }
     return methods.isEmpty() ? null : new Match(null, Map.of(), List.copyOf(methods));
+  }
+
+  /**
+   * A path segment as API Gateway hands it to a function: percent-escapes decoded (as UTF-8), and
+   * nothing else. A {@code +} stays a {@code +} (only query strings use it for a space), and a
+   * {@code %} not followed by two hex digits is kept as it is.
+   */
+  static String percentDecode(String segment) {
+    if (segment.indexOf('%') < 0) {
+      return segment;
+    }
+    StringBuilder text = new StringBuilder(segment.length());
+    ByteArrayOutputStream escaped = new ByteArrayOutputStream();
+    for (int i = 0; i < segment.length(); i++) {
+      char c = segment.charAt(i);
+      if (c == '%' && i + 2 < segment.length() && hex(segment.charAt(i + 1)) >= 0 && hex(segment.charAt(i + 2)) >= 0) {
+        escaped.write(hex(segment.charAt(i + 1)) << 4 | hex(segment.charAt(i + 2)));
+        i += 2;
+      } else {
+        text.append(escaped.toString(StandardCharsets.UTF_8)).append(c); // a run of escapes is one UTF-8 sequence
+        escaped.reset();
+      }
+    }
+    return text.append(escaped.toString(StandardCharsets.UTF_8)).toString();
+  }
+
+  private static int hex(char c) {
+    return c < 128 ? Character.digit(c, 16) : -1;
+  }
+
+  /**
+   * The advice a 404 gives for a path that is no route: the common mistakes named with their
+   * fix, else where the routes are listed.
+   */
+  static String notFoundHint(String method, String path) {
+    if (path.endsWith("/v1/traces")) {
+      return "OTLP exporters send traces to /v3/{namespaceId}/{projectId}/ingest/traces: set"
+          + " OTEL_EXPORTER_OTLP_TRACES_ENDPOINT to that full URL (OTEL_EXPORTER_OTLP_ENDPOINT would append /v1/traces)";
+    }
+    if (path.length() > 1 && path.endsWith("/")) {
+      String trimmed = path.substring(0, path.length() - 1);
+      if (find(method, trimmed) != null) {
+        return "drop the trailing slash: " + method + " " + trimmed;
+      }
+    }
+    if (path.endsWith("/ingest/traces") || path.endsWith("/ingest/traces/")) {
+      return "ingest is POST /v3/{namespaceId}/{projectId}/ingest/traces, both ids decimal integers";
+    }
+    if (path.startsWith("/v3/query/")) {
+      return "query routes are GET /v3/query/{projectId}, /traces, /traces/analytics, /traces/{traceId}, /services and"
+          + " /services/{serviceName}/operations under it, with a decimal project id";
+    }
+    return "the API is POST /v3/{namespaceId}/{projectId}/ingest/traces and GET /v3/query/{projectId}/...; see the HTTP API"
+        + " in README.md";
   }
 }

@@ -20,31 +20,38 @@ final class StaticFiles {
     this.root = root;
   }
 
-  void serve(HttpExchange exchange) throws IOException {
-    String method = exchange.getRequestMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      LocalGateway.send(exchange, ApiError.of(405, "method_not_allowed", "static files answer GET and HEAD only"));
-      return;
-    }
+  /**
+   * Answers a request for a file of the frontend: the file for GET and HEAD, {@code 405} for
+   * another method on a file that exists.
+   *
+   * @return false, having sent nothing, when there is no such file: the caller answers 404
+   */
+  boolean serve(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     if (path.endsWith("/")) {
       path += "index.html";
     }
     if (path.contains("..") || path.contains("\\")) {
-      LocalGateway.send(exchange, ApiError.notFound("no such file"));
-      return;
+      return false;
     }
+    byte[] body;
     try (InputStream in = StaticFiles.class.getResourceAsStream(root + path.substring(1))) {
       if (in == null) {
-        LocalGateway.send(exchange, ApiError.notFound("no file " + path + " in the web frontend"));
-        return;
+        return false;
       }
-      byte[] body = in.readAllBytes();
-      String ext = path.substring(path.lastIndexOf('.') + 1);
-      LocalGateway.send(exchange, new ApiResponse(200, Map.of(
-          "Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"),
-          "Cache-Control", path.endsWith(".html") ? "no-cache" : "max-age=300",
-          "X-Content-Type-Options", "nosniff"), body));
+      body = in.readAllBytes();
     }
+    String method = exchange.getRequestMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      LocalGateway.send(exchange, ApiError.of(405, "method_not_allowed", "method " + method + " is not allowed on " + path
+          + ": the web frontend's files answer GET and HEAD only").withHeader("Allow", "GET, HEAD"));
+      return true;
+    }
+    String ext = path.substring(path.lastIndexOf('.') + 1);
+    LocalGateway.send(exchange, new ApiResponse(200, Map.of(
+        "Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"),
+        "Cache-Control", path.endsWith(".html") ? "no-cache" : "max-age=300",
+        "X-Content-Type-Options", "nosniff"), body));
+    return true;
   }
 }

@@ -104,6 +104,7 @@ class BadInputTest {
     assertEquals(status, reply.status(), reply.toString());
     JsonNode json = reply.json();
     assertEquals(error, json.path("error").asString(), json.toString());
+    ErrorShapeTest.assertErrorShape(reply);
     return json.path("message").asString();
   }
 
@@ -145,11 +146,12 @@ class BadInputTest {
   }
 
   @Test
-  void badIdsInJsonAre400NamingTheField() {
-    String message = jsonError(postJson(OtlpFixtures.resource("hex-id-wrong-length.json")), 400, "bad_request");
-    assertMentions(message, "resourceSpans[0].scopeSpans[1].spans[3].traceId");
-    // The request is refused whole: its valid spans are not stored either.
-    Http.getTrace(stack.baseUri(), project.projectId(), "5b8efff798038103d269b633813fc60c", token).expect(404);
+  void badIdsInJsonAreRejectedSpanBySpanAsInProtobuf() {
+    // five spans without timestamps, one of them with a 30-character trace id: each refused on its own
+    JsonNode partial = postJson(OtlpFixtures.resource("hex-id-wrong-length.json")).expect(200).json().path("partialSuccess");
+    assertEquals("5", partial.path("rejectedSpans").asString(), partial.toString());
+    assertEquals("1 span with an invalid trace id (must be 16 bytes, not all zero); 4 spans with missing or inverted timestamps"
+        + " (start and end must be set and end >= start)", partial.path("errorMessage").asString());
   }
 
   @Test
@@ -350,10 +352,37 @@ class BadInputTest {
     for (String path : List.of("/v3/nothing", "/v3/" + project.namespaceId() + "/" + project.projectId() + "/ingest/logs",
         "/v3/query/" + project.projectId() + "/traces/0123456789abcdef0123456789abcdef/extra")) {
       String message = jsonError(Http.get(stack.baseUri().resolve(path), "PRIVATE-TOKEN", token), 404, "not_found");
-      assertEquals("no API route GET " + path + "; see the HTTP API in README.md", message);
+      assertTrue(message.startsWith("no route GET " + path + ": "), message);
     }
     assertEquals(404, Http.post(stack.baseUri().resolve("/v3/" + project.namespaceId() + "/" + project.projectId() + "/ingest/metrics"),
         validRequest().toByteArray(), "Content-Type", Http.PROTOBUF, "PRIVATE-TOKEN", token).status());
+  }
+
+  @Test
+  void aPostToAPathThatIsNoRouteIs404WithAHintNot405() {
+    // the OTLP default path: an exporter given OTEL_EXPORTER_OTLP_ENDPOINT (which appends /v1/traces)
+    for (String path : List.of("/v1/traces", ingest.getRawPath() + "/v1/traces")) {
+      String message = jsonError(Http.post(stack.baseUri().resolve(path), validRequest().toByteArray(), "Content-Type", Http.PROTOBUF,
+          "PRIVATE-TOKEN", token), 404, "not_found");
+      assertEquals("no route POST " + path + ": OTLP exporters send traces to /v3/{namespaceId}/{projectId}/ingest/traces: set"
+          + " OTEL_EXPORTER_OTLP_TRACES_ENDPOINT to that full URL (OTEL_EXPORTER_OTLP_ENDPOINT would append /v1/traces)", message);
+    }
+    String noNamespace = "/v3/" + project.projectId() + "/ingest/traces";
+    assertEquals("no route POST " + noNamespace + ": ingest is POST /v3/{namespaceId}/{projectId}/ingest/traces, both ids decimal"
+        + " integers", jsonError(Http.post(stack.baseUri().resolve(noNamespace), validRequest().toByteArray(), "Content-Type",
+        Http.PROTOBUF, "PRIVATE-TOKEN", token), 404, "not_found"));
+    String slash = ingest.getRawPath() + "/";
+    assertEquals("no route POST " + slash + ": drop the trailing slash: POST " + ingest.getRawPath(), jsonError(Http.post(
+        stack.baseUri().resolve(slash), validRequest().toByteArray(), "Content-Type", Http.PROTOBUF, "PRIVATE-TOKEN", token), 404,
+        "not_found"));
+    assertEquals("no route POST /api/traces: the API is POST /v3/{namespaceId}/{projectId}/ingest/traces and GET"
+        + " /v3/query/{projectId}/...; see the HTTP API in README.md", jsonError(Http.post(stack.baseUri().resolve("/api/traces"),
+        new byte[] {1}, "Content-Type", Http.PROTOBUF), 404, "not_found"));
+    // a file of the web frontend exists: another method on it is a 405 naming the allowed ones
+    Http.Reply onIndex = Http.post(stack.baseUri().resolve("/index.html"), new byte[] {1}, "Content-Type", "text/plain");
+    assertEquals("method POST is not allowed on /index.html: the web frontend's files answer GET and HEAD only",
+        jsonError(onIndex, 405, "method_not_allowed"));
+    assertEquals("GET, HEAD", onIndex.header("Allow"));
   }
 
   @Test
