@@ -33,9 +33,10 @@ public final class QueryEndpoint {
   private final Duration retention;
   private final Clock clock;
   private final int pageBudget;
+  private final PageToken pageTokens;
 
   public QueryEndpoint(TraceListService list, TraceAnalytics analytics, ServiceCatalog catalog, ProjectStore projects,
-                       IngestLimiter limiter, Duration retention, Clock clock, int pageBudget) {
+                       IngestLimiter limiter, Duration retention, Clock clock, int pageBudget, PageToken pageTokens) {
     this.list = list;
     this.analytics = analytics;
     this.catalog = catalog;
@@ -44,6 +45,7 @@ public final class QueryEndpoint {
     this.retention = retention;
     this.clock = clock;
     this.pageBudget = pageBudget;
+    this.pageTokens = pageTokens;
   }
 
   public ApiResponse handle(ApiRequest request) {
@@ -73,10 +75,10 @@ public final class QueryEndpoint {
         TraceQuery q = TraceQueryParser.parseAnalytics(params, projectId, clock.instant());
         return ApiResponse.json(200, QueryJson.analytics(projectId, analytics.compute(projectId, q)));
       }
-      TraceQuery q = TraceQueryParser.parseList(params, projectId, clock.instant());
+      TraceQuery q = TraceQueryParser.parseList(params, projectId, clock.instant(), pageTokens);
       TraceListService.Page page = list.list(projectId, q);
       String token = page.nextCursor() == null ? null
-          : PageToken.encode(projectId, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
+          : pageTokens.encode(projectId, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
       return ApiResponse.json(200, QueryJson.traces(projectId, page, token, pageBudget));
     } catch (InvalidParameterException e) {
       return ApiError.invalidParameter(e.getMessage());

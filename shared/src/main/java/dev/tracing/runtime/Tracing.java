@@ -108,7 +108,7 @@ public final class Tracing implements AutoCloseable {
       TraceListService list = new TraceListService(index, new DynamoTraceReader(client, config.table(), clock, meter), workers(),
           TraceListService.DEFAULT_PAGE_BUDGET, TraceListService.DEFAULT_WINDOW_BUDGET);
       query = new QueryEndpoint(list, new TraceAnalytics(index, TraceListService.DEFAULT_WINDOW_BUDGET), serviceCatalog(),
-          projects(), limiter(), config.retention(), clock, TraceListService.DEFAULT_PAGE_BUDGET);
+          projects(), limiter(), config.retention(), clock, TraceListService.DEFAULT_PAGE_BUDGET, config.pageTokens());
     }
     return query;
   }

@@ -1,5 +1,6 @@
 package dev.tracing.fuzz;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static dev.tracing.fuzz.BadInputContract.NOW;
 import static dev.tracing.fuzz.BadInputContract.PROJECT_ID;
 import static dev.tracing.fuzz.BadInputContract.RETENTION;
@@ -90,7 +91,7 @@ class EndpointFuzzTest {
     IngestEndpoint ingest = new IngestEndpoint(new IngestService(new OtlpBody(64 * 1024), limiter, BadInputContract.BATCHER,
         store, store, CLOCK));
     QueryEndpoint query = new QueryEndpoint(new TraceListService(store, store, READS, 1000, 5000), new TraceAnalytics(store, 5000),
-        store, store, limiter, RETENTION, CLOCK, 1000);
+        store, store, limiter, RETENTION, CLOCK, 1000, PAGE_TOKENS);
     TraceDetailEndpoint detail = new TraceDetailEndpoint(store);
 
     Map<String, String> headers = new LinkedHashMap<>();

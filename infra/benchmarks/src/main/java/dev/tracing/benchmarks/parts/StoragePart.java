@@ -67,7 +67,8 @@ public final class StoragePart {
     try (LocalDynamoDb dynamo = LocalDynamoDb.startInMemory()) {
       DynamoDbClient client = client(dynamo.endpoint(), acct);
       TracingConfig tc = new TracingConfig(TABLE, dynamo.endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40,
-          Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES);
+          Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES,
+          TracingConfig.randomSecret());
       try (Tracing tracing = new Tracing(tc, client, Clock.systemUTC())) {
         TableSchema.ensureTable(client, TABLE);
         measure(cfg, report, tracing, acct);
