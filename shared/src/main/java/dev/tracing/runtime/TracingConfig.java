@@ -31,6 +31,8 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
 
   public static final String DEFAULT_TABLE = "tracing";
 
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   /**
    * 4 MiB: a protobuf body over the raised limit (1 MiB per minute) can never pass, and OTLP/JSON
    * takes at most {@link dev.tracing.otlp.OtlpBody#JSON_EXPANSION} times as many bytes; well under
@@ -64,7 +66,7 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
   /** A new random secret for {@link #PAGE_TOKEN_SECRET}: 32 random bytes, URL-safe base64. */
   public static String randomSecret() {
     byte[] bytes = new byte[PageToken.MIN_SECRET_BYTES];
-    new SecureRandom().nextBytes(bytes);
+    RANDOM.nextBytes(bytes);
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
