@@ -1,4 +1,4 @@
-// The query API (see DESIGN.md, "HTTP API"): every call sends the token in PRIVATE-TOKEN.
+// The query API (docs/api.md): every call sends the token in PRIVATE-TOKEN.
 
 import { currentSession } from './session.js';
 

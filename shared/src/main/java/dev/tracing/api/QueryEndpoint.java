@@ -42,10 +42,11 @@ public final class QueryEndpoint {
   private final Duration retention;
   private final Clock clock;
   private final int pageBudget;
+  private final PageToken pageTokens;
 
   public QueryEndpoint(TraceListService list, TraceAnalytics analytics, ServiceMetrics metrics, ServiceMap serviceMap,
                        ServiceCatalog catalog, ProjectStore projects, IngestLimiter limiter, ReadCapacity capacity,
-                       Duration retention, Clock clock, int pageBudget) {
+                       Duration retention, Clock clock, int pageBudget, PageToken pageTokens) {
     this.list = list;
     this.analytics = analytics;
     this.metrics = metrics;
@@ -57,6 +58,7 @@ public final class QueryEndpoint {
     this.retention = retention;
     this.clock = clock;
     this.pageBudget = pageBudget;
+    this.pageTokens = pageTokens;
   }
 
   public ApiResponse handle(ApiRequest request) {
@@ -104,10 +106,10 @@ public final class QueryEndpoint {
         TraceQuery q = TraceQueryParser.parseAnalytics(params, projectId, clock.instant());
         return ApiResponse.json(200, QueryJson.analytics(projectId, analytics.compute(projectId, q)));
       }
-      TraceQuery q = TraceQueryParser.parseList(params, projectId, clock.instant());
+      TraceQuery q = TraceQueryParser.parseList(params, projectId, clock.instant(), pageTokens);
       TraceListService.Page page = list.list(projectId, q);
       String token = page.nextCursor() == null ? null
-          : PageToken.encode(projectId, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
+          : pageTokens.encode(projectId, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
       return ApiResponse.json(200, QueryJson.traces(projectId, page, token, pageBudget));
     } catch (InvalidParameterException e) {
       return ApiError.invalidParameter(e.getMessage());

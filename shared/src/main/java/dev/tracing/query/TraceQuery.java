@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A parsed traces-list query: the window {@code [startNano, endNano)}, the filters, the order and
- * the page. Built by {@link TraceQueryParser}; see DESIGN.md "Filter semantics".
+ * the page. Built by {@link TraceQueryParser}; see docs/api.md, "Filter semantics".
  */
 public record TraceQuery(long startNano, long endNano, Filters filters, Sort sort, int pageSize, PageToken.Cursor cursor,
                          String fingerprint) {

@@ -51,17 +51,18 @@ public final class TraceQueryParser {
     }
   }
 
-  /** Parses a traces-list query (time, filters, sort, paging). */
-  public static TraceQuery parseList(Map<String, List<String>> params, long projectId, Instant now) {
-    return parse(params, projectId, now, true);
+  /** Parses a traces-list query (time, filters, sort, paging); {@code tokens} checks and reads its page_token. */
+  public static TraceQuery parseList(Map<String, List<String>> params, long projectId, Instant now, PageToken tokens) {
+    return parse(params, projectId, now, true, tokens);
   }
 
   /** Parses an analytics query (time and filters only). */
   public static TraceQuery parseAnalytics(Map<String, List<String>> params, long projectId, Instant now) {
-    return parse(params, projectId, now, false);
+    return parse(params, projectId, now, false, null);
   }
 
-  private static TraceQuery parse(Map<String, List<String>> params, long projectId, Instant now, boolean list) {
+  private static TraceQuery parse(Map<String, List<String>> params, long projectId, Instant now, boolean list,
+                                  PageToken tokens) {
     for (String name : params.keySet()) {
       if (!FILTERS.contains(name) && !TIME.contains(name) && !(list && PAGING.contains(name))) {
         throw new InvalidParameterException(abbreviate(name), "unknown parameter '" + abbreviate(name) + "'; accepted: period, start_time, end_time, "
@@ -83,7 +84,7 @@ public final class TraceQueryParser {
     String token = one(params, "page_token");
     PageToken.Cursor cursor = null;
     if (token != null && !token.isEmpty()) {
-      PageToken.Decoded decoded = PageToken.decode(token, projectId, fingerprint);
+      PageToken.Decoded decoded = tokens.decode(token, projectId, fingerprint);
       window = new long[] {decoded.startNano(), decoded.endNano()};
       cursor = decoded.cursor();
     }

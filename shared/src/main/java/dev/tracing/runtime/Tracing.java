@@ -114,7 +114,7 @@ public final class Tracing implements AutoCloseable {
       DynamoRollupStore rollups = rollups();
       query = new QueryEndpoint(list, new TraceAnalytics(index, rollups, TraceListService.DEFAULT_WINDOW_BUDGET),
           new ServiceMetrics(rollups), new ServiceMap(rollups), serviceCatalog(), projects(), limiter(), meter,
-          config.retention(), clock, TraceListService.DEFAULT_PAGE_BUDGET);
+          config.retention(), clock, TraceListService.DEFAULT_PAGE_BUDGET, config.pageTokens());
     }
     return query;
   }

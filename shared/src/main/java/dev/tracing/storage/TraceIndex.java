@@ -5,6 +5,15 @@ import dev.tracing.query.TraceRow;
 /**
  * The traces list index: every trace of a project by its timestamp, with the summary fields
  * filters need. Reads only; {@link TraceWriter} keeps it up to date.
+ *
+ * <p>Consistency: {@link #scan} may lag behind writes. The DynamoDB implementation reads a global
+ * secondary index, and DynamoDB updates a GSI asynchronously and answers index queries only with
+ * eventual consistency: on AWS a trace whose write was acknowledged (a {@code 200} to its
+ * exporter) usually appears in the list within a second, but a scan right after the write may
+ * not see it yet, or may see its summary as it was before the last write (an older span count or
+ * status). {@link #rows} reads the table itself, also with eventually consistent reads, so it may
+ * lag the same way. Callers must not assume that a write they just made is listed. Local servers
+ * (dynalite, LocalStack) update the index at once, so tests do not see the lag.
  */
 public interface TraceIndex {
 

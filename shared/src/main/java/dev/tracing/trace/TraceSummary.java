@@ -1,6 +1,7 @@
 package dev.tracing.trace;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.TreeMap;
 
 /**
@@ -96,18 +97,20 @@ public final class TraceSummary {
     boolean overflow = false;
     long[] newHashes = new long[64];
     int newHashCount = 0;
+    // the chunk's newly tracked ids, merged into spanIds once at the end (not one array copy per span)
+    long[] newIds = new long[16];
+    int newIdCount = 0;
+    HashSet<Long> newIdSet = new HashSet<>();
     for (SpanFacts f : spans) {
-      int at = Arrays.binarySearch(spanIds, f.spanId());
-      if (at >= 0) {
+      if (Arrays.binarySearch(spanIds, f.spanId()) >= 0 || newIdSet.contains(f.spanId())) {
         continue;
       }
-      if (spanIds.length < MAX_TRACKED_SPANS) {
-        int insert = -at - 1;
-        long[] grown = new long[spanIds.length + 1];
-        System.arraycopy(spanIds, 0, grown, 0, insert);
-        grown[insert] = f.spanId();
-        System.arraycopy(spanIds, insert, grown, insert + 1, spanIds.length - insert);
-        spanIds = grown;
+      if (spanIds.length + newIdCount < MAX_TRACKED_SPANS) {
+        if (newIdCount == newIds.length) {
+          newIds = Arrays.copyOf(newIds, newIds.length * 2);
+        }
+        newIds[newIdCount++] = f.spanId();
+        newIdSet.add(f.spanId());
       } else {
         overflow = true;
         overflowCount++;
@@ -134,6 +137,7 @@ public final class TraceSummary {
         newHashCount += h.length;
       }
     }
+    addSpanIds(newIds, newIdCount);
     // one sort and merge per chunk, not per span; newHashes is in span order, each span's terms in
     // attribute order, so over the bound the first terms to arrive are the ones kept
     addAttributes(Arrays.copyOf(newHashes, newHashCount));
@@ -144,6 +148,24 @@ public final class TraceSummary {
       overflowChunks = grown;
     }
     return added;
+  }
+
+  /** Merges {@code count} distinct ids, none of them tracked yet, into the sorted {@link #spanIds}. */
+  private void addSpanIds(long[] ids, int count) {
+    if (count == 0) {
+      return;
+    }
+    Arrays.sort(ids, 0, count);
+    long[] merged = new long[spanIds.length + count];
+    int i = 0;
+    int j = 0;
+    int k = 0;
+    while (i < spanIds.length && j < count) {
+      merged[k++] = spanIds[i] < ids[j] ? spanIds[i++] : ids[j++];
+    }
+    System.arraycopy(spanIds, i, merged, k, spanIds.length - i);
+    System.arraycopy(ids, j, merged, k + spanIds.length - i, count - j);
+    spanIds = merged;
   }
 
   private void countName(String service, String operation) {

@@ -260,7 +260,7 @@ final class BadInputContract {
     return out;
   }
 
-  /** What DESIGN.md promises trace ids are everywhere we answer: 32 lowercase ASCII hex characters. */
+  /** What the API promises trace ids are everywhere it answers (docs/api.md): 32 lowercase ASCII hex characters. */
   static boolean isLowercaseHexId(String id) {
     if (id.length() != 32) {
       return false;

@@ -1,5 +1,6 @@
 package dev.tracing.fuzz;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static dev.tracing.fuzz.BadInputContract.NOW;
 import static dev.tracing.fuzz.BadInputContract.PROJECT_ID;
 import static dev.tracing.fuzz.BadInputContract.RETENTION;
@@ -91,7 +92,7 @@ class EndpointFuzzTest {
         store, store, CLOCK));
     QueryEndpoint query = new QueryEndpoint(new TraceListService(store, store, READS, 1000, 5000), new TraceAnalytics(store, store, 5000),
         new dev.tracing.query.ServiceMetrics(store), new dev.tracing.query.ServiceMap(store), store, store, limiter,
-        dev.tracing.storage.ReadCapacity.NONE, RETENTION, CLOCK, 1000);
+        dev.tracing.storage.ReadCapacity.NONE, RETENTION, CLOCK, 1000, PAGE_TOKENS);
     TraceDetailEndpoint detail = new TraceDetailEndpoint(store, dev.tracing.storage.ReadCapacity.NONE);
 
     Map<String, String> headers = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.tracing.fuzz;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static dev.tracing.fuzz.BadInputContract.NOW;
 import static dev.tracing.fuzz.BadInputContract.PROJECT_ID;
 import static dev.tracing.fuzz.BadInputContract.RETENTION;
@@ -211,7 +212,7 @@ class MalformedCorpusTest {
       try {
         TraceQuery q = analytics
             ? TraceQueryParser.parseAnalytics(params, PROJECT_ID, NOW)
-            : TraceQueryParser.parseList(params, PROJECT_ID, NOW);
+            : TraceQueryParser.parseList(params, PROJECT_ID, NOW, PAGE_TOKENS);
         checkQueryBounds(q, !analytics);
       } catch (InvalidParameterException e) {
         refusedParameter = e.parameter();
@@ -256,7 +257,7 @@ class MalformedCorpusTest {
     IngestLimiter limiter = new IngestLimiter(store, store, clock, Project.DEFAULT_BYTES_PER_MINUTE, Duration.ZERO);
     return new QueryEndpoint(new TraceListService(store, store, READS, 1000, 5000), new TraceAnalytics(store, store, 5000),
         new dev.tracing.query.ServiceMetrics(store), new dev.tracing.query.ServiceMap(store), store, store, limiter,
-        dev.tracing.storage.ReadCapacity.NONE, RETENTION, clock, 1000);
+        dev.tracing.storage.ReadCapacity.NONE, RETENTION, clock, 1000, PAGE_TOKENS);
   }
 
   private static void assertMessage(Entry entry, String message) {
@@ -399,7 +400,7 @@ class MalformedCorpusTest {
           token[20] = token[20] == 'A' ? 'B' : 'A';
           yield "page_token=" + new String(token);
         }
-        case "forged-page-token" -> "page_token=" + PageToken.encode(PROJECT_ID, "", Long.parseLong(a[1]), Long.parseLong(a[2]),
+        case "forged-page-token" -> "page_token=" + PAGE_TOKENS.encode(PROJECT_ID, "", Long.parseLong(a[1]), Long.parseLong(a[2]),
             new PageToken.Cursor(Long.parseLong(a[2]) - 1, TRACE_ID));
         default -> throw new IllegalArgumentException("no query generator '" + a[0] + "'");
       };
@@ -408,7 +409,7 @@ class MalformedCorpusTest {
     /** A token as the list issues it: the last hour, resuming just before now. */
     private static String issued(long projectId, String fingerprint) {
       long now = nanos(NOW);
-      return PageToken.encode(projectId, fingerprint, now - HOUR, now, new PageToken.Cursor(now - 1, TRACE_ID));
+      return PAGE_TOKENS.encode(projectId, fingerprint, now - HOUR, now, new PageToken.Cursor(now - 1, TRACE_ID));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.tracing.fuzz;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static dev.tracing.fuzz.BadInputContract.PROJECT_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Named.named;
@@ -23,9 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * or an {@link InvalidParameterException}; and a query resumed from a token stays inside the
  * bounds a first page has (window of at most 7 days, start before end).
  *
- * <p>With {@code forge}, the token is made by {@link PageToken#encode} from fuzzed fields, which
- * is what anyone can do: the token's check value is SHA-256 over a key that is a constant in this
- * open source code, so it detects accidental changes, not deliberate ones.
+ * <p>With {@code forge}, the token is made by {@link PageToken#encode} from fuzzed fields under the
+ * tests' secret: what only a holder of the deployment's secret can do, so such a token stands for
+ * the API's own tokens with any field it could hold.
  */
 class PageTokenFuzzTest {
   private static final String NO_FILTERS = ""; // the fingerprint of a query with page_token alone
@@ -34,7 +35,7 @@ class PageTokenFuzzTest {
     long end = BadInputContract.nanos(BadInputContract.NOW);
     long hour = 3_600_000_000_000L;
     byte[] id = HexFormat.of().parseHex("5b8efff798038103d269b633813fc60c");
-    String issued = PageToken.encode(PROJECT_ID, NO_FILTERS, end - hour, end, new PageToken.Cursor(end - 1, HexFormat.of().formatHex(id)));
+    String issued = PAGE_TOKENS.encode(PROJECT_ID, NO_FILTERS, end - hour, end, new PageToken.Cursor(end - 1, HexFormat.of().formatHex(id)));
     return Stream.of(
         arguments(named("issued", issued), false, 0L, 0L, 0L, id),
         arguments(named("first character cut", issued.substring(1)), false, 0L, 0L, 0L, id),
@@ -49,10 +50,10 @@ class PageTokenFuzzTest {
               byte @NotNull @WithLength(min = 16, max = 16) [] traceId) {
     if (forge) {
       String cursorTrace = HexFormat.of().formatHex(traceId);
-      token = PageToken.encode(PROJECT_ID, NO_FILTERS, startNano, endNano, new PageToken.Cursor(cursorValue, cursorTrace));
+      token = PAGE_TOKENS.encode(PROJECT_ID, NO_FILTERS, startNano, endNano, new PageToken.Cursor(cursorValue, cursorTrace));
     }
     try {
-      PageToken.Decoded decoded = PageToken.decode(token, PROJECT_ID, NO_FILTERS);
+      PageToken.Decoded decoded = PAGE_TOKENS.decode(token, PROJECT_ID, NO_FILTERS);
       if (forge) {
         assertEquals(new PageToken.Decoded(startNano, endNano, new PageToken.Cursor(cursorValue, HexFormat.of().formatHex(traceId))),
             decoded, "a token decodes to what it was made of");

@@ -1,5 +1,6 @@
 package dev.tracing.fuzz;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static dev.tracing.fuzz.BadInputContract.NOW;
 import static dev.tracing.fuzz.BadInputContract.PROJECT_ID;
 import static dev.tracing.fuzz.BadInputContract.checkClientMessage;
@@ -50,7 +51,7 @@ class QueryStringFuzzTest {
   static void parseChecked(Map<String, List<String>> params, boolean list) {
     TraceQuery q;
     try {
-      q = list ? TraceQueryParser.parseList(params, PROJECT_ID, NOW) : TraceQueryParser.parseAnalytics(params, PROJECT_ID, NOW);
+      q = list ? TraceQueryParser.parseList(params, PROJECT_ID, NOW, PAGE_TOKENS) : TraceQueryParser.parseAnalytics(params, PROJECT_ID, NOW);
     } catch (InvalidParameterException e) {
       checkClientMessage(e.getMessage(), String.valueOf(params));
       assertTrue(e.parameter() != null && e.getMessage().contains(e.parameter()),

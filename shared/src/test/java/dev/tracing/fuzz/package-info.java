@@ -23,7 +23,7 @@
  *       the list and analytics parsers; {@link dev.tracing.fuzz.QueryParametersFuzzTest}: the
  *       parsers on parameter maps built directly.
  *   <li>{@link dev.tracing.fuzz.PageTokenFuzzTest}: {@code page_token} strings, and tokens made
- *       with {@code PageToken.encode} from fuzzed fields (its key is public: anyone can).
+ *       with {@code PageToken.encode} from fuzzed fields under the tests' secret.
  *   <li>{@link dev.tracing.fuzz.EndpointFuzzTest}: ingest, list and detail endpoints end to end
  *       over {@link dev.tracing.fuzz.InMemoryTraceStore}, without DynamoDB.
  *   <li>{@link dev.tracing.fuzz.MalformedCorpusTest}: the readable corpus under

@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracing.api.ApiResponse;
 import dev.tracing.query.QueryStack.Params;
 import dev.tracing.query.TraceOracle.Row;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,12 +56,12 @@ class PageTokenTest {
   }
 
   private static TraceQuery parse(Params p, long project) {
-    return TraceQueryParser.parseList(p.toMap(), project, NOW);
+    return TraceQueryParser.parseList(p.toMap(), project, NOW, PAGE_TOKENS);
   }
 
   private static String token(Params query, long project) {
     TraceQuery q = parse(query, project);
-    return PageToken.encode(project, q.fingerprint(), q.startNano(), q.endNano(),
+    return PAGE_TOKENS.encode(project, q.fingerprint(), q.startNano(), q.endNano(),
         new PageToken.Cursor(q.endNano() - 1_234_567, "0af7651916cd43dd8448eb211c80319c"));
   }
 
@@ -74,7 +77,8 @@ class PageTokenTest {
   void aTokenRoundTripsItsWindowAndCursor() {
     String token = token(QUERY, PROJECT);
     TraceQuery first = parse(QUERY, PROJECT);
-    TraceQuery next = TraceQueryParser.parseList(QUERY.with("page_token", token).toMap(), PROJECT, NOW.plusSeconds(600));
+    TraceQuery next = TraceQueryParser.parseList(QUERY.with("page_token", token).toMap(), PROJECT, NOW.plusSeconds(600),
+        PAGE_TOKENS);
     assertEquals(first.startNano(), next.startNano(), "the window of the first page, not a later one");
     assertEquals(first.endNano(), next.endNano());
     assertEquals(new PageToken.Cursor(first.endNano() - 1_234_567, "0af7651916cd43dd8448eb211c80319c"), next.cursor());
@@ -124,6 +128,66 @@ class PageTokenTest {
     refused(QUERY, PROJECT, Base64.getUrlEncoder().withoutPadding().encodeToString(shorter));
     byte[] longer = java.util.Arrays.copyOf(raw, raw.length + 1);
     refused(QUERY, PROJECT, Base64.getUrlEncoder().withoutPadding().encodeToString(longer));
+  }
+
+  /** Over HTTP: 400, {@code invalid_parameter}, a message naming page_token. */
+  private static void refusedOverHttp(String token, String what) {
+    ApiResponse r = stack.listResponse(PROJECT, QUERY.with("page_token", token));
+    assertEquals(400, r.status(), what + ": " + r.bodyText());
+    JsonNode body = QueryStack.JSON.readTree(r.body());
+    assertEquals("invalid_parameter", body.get("error").asString(), what);
+    assertTrue(body.get("message").asString().contains("page_token"), what + ": " + body);
+  }
+
+  @Test
+  void aTokenWithAnyByteChangedIsRefusedOverHttp() {
+    byte[] raw = Base64.getUrlDecoder().decode(realToken());
+    for (int i = 0; i < raw.length; i++) {
+      byte[] changed = raw.clone();
+      changed[i] ^= 0x10;
+      refusedOverHttp(Base64.getUrlEncoder().withoutPadding().encodeToString(changed), "byte " + i + " changed");
+    }
+  }
+
+  @Test
+  void aTokenWhosePayloadWasChangedAndReencodedIsRefused() {
+    byte[] raw = Base64.getUrlDecoder().decode(realToken());
+    // the cursor's sort value (bytes 33..40) moved a day back, or the window's start (bytes 17..24) an hour
+    // later, each re-encoded with the tag left as it was
+    for (int[] field : new int[][] {{33, 86_400}, {17, -3_600}}) {
+      byte[] changed = raw.clone();
+      ByteBuffer buf = ByteBuffer.wrap(changed);
+      buf.putLong(field[0], buf.getLong(field[0]) - field[1] * 1_000_000_000L);
+      String token = Base64.getUrlEncoder().withoutPadding().encodeToString(changed);
+      InvalidParameterException e = refused(QUERY, PROJECT, token);
+      assertTrue(e.getMessage().contains("modified"), e.getMessage());
+      refusedOverHttp(token, "field at " + field[0] + " changed");
+    }
+  }
+
+  @Test
+  void aTokenMadeWithAnotherSecretIsRefused() {
+    PageToken otherDeployment = new PageToken("the page-token secret of another deployment".getBytes(StandardCharsets.UTF_8));
+    TraceQuery q = parse(QUERY, PROJECT);
+    String foreign = otherDeployment.encode(PROJECT, q.fingerprint(), q.startNano(), q.endNano(),
+        new PageToken.Cursor(q.endNano() - 1_234_567, "0af7651916cd43dd8448eb211c80319c"));
+    assertEquals(q.startNano(), otherDeployment.decode(foreign, PROJECT, q.fingerprint()).startNano(),
+        "the token is valid where it was made");
+    InvalidParameterException e = refused(QUERY, PROJECT, foreign);
+    assertTrue(e.getMessage().contains("another deployment"), e.getMessage());
+    refusedOverHttp(foreign, "made with another secret");
+  }
+
+  @Test
+  void aSecretShorterThan32BytesIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PageToken(new byte[31]));
+    assertTrue(e.getMessage().contains("32 bytes"), e.getMessage());
+  }
+
+  /** A next_page_token the stack issued for {@link #QUERY}. */
+  private static String realToken() {
+    JsonNode first = stack.list(PROJECT, QUERY.with("page_size", "1"));
+    return first.get("next_page_token").asString();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.tracing.api.ApiRequest;
@@ -18,6 +19,7 @@ import dev.tracing.storage.dynamodb.DynamoClients;
 import dev.tracing.storage.dynamodb.DynamoTraceIndex;
 import dev.tracing.storage.dynamodb.DynamoTraceReader;
 import dev.tracing.storage.dynamodb.TableSchema;
+import dev.tracing.testing.TestSecrets;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.net.URI;
@@ -68,7 +70,7 @@ final class QueryStack implements AutoCloseable {
     this.clock = clock;
     // a limit no test reaches: these tests are about queries, the limiter has tests of its own
     TracingConfig config = new TracingConfig(table, endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40, Duration.ZERO,
-        Duration.ZERO, TracingConfig.DEFAULT_MAX_BODY_BYTES);
+        Duration.ZERO, TracingConfig.DEFAULT_MAX_BODY_BYTES, TestSecrets.PAGE_TOKEN_SECRET);
     this.tracing = new Tracing(config, DynamoClients.create(endpoint(), "us-east-1"), clock);
   }
 
@@ -105,7 +107,7 @@ final class QueryStack implements AutoCloseable {
         new dev.tracing.query.ServiceMetrics(tracing.rollups()), new dev.tracing.query.ServiceMap(tracing.rollups()),
         tracing.serviceCatalog(), tracing.projects(), new IngestLimiter(tracing.projects(),
         new DynamoIngestQuota(tracing.client(), table), clock, 1L << 40, Duration.ZERO), tracing.meter(), Duration.ofDays(30),
-        clock, pageBudget);
+        clock, pageBudget, PAGE_TOKENS);
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -83,7 +84,7 @@ class ScanBudgetTest {
       List<Row> expected = oracle.list(PROJECT, query.toMap(), NOW);
       assertEquals(rare.size(), expected.size(), "traces with the rare attribute");
 
-      TraceQuery q = TraceQueryParser.parseList(query.toMap(), PROJECT, NOW);
+      TraceQuery q = TraceQueryParser.parseList(query.toMap(), PROJECT, NOW, PAGE_TOKENS);
       TraceListService.Page first = service.list(PROJECT, q);
       assertTrue(first.scanLimited(), "the first page read " + PAGE_BUDGET + " rows and stopped");
       assertNotNull(first.nextCursor(), "a stopped page has a cursor to resume from");
@@ -100,8 +101,8 @@ class ScanBudgetTest {
         if (page.nextCursor() == null) {
           break;
         }
-        String token = PageToken.encode(PROJECT, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
-        q = TraceQueryParser.parseList(query.with("page_token", token).toMap(), PROJECT, NOW);
+        String token = PAGE_TOKENS.encode(PROJECT, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
+        q = TraceQueryParser.parseList(query.with("page_token", token).toMap(), PROJECT, NOW, PAGE_TOKENS);
         page = service.list(PROJECT, q);
         assertTrue(pages < 100, "the listing ends");
       }
@@ -128,7 +129,8 @@ class ScanBudgetTest {
   @Test
   void durationOrderOverAWindowLargerThanItsBudgetIsRefusedNamingTheTimeParameter() {
     TraceListService service = stack.listService(PAGE_BUDGET, WINDOW_BUDGET);
-    TraceQuery q = TraceQueryParser.parseList(Map.of("period", List.of("1h"), "sort", List.of("duration_desc")), PROJECT, NOW);
+    TraceQuery q = TraceQueryParser.parseList(Map.of("period", List.of("1h"), "sort", List.of("duration_desc")), PROJECT, NOW,
+        PAGE_TOKENS);
     InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> service.list(PROJECT, q));
     assertEquals("period", e.parameter());
     // a window the budget covers is answered, and exactly

@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Traces beyond the summary's bounds. DESIGN.md: attribute search may be bounded (values longer
+ * Traces beyond the summary's bounds. The API (docs/api.md): attribute search may be bounded (values longer
  * than 256 characters, or beyond a fixed number of distinct attributes per trace, need not be
  * searchable), "and the response says when a filter could not be applied exactly". So a filter on
  * a term beyond the bound either finds the trace or the answer carries a warning; within the bound
- * it is exact. Service and operation filters have no such allowance in DESIGN.md; the summary keeps
+ * it is exact. Service and operation filters have no such allowance in the API; the summary keeps
  * at most {@link TraceSummary#MAX_NAMES} distinct names per trace, so for a trace with more the
  * answer must at least not be silently wrong: a negated name filter must not list a trace that has
  * the name, unless the answer says it was inexact.

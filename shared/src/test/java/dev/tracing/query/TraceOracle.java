@@ -17,8 +17,8 @@ import java.util.Map;
 
 /**
  * The brute-force answer to any traces-list or analytics query, computed from the spans exactly as
- * they were sent, following DESIGN.md "Filter semantics" word by word. It shares no code with the
- * product: no summaries, no hashes, no index; every query looks at every span.
+ * they were sent, following docs/api.md, "Filter semantics", word by word. It shares no code with
+ * the product: no summaries, no hashes, no index; every query looks at every span.
  *
  * <p>Interpretations (the product's documented choices, kept here on purpose): several
  * {@code service_name} values with {@code operation=Y} need a span named Y in every given service;

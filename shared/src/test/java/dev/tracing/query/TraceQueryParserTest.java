@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -132,7 +133,7 @@ class TraceQueryParserTest {
   @MethodSource("invalid")
   void anInvalidListQueryIsRefusedNamingTheParameter(String parameter, Params params) {
     InvalidParameterException e = assertThrows(InvalidParameterException.class,
-        () -> TraceQueryParser.parseList(params.toMap(), PROJECT, NOW));
+        () -> TraceQueryParser.parseList(params.toMap(), PROJECT, NOW, PAGE_TOKENS));
     assertEquals(parameter, e.parameter(), e.getMessage());
     assertTrue(e.getMessage().contains(parameter), "the message names " + parameter + ": " + e.getMessage());
   }
@@ -140,7 +141,7 @@ class TraceQueryParserTest {
   @Test
   void overHttpTheRefusalIsA400InvalidParameterNamingTheParameter() {
     QueryEndpoint endpoint = new QueryEndpoint(null, null, null, null, null, null, null,
-        dev.tracing.storage.ReadCapacity.NONE, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), 10_000);
+        dev.tracing.storage.ReadCapacity.NONE, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), 10_000, PAGE_TOKENS);
     for (Object[] c : new Object[][] {{"sort", Params.of("sort", "newest")}, {"page_size", Params.of("page_size", "501")},
         {"start_time", Params.of("start_time", "2026-11-24T11:00:00Z", "end_time", "2026-11-24T10:00:00Z")},
         {"foo", Params.of("foo", "bar")}, {"trace_id", Params.of("trace_id", "xyz")},
@@ -175,7 +176,7 @@ class TraceQueryParserTest {
 
   @Test
   void theDefaultsAreTheLastHourNewestFirstFiftyAPage() {
-    TraceQuery q = TraceQueryParser.parseList(Map.of(), PROJECT, NOW);
+    TraceQuery q = TraceQueryParser.parseList(Map.of(), PROJECT, NOW, PAGE_TOKENS);
     assertEquals(NOW_NANO - Duration.ofHours(1).toNanos(), q.startNano());
     assertEquals(NOW_NANO, q.endNano());
     assertEquals(TraceQuery.Sort.TIMESTAMP_DESC, q.sort());
@@ -191,7 +192,7 @@ class TraceQueryParserTest {
         Duration.ofMinutes(30), "1h", Duration.ofHours(1), "4h", Duration.ofHours(4), "12h", Duration.ofHours(12), "24h",
         Duration.ofHours(24), "7d", Duration.ofDays(7), "30d", Duration.ofDays(30));
     periods.forEach((name, d) -> {
-      TraceQuery q = TraceQueryParser.parseList(Params.of("period", name).toMap(), PROJECT, NOW);
+      TraceQuery q = TraceQueryParser.parseList(Params.of("period", name).toMap(), PROJECT, NOW, PAGE_TOKENS);
       assertEquals(NOW_NANO - d.toNanos(), q.startNano(), name);
       assertEquals(NOW_NANO, q.endNano(), name);
     });
@@ -200,23 +201,23 @@ class TraceQueryParserTest {
   @Test
   void explicitTimesAreRfc3339WithAnyOffsetAndNanoseconds() {
     TraceQuery q = TraceQueryParser.parseList(Params.of("start_time", "2026-11-24T10:00:00.123456789+02:00",
-        "end_time", "2026-11-24T09:30:00.5Z").toMap(), PROJECT, NOW);
+        "end_time", "2026-11-24T09:30:00.5Z").toMap(), PROJECT, NOW, PAGE_TOKENS);
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T08:00:00.123456789Z")), q.startNano());
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T09:30:00.5Z")), q.endNano());
     // RFC 3339 (section 5.6) allows a lowercase t and z
-    TraceQuery lower = TraceQueryParser.parseList(Params.of("start_time", "2026-11-24t10:00:00z").toMap(), PROJECT, NOW);
+    TraceQuery lower = TraceQueryParser.parseList(Params.of("start_time", "2026-11-24t10:00:00z").toMap(), PROJECT, NOW, PAGE_TOKENS);
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T10:00:00Z")), lower.startNano());
     // start_time alone: until now
     TraceQuery open = TraceQueryParser.parseList(Params.of("start_time", "2026-11-24T11:00:00-05:00").toMap(), PROJECT,
-        Instant.parse("2026-11-24T17:00:00Z"));
+        Instant.parse("2026-11-24T17:00:00Z"), PAGE_TOKENS);
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T16:00:00Z")), open.startNano());
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T17:00:00Z")), open.endNano());
     // the whole retention, exactly 30 days, is allowed
     TraceQuery month = TraceQueryParser.parseList(Params.of("start_time", "2026-10-25T10:00:00Z",
-        "end_time", "2026-11-24T10:00:00Z").toMap(), PROJECT, NOW);
+        "end_time", "2026-11-24T10:00:00Z").toMap(), PROJECT, NOW, PAGE_TOKENS);
     assertEquals(Duration.ofDays(30).toNanos(), month.endNano() - month.startNano());
     InvalidParameterException longer = assertThrows(InvalidParameterException.class, () -> TraceQueryParser.parseList(
-        Params.of("start_time", "2026-10-24T10:00:00Z", "end_time", "2026-11-24T10:00:00Z").toMap(), PROJECT, NOW));
+        Params.of("start_time", "2026-10-24T10:00:00Z", "end_time", "2026-11-24T10:00:00Z").toMap(), PROJECT, NOW, PAGE_TOKENS));
     assertEquals("start_time and end_time may be at most 30 days apart (the retention)", longer.getMessage());
   }
 
@@ -226,19 +227,19 @@ class TraceQueryParserTest {
     Map<String, List<String>> sent = new ApiRequest("GET", "/v3/query/42/traces", Map.of(), "start_time=2026-11-24T07:00:00+02:00",
         Map.of(), null, null).queryParameters();
     InvalidParameterException e = assertThrows(InvalidParameterException.class,
-        () -> TraceQueryParser.parseList(sent, PROJECT, NOW));
+        () -> TraceQueryParser.parseList(sent, PROJECT, NOW, PAGE_TOKENS));
     assertEquals("start_time", e.parameter());
     assertEquals("start_time '2026-11-24T07:00:00 02:00' has a space where its UTC offset's sign belongs: in a query string"
         + " '+' means a space, so encode it as %2B (start_time=2026-11-24T07:00:00%2B02:00) or give the time in UTC with Z",
         e.getMessage());
     // encoded, it reads as meant
     TraceQuery q = TraceQueryParser.parseList(new ApiRequest("GET", "/v3/query/42/traces", Map.of(),
-        "start_time=2026-11-24T07:00:00%2B02:00", Map.of(), null, null).queryParameters(), PROJECT, NOW);
+        "start_time=2026-11-24T07:00:00%2B02:00", Map.of(), null, null).queryParameters(), PROJECT, NOW, PAGE_TOKENS);
     assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T05:00:00Z")), q.startNano());
     // other bad times keep the general advice
     InvalidParameterException other = assertThrows(InvalidParameterException.class,
         () -> TraceQueryParser.parseList(Params.of("end_time", "2026-11-24 07:00:00Z", "start_time", "2026-11-24T06:00:00Z").toMap(),
-            PROJECT, NOW));
+            PROJECT, NOW, PAGE_TOKENS));
     assertTrue(other.getMessage().startsWith("end_time must be an RFC 3339 time"), other.getMessage());
   }
 
@@ -254,7 +255,7 @@ class TraceQueryParserTest {
   @Test
   void servicesAndOperationsRefuseUnknownParametersOverHttp() {
     QueryEndpoint endpoint = new QueryEndpoint(null, null, null, null, null, null, null,
-        dev.tracing.storage.ReadCapacity.NONE, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), 10_000);
+        dev.tracing.storage.ReadCapacity.NONE, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), 10_000, PAGE_TOKENS);
     for (String[] route : new String[][] {{"/v3/query/42/services", null}, {"/v3/query/42/services/cart/operations", "cart"}}) {
       Map<String, String> path = route[1] == null ? Map.of("projectId", "42") : Map.of("projectId", "42", "serviceName", route[1]);
       ApiResponse r = endpoint.handle(new ApiRequest("GET", route[0], path, "limit=10", Map.of(), null, QueryStack.grant(1, PROJECT)));
@@ -272,7 +273,7 @@ class TraceQueryParserTest {
         "not[operation]", "db.query", "trace_id", ID.toUpperCase(), "not[trace_id]", "0af7651916cd43dd8448eb211c80319c",
         "gt[duration_nano]", "1000", "lt[duration_nano]", " 5000 ", "attr_name", "http.method", "attr_value", "GET",
         "attr_name", "retry", "attr_value", "true", "status", "error", "sort", "duration_asc", "page_size", "500").toMap(),
-        PROJECT, NOW);
+        PROJECT, NOW, PAGE_TOKENS);
     TraceQuery.Filters f = q.filters();
     assertEquals(List.of("frontend", "cart"), f.services());
     assertEquals(List.of("auth"), f.notServices());
@@ -287,7 +288,7 @@ class TraceQueryParserTest {
     assertEquals(Boolean.TRUE, f.statusError());
     assertEquals(TraceQuery.Sort.DURATION_ASC, q.sort());
     assertEquals(500, q.pageSize());
-    assertEquals(1, TraceQueryParser.parseList(Params.of("page_size", "1").toMap(), PROJECT, NOW).pageSize());
+    assertEquals(1, TraceQueryParser.parseList(Params.of("page_size", "1").toMap(), PROJECT, NOW, PAGE_TOKENS).pageSize());
   }
 
   @Test
@@ -299,22 +300,22 @@ class TraceQueryParserTest {
     assertEquals(Boolean.TRUE, status("status", "ERROR"));
     assertEquals(Boolean.FALSE, status("status", "Ok"));
     assertEquals(Boolean.FALSE, TraceQueryParser.parseList(Params.of("status", "ok", "not[status]", "error").toMap(), PROJECT,
-        NOW).filters().statusError());
+        NOW, PAGE_TOKENS).filters().statusError());
   }
 
   private static Boolean status(String name, String value) {
-    return TraceQueryParser.parseList(Params.of(name, value).toMap(), PROJECT, NOW).filters().statusError();
+    return TraceQueryParser.parseList(Params.of(name, value).toMap(), PROJECT, NOW, PAGE_TOKENS).filters().statusError();
   }
 
   @Test
   void everySortHasItsWireName() {
     for (TraceQuery.Sort s : TraceQuery.Sort.values()) {
-      assertEquals(s, TraceQueryParser.parseList(Params.of("sort", s.wireName()).toMap(), PROJECT, NOW).sort());
+      assertEquals(s, TraceQueryParser.parseList(Params.of("sort", s.wireName()).toMap(), PROJECT, NOW, PAGE_TOKENS).sort());
       // enum values are accepted in any letter case, as status is
       assertEquals(s, TraceQueryParser.parseList(Params.of("sort", s.wireName().toUpperCase(java.util.Locale.ROOT)).toMap(),
-          PROJECT, NOW).sort());
+          PROJECT, NOW, PAGE_TOKENS).sort());
     }
-    assertEquals(TraceQuery.Sort.DURATION_DESC, TraceQueryParser.parseList(Params.of("sort", "Duration_Desc").toMap(), PROJECT, NOW)
+    assertEquals(TraceQuery.Sort.DURATION_DESC, TraceQueryParser.parseList(Params.of("sort", "Duration_Desc").toMap(), PROJECT, NOW, PAGE_TOKENS)
         .sort());
     assertEquals(List.of("timestamp_desc", "timestamp_asc", "duration_desc", "duration_asc"),
         Stream.of(TraceQuery.Sort.values()).map(TraceQuery.Sort::wireName).toList());

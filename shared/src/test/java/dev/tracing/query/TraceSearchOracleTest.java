@@ -435,7 +435,7 @@ class TraceSearchOracleTest {
 
   @Test
   void aTraceIdGivenTwiceSelectsThatTraceOnce() {
-    // a user pasting the same id twice, or once in capitals and once not: DESIGN says "trace_id: that trace"
+    // a user pasting the same id twice, or once in capitals and once not: the API says "trace_id: that trace" (docs/api.md)
     List<Row> recent = oracle.list(P, Params.of("period", "4h").toMap(), NOW);
     String x = recent.get(5).traceId();
     List<String> problems = new ArrayList<>();

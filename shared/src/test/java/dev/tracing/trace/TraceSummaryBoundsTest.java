@@ -47,6 +47,45 @@ class TraceSummaryBoundsTest {
   }
 
   @Test
+  void aChunkCountsItsSpansExactlyAsOneChunkPerSpanWould() {
+    // shuffled ids (negative ones too: the ids are unsigned on the wire, signed here), repeats inside
+    // the chunk and across chunks, and the tracked-id bound crossed in the middle of a chunk
+    java.util.Random random = new java.util.Random(11);
+    List<SpanFacts> spans = new ArrayList<>();
+    for (int i = 0; i < TraceSummary.MAX_TRACKED_SPANS + 300; i++) {
+      long id = random.nextLong();
+      spans.add(new SpanFacts(id, i == 7, T0 + i, T0 + i + 10, "svc", "op" + (i % 5), i % 9 == 0 ? 2 : 0, new long[0]));
+      if (i % 10 == 0) {
+        spans.add(spans.get(random.nextInt(spans.size()))); // a repeat of an earlier span
+      }
+    }
+    List<List<SpanFacts>> chunks = List.of(spans.subList(0, 4_000), spans.subList(3_000, 9_000), spans.subList(9_000, spans.size()));
+    TraceSummary perChunk = new TraceSummary("0af7651916cd43dd8448eb211c80319c");
+    TraceSummary perSpan = new TraceSummary("0af7651916cd43dd8448eb211c80319c");
+    for (List<SpanFacts> chunk : chunks) {
+      int added = perChunk.merge(chunk);
+      int addedOneByOne = 0;
+      for (SpanFacts f : chunk) {
+        addedOneByOne += perSpan.merge(List.of(f));
+      }
+      assertEquals(addedOneByOne, added, "spans counted as new");
+    }
+    assertTrue(java.util.Arrays.equals(perSpan.spanIdArray(), perChunk.spanIdArray()), "the tracked ids");
+    assertEquals(TraceSummary.MAX_TRACKED_SPANS, perChunk.spanIdArray().length);
+    long[] sorted = perChunk.spanIdArray().clone();
+    java.util.Arrays.sort(sorted);
+    assertTrue(java.util.Arrays.equals(sorted, perChunk.spanIdArray()), "kept sorted");
+    assertEquals(perSpan.overflowCount(), perChunk.overflowCount());
+    assertTrue(perChunk.overflowCount() > 0, "the bound was crossed");
+    assertEquals(perSpan.spanCount(), perChunk.spanCount());
+    assertEquals(perSpan.errorCount(), perChunk.errorCount());
+    assertEquals(perSpan.names().spans(), perChunk.names().spans());
+    for (SpanFacts f : spans.subList(0, 5_000)) {
+      assertTrue(perChunk.containsSpan(f.spanId()), "tracked: " + f.spanId());
+    }
+  }
+
+  @Test
   void namesBeyondTheBoundAreDroppedAndFlagged() {
     TraceSummary s = new TraceSummary("0af7651916cd43dd8448eb211c80319c");
     List<SpanFacts> many = new ArrayList<>();

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Cold start of each Lambda package on this machine: the time from JVM start to the first event
+ * Cold start of each Lambda package on the machine that runs it: the time from JVM start to the first event
  * handled through Spring Cloud Function's {@code FunctionInvoker.handleRequest}, one fresh JVM per
  * run ({@code java -cp <package>.jar:<launcher>.jar ColdStartLauncher}), against a local DynamoDB.
  * Each figure is the median of the runs; runs of all packages and variants are interleaved, so a

@@ -46,6 +46,8 @@ public final class LocalScenario implements AutoCloseable {
   private final Project project;
   private final ProjectAdmin.CreatedToken token;
   private final String storedTraceId;
+  /** The deployment's page-token secret: every function process of this scenario signs with the same one. */
+  private final String pageTokenSecret = TracingConfig.randomSecret();
 
   private LocalScenario(LocalDynamoDb dynamo, boolean storeTraceInProcess) {
     this.dynamo = dynamo;
@@ -101,7 +103,8 @@ public final class LocalScenario implements AutoCloseable {
     return Map.of(
         TracingConfig.TABLE, TABLE,
         TracingConfig.DYNAMODB_ENDPOINT, dynamo.endpoint().toString(),
-        TracingConfig.REGION, REGION);
+        TracingConfig.REGION, REGION,
+        TracingConfig.PAGE_TOKEN_SECRET, pageTokenSecret);
   }
 
   public DynamoDbClient client() {

@@ -27,7 +27,7 @@ import java.util.concurrent.TimeoutException;
  * bundled into this jar from the npm registry at build time and run with the machine's Node.js.
  *
  * <p>Why not Amazon's DynamoDB Local: its Maven artifact is under the vendor's own licence, not an
- * open-source one, and this workplace's package list marks it not to be used. dynalite implements
+ * open-source one, so the project neither ships nor depends on it. dynalite implements
  * the same wire API (tables, GSIs, condition and update expressions, batches, consumed capacity)
  * except transactions and the TTL setting, which the application therefore does not rely on.
  * The application only ever talks to an endpoint URL, so any DynamoDB (AWS, Amazon's DynamoDB

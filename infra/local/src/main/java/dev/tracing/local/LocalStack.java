@@ -88,6 +88,9 @@ public final class LocalStack implements AutoCloseable {
         endpoint = dynamo.endpoint();
       }
       TracingConfig config = TracingConfig.local(endpoint, options.table()).withCaches(options.tokenCache(), options.limitCache());
+      if (options.dataDir() != null) {
+        config = config.withPageTokenSecret(PageTokenSecretFile.readOrCreate(options.dataDir()));
+      }
       tracing = new Tracing(config, DynamoClients.create(endpoint, config.region()), Clock.systemUTC());
       if (startedTracing != null) {
         startedTracing.set(tracing);

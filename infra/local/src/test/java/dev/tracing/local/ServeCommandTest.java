@@ -179,10 +179,10 @@ class ServeCommandTest {
   }
 
   @Test
-  void serveReportsABusyPort() throws IOException {
+  void serveReportsABusyPort(@TempDir Path dataDir) throws IOException {
     try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Run run = cli("serve", "--port", Integer.toString(busy.getLocalPort()), "--dynamodb-endpoint", stack.dynamoEndpoint().toString(),
-          "--table", "busy_port");
+          "--table", "busy_port", "--data-dir", dataDir.toString());
       assertEquals(1, run.exit(), run.toString());
       assertEquals("error: port " + busy.getLocalPort() + " is in use: pass --port with another port, or --port 0 for any free one",
           run.err().strip());
@@ -196,10 +196,10 @@ class ServeCommandTest {
    * "Projects exist already".
    */
   @Test
-  void aFailedFirstStartLeavesNoUnseenDemoTokenBehind() throws IOException {
+  void aFailedFirstStartLeavesNoUnseenDemoTokenBehind(@TempDir Path dataDir) throws IOException {
     try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       Run run = cli("serve", "--port", Integer.toString(busy.getLocalPort()), "--dynamodb-endpoint", stack.dynamoEndpoint().toString(),
-          "--table", "failed_first_start");
+          "--table", "failed_first_start", "--data-dir", dataDir.toString());
       assertEquals(1, run.exit(), run.toString());
       assertFalse(run.out().contains("trc_"), run.toString());
     }

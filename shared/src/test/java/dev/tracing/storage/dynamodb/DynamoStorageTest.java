@@ -17,10 +17,14 @@ import dev.tracing.storage.IngestQuota;
 import dev.tracing.storage.IngestQuotaContract;
 import dev.tracing.storage.ProjectStore;
 import dev.tracing.storage.ProjectStoreContract;
+import dev.tracing.storage.ServiceCatalog;
+import dev.tracing.storage.ServiceCatalogContract;
 import dev.tracing.storage.TokenStore;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TokenStoreContract;
+import dev.tracing.storage.TraceIndex;
+import dev.tracing.storage.TraceIndexContract;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.storage.TraceStoreContract;
 import dev.tracing.storage.TraceWriter;
@@ -144,6 +148,15 @@ class DynamoStorageTest {
           "project lookup");
       assertThrows(StoreUnavailableException.class, () -> new DynamoTokenStore(dead, "t").findByHash("00"), "token lookup");
     }
+  }
+
+  @Test
+  void aMissingTableIsAMisconfigurationNotAPassingOutage() {
+    // a 503 would have exporters retry for ever; the table never appears by itself
+    DynamoProjectStore projects = new DynamoProjectStore(client, "no-such-table", Clock.systemUTC());
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> projects.find(1));
+    assertTrue(e.getMessage().contains("TRACING_TABLE"), e.getMessage());
+    assertThrows(IllegalStateException.class, () -> new DynamoIngestQuota(client, "no-such-table").tryConsume(1, 1, 1, 10));
   }
 
   @Nested
@@ -298,6 +311,31 @@ class DynamoStorageTest {
       read(traceId);
       assertEquals(0.0, meter.writeUnits());
       assertEquals(0.5, meter.readUnits(), "one eventually consistent query of under 4 KB");
+    }
+  }
+
+  @Nested
+  class Index extends TraceIndexContract {
+    final String table = newTable();
+
+    @Override
+    protected TraceWriter writer() {
+      return new DynamoTraceWriter(client, table, RETENTION, summaryPool, new CapacityMeter());
+    }
+
+    @Override
+    protected TraceIndex index(Clock clock) {
+      return new DynamoTraceIndex(client, table, clock, new CapacityMeter());
+    }
+  }
+
+  @Nested
+  class Catalog extends ServiceCatalogContract {
+    final String table = newTable();
+
+    @Override
+    protected ServiceCatalog catalog(Clock clock) {
+      return new DynamoServiceCatalog(client, table, clock, RETENTION);
     }
   }
 

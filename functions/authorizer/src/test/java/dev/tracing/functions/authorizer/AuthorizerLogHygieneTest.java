@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Tokens must never be logged (DESIGN, "Data rules"), but Spring Cloud Function's AWS adapter
+ * Tokens must never be logged (docs/security.md), but Spring Cloud Function's AWS adapter
  * logs every event it receives at INFO ({@code AWSLambdaUtils}: "Received: {...}"), headers and
  * body included; it masks only the keys listed in {@code META-INF/mask.keys}. With the function
  * packages as they are, that line goes nowhere (the AWS SDK brings {@code slf4j-api} without a

@@ -291,7 +291,7 @@ class GetTraceLambdaTest {
     }
   }
 
-  /** What the trace-detail API promises for a span (DESIGN: "HTTP API"), built from what was sent. */
+  /** What the trace-detail API promises for a span (docs/api.md), built from what was sent. */
   private static JsonNode expectedSpan(Span span, Resource resource, InstrumentationScope scope) {
     ObjectNode s = NODES.objectNode();
     s.put("span_id", TraceIds.hex(span.getSpanId()));
@@ -334,7 +334,7 @@ class GetTraceLambdaTest {
     return GatewayEvent.readJson(s.toString());
   }
 
-  /** RFC 3339 in UTC with all nine fraction digits, as DESIGN's examples show. */
+  /** RFC 3339 in UTC with all nine fraction digits, as the API's examples show (docs/api.md). */
   private static String rfc3339(long unixNano) {
     Instant t = Instant.ofEpochSecond(unixNano / 1_000_000_000L, unixNano % 1_000_000_000L);
     return DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC).format(t);
@@ -348,7 +348,7 @@ class GetTraceLambdaTest {
     return out;
   }
 
-  /** Values keep their JSON type; int64 beyond 2^53 as a string; bytes as base64 (DESIGN, trace detail). */
+  /** Values keep their JSON type; int64 beyond 2^53 as a string; bytes as base64 (docs/api.md, trace detail). */
   private static JsonNode value(AnyValue v) {
     return switch (v.getValueCase()) {
       case STRING_VALUE -> NODES.stringNode(v.getStringValue());

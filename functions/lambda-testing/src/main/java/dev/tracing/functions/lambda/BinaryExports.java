@@ -22,7 +22,7 @@ import java.time.Instant;
 /**
  * OTLP requests that only a byte-exact path carries intact.
  *
- * <p>Kept identical in the ingest and get-trace modules' tests (the modules share no test code).
+ * <p>Used by the ingest and get-trace modules' tests.
  */
 public final class BinaryExports {
   /** The trace id of {@link #everyByteValue()}. */

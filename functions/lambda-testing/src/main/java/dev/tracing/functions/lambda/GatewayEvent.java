@@ -19,8 +19,6 @@ import tools.jackson.databind.node.ObjectNode;
  * An API Gateway event (HTTP API payload 2.0, or a REQUEST authorizer payload 2.0) built from a
  * template under {@code src/test/resources/events/} shaped like a real one, with the parts a test
  * varies filled in: path, path parameters, headers, body, the authorizer's context.
- *
- * <p>Kept identical in every function module's tests (the modules share no test code).
  */
 public final class GatewayEvent {
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -59,6 +57,31 @@ public final class GatewayEvent {
       String arn = event.get("routeArn").asString();
       String method = object("requestContext").get("http").get("method").asString();
       event.put("routeArn", arn.substring(0, arn.indexOf("/" + method + "/") + method.length() + 2) + rawPath.substring(1));
+    }
+    return this;
+  }
+
+  /**
+   * The query string as the client sent it ({@code rawQueryString}), and the parameters API Gateway
+   * decodes from it ({@code queryStringParameters}: repeated names joined with commas).
+   */
+  public GatewayEvent query(String rawQuery) {
+    event.put("rawQueryString", rawQuery);
+    Map<String, String> decoded = new java.util.LinkedHashMap<>();
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = java.net.URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      decoded.merge(name, value, (a, b) -> a + "," + b);
+    }
+    if (decoded.isEmpty()) {
+      event.remove("queryStringParameters");
+    } else {
+      ObjectNode params = event.putObject("queryStringParameters");
+      decoded.forEach(params::put);
     }
     return this;
   }

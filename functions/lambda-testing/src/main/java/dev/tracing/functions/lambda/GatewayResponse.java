@@ -10,8 +10,6 @@ import tools.jackson.databind.JsonNode;
  * A routed function's answer as API Gateway reads it (HTTP API payload 2.0 response): the
  * status, the headers, and the body bytes the client receives (base64-decoded when
  * {@code isBase64Encoded}).
- *
- * <p>Kept identical in every function module's tests (the modules share no test code).
  */
 public record GatewayResponse(String json, JsonNode tree, int statusCode, boolean isBase64Encoded, Map<String, String> headers,
                               byte[] body) {

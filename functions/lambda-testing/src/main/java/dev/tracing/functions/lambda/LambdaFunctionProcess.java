@@ -34,8 +34,6 @@ import java.util.concurrent.TimeUnit;
  * <p>Why a child JVM: the functions read {@code System.getenv()}, which a test cannot set in its
  * own JVM, and a fresh JVM starts Spring the way Lambda's init phase does (nothing left over from
  * other tests, no test framework in the application context).
- *
- * <p>Kept identical in every function module's tests (the modules share no test code).
  */
 public final class LambdaFunctionProcess implements AutoCloseable {
   private static final long INIT_TIMEOUT_SECONDS = 60;

@@ -18,8 +18,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The store the functions run against in these tests: a local DynamoDB-compatible server
  * (dynalite) on loopback with the table created, plus the operator's project and token commands.
- *
- * <p>Kept identical in every function module's tests (the modules share no test code).
  */
 public final class LocalTracingStore implements AutoCloseable {
   public static final String TABLE = "tracing-lambda-test";
@@ -28,6 +26,8 @@ public final class LocalTracingStore implements AutoCloseable {
   private final LocalDynamoDb dynamo;
   private final DynamoDbClient client;
   private final ProjectAdmin admin;
+  /** The deployment's page-token secret: every function process of this store signs with the same one. */
+  private final String pageTokenSecret = TracingConfig.randomSecret();
 
   private LocalTracingStore(LocalDynamoDb dynamo) {
     this.dynamo = dynamo;
@@ -62,7 +62,8 @@ public final class LocalTracingStore implements AutoCloseable {
     return Map.of(
         TracingConfig.TABLE, TABLE,
         TracingConfig.DYNAMODB_ENDPOINT, dynamo.endpoint().toString(),
-        TracingConfig.REGION, REGION);
+        TracingConfig.REGION, REGION,
+        TracingConfig.PAGE_TOKEN_SECRET, pageTokenSecret);
   }
 
   @Override

@@ -95,7 +95,7 @@ public final class StoragePart {
 
   static Tracing tracing(URI endpoint, String table, CapacityAccountant acct) {
     TracingConfig tc = new TracingConfig(table, endpoint, "us-east-1", Duration.ofDays(30), 1L << 40,
-        Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES);
+        Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES, TracingConfig.randomSecret());
     return new Tracing(tc, client(endpoint, acct), Clock.systemUTC());
   }
 

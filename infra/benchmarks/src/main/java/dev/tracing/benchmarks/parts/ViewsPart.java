@@ -77,7 +77,7 @@ public final class ViewsPart {
     String table = "views";
     try (LocalDynamoDb db = LocalDynamoDb.start(dataDir, 0)) {
       TracingConfig config = new TracingConfig(table, db.endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40,
-          Duration.ofMinutes(5), Duration.ofMinutes(5), TracingConfig.DEFAULT_MAX_BODY_BYTES);
+          Duration.ofMinutes(5), Duration.ofMinutes(5), TracingConfig.DEFAULT_MAX_BODY_BYTES, TracingConfig.randomSecret());
       try (Tracing tracing = new Tracing(config, DynamoClients.create(db.endpoint(), "us-east-1"), Clock.systemUTC())) {
         TableSchema.ensureTable(tracing.client(), table);
         long now = System.currentTimeMillis() * 1_000_000L;

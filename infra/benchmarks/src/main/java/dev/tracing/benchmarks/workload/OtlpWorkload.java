@@ -44,7 +44,7 @@ public final class OtlpWorkload {
 
   /** The shape of the generated data. */
   public record Shape(int spansPerBatch, int meanSpansPerTrace, double errorTraceShare) {
-    /** The SDK default batch: 512 spans, about 20 traces (25.6 spans each), 3% traces with an error. */
+    /** The storage budget's batch: 512 spans, about 20 traces (25.6 spans each), 3% traces with an error. */
     public static Shape sdkBatch() {
       return new Shape(512, 26, 0.03);
     }

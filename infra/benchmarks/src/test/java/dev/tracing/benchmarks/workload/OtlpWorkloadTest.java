@@ -16,7 +16,7 @@ class OtlpWorkloadTest {
   private static final long NOW = 1_795_000_000_000_000_000L;
 
   @Test
-  void batchesHaveTheSdkBatchShape() {
+  void batchesHaveTheBudgetWorkloadsShape() {
     ExportTraceServiceRequest batch = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch(), 1).nextBatch(NOW - 3_600_000_000_000L, NOW);
     OtlpWorkload.Stats stats = OtlpWorkload.stats(batch);
     assertEquals(512, stats.spans());

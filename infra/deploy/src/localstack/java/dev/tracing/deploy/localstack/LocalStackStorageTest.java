@@ -23,8 +23,12 @@ import dev.tracing.storage.IngestQuota;
 import dev.tracing.storage.IngestQuotaContract;
 import dev.tracing.storage.ProjectStore;
 import dev.tracing.storage.ProjectStoreContract;
+import dev.tracing.storage.ServiceCatalog;
+import dev.tracing.storage.ServiceCatalogContract;
 import dev.tracing.storage.TokenStore;
 import dev.tracing.storage.TokenStoreContract;
+import dev.tracing.storage.TraceIndex;
+import dev.tracing.storage.TraceIndexContract;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.storage.TraceStoreContract;
 import dev.tracing.storage.TraceWriter;
@@ -32,7 +36,9 @@ import dev.tracing.storage.dynamodb.CapacityMeter;
 import dev.tracing.storage.dynamodb.DynamoClients;
 import dev.tracing.storage.dynamodb.DynamoIngestQuota;
 import dev.tracing.storage.dynamodb.DynamoProjectStore;
+import dev.tracing.storage.dynamodb.DynamoServiceCatalog;
 import dev.tracing.storage.dynamodb.DynamoTokenStore;
+import dev.tracing.storage.dynamodb.DynamoTraceIndex;
 import dev.tracing.storage.dynamodb.DynamoTraceReader;
 import dev.tracing.storage.dynamodb.DynamoTraceWriter;
 import dev.tracing.storage.dynamodb.TableSchema;
@@ -167,6 +173,31 @@ class LocalStackStorageTest {
     @Override
     protected TraceReader reader(Clock clock) {
       return new DynamoTraceReader(client, table, clock, meter);
+    }
+  }
+
+  @Nested
+  class Index extends TraceIndexContract {
+    final String table = newTable();
+
+    @Override
+    protected TraceWriter writer() {
+      return new DynamoTraceWriter(client, table, RETENTION, pool, new CapacityMeter());
+    }
+
+    @Override
+    protected TraceIndex index(Clock clock) {
+      return new DynamoTraceIndex(client, table, clock, new CapacityMeter());
+    }
+  }
+
+  @Nested
+  class Catalog extends ServiceCatalogContract {
+    final String table = newTable();
+
+    @Override
+    protected ServiceCatalog catalog(Clock clock) {
+      return new DynamoServiceCatalog(client, table, clock, RETENTION);
     }
   }
 

@@ -1,0 +1,60 @@
+package dev.tracing.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tracing.query.PageToken;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The page-token secret as the environment and the local stack give it. */
+class TracingConfigTest {
+  private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
+
+  @Test
+  void theSecretComesFromTheEnvironmentAndSignsTokens() {
+    TracingConfig config = TracingConfig.fromEnv(Map.of(TracingConfig.PAGE_TOKEN_SECRET, SECRET));
+    assertEquals(SECRET, config.pageTokenSecret());
+    PageToken tokens = config.pageTokens();
+    String token = tokens.encode(1, "", 0, 1000, new PageToken.Cursor(999, "0af7651916cd43dd8448eb211c80319c"));
+    assertEquals(999, TracingConfig.fromEnv(Map.of(TracingConfig.PAGE_TOKEN_SECRET, SECRET)).pageTokens()
+        .decode(token, 1, "").cursor().value(), "another instance with the same secret reads the token");
+  }
+
+  @Test
+  void withoutASecretOnlyTheTokensAreRefusedNamingTheVariable() {
+    TracingConfig config = TracingConfig.fromEnv(Map.of());
+    assertNull(config.pageTokenSecret());
+    IllegalStateException e = assertThrows(IllegalStateException.class, config::pageTokens);
+    assertTrue(e.getMessage().contains(TracingConfig.PAGE_TOKEN_SECRET), e.getMessage());
+  }
+
+  @Test
+  void aShortSecretIsRefusedSayingHowLongItMustBe() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TracingConfig.fromEnv(Map.of(TracingConfig.PAGE_TOKEN_SECRET, "short")));
+    assertTrue(e.getMessage().contains(TracingConfig.PAGE_TOKEN_SECRET) && e.getMessage().contains("32"), e.getMessage());
+    assertFalse(e.getMessage().contains("short"), "the message does not repeat the secret: " + e.getMessage());
+  }
+
+  @Test
+  void theSecretIsNeverPrinted() {
+    TracingConfig config = TracingConfig.fromEnv(Map.of(TracingConfig.PAGE_TOKEN_SECRET, SECRET));
+    assertFalse(config.toString().contains(SECRET), config.toString());
+    assertTrue(config.toString().contains("pageTokenSecret=(set)"), config.toString());
+  }
+
+  @Test
+  void eachLocalConfigurationHasItsOwnRandomSecretUnlessGivenOne() {
+    TracingConfig a = TracingConfig.local(URI.create("http://127.0.0.1:8000"), "t");
+    TracingConfig b = TracingConfig.local(URI.create("http://127.0.0.1:8000"), "t");
+    assertTrue(a.pageTokenSecret().length() >= PageToken.MIN_SECRET_BYTES, a.pageTokenSecret());
+    assertNotEquals(a.pageTokenSecret(), b.pageTokenSecret());
+    assertEquals(SECRET, a.withPageTokenSecret(SECRET).pageTokenSecret());
+  }
+}

@@ -1,0 +1,283 @@
+package dev.tracing.storage;
+
+import static dev.tracing.testing.OtlpFixtures.nanos;
+import static dev.tracing.testing.OtlpFixtures.randomTraceId;
+import static dev.tracing.testing.OtlpFixtures.request;
+import static dev.tracing.testing.OtlpFixtures.service;
+import static dev.tracing.testing.OtlpFixtures.span;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.tracing.model.TraceIds;
+import dev.tracing.query.TraceRow;
+import dev.tracing.trace.TraceBatcher;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link TraceIndex}, run by every storage backend as a {@code @Nested} subclass:
+ * what the traces list reads. Traces enter through the backend's {@link TraceWriter}, which keeps
+ * the index. Each test works in a project of its own, so a backend may share its storage between
+ * tests.
+ */
+public abstract class TraceIndexContract {
+  /** The retention the backend's writer must be configured with. */
+  protected static final Duration RETENTION = Duration.ofDays(30);
+  private static final long MS = 1_000_000L;
+  private static final long MINUTE = 60_000 * MS;
+
+  /** A writer storing with {@link #RETENTION}. */
+  protected abstract TraceWriter writer();
+
+  /** The index over the same store, judging expiry by {@code clock}. */
+  protected abstract TraceIndex index(Clock clock);
+
+  protected final TraceIndex index() {
+    return index(Clock.systemUTC());
+  }
+
+  protected final long project = ThreadLocalRandom.current().nextLong(1_000_000, 1_000_000_000);
+  /** Two hours ago on a whole hour: windows below cross hour boundaries on purpose. */
+  protected final long base = nanos(Instant.now().minus(Duration.ofHours(2)).truncatedTo(ChronoUnit.HOURS));
+
+  /** A two-span trace (root and child) of {@code service} that starts at {@code startNano}; returns its id. */
+  protected final String trace(long projectId, String service, long startNano, long durationNano, boolean error) {
+    ByteString id = randomTraceId();
+    write(projectId, request(service(service),
+        span(id, 1, 0, "GET /" + service, startNano, durationNano, false),
+        span(id, 2, 1, "SELECT " + service, startNano + MS, MS, error)));
+    return TraceIds.hex(id);
+  }
+
+  protected final String trace(long startNano) {
+    return trace(project, "frontend", startNano, 5 * MS, false);
+  }
+
+  protected final void write(long projectId, ExportTraceServiceRequest request) {
+    writer().write(projectId, new TraceBatcher(RETENTION).split(request, Instant.now()).chunks());
+  }
+
+  /** Every row of the window, in the index's order. */
+  protected final List<TraceRow> all(long startNano, long endNano, boolean descending) {
+    List<TraceRow> rows = new ArrayList<>();
+    TraceIndex.ScanOutcome outcome = index().scan(project, startNano, endNano, descending, Integer.MAX_VALUE, rows::add);
+    assertFalse(outcome.budgetExhausted());
+    return rows;
+  }
+
+  private static List<String> ids(List<TraceRow> rows) {
+    return rows.stream().map(TraceRow::traceId).toList();
+  }
+
+  @Test
+  void aWindowIsVisitedInTimestampOrderEitherWayWithItsStartInAndItsEndOut() {
+    long start = base + 10 * MINUTE;
+    long end = start + 100 * MINUTE;
+    trace(start - 1); // before the window
+    String first = trace(start);
+    String second = trace(start + 37 * MINUTE);
+    String third = trace(start + 61 * MINUTE); // the next hour
+    String last = trace(end - 1);
+    trace(end); // the end is exclusive
+
+    assertEquals(List.of(last, third, second, first), ids(all(start, end, true)));
+    assertEquals(List.of(first, second, third, last), ids(all(start, end, false)));
+  }
+
+  @Test
+  void equalTimestampsAreOrderedByTraceIdAscendingInBothDirections() {
+    long t = base + 30 * MINUTE;
+    String before = trace(t - MS);
+    List<String> tied = new ArrayList<>(List.of(trace(t), trace(t), trace(t), trace(t)));
+    String after = trace(t + MS);
+    tied.sort(Comparator.naturalOrder());
+
+    List<String> descending = new ArrayList<>(List.of(after));
+    descending.addAll(tied);
+    descending.add(before);
+    assertEquals(descending, ids(all(base, base + 60 * MINUTE, true)));
+    List<String> ascending = new ArrayList<>(List.of(before));
+    ascending.addAll(tied);
+    ascending.add(after);
+    assertEquals(ascending, ids(all(base, base + 60 * MINUTE, false)));
+  }
+
+  @Test
+  void aRowCarriesTheSummaryOfItsTrace() {
+    long t = base + 5 * MINUTE;
+    String failed = trace(project, "checkout", t, 7 * MS, true);
+    ByteString open = randomTraceId(); // a child whose root has not arrived: in progress, headed by the child
+    write(project, request(service("backend"), span(open, 9, 8, "charge", t + MINUTE, 3 * MS, false)));
+
+    List<TraceRow> rows = all(base, base + 60 * MINUTE, false);
+    assertEquals(2, rows.size(), rows.toString());
+    TraceRow row = rows.get(0);
+    assertEquals(failed, row.traceId());
+    assertEquals(t, row.timestampNano());
+    assertEquals(7 * MS, row.durationNano());
+    assertEquals("checkout", row.service());
+    assertEquals("GET /checkout", row.operation());
+    assertEquals(2, row.statusCode(), "a trace with a failed span is an error");
+    assertEquals(2, row.spanCount());
+    assertEquals(1, row.errorCount());
+    assertFalse(row.inProgress());
+    assertTrue(row.hasServiceOperation("checkout", "SELECT checkout"));
+    TraceRow inProgress = rows.get(1);
+    assertEquals(TraceIds.hex(open), inProgress.traceId());
+    assertTrue(inProgress.inProgress());
+    assertEquals("charge", inProgress.operation());
+    assertEquals(t + MINUTE, inProgress.timestampNano());
+  }
+
+  @Test
+  void anotherProjectsTracesAreNeverVisited() {
+    long t = base + 20 * MINUTE;
+    String mine = trace(t);
+    String theirs = trace(project + 1, "frontend", t, 5 * MS, false);
+
+    assertEquals(List.of(mine), ids(all(base, base + 60 * MINUTE, true)));
+    assertEquals(List.of(mine), ids(index().rows(project, List.of(mine, theirs))));
+  }
+
+  @Test
+  void anEmptyOrInvertedWindowVisitsNothing() {
+    long t = base + 20 * MINUTE;
+    trace(t);
+    assertEquals(List.of(), all(t, t, true));
+    assertEquals(List.of(), all(t + 1, t, false));
+  }
+
+  @Test
+  void expiredTracesAreSkippedByScanAndRows() {
+    Instant start = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+    long t = nanos(start);
+    String id = trace(t);
+    Clock beforeExpiry = Clock.fixed(start.plus(RETENTION).minusSeconds(60), ZoneOffset.UTC);
+    Clock afterExpiry = Clock.fixed(start.plus(RETENTION).plusSeconds(60), ZoneOffset.UTC);
+
+    List<TraceRow> seen = new ArrayList<>();
+    index(beforeExpiry).scan(project, t - MINUTE, t + MINUTE, true, 100, seen::add);
+    assertEquals(List.of(id), ids(seen), "listed until it expires");
+    assertEquals(List.of(id), ids(index(beforeExpiry).rows(project, List.of(id))));
+
+    seen.clear();
+    index(afterExpiry).scan(project, t - MINUTE, t + MINUTE, true, 100, seen::add);
+    assertEquals(List.of(), seen, "an expired trace is not listed, even where the store has not deleted it yet");
+    assertEquals(List.of(), index(afterExpiry).rows(project, List.of(id)));
+  }
+
+  @Test
+  void theVisitorStopsTheScanAtTheRowItRefuses() {
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      expected.add(0, trace(base + i * MINUTE));
+    }
+    List<String> visited = new ArrayList<>();
+    TraceIndex.ScanOutcome outcome = index().scan(project, base, base + 60 * MINUTE, true, 1000, row -> {
+      visited.add(row.traceId());
+      return visited.size() < 2;
+    });
+
+    assertEquals(expected.subList(0, 2), visited);
+    assertFalse(outcome.budgetExhausted());
+    assertEquals(expected.get(1), outcome.lastVisited().traceId(), "the row the visitor refused");
+  }
+
+  @Test
+  void aScanWithinItsBudgetEndsAtTheLastRowOfTheWindow() {
+    String older = trace(base + MINUTE);
+    String newer = trace(base + 2 * MINUTE);
+    TraceIndex.ScanOutcome outcome = index().scan(project, base, base + 60 * MINUTE, true, 1000, row -> true);
+
+    assertFalse(outcome.budgetExhausted());
+    assertEquals(2, outcome.rowsRead());
+    assertEquals(older, outcome.lastVisited().traceId());
+    assertNotEquals(newer, outcome.lastVisited().traceId());
+    assertNull(index().scan(project, base + 50 * MINUTE, base + 60 * MINUTE, true, 1000, row -> true).lastVisited(),
+        "nothing visited, nothing to resume after");
+  }
+
+  @Test
+  void aBudgetedScanStopsBetweenTimestampsAndResumesWithoutLosingOrRepeatingARow() {
+    // 14 traces; every third timestamp is shared by three traces, so budgets fall inside tie groups
+    for (int i = 0; i < 8; i++) {
+      long t = base + (i * 7 + 3) * MINUTE;
+      trace(t);
+      if (i % 3 == 0) {
+        trace(t);
+        trace(t);
+      }
+    }
+    long end = base + 60 * MINUTE;
+    List<TraceRow> expected = all(base, end, true);
+    assertEquals(14, expected.size());
+
+    int budget = 4;
+    List<TraceRow> resumed = new ArrayList<>();
+    long windowEnd = end;
+    Long skipTimestamp = null;
+    for (int scans = 0; ; scans++) {
+      assertTrue(scans < 14, "each budgeted scan makes progress");
+      Long skip = skipTimestamp;
+      List<TraceRow> page = new ArrayList<>();
+      TraceIndex.ScanOutcome outcome = index().scan(project, base, windowEnd, true, budget, row -> {
+        if (skip == null || row.timestampNano() != skip) {
+          page.add(row);
+        }
+        return true;
+      });
+      resumed.addAll(page);
+      if (!outcome.budgetExhausted()) {
+        break;
+      }
+      assertTrue(outcome.rowsRead() >= budget, "stopped for its budget after reading " + outcome.rowsRead() + " rows");
+      TraceRow last = outcome.lastVisited();
+      assertEquals(resumed.get(resumed.size() - 1), last, "lastVisited is the last row handed to the visitor");
+      int at = expected.indexOf(last);
+      assertTrue(at + 1 < expected.size(), "a scan that stopped early left rows");
+      assertNotEquals(last.timestampNano(), expected.get(at + 1).timestampNano(),
+          "a group of equal timestamps is never split between scans");
+      // resume: the same window up to and including the last timestamp, whose rows were all visited
+      windowEnd = last.timestampNano() + 1;
+      skipTimestamp = last.timestampNano();
+    }
+    assertEquals(ids(expected), ids(resumed));
+  }
+
+  @Test
+  void rowsFindsTracesByIdAndOnlyThose() {
+    String a = trace(base + MINUTE);
+    String b = trace(project, "checkout", base + 2 * MINUTE, 9 * MS, true);
+    String unknown = TraceIds.hex(randomTraceId());
+
+    List<TraceRow> rows = index().rows(project, List.of(a, b, unknown));
+    assertEquals(Set.of(a, b), rows.stream().map(TraceRow::traceId).collect(Collectors.toSet()));
+    TraceRow rowB = rows.stream().filter(r -> r.traceId().equals(b)).findFirst().orElseThrow();
+    TraceRow scanned = all(base, base + 60 * MINUTE, true).get(0);
+    assertEquals(b, scanned.traceId());
+    assertEquals(scanned.timestampNano(), rowB.timestampNano(), "rows() and scan() give the same row");
+    assertEquals(scanned.durationNano(), rowB.durationNano());
+    assertEquals(scanned.service(), rowB.service());
+    assertEquals(scanned.operation(), rowB.operation());
+    assertEquals(scanned.statusCode(), rowB.statusCode());
+    assertEquals(scanned.spanCount(), rowB.spanCount());
+    assertEquals(scanned.errorCount(), rowB.errorCount());
+    assertEquals(List.of(), index().rows(project, List.of()));
+    assertEquals(List.of(), index().rows(project, List.of(unknown)));
+  }
+}
