@@ -2,7 +2,8 @@
 
 import { setUnauthorizedHandler } from './api.js';
 import { h, replace } from './dom.js';
-import { navigate, parseRoute, setRenderer, tracesHash } from './routes.js';
+import { navigate, parseRoute, servicesHash, setRenderer, tracesHash } from './routes.js';
+import { mountServicesPage } from './services/page.js';
 import { clearSession, currentSession, offerSignInNotice, setSignInNotice } from './session.js';
 import { mountSignIn } from './signin.js';
 import { mountTraceView } from './trace/view.js';
@@ -22,7 +23,7 @@ function show(key, mount) {
 function render() {
   const route = parseRoute();
   const session = currentSession();
-  renderTopbar(session);
+  renderTopbar(session, route);
   if (route.name === 'not-found') {
     show('not-found', () => {
       document.title = 'Not found · Tracing';
@@ -52,6 +53,12 @@ function render() {
     navigate(tracesHash(session.projectId), { replace: true });
     return;
   }
+  if (route.name === 'services') {
+    const key = `services:${route.projectId}`;
+    if (screen && screen.key === key && screen.instance.update) screen.instance.update(route);
+    else show(key, () => mountServicesPage(app, route, session));
+    return;
+  }
   const key = route.name === 'trace' ? `trace:${route.projectId}:${route.traceId}` : `traces:${route.projectId}`;
   if (screen && screen.key === key && screen.instance.update) {
     screen.instance.update(route);
@@ -60,7 +67,7 @@ function render() {
   show(key, () => (route.name === 'trace' ? mountTraceView(app, route, session) : mountTracesList(app, route, session)));
 }
 
-function renderTopbar(session) {
+function renderTopbar(session, route) {
   const nav = document.getElementById('project-nav');
   const account = document.getElementById('account');
   if (!session) {
@@ -72,7 +79,8 @@ function renderTopbar(session) {
   replace(nav,
     h('span', { class: 'crumb-project', title: `Project ${session.projectId}` }, name),
     h('span', { class: 'crumb-sep', 'aria-hidden': 'true' }, '/'),
-    h('a', { href: tracesHash(session.projectId), class: 'crumb-link' }, 'Traces'));
+    h('a', { href: tracesHash(session.projectId), class: 'crumb-link', 'aria-current': route.name === 'traces' ? 'page' : null }, 'Traces'),
+    h('a', { href: servicesHash(session.projectId), class: 'crumb-link', id: 'nav-services', 'aria-current': route.name === 'services' ? 'page' : null }, 'Services'));
   replace(account, h('button', {
     type: 'button',
     class: 'btn btn-quiet',

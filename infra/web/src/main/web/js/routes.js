@@ -2,6 +2,7 @@
 // serves index.html for all of them:
 //   #/projects/42/traces?period=1h&service_name=frontend&sort=duration_desc
 //   #/projects/42/traces/<trace id>?span=<span id>&q=<search in trace>
+//   #/projects/42/services?period=1h&service_name=checkout&view=map
 
 /** @returns {{name: string, projectId?: string, traceId?: string, params: URLSearchParams}} */
 export function parseRoute(hash = window.location.hash) {
@@ -14,6 +15,9 @@ export function parseRoute(hash = window.location.hash) {
     if (parts.length === 3) return { name: 'traces', projectId: parts[1], params };
     if (parts.length === 4) return { name: 'trace', projectId: parts[1], traceId: parts[3].toLowerCase(), params };
   }
+  if (parts[0] === 'projects' && /^\d+$/.test(parts[1] || '') && parts[2] === 'services' && parts.length === 3) {
+    return { name: 'services', projectId: parts[1], params };
+  }
   if (parts.length === 0) return { name: 'home', params };
   return { name: 'not-found', params };
 }
@@ -25,6 +29,10 @@ function withParams(path, params) {
 
 export function tracesHash(projectId, params) {
   return withParams(`#/projects/${projectId}/traces`, params);
+}
+
+export function servicesHash(projectId, params) {
+  return withParams(`#/projects/${projectId}/services`, params);
 }
 
 export function traceHash(projectId, traceId, params) {
