@@ -17,6 +17,11 @@ export class ApiError extends Error {
   }
 }
 
+/** Whether trying again may help: the network or the API failed (5xx), not the request itself. */
+export function retryable(e) {
+  return e instanceof ApiError && (e.status === 0 || e.status >= 500);
+}
+
 /** Called on every 401: the token stopped working (revoked, expired, unknown). */
 let onUnauthorized = () => {};
 
@@ -62,7 +67,10 @@ async function get(path, params, options = {}) {
     body = null;
   }
   if (!response.ok) {
-    const message = body && body.message ? body.message : `The API answered ${response.status} ${response.statusText}`;
+    // Every JSON error is {"error": code, "message": text}: the message is written for people.
+    const message = body && typeof body.message === 'string' && body.message ? body.message
+      : body && typeof body.error === 'string' && body.error ? `The API answered ${response.status}: ${body.error}`
+        : `The API answered ${response.status} ${response.statusText}`.trim();
     const error = new ApiError(response.status, body && body.error ? body.error : 'http_error', message);
     if (response.status === 401 && !options.token) onUnauthorized(error);
     throw error;

@@ -47,37 +47,75 @@ export function parseDurationToNanos(text) {
   return Number.isFinite(ns) ? ns : null;
 }
 
+// Times follow the browser's locale everywhere (rows, headers, charts, the custom range's
+// inputs): its clock (12- or 24-hour), its order of day and month. Only the time zone is the
+// browser's too; nothing forces a format of its own.
 const DATE_TIME = new Intl.DateTimeFormat(undefined, {
-  month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3,
 });
 const FULL = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
-  hour12: false, timeZoneName: 'short',
+  year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit',
+  timeZoneName: 'short',
 });
+const CLOCK = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3 });
+const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const MINUTES = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const SECONDS = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+const DAY_MINUTES = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
 
-/** Nov 24, 10:00:00.123 in the browser's time zone. */
+/** A Date of a parsed timestamp, to the millisecond. */
+function dateOf(t) {
+  return new Date(t.seconds * 1000 + Math.floor(t.nano / 1e6));
+}
+
+/** Nov 24, 10:00:00.123 AM (or 10:00:00,123 in a 24-hour locale) in the browser's time zone. */
 export function formatTimestamp(iso) {
   const t = parseTimestamp(iso);
-  if (!t) return iso || '–';
-  const ms = String(Math.floor(t.nano / 1e6)).padStart(3, '0');
-  return `${DATE_TIME.format(new Date(t.seconds * 1000))}.${ms}`;
+  return t ? DATE_TIME.format(dateOf(t)) : iso || '–';
 }
 
-/** Nov 24, 2026, 10:00:00 GMT+1, for titles and headers. */
+/** Nov 24, 2026, 10:00:00 AM GMT+1, for titles and headers. */
 export function formatFullTimestamp(iso) {
   const t = parseTimestamp(iso);
-  return t ? FULL.format(new Date(t.seconds * 1000)) : iso;
+  return t ? FULL.format(dateOf(t)) : iso;
 }
 
-const CLOCK = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
-const DAY = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-
-/** 10:00:00.123 (the time of day, to the millisecond) and Nov 24 (the day), separately. */
+/** 10:00:00.123 AM (the time of day, to the millisecond) and Nov 24 (the day), separately. */
 export function formatTimeParts(iso) {
   const t = parseTimestamp(iso);
   if (!t) return { time: iso || '–', day: '' };
-  const date = new Date(t.seconds * 1000);
-  return { time: `${CLOCK.format(date)}.${String(Math.floor(t.nano / 1e6)).padStart(3, '0')}`, day: DAY.format(date) };
+  const date = dateOf(t);
+  return { time: CLOCK.format(date), day: DAY.format(date) };
+}
+
+/**
+ * A chart's time label for unix seconds, as precise as the axis step needs: the day for steps of
+ * a day or more, the time to the second below a minute, else the time to the minute (with the
+ * day when the range spans days).
+ */
+export function formatAxisTime(seconds, stepSeconds = 60, spansDays = false) {
+  const date = new Date(seconds * 1000);
+  if (stepSeconds >= 86400) return DAY.format(date);
+  if (stepSeconds < 60) return SECONDS.format(date);
+  return spansDays && date.getHours() === 0 && date.getMinutes() === 0 ? DAY.format(date) : MINUTES.format(date);
+}
+
+/** A chart's hovered time, unix seconds: Nov 24, 10:15 AM. */
+export function formatChartTime(seconds) {
+  return DAY_MINUTES.format(new Date(seconds * 1000));
+}
+
+const BYTE_UNITS = ['bytes', 'KiB', 'MiB', 'GiB'];
+
+/** 900 bytes, 100 KiB, 1 MiB. */
+export function formatBytes(n) {
+  let value = n;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${NUMBER.format(n)} bytes` : `${trim(value, value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
 }
 
 /** "5 minutes ago", "2 days ago". */

@@ -2,16 +2,35 @@
 
 import { setUnauthorizedHandler } from './api.js';
 import { h, replace } from './dom.js';
+import { createUsage } from './project/usage.js';
 import { navigate, parseRoute, servicesHash, setRenderer, tracesHash } from './routes.js';
 import { mountServicesPage } from './services/page.js';
-import { clearSession, currentSession, offerSignInNotice, setSignInNotice } from './session.js';
+import { clearSession, currentSession, offerSignInNotice, saveSession, setSignInNotice } from './session.js';
 import { mountSignIn } from './signin.js';
 import { mountTraceView } from './trace/view.js';
 import { mountTracesList } from './traces/list.js';
 
+/**
+ * What each route of routes.js shows. key: screens with the same key are one screen, updated in
+ * place when only the parameters change (the list's filters, the open span).
+ */
+const SCREENS = {
+  traces: { key: (r) => `traces:${r.projectId}`, mount: mountTracesList },
+  trace: { key: (r) => `trace:${r.projectId}:${r.traceId}`, mount: mountTraceView },
+  services: { key: (r) => `services:${r.projectId}`, mount: mountServicesPage },
+};
+
+/** The top bar's links within a project: label, address, and the routes that belong to it. */
+const SECTIONS = [
+  { label: 'Traces', hash: (projectId) => tracesHash(projectId), routes: ['traces', 'trace'] },
+  { label: 'Services', hash: (projectId) => servicesHash(projectId), routes: ['services'] },
+];
+
 const app = document.getElementById('app');
 /** The screen on show: {key, instance: {update?(route), destroy?()}}. */
 let screen = null;
+/** The usage meter and banner of the signed-in project: {projectId, token, usage}. */
+let usage = null;
 
 function show(key, mount) {
   if (screen && screen.instance.destroy) screen.instance.destroy();
@@ -53,24 +72,21 @@ function render() {
     navigate(tracesHash(session.projectId), { replace: true });
     return;
   }
-  if (route.name === 'services') {
-    const key = `services:${route.projectId}`;
-    if (screen && screen.key === key && screen.instance.update) screen.instance.update(route);
-    else show(key, () => mountServicesPage(app, route, session));
-    return;
-  }
-  const key = route.name === 'trace' ? `trace:${route.projectId}:${route.traceId}` : `traces:${route.projectId}`;
+  const spec = SCREENS[route.name];
+  const key = spec.key(route);
   if (screen && screen.key === key && screen.instance.update) {
     screen.instance.update(route);
     return;
   }
-  show(key, () => (route.name === 'trace' ? mountTraceView(app, route, session) : mountTracesList(app, route, session)));
+  show(key, () => spec.mount(app, route, session));
 }
 
 function renderTopbar(session, route) {
   const nav = document.getElementById('project-nav');
   const account = document.getElementById('account');
+  const banners = document.getElementById('banners');
   if (!session) {
+    stopUsage();
     replace(nav);
     replace(account);
     return;
@@ -78,11 +94,30 @@ function renderTopbar(session, route) {
   const name = session.project && session.project.name ? session.project.name : `Project ${session.projectId}`;
   replace(nav,
     h('span', { class: 'crumb-project', title: `Project ${session.projectId}` }, name),
-    h('span', { class: 'crumb-sep', 'aria-hidden': 'true' }, '/'),
-    h('a', { href: tracesHash(session.projectId), class: 'crumb-link', 'aria-current': route.name === 'traces' ? 'page' : null }, 'Traces'),
-    h('a', { href: servicesHash(session.projectId), class: 'crumb-link', id: 'nav-services', 'aria-current': route.name === 'services' ? 'page' : null }, 'Services'));
-  replace(account, h('button', {
+    SECTIONS.map((s) => [
+      h('span', { class: 'crumb-sep', 'aria-hidden': 'true' }, '/'),
+      h('a', {
+        href: s.hash(session.projectId), class: 'crumb-link',
+        'aria-current': s.routes.includes(route.name) ? 'page' : null,
+      }, s.label)]));
+  if (!usage || usage.projectId !== session.projectId || usage.token !== session.token) {
+    stopUsage();
+    usage = {
+      projectId: session.projectId,
+      token: session.token,
+      usage: createUsage({
+        projectId: session.projectId,
+        onInfo: (info) => {
+          const s = currentSession();
+          if (s && s.projectId === session.projectId && !s.project) saveSession(s.projectId, s.token, info);
+        },
+      }),
+    };
+    replace(banners, usage.usage.banner);
+  }
+  replace(account, usage.usage.meter, h('button', {
     type: 'button',
+    id: 'sign-out',
     class: 'btn btn-quiet',
     onClick: () => {
       clearSession();
@@ -90,6 +125,12 @@ function renderTopbar(session, route) {
       render();
     },
   }, 'Sign out'));
+}
+
+function stopUsage() {
+  if (usage) usage.usage.destroy();
+  usage = null;
+  replace(document.getElementById('banners'));
 }
 
 setUnauthorizedHandler(() => {

@@ -82,10 +82,15 @@ export function mountSignIn(container, { projectId, onSignedIn }) {
   return {};
 }
 
-/** The project info, or null when the token can read traces but not project info (no read_api). */
+/**
+ * The project info, or null when the token reads traces but not project info (no read_api).
+ * Reading traces is what the screens need, so a token without read_observability is refused here
+ * rather than failing on the first screen.
+ */
 async function check(projectId, token) {
+  let info = null;
   try {
-    return await api.project(projectId, { token });
+    info = await api.project(projectId, { token });
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     if (e.status === 401) {
@@ -95,12 +100,18 @@ async function check(projectId, token) {
   }
   try {
     await api.services(projectId, { token });
-    return null;
   } catch (e) {
     if (e instanceof ApiError && e.status === 403) {
-      throw new Error(`This token cannot read the traces of project ${projectId}: it belongs to another project or `
-        + 'lacks the read_observability scope.');
+      throw new Error(info
+        ? `This token cannot read traces: it lacks the scope read_observability. Create a token for project ${projectId} `
+          + `with the scopes read_observability and read_api. (The API said: ${e.message})`
+        : `This token cannot read the traces of project ${projectId}: it lacks the scope read_observability, or it `
+          + `belongs to another project. (The API said: ${e.message})`);
+    }
+    if (e instanceof ApiError && e.status === 401) {
+      throw new Error('This token was not accepted: it is unknown, revoked or expired. Check that you copied all of it.');
     }
     throw new Error(e.message);
   }
+  return info;
 }

@@ -51,7 +51,7 @@ export function createDrawer({ model, projectId, onClose, onSelect }) {
         fact('Self time', formatDuration(span.self)),
         fact('Starts at', `+${formatDuration(span.start - (model.root ? model.root.start : 0))}`),
         fact('Status', h('span', { class: `badge ${span.error ? 'badge-error' : 'badge-neutral'}` }, STATUS[r.status_code] || r.status_code))),
-      span.error && r.status_message ? h('div', { class: 'notice notice-error' }, linkify(r.status_message)) : null,
+      span.error && r.status_message ? h('div', { class: 'notice notice-error status-message' }, linkify(r.status_message)) : null,
       section('Span', 'drawer-meta', metadata(span)),
       section(`Span attributes`, 'drawer-span-attributes', attributes(r.span_attributes), count(r.span_attributes)),
       section(`Resource attributes`, 'drawer-resource-attributes', attributes(r.resource_attributes), count(r.resource_attributes)),
@@ -197,9 +197,56 @@ export function attributes(obj, compact = false) {
   const entries = Object.entries(obj || {}).sort(([a], [b]) => a.localeCompare(b));
   if (!entries.length) return h('p', { class: 'muted' }, 'None.');
   return h('table', { class: `kv attributes${compact ? ' compact' : ''}` },
-    h('tbody', {}, entries.map(([k, v]) => h('tr', { dataset: { key: k } },
-      h('th', { scope: 'row', class: 'mono' }, breakable(k)),
-      h('td', { class: `value value-${valueType(v)}` }, renderValue(v))))));
+    h('colgroup', {}, h('col', { class: 'kv-key-col' }), h('col', {})),
+    h('tbody', {}, entries.map(([k, v]) => (isBlock(v)
+      // A multi-line or long text gets the table's whole width, below its key.
+      ? [h('tr', { class: 'kv-block-key', dataset: { key: k } }, h('th', { scope: 'row', colspan: '2', class: 'mono' }, breakable(k))),
+        h('tr', { class: 'kv-block-value', dataset: { key: k } },
+          h('td', { colspan: '2', class: `value value-${valueType(v)}` }, renderValue(v, k)))]
+      : h('tr', { dataset: { key: k } },
+        h('th', { scope: 'row', class: 'mono' }, breakable(k)),
+        h('td', { class: `value value-${valueType(v)}` }, renderValue(v, k)))))));
+}
+
+function isBlock(v) {
+  return typeof v === 'string' && (v.includes('\n') || v.length > 160);
+}
+
+/** Lines shown of a long value until "Show all" is pressed. */
+const COLLAPSED_LINES = 8;
+const COLLAPSED_CHARS = 700;
+
+/** A stack trace or other code-like text, shown in monospace: by its key, or by its lines. */
+function looksLikeCode(key, text) {
+  return /stacktrace|stack_trace|traceback|statement|query/i.test(key)
+    || /\n\s+at\s|\n\s+File "|\n\t/.test(text);
+}
+
+/**
+ * A string value: its line breaks and indentation kept; long ones (a stack trace) folded to a
+ * few lines with a toggle to show all.
+ */
+function textValue(text, key) {
+  const lines = text.split('\n');
+  const multiLine = lines.length > 1;
+  if (!multiLine && text.length <= COLLAPSED_CHARS) return linkify(text);
+  const code = looksLikeCode(key, text);
+  const body = h('div', { class: `value-text${code ? ' code' : ''}` }, linkify(text));
+  const long = lines.length > COLLAPSED_LINES || text.length > COLLAPSED_CHARS;
+  if (!long) return body;
+  const wrap = h('div', { class: 'long-value collapsed' }, body);
+  const toggle = h('button', {
+    type: 'button', class: 'link-button long-toggle', 'aria-expanded': 'false',
+    onClick: () => {
+      const open = wrap.classList.toggle('collapsed') === false;
+      toggle.setAttribute('aria-expanded', String(open));
+      toggle.textContent = open ? 'Show less' : showAll;
+    },
+  });
+  const showAll = multiLine ? `Show all ${lines.length} lines` : `Show all ${text.length.toLocaleString()} characters`;
+  toggle.textContent = showAll;
+  wrap.append(toggle);
+  return wrap;
 }
 
 /** A dotted key that may wrap after its dots and underscores rather than anywhere. */
@@ -213,8 +260,8 @@ function valueType(v) {
   return typeof v;
 }
 
-function renderValue(v) {
-  if (typeof v === 'string') return v === '' ? h('span', { class: 'muted' }, '(empty)') : linkify(v);
+function renderValue(v, key = '') {
+  if (typeof v === 'string') return v === '' ? h('span', { class: 'muted' }, '(empty)') : textValue(v, key);
   if (typeof v === 'number' || typeof v === 'boolean' || v === null) return h('span', { class: 'mono' }, String(v));
   return h('pre', { class: 'json' }, linkify(JSON.stringify(v, null, 2)));
 }

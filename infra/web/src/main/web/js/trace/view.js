@@ -1,6 +1,6 @@
 // One trace: header, where the time went, search within the trace, the waterfall, the span drawer.
 
-import { api } from '../api.js';
+import { api, retryable } from '../api.js';
 import { copyText, h, replace, stateBox, toast } from '../dom.js';
 import { formatDuration, formatFullTimestamp, formatTimestamp, plural } from '../format.js';
 import { absoluteUrl, navigate, traceHash, tracesHash } from '../routes.js';
@@ -49,8 +49,12 @@ export function mountTraceView(container, route, session) {
             + 'older than that, or the trace id may be mistyped.'),
           h('p', {}, h('a', { href: tracesHash(projectId), class: 'btn' }, 'Go to the traces list'))));
       } else {
-        replace(screen, backLink(), stateBox('error', 'Could not load this trace', h('p', {}, e.message),
-          h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'btn', onClick: load }, 'Try again'))));
+        // Only an outage passes with time; a refused address (a malformed id) stays refused.
+        const retry = retryable(e);
+        replace(screen, backLink(), stateBox('error', 'Could not load this trace', h('p', { id: 'trace-error-message' }, e.message),
+          h('div', { class: 'button-row' },
+            retry ? h('button', { type: 'button', class: 'btn', id: 'trace-retry', onClick: load }, 'Try again') : null,
+            h('a', { href: tracesHash(projectId), class: 'btn' }, 'Go to the traces list'))));
       }
       return;
     }
@@ -130,7 +134,7 @@ export function mountTraceView(container, route, session) {
             h('h1', { id: 'trace-title' }, t.span_name || '(unnamed)',
               t.in_progress ? h('span', { class: 'badge badge-progress' }, 'In progress') : null,
               model.errorCount ? h('span', { class: 'badge badge-error' }, plural(model.errorCount, 'error')) : null),
-            h('p', { class: 'trace-sub' }, h('span', { class: 'wf-dot', style: { background: root ? root.service.color : '#999' } }),
+            h('p', { class: 'trace-sub' }, h('span', { class: 'wf-dot', id: 'trace-service-dot', style: { background: headColor() } }),
               t.service_name, h('span', { class: 'muted mono' }, ` · ${t.trace_id}`))),
           h('div', { class: 'button-row' },
             h('button', {
@@ -151,7 +155,7 @@ export function mountTraceView(container, route, session) {
         h('div', { class: 'search-box' }, searchInput, searchCount, prev, next),
         h('div', { class: 'button-row' },
           h('button', { type: 'button', class: 'btn btn-small', onClick: () => waterfall.expandAll() }, 'Expand all'),
-          h('button', { type: 'button', class: 'btn btn-small', onClick: () => waterfall.collapseBelow(1) }, 'Collapse all')),
+          h('button', { type: 'button', class: 'btn btn-small', id: 'collapse-all', onClick: collapseAll }, 'Collapse all')),
         h('p', { class: 'legend', 'aria-hidden': 'true' },
           h('span', { class: 'legend-cp' }), 'critical path', h('span', { class: 'legend-event' }), 'event',
           h('span', { class: 'legend-err' }, '!'), 'error')),
@@ -160,6 +164,19 @@ export function mountTraceView(container, route, session) {
     fitHeight();
     runSearch(searchInput.value);
     prev.disabled = next.disabled = !matches.length;
+  }
+
+  /** The colour of the trace's head service (the root's, or the earliest span's while in progress). */
+  function headColor() {
+    const head = model.root || model.spans.find((s) => s.service.name === model.trace.service_name) || model.spans[0];
+    return head ? head.service.color : 'var(--muted)';
+  }
+
+  /** Folds the tree to the roots' children; a drawer on a span now hidden closes with it. */
+  function collapseAll() {
+    waterfall.collapseBelow(1);
+    const open = params.get('span');
+    if (open && !waterfall.isVisible(open)) select(null);
   }
 
   /** Where the time went: self time per service, and the spans that took it. */
@@ -191,7 +208,8 @@ export function mountTraceView(container, route, session) {
     if (!waterfall) return;
     const top = waterfall.body.getBoundingClientRect().top + window.scrollY;
     const room = Math.max(320, window.innerHeight - top - 16);
-    waterfall.body.style.height = `${Math.min(room, Math.max(120, waterfall.visibleCount() * 28 + 12))}px`;
+    const row = waterfall.rowHeight();
+    waterfall.body.style.height = `${Math.min(room, Math.max(120, waterfall.visibleCount() * row + 12))}px`;
     waterfall.layout();
   }
 

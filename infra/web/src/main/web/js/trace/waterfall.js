@@ -6,7 +6,10 @@ import { h, replace } from '../dom.js';
 import { formatDuration, nanosBetween, parseTimestamp } from '../format.js';
 import { visibleSpans } from './model.js';
 
-const ROW = 28;
+/** Row heights: one line per span, or (narrow screens) the name above a full-width bar. */
+const WIDE_ROW = 28;
+const NARROW_ROW = 44;
+const NARROW = window.matchMedia('(max-width: 720px)');
 const OVERSCAN = 12;
 const INDENT = 14;
 
@@ -39,13 +42,17 @@ export function createWaterfall({ model, onOpen, onToggle }) {
   let selectedId = null;
   let matches = null; // Set of span ids, or null when not searching
   let frame = 0;
+  let ROW = NARROW.matches ? NARROW_ROW : WIDE_ROW;
   const total = model.total;
   const pct = (ns) => (100 * ns) / total;
   const slowThreshold = model.total * 0.15;
 
   const tickList = ticks(total);
   const axis = h('div', { class: 'wf-axis', 'aria-hidden': 'true' },
-    tickList.map((t) => h('span', { class: 'wf-tick', style: { left: `${pct(t)}%` } }, formatDuration(t))));
+    // The last label ends at its tick when it is near the end, else half of it would be cut off.
+    tickList.map((t, i) => h('span', {
+      class: `wf-tick${i > 0 && pct(t) > 90 ? ' end' : ''}`, style: { left: `${pct(t)}%` },
+    }, formatDuration(t))));
   const grid = h('div', { class: 'wf-grid', 'aria-hidden': 'true' },
     tickList.map((t) => h('span', { class: 'wf-gridline', style: { '--x': pct(t) / 100 } })),
     model.root && (model.root.start > 0 || model.root.end < total)
@@ -225,6 +232,18 @@ export function createWaterfall({ model, onOpen, onToggle }) {
   const resize = new ResizeObserver(schedule);
   resize.observe(body);
 
+  /** Between one and two lines per span: keeps the active span where it was. */
+  function onNarrowChange() {
+    const first = body.scrollTop / ROW;
+    ROW = NARROW.matches ? NARROW_ROW : WIDE_ROW;
+    body.style.setProperty('--wf-row', `${ROW}px`);
+    layout();
+    body.scrollTop = first * ROW;
+    if (onToggle) onToggle();
+  }
+  NARROW.addEventListener('change', onNarrowChange);
+  body.style.setProperty('--wf-row', `${ROW}px`);
+
   const api = {
     el,
     body,
@@ -257,7 +276,11 @@ export function createWaterfall({ model, onOpen, onToggle }) {
       if (onToggle) onToggle();
     },
     visibleCount: () => rows.length,
+    rowHeight: () => ROW,
+    /** Whether a span is in the rows shown (none of its ancestors collapsed). */
+    isVisible: (id) => rows.some((s) => s.id === id),
     destroy() {
+      NARROW.removeEventListener('change', onNarrowChange);
       resize.disconnect();
       cancelAnimationFrame(frame);
     },

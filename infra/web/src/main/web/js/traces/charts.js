@@ -4,7 +4,7 @@
 
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
 import { h, replace } from '../dom.js';
-import { formatCount, formatDuration } from '../format.js';
+import { formatAxisTime, formatChartTime, formatCount, formatDuration } from '../format.js';
 
 const COLORS = { count: '#5b7bd5', error: '#d63b2f', p50: '#5b7bd5', p90: '#e8891c', p99: '#c2185b' };
 const HEIGHT = 132;
@@ -16,13 +16,42 @@ function bars() {
 /** Tick steps for counts: whole numbers only. */
 const WHOLE = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000];
 
+const AXIS_FONT = '11px system-ui, sans-serif';
+let measureContext = null;
+
+/** The width in CSS pixels of an axis label. */
+function labelWidth(text) {
+  if (!measureContext) {
+    measureContext = document.createElement('canvas').getContext('2d');
+    measureContext.font = AXIS_FONT;
+  }
+  return measureContext.measureText(text).width;
+}
+
+/** Time labels in the browser's locale (its 12- or 24-hour clock), as precise as the step. */
+function timeValues(u, splits, axisIdx, space, incr) {
+  const [min, max] = [u.scales.x.min, u.scales.x.max];
+  const spansDays = max - min > 86400;
+  return splits.map((s) => formatAxisTime(s, incr, spansDays));
+}
+
+/**
+ * Room on the right for the last time label: uPlot centres each label on its tick, so a tick at
+ * the right edge needs half its label's width (the labels of the last layout, or a typical one).
+ */
+function rightPadding(u) {
+  const values = u.axes[0] && u.axes[0]._values;
+  const widest = values && values.length ? Math.max(...values.map((v) => labelWidth(String(v))))
+    : labelWidth(formatAxisTime(Date.UTC(2026, 10, 24, 22, 45) / 1000));
+  return Math.ceil(widest / 2) + 4;
+}
+
 function axes(formatY, whole) {
-  const font = '11px system-ui, sans-serif';
   const grid = { stroke: '#eceef3', width: 1 };
   return [
-    { font, stroke: '#6b7080', grid, ticks: { show: false }, space: 60 },
+    { font: AXIS_FONT, stroke: '#6b7080', grid, ticks: { show: false }, space: 70, values: timeValues },
     {
-      font, stroke: '#6b7080', grid, ticks: { show: false }, size: 52, values: (u, vals) => vals.map(formatY),
+      font: AXIS_FONT, stroke: '#6b7080', grid, ticks: { show: false }, size: 52, values: (u, vals) => vals.map(formatY),
       ...(whole ? { incrs: WHOLE } : {}),
     },
   ];
@@ -126,13 +155,13 @@ export function createCharts({ onZoom }) {
       const opts = {
         width: width(card),
         height: HEIGHT,
-        padding: [8, 8, 0, 0],
+        padding: [8, rightPadding, 0, 0],
         cursor: { sync: { key: 'traces-analytics' }, drag: { x: true, y: false, setScale: false }, points: { size: 6 } },
         select: { show: true },
         legend: { show: true, live: true },
         scales: { x: { time: true, range: () => [xs.length ? xs[0] : 0, xs.length ? xs[xs.length - 1] + step : 1] }, y: scaleY },
         axes: axes(spec.formatY, spec.key === 'volume'),
-        series: [{ label: 'Time' }, ...spec.series],
+        series: [{ label: 'Time', value: (u, v) => (v === null || v === undefined ? '–' : formatChartTime(v)) }, ...spec.series],
         plugins: [incompletePlugin(() => completeFrom)],
         hooks: {
           setSelect: [(u) => {

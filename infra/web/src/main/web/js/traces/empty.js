@@ -11,7 +11,7 @@ export function emptyState({ state, session, rangeText, onClearFilters, onWiden 
       h('p', { class: 'muted' }, 'Remove a filter or look at a longer time range.'),
       h('div', { class: 'button-row' },
         h('button', { type: 'button', class: 'btn', onClick: onClearFilters }, 'Clear filters'),
-        state.period !== '7d' ? h('button', { type: 'button', class: 'btn', onClick: onWiden }, 'Show the last 7 days') : null));
+        !['7d', '30d'].includes(state.period) ? h('button', { type: 'button', class: 'btn', onClick: onWiden }, 'Show the last 7 days') : null));
   }
   const vars = otelVariables(session.project, session.projectId, session.token);
   const text = vars.map(([k, v]) => `export ${k}=${v}`).join('\n');
@@ -38,7 +38,7 @@ export function emptyState({ state, session, rangeText, onClearFilters, onWiden 
         onClick: async () => toast(await copyText(text) ? 'Variables copied, with your token' : 'Copy failed: select the text'),
       }, 'Copy variables'),
       reveal,
-      state.period !== '7d' ? h('button', { type: 'button', class: 'btn btn-small', onClick: onWiden }, 'Show the last 7 days') : null),
+      !['7d', '30d'].includes(state.period) ? h('button', { type: 'button', class: 'btn btn-small', onClick: onWiden }, 'Show the last 7 days') : null),
     session.project ? null : h('p', { class: 'help' }, 'Your token cannot read the project’s settings (scope read_api), '
       + 'so the namespace ID is a placeholder: the operator who created the project knows it.'),
     h('p', { class: 'help' }, 'The Java SDK needs OTEL_EXPORTER_OTLP_TRACES_PROTOCOL=http/protobuf (its default is gRPC); '

@@ -144,6 +144,14 @@ export function createFilterBar({ tokens, onChange, source }) {
     input.setAttribute('aria-invalid', message ? 'true' : 'false');
   }
 
+  /** Drops what was typed and not applied: the text, the half-built token, the error about it. */
+  function discardTyped() {
+    pending = null;
+    input.value = '';
+    setError('');
+    renderChips();
+  }
+
   function closeList() {
     list.hidden = true;
     input.setAttribute('aria-expanded', 'false');
@@ -305,7 +313,11 @@ export function createFilterBar({ tokens, onChange, source }) {
       e.preventDefault();
       onEnter();
     } else if (e.key === 'Escape') {
-      if (!list.hidden) closeList();
+      if (!error.hidden) {
+        // The refused text and its message go together: Escape drops both.
+        discardTyped();
+        closeList();
+      } else if (!list.hidden) closeList();
       else if (pending) {
         pending = null;
         input.value = '';
@@ -327,12 +339,18 @@ export function createFilterBar({ tokens, onChange, source }) {
   return {
     el: root,
     focus: () => input.focus(),
+    /** Forgets what was typed and not applied (the list changed under it: sort, range, history). */
+    reset() {
+      stage++;
+      discardTyped();
+      closeList();
+    },
     /** Shows other tokens (the URL changed, e.g. back/forward). */
     setTokens(next) {
       if (JSON.stringify(next) === JSON.stringify(applied)) return;
       applied = next.slice();
-      pending = null;
-      renderChips();
+      discardTyped();
+      closeList();
     },
   };
 }

@@ -1,6 +1,6 @@
 // The traces list: time range, filters, sort, charts, and the rows (more load on scroll).
 
-import { api, ApiError } from '../api.js';
+import { api, ApiError, retryable } from '../api.js';
 import { h, replace, stateBox } from '../dom.js';
 import { formatAgo, formatCount, formatDuration, formatFullTimestamp, formatTimeParts, plural } from '../format.js';
 import { navigate, traceHash, tracesHash } from '../routes.js';
@@ -159,7 +159,7 @@ export function mountTracesList(container, route, session) {
       if (e.name === 'AbortError') return;
       screen.dataset.state = 'ready';
       replace(footer, h('div', { class: 'inline-error', role: 'alert' }, `Could not load more traces: ${e.message} `,
-        h('button', { type: 'button', class: 'btn btn-small', onClick: loadMore }, 'Try again')));
+        retryable(e) ? h('button', { type: 'button', class: 'btn btn-small', onClick: loadMore }, 'Try again') : null));
     }
   }
 
@@ -173,8 +173,10 @@ export function mountTracesList(container, route, session) {
       : e.status === 400 ? 'The address holds a parameter the API refuses: remove that filter, or start over.'
         : e.status >= 500 || e.status === 0 ? 'This may pass: try again.' : '';
     charts.el.hidden = true;
-    replace(results, stateBox('error', 'Could not load traces', h('p', {}, e.message), hint ? h('p', { class: 'muted' }, hint) : null,
-      h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'btn', onClick: () => load() }, 'Try again'),
+    replace(results, stateBox('error', 'Could not load traces', h('p', { id: 'list-error-message' }, e.message),
+      hint ? h('p', { class: 'muted' }, hint) : null,
+      h('div', { class: 'button-row' },
+        retryable(e) ? h('button', { type: 'button', class: 'btn', id: 'list-retry', onClick: () => load() }, 'Try again') : null,
         e.status === 400 ? h('a', { class: 'btn', href: tracesHash(projectId) }, 'Start over') : null)));
     summary.textContent = '';
     replace(footer);
@@ -308,6 +310,10 @@ export function mountTracesList(container, route, session) {
       const nextState = fromParams(next.params);
       shownHash = window.location.hash;
       if (toParams(nextState).toString() === toParams(state).toString()) return;
+      const frame = (x) => JSON.stringify([x.period, x.start, x.end, x.sort, x.pageSize]);
+      // Another sort or range: a half-typed, refused filter is left behind (tokens changed by
+      // back/forward reset the bar through setTokens).
+      if (frame(nextState) !== frame(state)) filterBar.reset();
       state = nextState;
       syncControls();
       load();

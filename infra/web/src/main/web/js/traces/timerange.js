@@ -1,10 +1,10 @@
-// The time-range picker: the API's presets, or a custom range (at most 7 days, as the API allows).
+// The time-range picker: the API's presets, or a custom range within the retention (30 days).
 
 import { h } from '../dom.js';
 import { toLocalInputValue } from '../format.js';
 import { PERIODS } from './query.js';
 
-const MAX_RANGE_MS = 7 * 24 * 3600 * 1000;
+const MAX_RANGE_MS = 30 * 24 * 3600 * 1000;
 
 /** onChange({period} | {start, end}) with RFC 3339 start and end. */
 export function createTimeRange({ state, onChange }) {
@@ -45,7 +45,7 @@ export function createTimeRange({ state, onChange }) {
       return;
     }
     if (end - start > MAX_RANGE_MS) {
-      error.textContent = 'A range may span at most 7 days.';
+      error.textContent = 'A range may span at most 30 days, the time traces are kept.';
       return;
     }
     error.textContent = '';

@@ -6,11 +6,15 @@ import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.query.InvalidParameterException;
 import dev.tracing.query.PageToken;
+import dev.tracing.query.ServiceMap;
+import dev.tracing.query.ServiceMetrics;
+import dev.tracing.query.ServiceQuery;
 import dev.tracing.query.TraceAnalytics;
 import dev.tracing.query.TraceListService;
 import dev.tracing.query.TraceQuery;
 import dev.tracing.query.TraceQueryParser;
 import dev.tracing.storage.ProjectStore;
+import dev.tracing.storage.ReadCapacity;
 import dev.tracing.storage.ServiceCatalog;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.view.QueryJson;
@@ -21,12 +25,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The list-traces function's routes: the traces list, analytics, services, operations and
- * project info ({@code GET /v3/query/{projectId}/...}).
+ * The list-traces function's routes: the traces list, analytics, services, operations, service
+ * metrics, the service map and project info ({@code GET /v3/query/{projectId}/...}). Every answer
+ * carries {@code X-Read-Units}: the read capacity the request consumed.
  */
 public final class QueryEndpoint {
+  public static final String READ_UNITS = "X-Read-Units";
   private final TraceListService list;
   private final TraceAnalytics analytics;
+  private final ServiceMetrics metrics;
+  private final ServiceMap serviceMap;
+  private final ReadCapacity capacity;
   private final ServiceCatalog catalog;
   private final ProjectStore projects;
   private final IngestLimiter limiter;
@@ -34,10 +43,14 @@ public final class QueryEndpoint {
   private final Clock clock;
   private final int pageBudget;
 
-  public QueryEndpoint(TraceListService list, TraceAnalytics analytics, ServiceCatalog catalog, ProjectStore projects,
-                       IngestLimiter limiter, Duration retention, Clock clock, int pageBudget) {
+  public QueryEndpoint(TraceListService list, TraceAnalytics analytics, ServiceMetrics metrics, ServiceMap serviceMap,
+                       ServiceCatalog catalog, ProjectStore projects, IngestLimiter limiter, ReadCapacity capacity,
+                       Duration retention, Clock clock, int pageBudget) {
     this.list = list;
     this.analytics = analytics;
+    this.metrics = metrics;
+    this.serviceMap = serviceMap;
+    this.capacity = capacity;
     this.catalog = catalog;
     this.projects = projects;
     this.limiter = limiter;
@@ -47,6 +60,13 @@ public final class QueryEndpoint {
   }
 
   public ApiResponse handle(ApiRequest request) {
+    try (ReadCapacity.Tally tally = capacity.start()) {
+      ApiResponse response = route(request);
+      return response.withHeader(READ_UNITS, ReadCapacity.format(tally.units()));
+    }
+  }
+
+  private ApiResponse route(ApiRequest request) {
     Long projectId = PathIds.parse(request.pathParameter("projectId"));
     if (projectId == null) {
       return ApiError.invalidParameter("projectId must be a positive decimal integer");
@@ -61,14 +81,24 @@ public final class QueryEndpoint {
       if (projectInfo) {
         return project(projectId);
       }
+      Map<String, List<String>> params = params(request);
       if (request.pathParameter("serviceName") != null) {
         String service = request.pathParameter("serviceName");
+        noParameters(params, "operations");
         return ApiResponse.json(200, QueryJson.names("operations", catalog.operations(projectId, service)));
       }
       if (path.endsWith("/services")) {
+        noParameters(params, "services");
         return ApiResponse.json(200, QueryJson.names("services", catalog.services(projectId)));
       }
-      Map<String, List<String>> params = params(request);
+      if (path.endsWith("/services/metrics")) {
+        ServiceQuery q = ServiceQuery.parseMetrics(params, clock.instant());
+        return ApiResponse.json(200, QueryJson.serviceMetrics(projectId, metrics.compute(projectId, q)));
+      }
+      if (path.endsWith("/services/map")) {
+        ServiceQuery q = ServiceQuery.parseMap(params, clock.instant());
+        return ApiResponse.json(200, QueryJson.serviceMap(projectId, serviceMap.compute(projectId, q)));
+      }
       if (path.endsWith("/traces/analytics")) {
         TraceQuery q = TraceQueryParser.parseAnalytics(params, projectId, clock.instant());
         return ApiResponse.json(200, QueryJson.analytics(projectId, analytics.compute(projectId, q)));
@@ -82,6 +112,15 @@ public final class QueryEndpoint {
       return ApiError.invalidParameter(e.getMessage());
     } catch (StoreUnavailableException e) {
       return ApiError.unavailable(2);
+    }
+  }
+
+  /** The services and operations lists take no parameters: refuse any, as the other routes refuse unknown ones. */
+  private static void noParameters(Map<String, List<String>> params, String route) {
+    if (!params.isEmpty()) {
+      String name = params.keySet().iterator().next();
+      String shown = name.length() <= 64 ? name : name.substring(0, 64) + "...";
+      throw new InvalidParameterException(shown, "unknown parameter '" + shown + "': the " + route + " list takes no parameters");
     }
   }
 

@@ -3,21 +3,33 @@ package dev.tracing.api;
 import dev.tracing.auth.RouteAccess;
 import dev.tracing.model.Scope;
 import dev.tracing.model.TraceIds;
+import dev.tracing.storage.ReadCapacity;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.view.TraceJson;
 import java.util.Optional;
 
-/** {@code GET /v3/query/{projectId}/traces/{traceId}}: one trace with all its spans. */
+/**
+ * {@code GET /v3/query/{projectId}/traces/{traceId}}: one trace with all its spans. The answer
+ * carries {@code X-Read-Units}: the read capacity the request consumed.
+ */
 public final class TraceDetailEndpoint {
   private final TraceReader reader;
+  private final ReadCapacity capacity;
 
-  public TraceDetailEndpoint(TraceReader reader) {
+  public TraceDetailEndpoint(TraceReader reader, ReadCapacity capacity) {
     this.reader = reader;
+    this.capacity = capacity;
   }
 
   public ApiResponse handle(ApiRequest request) {
+    try (ReadCapacity.Tally tally = capacity.start()) {
+      return answer(request).withHeader(QueryEndpoint.READ_UNITS, ReadCapacity.format(tally.units()));
+    }
+  }
+
+  private ApiResponse answer(ApiRequest request) {
     Long projectId = PathIds.parse(request.pathParameter("projectId"));
     if (projectId == null) {
       return ApiError.invalidParameter("projectId must be a positive decimal integer");

@@ -1,13 +1,26 @@
 package dev.tracing.query;
 
+import dev.tracing.rollup.DurationHistogram;
+import dev.tracing.rollup.RollupCell;
+import dev.tracing.rollup.RollupFamily;
+import dev.tracing.storage.RollupStore;
 import dev.tracing.storage.TraceIndex;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Per-interval trace counts, error counts and duration percentiles for a window and filters:
- * the data of the list's charts. Reads at most {@code budget} index rows, newest first; when the
+ * the data of the list's charts.
+ *
+ * <p>From the traces rollups when the filters allow (none, one {@code service_name}, {@code status}
+ * or {@code not[status]}) and intervals are whole minutes (windows over 2 hours): whole minutes
+ * and hours from the rollup cells, the seconds before the first and after the last whole minute
+ * from the list index, so counts are exact and percentiles within
+ * {@link DurationHistogram#RELATIVE_ERROR}; the cost follows the number of buckets, not of traces.
+ *
+ * <p>Otherwise from the list index: reads at most {@code budget} index rows, newest first; when the
  * window holds more, the older intervals are left out and the answer says from when it is complete.
  */
 public final class TraceAnalytics {
@@ -16,10 +29,18 @@ public final class TraceAnalytics {
   static final int MAX_INTERVALS = 120;
 
   private final TraceIndex index;
+  private final RollupSeries rollups;
   private final int budget;
 
+  /** Answers from the list index only. */
   public TraceAnalytics(TraceIndex index, int budget) {
+    this(index, null, budget);
+  }
+
+  /** @param rollups {@code null}: always answer from the list index */
+  public TraceAnalytics(TraceIndex index, RollupStore rollups, int budget) {
     this.index = index;
+    this.rollups = rollups == null ? null : new RollupSeries(rollups);
     this.budget = budget;
   }
 
@@ -31,7 +52,8 @@ public final class TraceAnalytics {
    * @param completeFromSecond when the read budget ran out: the start of the oldest interval that
    *     is complete; intervals before it are missing from the answer. {@code null} when complete.
    */
-  public record Result(long stepSeconds, List<Interval> intervals, Long completeFromSecond, boolean filterInexact) {
+  public record Result(long stepSeconds, List<Interval> intervals, Long completeFromSecond, boolean filterInexact,
+                       boolean fromRollups) {
   }
 
   public static long stepFor(long startNano, long endNano) {
@@ -46,6 +68,72 @@ public final class TraceAnalytics {
 
   public Result compute(long projectId, TraceQuery q) {
     long step = stepFor(q.startNano(), q.endNano());
+    String filterKey = rollupFilterKey(q.filters());
+    if (rollups != null && filterKey != null && step % 60 == 0) {
+      return fromRollups(projectId, q, step, filterKey);
+    }
+    return fromIndex(projectId, q, step);
+  }
+
+  /** The traces rollup dimension answering these filters, or {@code null} when they need the index. */
+  static String rollupFilterKey(TraceQuery.Filters f) {
+    if (!f.notServices().isEmpty() || !f.operations().isEmpty() || !f.notOperations().isEmpty()
+        || !f.traceIds().isEmpty() || !f.notTraceIds().isEmpty() || f.minDurationExclusive() != null
+        || f.maxDurationExclusive() != null || !f.attributes().isEmpty() || f.services().size() > 1) {
+      return null;
+    }
+    return f.services().isEmpty() ? RollupFamily.ALL_TRACES : RollupFamily.serviceFilterKey(f.services().get(0));
+  }
+
+  private Result fromRollups(long projectId, TraceQuery q, long step, String filterKey) {
+    long startSecond = Math.floorDiv(q.startNano(), 1_000_000_000L);
+    long first = Math.floorDiv(startSecond, step) * step;
+    long lastSecond = Math.floorDiv(q.endNano() - 1, 1_000_000_000L);
+    int n = (int) ((lastSecond - first) / step) + 1;
+    // whole minutes inside the window from the rollups; the seconds around them from the index
+    long wholeFrom = Math.floorDiv(q.startNano() + 59_999_999_999L, 60_000_000_000L) * 60;
+    long wholeTo = Math.floorDiv(q.endNano(), 60_000_000_000L) * 60;
+    Map<Long, Map<String, RollupCell>> cells = rollups.read(projectId, RollupFamily.TRACES, filterKey, wholeFrom, wholeTo,
+        first, step);
+    RollupCell[] intervals = new RollupCell[n];
+    for (int i = 0; i < n; i++) {
+      RollupCell c = cells.getOrDefault(first + i * step, Map.of()).get("");
+      if (c == null) {
+        c = new RollupCell();
+      } else if (q.filters().statusError() != null) {
+        c = q.filters().statusError() ? c.onlyErrors() : c.withoutErrors();
+      }
+      intervals[i] = c;
+    }
+    boolean[] inexact = {false};
+    TraceIndex.RowVisitor exact = row -> {
+      if (TraceListService.matches(q.filters(), row, inexact)) {
+        int i = (int) ((Math.floorDiv(row.timestampNano(), 1_000_000_000L) - first) / step);
+        intervals[i].add(row.durationNano(), row.isError(), 1);
+      }
+      return true;
+    };
+    if (wholeFrom >= wholeTo) {
+      index.scan(projectId, q.startNano(), q.endNano(), true, Integer.MAX_VALUE, exact);
+    } else {
+      index.scan(projectId, q.startNano(), Math.min(q.endNano(), wholeFrom * 1_000_000_000L), true, Integer.MAX_VALUE, exact);
+      index.scan(projectId, Math.max(q.startNano(), wholeTo * 1_000_000_000L), q.endNano(), true, Integer.MAX_VALUE, exact);
+    }
+    List<Interval> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      RollupCell c = intervals[i];
+      DurationHistogram h = c.durations();
+      if (c.count() <= 0) {
+        out.add(new Interval(first + i * step, 0, 0, null, null, null, null, null));
+      } else {
+        out.add(new Interval(first + i * step, (int) c.count(), (int) c.errors(), h.percentile(50), h.percentile(75),
+            h.percentile(90), h.percentile(95), h.percentile(99)));
+      }
+    }
+    return new Result(step, out, null, inexact[0], true);
+  }
+
+  private Result fromIndex(long projectId, TraceQuery q, long step) {
     long first = Math.floorDiv(Math.floorDiv(q.startNano(), 1_000_000_000L), step) * step;
     long lastSecond = Math.floorDiv(q.endNano() - 1, 1_000_000_000L);
     int n = (int) ((lastSecond - first) / step) + 1;
@@ -87,7 +175,7 @@ public final class TraceAnalytics {
       Arrays.sort(d);
       out.add(new Interval(start, counts[i], errors[i], rank(d, 50), rank(d, 75), rank(d, 90), rank(d, 95), rank(d, 99)));
     }
-    return new Result(step, out, completeFrom, inexact[0]);
+    return new Result(step, out, completeFrom, inexact[0], false);
   }
 
   /** Nearest-rank percentile of sorted values. */

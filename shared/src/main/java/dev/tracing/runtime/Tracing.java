@@ -4,6 +4,8 @@ import dev.tracing.api.AuthorizerEndpoint;
 import dev.tracing.api.IngestEndpoint;
 import dev.tracing.api.QueryEndpoint;
 import dev.tracing.query.TraceAnalytics;
+import dev.tracing.query.ServiceMap;
+import dev.tracing.query.ServiceMetrics;
 import dev.tracing.query.TraceListService;
 import dev.tracing.storage.dynamodb.DynamoTraceIndex;
 import dev.tracing.api.TraceDetailEndpoint;
@@ -14,6 +16,7 @@ import dev.tracing.otlp.OtlpBody;
 import dev.tracing.storage.dynamodb.CapacityMeter;
 import dev.tracing.storage.dynamodb.DynamoIngestQuota;
 import dev.tracing.storage.dynamodb.DynamoProjectStore;
+import dev.tracing.storage.dynamodb.DynamoRollupStore;
 import dev.tracing.storage.dynamodb.DynamoServiceCatalog;
 import dev.tracing.storage.dynamodb.DynamoTokenStore;
 import dev.tracing.storage.dynamodb.DynamoTraceReader;
@@ -21,7 +24,6 @@ import dev.tracing.storage.dynamodb.DynamoTraceWriter;
 import dev.tracing.trace.TraceBatcher;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
@@ -65,21 +67,27 @@ public final class Tracing implements AutoCloseable {
   }
 
   public DynamoProjectStore projects() {
-    return new DynamoProjectStore(client, config.table(), clock);
+    return new DynamoProjectStore(client, config.table(), clock, meter);
   }
 
   public DynamoTokenStore tokens() {
     return new DynamoTokenStore(client, config.table());
   }
 
+  /** The rollups the ingest writes and the analytics, metrics and map views read. */
+  public DynamoRollupStore rollups() {
+    return new DynamoRollupStore(client, config.table(), clock, config.retention(), workers(), meter);
+  }
+
   public DynamoServiceCatalog serviceCatalog() {
-    return new DynamoServiceCatalog(client, config.table(), clock, config.retention());
+    return new DynamoServiceCatalog(client, config.table(), clock, config.retention(), meter);
   }
 
   public synchronized IngestEndpoint ingestEndpoint() {
     if (ingest == null) {
       IngestLimiter limiter = limiter();
-      DynamoTraceWriter writer = new DynamoTraceWriter(client, config.table(), config.retention(), workers(), meter);
+      DynamoTraceWriter writer = new DynamoTraceWriter(client, config.table(), config.retention(), workers(), meter,
+          rollups());
       ingest = new IngestEndpoint(new IngestService(new OtlpBody(config.maxBodyBytes()), limiter,
           new TraceBatcher(config.retention()), writer, serviceCatalog(), clock));
     }
@@ -87,17 +95,13 @@ public final class Tracing implements AutoCloseable {
   }
 
   private IngestLimiter limiter() {
-    return new IngestLimiter(projects(), new DynamoIngestQuota(client, config.table()), clock, config.defaultBytesPerMinute(),
+    return new IngestLimiter(projects(), new DynamoIngestQuota(client, config.table(), meter), clock, config.defaultBytesPerMinute(),
         config.limitCacheTtl());
   }
 
   private synchronized ExecutorService workers() {
     if (workers == null) {
-      workers = Executors.newFixedThreadPool(8, r -> {
-        Thread t = new Thread(r, "tracing-worker");
-        t.setDaemon(true);
-        return t;
-      });
+      workers = meter.newWorkerPool(8, "tracing-worker");
     }
     return workers;
   }
@@ -107,15 +111,17 @@ public final class Tracing implements AutoCloseable {
       DynamoTraceIndex index = new DynamoTraceIndex(client, config.table(), clock, meter);
       TraceListService list = new TraceListService(index, new DynamoTraceReader(client, config.table(), clock, meter), workers(),
           TraceListService.DEFAULT_PAGE_BUDGET, TraceListService.DEFAULT_WINDOW_BUDGET);
-      query = new QueryEndpoint(list, new TraceAnalytics(index, TraceListService.DEFAULT_WINDOW_BUDGET), serviceCatalog(),
-          projects(), limiter(), config.retention(), clock, TraceListService.DEFAULT_PAGE_BUDGET);
+      DynamoRollupStore rollups = rollups();
+      query = new QueryEndpoint(list, new TraceAnalytics(index, rollups, TraceListService.DEFAULT_WINDOW_BUDGET),
+          new ServiceMetrics(rollups), new ServiceMap(rollups), serviceCatalog(), projects(), limiter(), meter,
+          config.retention(), clock, TraceListService.DEFAULT_PAGE_BUDGET);
     }
     return query;
   }
 
   public synchronized TraceDetailEndpoint traceDetailEndpoint() {
     if (traceDetail == null) {
-      traceDetail = new TraceDetailEndpoint(new DynamoTraceReader(client, config.table(), clock, meter));
+      traceDetail = new TraceDetailEndpoint(new DynamoTraceReader(client, config.table(), clock, meter), meter);
     }
     return traceDetail;
   }

@@ -8,9 +8,16 @@ package dev.tracing.trace;
  * @param statusCode OTLP status code number: 0 unset, 1 ok, 2 error
  * @param attributeHashes {@link AttributeTerms#hash} of every searchable {@code key=value} of the
  *     span and of its resource, sorted, without duplicates
+ * @param parentSpanId the parent's 8-byte span id as a long; 0 for a root
  */
 public record SpanFacts(long spanId, boolean root, long startNano, long endNano, String service, String name,
-                        int statusCode, long[] attributeHashes) {
+                        int statusCode, long[] attributeHashes, long parentSpanId) {
+
+  /** A span whose parent is not known to the caller (tests and tools that do not need edges). */
+  public SpanFacts(long spanId, boolean root, long startNano, long endNano, String service, String name, int statusCode,
+                   long[] attributeHashes) {
+    this(spanId, root, startNano, endNano, service, name, statusCode, attributeHashes, 0L);
+  }
 
   public boolean isError() {
     return statusCode == 2;

@@ -129,33 +129,15 @@ public final class SummaryState {
   }
 
   private static int count(DataInputStream in, int max) throws IOException {
-    long n = readVarLong(in);
-    if (n < 0 || n > max) {
-      throw new IOException("count " + n + " over " + max);
-    }
-    return (int) n;
+    return Varints.readCount(in, max);
   }
 
-  /** An unsigned 64-bit varint. */
   private static void writeVarLong(DataOutputStream out, long value) throws IOException {
-    long v = value;
-    while ((v & ~0x7fL) != 0) {
-      out.writeByte((int) ((v & 0x7f) | 0x80));
-      v >>>= 7;
-    }
-    out.writeByte((int) v);
+    Varints.write(out, value);
   }
 
   private static long readVarLong(DataInputStream in) throws IOException {
-    long value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      int b = in.readUnsignedByte();
-      value |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        return value;
-      }
-    }
-    throw new IOException("varint too long");
+    return Varints.read(in);
   }
 
   /**

@@ -130,7 +130,8 @@ public final class TraceBatcher {
     boolean root = span.getParentSpanId().isEmpty() || TraceIds.isAllZero(span.getParentSpanId());
     return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), statusCode(span),
-        AttributeTerms.union(AttributeTerms.hashes(span.getAttributesList()), resourceTerms));
+        AttributeTerms.union(AttributeTerms.hashes(span.getAttributesList()), resourceTerms),
+        root ? 0L : span.getParentSpanId().asReadOnlyByteBuffer().getLong());
   }
 
   /** OTLP status codes 0 (unset), 1 (ok), 2 (error); anything else reads as unset. */

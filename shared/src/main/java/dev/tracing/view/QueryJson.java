@@ -1,6 +1,8 @@
 package dev.tracing.view;
 
 import dev.tracing.model.Project;
+import dev.tracing.query.ServiceMap;
+import dev.tracing.query.ServiceMetrics;
 import dev.tracing.query.TraceAnalytics;
 import dev.tracing.query.TraceListService;
 import dev.tracing.query.TraceRow;
@@ -100,6 +102,11 @@ public final class QueryJson {
       }
       g.writeEndArray();
       g.writeBooleanProperty("incomplete", result.completeFromSecond() != null);
+      // where the figures come from: rollups give exact counts and percentiles within a stated error
+      g.writeStringProperty("source", result.fromRollups() ? "rollups" : "traces");
+      if (result.fromRollups()) {
+        g.writeNumberProperty("percentile_relative_error", dev.tracing.rollup.DurationHistogram.RELATIVE_ERROR);
+      }
       if (result.completeFromSecond() != null) {
         g.writeNumberProperty("complete_from", result.completeFromSecond());
       }
@@ -115,6 +122,74 @@ public final class QueryJson {
         }
         g.writeEndArray();
       }
+      g.writeEndObject();
+    });
+  }
+
+  /** {@code GET /v3/query/{p}/services/metrics}: per service, or per operation of one service. */
+  public static byte[] serviceMetrics(long projectId, ServiceMetrics.Result result) {
+    return write(128 + result.entries().size() * 4096, g -> {
+      g.writeStartObject();
+      g.writeNumberProperty("project_id", projectId);
+      g.writeNumberProperty("interval", result.stepSeconds());
+      g.writeName(result.operations() ? "operations" : "services");
+      g.writeStartArray();
+      for (ServiceMetrics.Entry e : result.entries()) {
+        g.writeStartObject();
+        g.writeStringProperty("name", e.name());
+        redFields(g, e.total());
+        g.writeName("series");
+        g.writeStartArray();
+        for (ServiceMetrics.Point p : e.series()) {
+          g.writeStartObject();
+          g.writeNumberProperty("interval", p.intervalSecond());
+          redFields(g, p);
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeEndObject();
+    });
+  }
+
+  private static void redFields(JsonGenerator g, ServiceMetrics.Point p) {
+    g.writeNumberProperty("span_count", p.spanCount());
+    g.writeNumberProperty("error_count", p.errorCount());
+    percentile(g, "p50_duration_nano", p.p50());
+    percentile(g, "p95_duration_nano", p.p95());
+    percentile(g, "p99_duration_nano", p.p99());
+  }
+
+  /** {@code GET /v3/query/{p}/services/map}: services and the calls between them. */
+  public static byte[] serviceMap(long projectId, ServiceMap.Result result) {
+    return write(128 + result.services().size() * 96 + result.edges().size() * 192, g -> {
+      g.writeStartObject();
+      g.writeNumberProperty("project_id", projectId);
+      g.writeName("services");
+      g.writeStartArray();
+      for (ServiceMap.Node n : result.services()) {
+        g.writeStartObject();
+        g.writeStringProperty("name", n.name());
+        g.writeNumberProperty("span_count", n.spanCount());
+        g.writeNumberProperty("error_count", n.errorCount());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeName("edges");
+      g.writeStartArray();
+      for (ServiceMap.Edge e : result.edges()) {
+        g.writeStartObject();
+        g.writeStringProperty("parent", e.parent());
+        g.writeStringProperty("child", e.child());
+        g.writeNumberProperty("call_count", e.callCount());
+        g.writeNumberProperty("error_count", e.errorCount());
+        percentile(g, "p50_duration_nano", e.p50());
+        percentile(g, "p95_duration_nano", e.p95());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
       g.writeEndObject();
     });
   }

@@ -89,9 +89,10 @@ class EndpointFuzzTest {
     IngestLimiter limiter = new IngestLimiter(store, store, CLOCK, Project.DEFAULT_BYTES_PER_MINUTE, Duration.ZERO);
     IngestEndpoint ingest = new IngestEndpoint(new IngestService(new OtlpBody(64 * 1024), limiter, BadInputContract.BATCHER,
         store, store, CLOCK));
-    QueryEndpoint query = new QueryEndpoint(new TraceListService(store, store, READS, 1000, 5000), new TraceAnalytics(store, 5000),
-        store, store, limiter, RETENTION, CLOCK, 1000);
-    TraceDetailEndpoint detail = new TraceDetailEndpoint(store);
+    QueryEndpoint query = new QueryEndpoint(new TraceListService(store, store, READS, 1000, 5000), new TraceAnalytics(store, store, 5000),
+        new dev.tracing.query.ServiceMetrics(store), new dev.tracing.query.ServiceMap(store), store, store, limiter,
+        dev.tracing.storage.ReadCapacity.NONE, RETENTION, CLOCK, 1000);
+    TraceDetailEndpoint detail = new TraceDetailEndpoint(store, dev.tracing.storage.ReadCapacity.NONE);
 
     Map<String, String> headers = new LinkedHashMap<>();
     if (contentType != null) {

@@ -33,7 +33,9 @@ import java.util.TreeSet;
  * relies on from its callers: a list or analytics scan never covers more than the 7 days the
  * query parser allows, because the DynamoDB index issues one query per hour of the window.
  */
-final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter, ServiceCatalog, TraceIndex, TraceReader {
+final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter, ServiceCatalog, TraceIndex, TraceReader,
+    dev.tracing.storage.RollupStore {
+  private final Map<dev.tracing.rollup.RollupKey, dev.tracing.rollup.RollupCell> rollupCells = new java.util.HashMap<>();
   private final Project project;
   private final Map<String, TraceSummary> summaries = new TreeMap<>();
   private final Map<String, List<TraceChunk>> chunks = new TreeMap<>();
@@ -182,5 +184,24 @@ final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter
 
   synchronized Set<String> traceIds() {
     return Set.copyOf(summaries.keySet());
+  }
+
+  @Override
+  public synchronized void add(long projectId, Map<dev.tracing.rollup.RollupKey, dev.tracing.rollup.RollupCell> cells) {
+    cells.forEach((k, v) -> rollupCells.computeIfAbsent(k, x -> new dev.tracing.rollup.RollupCell()).merge(v));
+  }
+
+  @Override
+  public synchronized Map<dev.tracing.rollup.RollupKey, dev.tracing.rollup.RollupCell> read(long projectId,
+      dev.tracing.rollup.RollupFamily family, dev.tracing.rollup.Granularity granularity, String dimension, long fromSecond,
+      long toSecond) {
+    Map<dev.tracing.rollup.RollupKey, dev.tracing.rollup.RollupCell> out = new java.util.HashMap<>();
+    rollupCells.forEach((k, v) -> {
+      if (k.family() == family && k.granularity() == granularity && k.dimension().equals(dimension)
+          && k.bucketSecond() >= fromSecond && k.bucketSecond() < toSecond) {
+        out.put(k, v);
+      }
+    });
+    return out;
   }
 }

@@ -254,8 +254,9 @@ class MalformedCorpusTest {
     InMemoryTraceStore store = new InMemoryTraceStore(PROJECT_ID, 7, Project.DEFAULT_BYTES_PER_MINUTE);
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     IngestLimiter limiter = new IngestLimiter(store, store, clock, Project.DEFAULT_BYTES_PER_MINUTE, Duration.ZERO);
-    return new QueryEndpoint(new TraceListService(store, store, READS, 1000, 5000), new TraceAnalytics(store, 5000), store, store,
-        limiter, RETENTION, clock, 1000);
+    return new QueryEndpoint(new TraceListService(store, store, READS, 1000, 5000), new TraceAnalytics(store, store, 5000),
+        new dev.tracing.query.ServiceMetrics(store), new dev.tracing.query.ServiceMap(store), store, store, limiter,
+        dev.tracing.storage.ReadCapacity.NONE, RETENTION, clock, 1000);
   }
 
   private static void assertMessage(Entry entry, String message) {

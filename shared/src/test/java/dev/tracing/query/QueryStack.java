@@ -101,9 +101,11 @@ final class QueryStack implements AutoCloseable {
    */
   QueryStack useBudgets(int pageBudget, int windowBudget, int analyticsBudget) {
     TraceListService list = new TraceListService(index(), reader(), listPool, pageBudget, windowBudget);
-    budgeted = new QueryEndpoint(list, new TraceAnalytics(index(), analyticsBudget), tracing.serviceCatalog(),
-        tracing.projects(), new IngestLimiter(tracing.projects(), new DynamoIngestQuota(tracing.client(), table), clock,
-        1L << 40, Duration.ZERO), Duration.ofDays(30), clock, pageBudget);
+    budgeted = new QueryEndpoint(list, new TraceAnalytics(index(), tracing.rollups(), analyticsBudget),
+        new dev.tracing.query.ServiceMetrics(tracing.rollups()), new dev.tracing.query.ServiceMap(tracing.rollups()),
+        tracing.serviceCatalog(), tracing.projects(), new IngestLimiter(tracing.projects(),
+        new DynamoIngestQuota(tracing.client(), table), clock, 1L << 40, Duration.ZERO), tracing.meter(), Duration.ofDays(30),
+        clock, pageBudget);
     return this;
   }
 
@@ -159,6 +161,11 @@ final class QueryStack implements AutoCloseable {
 
   JsonNode analytics(long projectId, Params params) {
     return ok(analyticsResponse(projectId, params), params);
+  }
+
+  /** {@code GET /v3/query/{projectId}<route>?...}, e.g. {@code /services/metrics}; the raw answer. */
+  ApiResponse getRoute(long projectId, String route, Params params) {
+    return get(projectId, "/v3/query/" + projectId + route, params, Map.of());
   }
 
   ApiResponse detail(long projectId, String traceId) {

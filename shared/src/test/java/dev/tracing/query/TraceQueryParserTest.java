@@ -138,8 +138,8 @@ class TraceQueryParserTest {
 
   @Test
   void overHttpTheRefusalIsA400InvalidParameterNamingTheParameter() {
-    QueryEndpoint endpoint = new QueryEndpoint(null, null, null, null, null, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC),
-        10_000);
+    QueryEndpoint endpoint = new QueryEndpoint(null, null, null, null, null, null, null,
+        dev.tracing.storage.ReadCapacity.NONE, Duration.ofDays(30), Clock.fixed(NOW, ZoneOffset.UTC), 10_000);
     for (Object[] c : new Object[][] {{"sort", Params.of("sort", "newest")}, {"page_size", Params.of("page_size", "501")},
         {"start_time", Params.of("start_time", "2026-11-24T11:00:00Z", "end_time", "2026-11-24T10:00:00Z")},
         {"foo", Params.of("foo", "bar")}, {"trace_id", Params.of("trace_id", "xyz")},

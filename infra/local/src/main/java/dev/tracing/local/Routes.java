@@ -46,6 +46,8 @@ public final class Routes {
       new Route("GET", "/v3/query/{projectId}/traces/analytics", "list-traces"),
       new Route("GET", "/v3/query/{projectId}/traces/{traceId}", "get-trace"),
       new Route("GET", "/v3/query/{projectId}/services", "list-traces"),
+      new Route("GET", "/v3/query/{projectId}/services/metrics", "list-traces"),
+      new Route("GET", "/v3/query/{projectId}/services/map", "list-traces"),
       new Route("GET", "/v3/query/{projectId}/services/{serviceName}/operations", "list-traces"));
 
   private Routes() {

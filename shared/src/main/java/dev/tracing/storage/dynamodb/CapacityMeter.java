@@ -1,17 +1,25 @@
 package dev.tracing.storage.dynamodb;
 
+import dev.tracing.storage.ReadCapacity;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.services.dynamodb.model.ConsumedCapacity;
 
 /**
  * Adds up the capacity units DynamoDB reports ({@code ReturnConsumedCapacity}) so benchmarks and
- * operators can see what a span costs to write and a page costs to read.
+ * operators can see what a span costs to write and a page costs to read; and, per request, what
+ * one query read ({@link #start()}), including the reads its tasks make on a pool from
+ * {@link #newWorkerPool}.
  */
-public final class CapacityMeter {
+public final class CapacityMeter implements ReadCapacity {
   private final DoubleAdder writeUnits = new DoubleAdder();
   private final DoubleAdder readUnits = new DoubleAdder();
   private final LongAdder traceReads = new LongAdder();
+  private final ThreadLocal<DoubleAdder> requestReads = new ThreadLocal<>();
 
   void addWrite(ConsumedCapacity c) {
     if (c != null && c.capacityUnits() != null) {
@@ -28,11 +36,62 @@ public final class CapacityMeter {
   void addRead(ConsumedCapacity c) {
     if (c != null && c.capacityUnits() != null) {
       readUnits.add(c.capacityUnits());
+      DoubleAdder request = requestReads.get();
+      if (request != null) {
+        request.add(c.capacityUnits());
+      }
     }
   }
 
   void countTraceRead() {
     traceReads.increment();
+  }
+
+  @Override
+  public Tally start() {
+    DoubleAdder outer = requestReads.get();
+    DoubleAdder tally = new DoubleAdder();
+    requestReads.set(tally);
+    return new Tally() {
+      @Override
+      public double units() {
+        return tally.sum();
+      }
+
+      @Override
+      public void close() {
+        if (outer != null) {
+          outer.add(tally.sum());
+        }
+        requestReads.set(outer);
+      }
+    };
+  }
+
+  /**
+   * A fixed pool of daemon threads whose tasks count their reads in the tally of the thread that
+   * submitted them.
+   */
+  public ExecutorService newWorkerPool(int threads, String name) {
+    return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    }) {
+      @Override
+      public void execute(Runnable task) {
+        DoubleAdder submitter = requestReads.get();
+        super.execute(submitter == null ? task : () -> {
+          DoubleAdder previous = requestReads.get();
+          requestReads.set(submitter);
+          try {
+            task.run();
+          } finally {
+            requestReads.set(previous);
+          }
+        });
+      }
+    };
   }
 
   /** Whole traces read (trace detail, or a list page's {@code matched_span_count}). */

@@ -6,6 +6,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
  * One counter item per project and clock minute ({@code Q#<project>}, sort key the epoch
@@ -20,7 +21,14 @@ public final class DynamoIngestQuota implements IngestQuota {
   private final DynamoDbClient client;
   private final String table;
 
+  private final CapacityMeter meter;
+
   public DynamoIngestQuota(DynamoDbClient client, String table) {
+    this(client, table, new CapacityMeter());
+  }
+
+  public DynamoIngestQuota(DynamoDbClient client, String table, CapacityMeter meter) {
+    this.meter = meter;
     this.client = client;
     this.table = table;
   }
@@ -65,7 +73,9 @@ public final class DynamoIngestQuota implements IngestQuota {
   @Override
   public long used(long projectId, long epochMinute) {
     GetItemResponse r = DynamoErrors.call("an ingest counter read", () -> client.getItem(b -> b
-        .tableName(table).key(key(projectId, epochMinute)).consistentRead(true)));
+        .tableName(table).key(key(projectId, epochMinute)).consistentRead(true)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addRead(r.consumedCapacity());
     AttributeValue v = r.hasItem() ? r.item().get(BYTES) : null;
     return v == null ? 0 : Long.parseLong(v.n());
   }

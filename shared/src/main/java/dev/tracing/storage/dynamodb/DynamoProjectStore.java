@@ -12,6 +12,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
@@ -33,7 +34,14 @@ public final class DynamoProjectStore implements ProjectStore {
   private final String table;
   private final Clock clock;
 
+  private final CapacityMeter meter;
+
   public DynamoProjectStore(DynamoDbClient client, String table, Clock clock) {
+    this(client, table, clock, new CapacityMeter());
+  }
+
+  public DynamoProjectStore(DynamoDbClient client, String table, Clock clock, CapacityMeter meter) {
+    this.meter = meter;
     this.client = client;
     this.table = table;
     this.clock = clock;
@@ -61,7 +69,8 @@ public final class DynamoProjectStore implements ProjectStore {
   @Override
   public Optional<Project> find(long projectId) {
     GetItemResponse r = DynamoErrors.call("a project read", () -> client.getItem(b -> b
-        .tableName(table).key(key(sortKey(projectId)))));
+        .tableName(table).key(key(sortKey(projectId))).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addRead(r.consumedCapacity());
     return r.hasItem() && !r.item().isEmpty() ? Optional.of(fromItem(r.item())) : Optional.empty();
   }
 

@@ -14,6 +14,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -32,7 +33,14 @@ public final class DynamoServiceCatalog implements ServiceCatalog {
   private final Duration retention;
   private final Map<String, Long> writtenAt = new ConcurrentHashMap<>();
 
+  private final CapacityMeter meter;
+
   public DynamoServiceCatalog(DynamoDbClient client, String table, Clock clock, Duration retention) {
+    this(client, table, clock, retention, new CapacityMeter());
+  }
+
+  public DynamoServiceCatalog(DynamoDbClient client, String table, Clock clock, Duration retention, CapacityMeter meter) {
+    this.meter = meter;
     this.client = client;
     this.table = table;
     this.clock = clock;
@@ -109,7 +117,9 @@ public final class DynamoServiceCatalog implements ServiceCatalog {
           .keyConditionExpression("#pk = :pk")
           .expressionAttributeNames(Map.of("#pk", TableSchema.PK))
           .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-          .exclusiveStartKey(exclusiveStart)));
+          .exclusiveStartKey(exclusiveStart)
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      meter.addRead(page.consumedCapacity());
       for (Map<String, AttributeValue> item : page.items()) {
         if (!DynamoTraceReader.expired(item, now)) {
           out.add(item.get(TableSchema.SK).s());

@@ -1,8 +1,12 @@
 package dev.tracing.storage.dynamodb;
 
+import dev.tracing.rollup.RollupBatch;
+import dev.tracing.storage.RollupStore;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.TraceWriter;
 import dev.tracing.trace.ChunkSplitter;
+import dev.tracing.trace.ServiceEdges;
+import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceChunk;
 import dev.tracing.trace.TraceSummary;
 import java.time.Duration;
@@ -37,18 +41,27 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * version read). The summaries of a request's traces are read in one consistent
  * {@code BatchGetItem}; a trace whose put then loses a race is read again on its own. A crash between the two leaves stored spans that the client's retry will count;
  * a summary never counts a span that is not stored.
+ *
+ * <p>Rollups last: the spans a summary update newly counted, the calls between services it newly
+ * completed ({@link ServiceEdges}, kept on the summary item) and the change of the trace's own
+ * contribution are gathered for the whole request and added to the rollup cells once each. A
+ * retry finds every span counted already and adds nothing. A crash or store failure between a
+ * summary write and the rollup additions leaves those spans out of the rollups (never counted
+ * twice); such a failure is logged and does not fail the request, whose spans are stored.
  */
 public final class DynamoTraceWriter implements TraceWriter {
   private static final int BATCH_LIMIT = 25;
   private static final int BATCH_GET_LIMIT = 100;
   private static final int MAX_BATCH_ATTEMPTS = 8;
   private static final int MAX_SUMMARY_ATTEMPTS = 12;
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DynamoTraceWriter.class.getName());
 
   private final DynamoDbClient client;
   private final String table;
   private final Duration retention;
   private final ExecutorService summaryPool;
   private final CapacityMeter meter;
+  private final RollupStore rollups;
 
   /**
    * @param summaryPool runs the summary updates of one request's traces in parallel; {@code null}
@@ -56,11 +69,18 @@ public final class DynamoTraceWriter implements TraceWriter {
    */
   public DynamoTraceWriter(DynamoDbClient client, String table, Duration retention, ExecutorService summaryPool,
                            CapacityMeter meter) {
+    this(client, table, retention, summaryPool, meter,
+        new DynamoRollupStore(client, table, java.time.Clock.systemUTC(), retention, summaryPool, meter));
+  }
+
+  public DynamoTraceWriter(DynamoDbClient client, String table, Duration retention, ExecutorService summaryPool,
+                           CapacityMeter meter, RollupStore rollups) {
     this.client = client;
     this.table = table;
     this.retention = retention;
     this.summaryPool = summaryPool;
     this.meter = meter;
+    this.rollups = rollups;
   }
 
   @Override
@@ -77,7 +97,15 @@ public final class DynamoTraceWriter implements TraceWriter {
       });
     }
     batchPut(items);
-    updateSummaries(projectId, piecesByTrace);
+    RollupBatch rollupChanges = new RollupBatch();
+    updateSummaries(projectId, piecesByTrace, rollupChanges);
+    if (!rollupChanges.isEmpty()) {
+      try {
+        rollups.add(projectId, rollupChanges.cells());
+      } catch (StoreUnavailableException | IllegalStateException e) {
+        LOG.log(java.util.logging.Level.WARNING, "rollups of project " + projectId + " not updated: " + e.getMessage());
+      }
+    }
   }
 
   /** Encodes a chunk, splitting it until each piece fits in one item; hands out each piece with its payload. */
@@ -116,16 +144,16 @@ public final class DynamoTraceWriter implements TraceWriter {
     }
   }
 
-  private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace) {
+  private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace, RollupBatch rollupChanges) {
     Map<String, Map<String, AttributeValue>> current = piecesByTrace.size() == 1 ? null
         : readSummaries(projectId, piecesByTrace.keySet());
     if (summaryPool == null || piecesByTrace.size() == 1) {
-      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces, current));
+      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces, current, rollupChanges));
       return;
     }
     List<Future<?>> futures = new ArrayList<>();
     piecesByTrace.forEach((traceId, pieces) ->
-        futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces, current))));
+        futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces, current, rollupChanges))));
     RuntimeException failure = null;
     for (Future<?> f : futures) {
       try {
@@ -188,9 +216,10 @@ public final class DynamoTraceWriter implements TraceWriter {
    *
    * @param prefetched the summaries read for the whole request ({@link #readSummaries}), used for
    *     the first attempt; {@code null}: read this trace's summary now
+   * @param rollupChanges receives, once the summary is written, what this update adds to the rollups
    */
   void updateSummary(long projectId, String traceId, List<TraceChunk> pieces,
-                     Map<String, Map<String, AttributeValue>> prefetched) {
+                     Map<String, Map<String, AttributeValue>> prefetched, RollupBatch rollupChanges) {
     Map<String, AttributeValue> key = summaryKey(projectId, traceId);
     for (int attempt = 1; attempt <= MAX_SUMMARY_ATTEMPTS; attempt++) {
       Map<String, AttributeValue> stored;
@@ -205,6 +234,8 @@ public final class DynamoTraceWriter implements TraceWriter {
       boolean exists = stored != null;
       TraceSummary summary = exists ? SummaryItems.fromItem(traceId, stored) : new TraceSummary(traceId);
       long version = exists ? SummaryItems.version(stored) : 0;
+      RollupBatch.TraceContribution before = exists ? contribution(summary) : null;
+      List<SpanFacts> fresh = newSpans(summary, pieces);
       int added = 0;
       for (TraceChunk piece : pieces) {
         added += summary.merge(piece.key(), piece.facts());
@@ -212,9 +243,13 @@ public final class DynamoTraceWriter implements TraceWriter {
       if (added == 0 && exists) {
         return; // every span already counted: a retry
       }
+      ServiceEdges edges = exists ? SummaryItems.edges(stored) : new ServiceEdges();
+      List<ServiceEdges.Edge> calls = edges.add(fresh);
+      Map<String, AttributeValue> item = SummaryItems.toItem(projectId, summary, version + 1, expiry(summary.earliestStartNano()));
+      item.put(SummaryItems.EDGES, SummaryItems.bin(edges.encode()));
       PutItemRequest.Builder put = PutItemRequest.builder()
           .tableName(table)
-          .item(SummaryItems.toItem(projectId, summary, version + 1, expiry(summary.earliestStartNano())))
+          .item(item)
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL);
       if (exists) {
         put.conditionExpression("#v = :v")
@@ -226,12 +261,49 @@ public final class DynamoTraceWriter implements TraceWriter {
       try {
         PutItemResponse response = DynamoErrors.call("a trace summary write", () -> client.putItem(put.build()));
         meter.addWrite(response.consumedCapacity());
+        for (SpanFacts f : fresh) {
+          rollupChanges.addSpan(f.service(), f.name(), f.startNano(), f.durationNano(), f.isError());
+        }
+        for (ServiceEdges.Edge call : calls) {
+          rollupChanges.addEdge(call.parent(), call.child(), call.childStartNano(), call.durationNano(), call.error());
+        }
+        RollupBatch.TraceContribution after = contribution(summary);
+        if (!after.equals(before)) {
+          rollupChanges.replaceTrace(before, after);
+        }
         return;
       } catch (ConditionalCheckFailedException raced) {
         backoff(attempt);
       }
     }
     throw new StoreUnavailableException("trace " + traceId + " is being updated by too many writers at once; retry");
+  }
+
+  /** What a trace adds to the traces rollups as its summary stands. */
+  private static RollupBatch.TraceContribution contribution(TraceSummary s) {
+    return new RollupBatch.TraceContribution(s.timestampNano(), s.durationNano(), s.errorCount() > 0,
+        List.copyOf(s.names().services()));
+  }
+
+  /**
+   * The spans of these pieces the summary has not counted yet, each once. Beyond the summary's
+   * tracked span ids a trace is de-duplicated per chunk, and so is this.
+   */
+  private static List<SpanFacts> newSpans(TraceSummary summary, List<TraceChunk> pieces) {
+    List<SpanFacts> fresh = new ArrayList<>();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    boolean full = summary.spanCount() >= TraceSummary.MAX_TRACKED_SPANS;
+    for (TraceChunk piece : pieces) {
+      if (full && summary.countsChunk(piece.key())) {
+        continue;
+      }
+      for (SpanFacts f : piece.facts()) {
+        if (!summary.containsSpan(f.spanId()) && seen.add(f.spanId())) {
+          fresh.add(f);
+        }
+      }
+    }
+    return fresh;
   }
 
   /**

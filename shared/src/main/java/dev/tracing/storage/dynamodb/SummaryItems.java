@@ -2,6 +2,7 @@ package dev.tracing.storage.dynamodb;
 
 import dev.tracing.query.TraceRow;
 import dev.tracing.trace.AttributeTerms;
+import dev.tracing.trace.ServiceEdges;
 import dev.tracing.trace.SpanNames;
 import dev.tracing.trace.SummaryState;
 import dev.tracing.trace.TraceSummary;
@@ -40,6 +41,8 @@ final class SummaryItems {
   static final String LEGACY_ATTRIBUTE_HASHES = "ah";
   private static final int HASH_BYTES = AttributeTerms.HASH_BITS / 8;
   static final String ATTRIBUTES_TRUNCATED = "atr";
+  /** {@link ServiceEdges}: the service of each span and the children waiting for a parent (not projected). */
+  static final String EDGES = "eg";
 
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
 
@@ -144,6 +147,16 @@ final class SummaryItems {
   private static String s(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);
     return v == null ? "" : v.s();
+  }
+
+  /** The summary's edge state; empty for a summary written without one. */
+  static ServiceEdges edges(Map<String, AttributeValue> item) {
+    AttributeValue v = item.get(EDGES);
+    return v == null || v.b() == null ? new ServiceEdges() : ServiceEdges.decode(v.b().asByteArray());
+  }
+
+  static AttributeValue bin(byte[] data) {
+    return AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(data));
   }
 
   static long version(Map<String, AttributeValue> item) {

@@ -77,6 +77,21 @@ final class Browser implements AutoCloseable {
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
   }
 
+  /**
+   * Lays the page out at this viewport size, as a window of that size would (the headless window
+   * itself cannot be narrower than 500 px). Through chromedriver's own CDP endpoint: no DevTools
+   * client, nothing to match to the browser's version.
+   */
+  void viewport(int width, int height) {
+    ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
+        Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+  }
+
+  /** The browser's locale as pages see it (Intl, navigator.language); applies to pages loaded next. */
+  void locale(String tag) {
+    ((ChromeDriver) driver).executeCdpCommand("Emulation.setLocaleOverride", Map.of("locale", tag));
+  }
+
   void open(String url) {
     driver.get(url);
   }

@@ -46,6 +46,33 @@ final class SampleTraces {
 
   final List<Sent> traces = new ArrayList<>();
 
+  /** A Java stack trace as the OpenTelemetry agent records it: 24 lines, tabs before each frame. */
+  static final String STACK_TRACE = """
+      shop.payment.PaymentDeclinedException: card declined by issuer (code 05, do not honour)
+      \tat shop.payment.AcmeGateway.charge(AcmeGateway.java:214)
+      \tat shop.payment.AcmeGateway.chargeWithRetry(AcmeGateway.java:187)
+      \tat shop.payment.PaymentService.charge(PaymentService.java:88)
+      \tat shop.payment.PaymentService$$SpringCGLIB$$0.charge(<generated>)
+      \tat org.springframework.aop.framework.CglibAopProxy$DynamicAdvisedInterceptor.intercept(CglibAopProxy.java:720)
+      \tat shop.checkout.CheckoutController.placeOrder(CheckoutController.java:61)
+      \tat java.base/jdk.internal.reflect.DirectMethodHandleAccessor.invoke(DirectMethodHandleAccessor.java:103)
+      \tat java.base/java.lang.reflect.Method.invoke(Method.java:580)
+      \tat org.springframework.web.method.support.InvocableHandlerMethod.doInvoke(InvocableHandlerMethod.java:255)
+      \tat org.springframework.web.servlet.DispatcherServlet.doDispatch(DispatcherServlet.java:1089)
+      \tat org.springframework.web.servlet.FrameworkServlet.service(FrameworkServlet.java:885)
+      \tat jakarta.servlet.http.HttpServlet.service(HttpServlet.java:658)
+      \tat org.apache.catalina.core.ApplicationFilterChain.doFilter(ApplicationFilterChain.java:140)
+      \tat org.apache.catalina.core.StandardWrapperValve.invoke(StandardWrapperValve.java:167)
+      \tat org.apache.catalina.connector.CoyoteAdapter.service(CoyoteAdapter.java:344)
+      \tat org.apache.coyote.http11.Http11Processor.service(Http11Processor.java:391)
+      \tat org.apache.tomcat.util.net.NioEndpoint$SocketProcessor.doRun(NioEndpoint.java:1736)
+      \tat java.base/java.util.concurrent.ThreadPoolExecutor.runWorker(ThreadPoolExecutor.java:1144)
+      \tat java.base/java.lang.Thread.run(Thread.java:1583)
+      Caused by: java.net.SocketTimeoutException: Read timed out
+      \tat java.base/sun.nio.ch.NioSocketImpl.timedRead(NioSocketImpl.java:278)
+      \tat shop.payment.AcmeGateway.charge(AcmeGateway.java:209)
+      \t... 18 more""";
+
   /** One trace being built: spans with ids from 1, grouped by service into resources. */
   static final class TraceBuilder {
     final ByteString traceId = OtlpFixtures.randomTraceId();
@@ -216,11 +243,11 @@ final class SampleTraces {
         attr("http.route", "/checkout"), attr("http.response.status_code", 402L));
     TraceBuilder.fail(froot, "payment required");
     Span.Builder fplace = failed.span(TraceBuilder.id(froot), "checkout", "PlaceOrder", 5, 895);
-    Span.Builder fcharge = failed.span(TraceBuilder.id(fplace), "payment", "Charge", 20, 860, attr("payment.provider", "acme"));
+    Span.Builder fcharge = failed.span(TraceBuilder.id(fplace), "payment", "Charge", 20, 860, attr("payment.provider", "acme"),
+        attr("payment.note", "line one\nline two"));
     TraceBuilder.fail(fcharge, "card declined by issuer");
     TraceBuilder.event(fcharge, "exception", 850, attr("exception.type", "PaymentDeclinedException"),
-        attr("exception.message", "card declined by issuer"),
-        attr("exception.stacktrace", "PaymentDeclinedException: card declined\n\tat shop.Payment.charge(Payment.java:88)"));
+        attr("exception.message", "card declined by issuer"), attr("exception.stacktrace", STACK_TRACE));
     send(ingestUrl, token, failed);
 
     // A quick checkout through another provider.

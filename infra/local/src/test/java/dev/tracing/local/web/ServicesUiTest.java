@@ -176,7 +176,7 @@ class ServicesUiTest {
     assertEquals(List.of("0.0017/s", "6 spans", "17%", "1 error", "300 ms", "300 ms", "300 ms"), cells("frontend"));
     assertEquals(List.of("0.0011/s", "4 spans", "50%", "2 errors", "120 ms", "120 ms", "120 ms"), cells("payment"));
     assertTrue(browser.find("#services-summary").getText().startsWith("3 services · 20 spans"), browser.find("#services-summary").getText());
-    assertEquals("page", browser.find("#nav-services").getAttribute("aria-current"));
+    assertEquals("Services", browser.find(".topbar-nav a[aria-current='page']").getText());
 
     for (String name : List.of("checkout", "frontend", "payment")) {
       int bars = browser.all("#services-table tr[data-name='" + name + "'] svg.sparkline rect.spark-spans").size();
@@ -343,8 +343,10 @@ class ServicesUiTest {
   @Test
   @Order(6)
   void at400PixelsWideNothingScrollsSideways() {
-    try (Browser narrow = new Browser(400, 860)) {
+    try (Browser narrow = new Browser(1280, 860)) {
+      narrow.viewport(400, 860); // the headless window itself is at least 500 px wide
       narrow.open(servicesUrl("period=1h"));
+      assertEquals(400L, narrow.js("return window.innerWidth"));
       narrow.signIn(project.projectId(), token);
       narrow.await("rows", d -> rowNames(narrow).equals(List.of("checkout", "frontend", "payment")));
       awaitReady(narrow);

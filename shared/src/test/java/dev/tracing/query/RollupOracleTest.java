@@ -1,0 +1,381 @@
+package dev.tracing.query;
+
+import static dev.tracing.testing.OtlpFixtures.attr;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.tracing.api.ApiResponse;
+import dev.tracing.rollup.DurationHistogram;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.ResourceSpans;
+import io.opentelemetry.proto.trace.v1.ScopeSpans;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Service metrics, the service map and rollup analytics against a brute-force oracle over the same
+ * spans, on the local DynamoDB: counts and error counts exactly, percentiles within the
+ * histogram's stated relative error. The spans of each trace arrive as real services send them:
+ * each service's spans in its own requests, in shuffled order, some requests retried, some traces
+ * arriving hours after they started.
+ */
+class RollupOracleTest {
+  private static final Instant NOW = Instant.parse("2026-11-24T12:00:00Z");
+  private static final long NS = 1_000_000_000L;
+  private static final long PROJECT = 42;
+  private static final long NAMESPACE = 4;
+  private static final String[] SERVICES = {"frontend", "checkout", "payment", "inventory", "db"};
+  private static final Map<String, String[]> OPERATIONS = Map.of(
+      "frontend", new String[] {"GET /cart", "POST /checkout", "GET /"},
+      "checkout", new String[] {"PlaceOrder", "GetQuote"},
+      "payment", new String[] {"Charge"},
+      "inventory", new String[] {"Reserve", "Lookup"},
+      "db", new String[] {"SELECT", "UPDATE"});
+
+  /** A span as the oracle sees it. */
+  record Sent(String traceId, long spanId, long parentId, String service, String name, long start, long end, boolean error) {
+    long duration() {
+      return end - start;
+    }
+  }
+
+  private static QueryStack stack;
+  private static final List<Sent> SPANS = new ArrayList<>();
+
+  @BeforeAll
+  static void ingest() {
+    stack = QueryStack.create("rollups", Clock.fixed(NOW, ZoneOffset.UTC));
+    Random random = new Random(20261124);
+    long windowStart = NOW.getEpochSecond() * NS - Duration.ofDays(6).toNanos();
+    long windowNanos = Duration.ofDays(6).toNanos() - Duration.ofMinutes(10).toNanos();
+    long nextSpanId = 1;
+    for (int t = 0; t < 240; t++) {
+      String traceId = String.format("%032x", 0x1000L + t);
+      long rootStart = windowStart + (long) (random.nextDouble() * windowNanos);
+      List<Sent> trace = new ArrayList<>();
+      nextSpanId = build(trace, traceId, random, nextSpanId, 0, "frontend", rootStart, 0);
+      if (t % 17 == 0) {
+        trace.remove(0); // no root: the trace stays in progress, headed by its earliest span
+      }
+      SPANS.addAll(trace);
+    }
+    // each service exports its own spans, in batches of up to 40, in shuffled order
+    Map<String, List<Sent>> byService = new LinkedHashMap<>();
+    for (Sent s : SPANS) {
+      byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s);
+    }
+    List<ExportTraceServiceRequest> requests = new ArrayList<>();
+    for (Map.Entry<String, List<Sent>> e : byService.entrySet()) {
+      List<Sent> spans = new ArrayList<>(e.getValue());
+      Collections.shuffle(spans, random);
+      for (int from = 0; from < spans.size(); from += 40) {
+        requests.add(request(e.getKey(), spans.subList(from, Math.min(spans.size(), from + 40))));
+      }
+    }
+    Collections.shuffle(requests, random);
+    for (int i = 0; i < requests.size(); i++) {
+      stack.ingest(NAMESPACE, PROJECT, requests.get(i));
+      if (i % 5 == 0) {
+        stack.ingest(NAMESPACE, PROJECT, requests.get(i)); // an exporter retrying: nothing counts twice
+      }
+    }
+  }
+
+  /** A span and its children: frontend → checkout → payment/inventory → db, with cross-service calls. */
+  private static long build(List<Sent> out, String traceId, Random random, long nextId, long parentId, String service,
+                            long start, int depth) {
+    long id = nextId++;
+    String[] ops = OPERATIONS.get(service);
+    long duration = (long) (Math.exp(random.nextGaussian() * 1.5 + 15) / Math.max(1, depth)); // ~3 ms, heavy tailed
+    boolean error = random.nextInt(12) == 0;
+    out.add(new Sent(traceId, id, parentId, service, ops[random.nextInt(ops.length)], start, start + duration, error));
+    List<String> children = switch (service) {
+      case "frontend" -> List.of("checkout", "frontend");
+      case "checkout" -> random.nextBoolean() ? List.of("payment", "inventory") : List.of("inventory");
+      case "payment", "inventory" -> List.of("db");
+      default -> List.of();
+    };
+    if (depth < 4) {
+      for (String child : children) {
+        if (child.equals(service) && depth > 0) {
+          continue;
+        }
+        nextId = build(out, traceId, random, nextId, id, child, start + 1000 + random.nextInt(1_000_000), depth + 1);
+      }
+    }
+    return nextId;
+  }
+
+  private static ExportTraceServiceRequest request(String service, List<Sent> spans) {
+    ScopeSpans.Builder scope = ScopeSpans.newBuilder();
+    for (Sent s : spans) {
+      Span.Builder b = Span.newBuilder()
+          .setTraceId(ByteString.fromHex(s.traceId()))
+          .setSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(s.spanId()).array()))
+          .setName(s.name())
+          .setStartTimeUnixNano(s.start())
+          .setEndTimeUnixNano(s.end())
+          .setStatus(Status.newBuilder().setCodeValue(s.error() ? 2 : 1))
+          .addAttributes(attr("http.method", "GET"));
+      if (s.parentId() != 0) {
+        b.setParentSpanId(ByteString.copyFrom(ByteBuffer.allocate(8).putLong(s.parentId()).array()));
+      }
+      scope.addSpans(b);
+    }
+    return ExportTraceServiceRequest.newBuilder().addResourceSpans(ResourceSpans.newBuilder()
+        .setResource(Resource.newBuilder().addAttributes(attr("service.name", service)))
+        .addScopeSpans(scope)).build();
+  }
+
+  @AfterAll
+  static void close() {
+    stack.close();
+  }
+
+  // ---- the oracle ----
+
+  /** Spans that started in the whole minutes overlapping [start, end). */
+  private static List<Sent> spansIn(long startNano, long endNano) {
+    long from = Math.floorDiv(startNano, 60 * NS) * 60 * NS;
+    long to = Math.floorDiv(endNano + 60 * NS - 1, 60 * NS) * 60 * NS;
+    return SPANS.stream().filter(s -> s.start() >= from && s.start() < to).toList();
+  }
+
+  private static long nearestRank(List<Long> values, int p) {
+    List<Long> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
+  }
+
+  private static void assertPercentile(List<Long> values, int p, JsonNode got, String what) {
+    long exact = nearestRank(values, p);
+    assertNotNull(got, what + " p" + p);
+    long value = got.asLong();
+    assertTrue(Math.abs(value - exact) <= DurationHistogram.RELATIVE_ERROR * exact + 1,
+        what + " p" + p + ": " + value + " is not within 2% of " + exact);
+  }
+
+  private static QueryStack.Params window(String... more) {
+    List<String> p = new ArrayList<>(List.of("start_time", "2026-11-18T13:17:30Z", "end_time", "2026-11-24T11:41:10Z"));
+    p.addAll(List.of(more));
+    return QueryStack.Params.of(p.toArray(String[]::new));
+  }
+
+  private static final long WINDOW_START = Instant.parse("2026-11-18T13:17:30Z").getEpochSecond() * NS;
+  private static final long WINDOW_END = Instant.parse("2026-11-24T11:41:10Z").getEpochSecond() * NS;
+
+  private JsonNode get(String route, QueryStack.Params params) {
+    ApiResponse r = stack.getRoute(PROJECT, route, params);
+    assertEquals(200, r.status(), () -> route + "?" + params.raw() + " answered " + r.status() + ": " + r.bodyText());
+    assertNotNull(r.header("X-Read-Units"), "every query answer says what it read");
+    return QueryStack.JSON.readTree(r.body());
+  }
+
+  @Test
+  void serviceMetricsMatchTheOracle() {
+    JsonNode body = get("/services/metrics", window("interval", "3600"));
+    assertEquals(3600, body.get("interval").asLong());
+    List<Sent> spans = spansIn(WINDOW_START, WINDOW_END);
+    Map<String, List<Sent>> byService = new TreeMap<>();
+    spans.forEach(s -> byService.computeIfAbsent(s.service(), k -> new ArrayList<>()).add(s));
+    assertEquals(byService.size(), body.get("services").size(), body.toString());
+    for (JsonNode service : body.get("services")) {
+      List<Sent> expected = byService.get(service.get("name").asString());
+      assertNotNull(expected, "unexpected service " + service.get("name"));
+      assertEquals(expected.size(), service.get("span_count").asLong(), service.get("name") + " span_count");
+      assertEquals(expected.stream().filter(Sent::error).count(), service.get("error_count").asLong(),
+          service.get("name") + " error_count");
+      List<Long> durations = expected.stream().map(Sent::duration).toList();
+      for (int p : new int[] {50, 95, 99}) {
+        assertPercentile(durations, p, service.get("p" + p + "_duration_nano"), service.get("name").asString());
+      }
+      long seriesTotal = 0;
+      long first = Math.floorDiv(WINDOW_START / NS, 3600) * 3600;
+      for (JsonNode point : service.get("series")) {
+        long interval = point.get("interval").asLong();
+        long lo = Math.max(interval * NS, Math.floorDiv(WINDOW_START, 60 * NS) * 60 * NS);
+        long hi = Math.min((interval + 3600) * NS, Math.floorDiv(WINDOW_END + 60 * NS - 1, 60 * NS) * 60 * NS);
+        long inInterval = expected.stream().filter(s -> s.start() >= lo && s.start() < hi).count();
+        assertEquals(inInterval, point.get("span_count").asLong(), "series point " + interval);
+        assertEquals(0, (interval - first) % 3600);
+        seriesTotal += point.get("span_count").asLong();
+      }
+      assertEquals(expected.size(), seriesTotal, "the series adds up to the total");
+    }
+  }
+
+  @Test
+  void operationMetricsOfOneServiceMatchTheOracle() {
+    JsonNode body = get("/services/metrics", window("service_name", "checkout", "interval", "600"));
+    Map<String, List<Sent>> byOperation = new TreeMap<>();
+    spansIn(WINDOW_START, WINDOW_END).stream().filter(s -> s.service().equals("checkout"))
+        .forEach(s -> byOperation.computeIfAbsent(s.name(), k -> new ArrayList<>()).add(s));
+    assertEquals(byOperation.keySet().size(), body.get("operations").size(), body.toString());
+    for (JsonNode op : body.get("operations")) {
+      List<Sent> expected = byOperation.get(op.get("name").asString());
+      assertEquals(expected.size(), op.get("span_count").asLong(), op.get("name") + " span_count");
+      assertEquals(expected.stream().filter(Sent::error).count(), op.get("error_count").asLong());
+      assertPercentile(expected.stream().map(Sent::duration).toList(), 95, op.get("p95_duration_nano"), "op");
+    }
+  }
+
+  @Test
+  void serviceMapMatchesTheOracle() {
+    JsonNode body = get("/services/map", window());
+    List<Sent> spans = spansIn(WINDOW_START, WINDOW_END);
+    Map<Long, Sent> byId = new HashMap<>();
+    SPANS.forEach(s -> byId.put(s.spanId(), s));
+    Map<String, List<Sent>> edges = new TreeMap<>();
+    for (Sent child : spans) {
+      Sent parent = byId.get(child.parentId());
+      if (parent != null && !parent.service().equals(child.service())) {
+        edges.computeIfAbsent(parent.service() + "->" + child.service(), k -> new ArrayList<>()).add(child);
+      }
+    }
+    assertTrue(edges.size() >= 4, "the workload crosses services: " + edges.keySet());
+    assertEquals(edges.size(), body.get("edges").size(), body.toString());
+    for (JsonNode edge : body.get("edges")) {
+      String key = edge.get("parent").asString() + "->" + edge.get("child").asString();
+      List<Sent> calls = edges.get(key);
+      assertNotNull(calls, "unexpected edge " + key);
+      assertEquals(calls.size(), edge.get("call_count").asLong(), key + " call_count");
+      assertEquals(calls.stream().filter(Sent::error).count(), edge.get("error_count").asLong(), key + " error_count");
+      assertPercentile(calls.stream().map(Sent::duration).toList(), 50, edge.get("p50_duration_nano"), key);
+      assertPercentile(calls.stream().map(Sent::duration).toList(), 95, edge.get("p95_duration_nano"), key);
+    }
+    Map<String, Long> nodes = new TreeMap<>();
+    spans.forEach(s -> nodes.merge(s.service(), 1L, Long::sum));
+    assertEquals(nodes.size(), body.get("services").size());
+    for (JsonNode n : body.get("services")) {
+      assertEquals(nodes.get(n.get("name").asString()), n.get("span_count").asLong(), n.get("name") + " span_count");
+    }
+  }
+
+  /** Traces by the list's timestamp (root start, else earliest span start), with their duration and status. */
+  private record TraceFacts(long timestamp, long duration, boolean error, List<String> services) {
+  }
+
+  private static Map<String, TraceFacts> traces() {
+    Map<String, List<Sent>> byTrace = new LinkedHashMap<>();
+    SPANS.forEach(s -> byTrace.computeIfAbsent(s.traceId(), k -> new ArrayList<>()).add(s));
+    Map<String, TraceFacts> out = new LinkedHashMap<>();
+    byTrace.forEach((id, spans) -> {
+      Sent head = spans.stream().filter(s -> s.parentId() == 0).findFirst()
+          .orElse(spans.stream().min((a, b) -> a.start() != b.start() ? Long.compare(a.start(), b.start())
+              : Long.compareUnsigned(a.spanId(), b.spanId())).orElseThrow());
+      out.put(id, new TraceFacts(head.start(), head.duration(), spans.stream().anyMatch(Sent::error),
+          spans.stream().map(Sent::service).distinct().toList()));
+    });
+    return out;
+  }
+
+  @Test
+  void analyticsFromRollupsMatchTheOracle() {
+    for (String[] filter : new String[][] {{}, {"service_name", "payment"}, {"status", "error"}, {"status", "OK"},
+        {"service_name", "inventory", "not[status]", "error"}}) {
+      JsonNode body = get("/traces/analytics", window(filter));
+      long step = body.get("interval_seconds").asLong();
+      assertEquals(7200, step, "a 6-day window charts 2-hour intervals");
+      String service = filter.length >= 2 && filter[0].equals("service_name") ? filter[1] : null;
+      Boolean error = null;
+      for (int i = 0; i + 1 < filter.length; i += 2) {
+        if (filter[i].equals("status")) {
+          error = filter[i + 1].equalsIgnoreCase("error");
+        } else if (filter[i].equals("not[status]")) {
+          error = !filter[i + 1].equalsIgnoreCase("error");
+        }
+      }
+      Boolean wantError = error;
+      List<TraceFacts> matching = traces().values().stream()
+          .filter(t -> t.timestamp() >= WINDOW_START && t.timestamp() < WINDOW_END)
+          .filter(t -> service == null || t.services().contains(service))
+          .filter(t -> wantError == null || t.error() == wantError)
+          .toList();
+      long total = 0;
+      for (JsonNode interval : body.get("results")) {
+        long from = interval.get("interval").asLong() * NS;
+        List<TraceFacts> in = matching.stream().filter(t -> t.timestamp() >= from && t.timestamp() < from + step * NS).toList();
+        String what = String.join(",", filter) + " @" + interval.get("interval");
+        assertEquals(in.size(), interval.get("count").asLong(), what + " count");
+        assertEquals(in.stream().filter(TraceFacts::error).count(), interval.get("error_count").asLong(), what + " errors");
+        if (!in.isEmpty()) {
+          assertPercentile(in.stream().map(TraceFacts::duration).toList(), 50, interval.get("p50_duration_nano"), what);
+          assertPercentile(in.stream().map(TraceFacts::duration).toList(), 99, interval.get("p99_duration_nano"), what);
+        }
+        total += in.size();
+      }
+      assertEquals(matching.size(), total, "every matching trace is in one interval");
+      assertTrue(total > 0, "the filter " + String.join(",", filter) + " matches some traces");
+    }
+  }
+
+  @Test
+  void expiredRollupsAreNotRead() {
+    QueryStack later = stack.withClock(Clock.fixed(NOW.plus(Duration.ofDays(40)), ZoneOffset.UTC));
+    ApiResponse r = later.getRoute(PROJECT, "/services/map", window());
+    assertEquals(200, r.status(), r.bodyText());
+    JsonNode body = QueryStack.JSON.readTree(r.body());
+    assertEquals(0, body.get("services").size(), "cells past their TTL are ignored: " + body);
+    assertEquals(0, body.get("edges").size());
+    later.close();
+  }
+
+  @Test
+  void badParametersAreRefusedByName() {
+    for (String[] c : new String[][] {{"interval", "45"}, {"interval", "abc"}, {"interval", "60", "period", "7d"},
+        {"operation", "x"}}) {
+      String[] p = c.length == 2 ? new String[] {c[0], c[1], "period", "7d"} : c;
+      ApiResponse r = stack.getRoute(PROJECT, "/services/metrics", QueryStack.Params.of(p));
+      assertEquals(400, r.status(), r.bodyText());
+      JsonNode body = QueryStack.JSON.readTree(r.body());
+      assertEquals("invalid_parameter", body.get("error").asString());
+      assertTrue(body.get("message").asString().contains(c[0]), body.toString());
+    }
+    ApiResponse r = stack.getRoute(PROJECT, "/services/map", QueryStack.Params.of("service_name", "x"));
+    assertEquals(400, r.status(), "the map takes the time parameters only");
+  }
+
+  @Test
+  void everyQueryAnswerSaysWhatItRead() {
+    String traceId = SPANS.get(0).traceId();
+    Map<String, ApiResponse> answers = new LinkedHashMap<>();
+    answers.put("traces", stack.getRoute(PROJECT, "/traces", window()));
+    answers.put("analytics", stack.getRoute(PROJECT, "/traces/analytics", window()));
+    answers.put("services", stack.getRoute(PROJECT, "/services", QueryStack.Params.of()));
+    answers.put("detail", stack.detail(PROJECT, traceId));
+    answers.put("refused", stack.getRoute(PROJECT, "/services/map", QueryStack.Params.of("period", "9d")));
+    answers.forEach((route, r) -> {
+      String units = r.header("X-Read-Units");
+      assertNotNull(units, route + " answers X-Read-Units");
+      double value = Double.parseDouble(units);
+      if (route.equals("refused")) {
+        assertEquals(400, r.status());
+        assertEquals(0.0, value, "a refused query reads nothing");
+      } else {
+        assertEquals(200, r.status(), route + ": " + r.bodyText());
+        assertTrue(value > 0, route + " read something: " + units);
+      }
+    });
+  }
+}
