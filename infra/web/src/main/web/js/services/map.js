@@ -156,7 +156,7 @@ export function createServiceMap({ onOpenService, onOpenEdge, serviceHref, edgeH
         group: 'edges',
         data: {
           id: `${e.parent}\u2192${e.child}`, source: e.parent, target: e.child, label: edgeLabel(e),
-          width: 1.5 + (6 * Math.log1p(e.call_count)) / Math.log1p(maxCalls), edge: e,
+          width: 1.5 + (4.5 * Math.log1p(e.call_count)) / Math.log1p(maxCalls), edge: e,
         },
         classes: e.error_count > 0 ? 'errors' : '',
       })),
@@ -186,7 +186,7 @@ export function createServiceMap({ onOpenService, onOpenEdge, serviceHref, edgeH
           selector: 'edge',
           style: {
             width: 'data(width)', 'line-color': '#9aa3b8', 'target-arrow-color': '#9aa3b8', 'target-arrow-shape': 'triangle',
-            'curve-style': 'bezier', 'arrow-scale': 1.1, label: 'data(label)', 'font-size': 10.5,
+            'curve-style': 'bezier', 'arrow-scale': 0.9, label: 'data(label)', 'font-size': 10.5,
             'font-family': 'system-ui, sans-serif', color: '#3c4255', 'text-background-color': '#fff',
             'text-background-opacity': 0.9, 'text-background-padding': 2, 'text-background-shape': 'round-rectangle',
           },
