@@ -374,6 +374,12 @@ class ServicesUiTest {
         awaitReady(narrow);
         assertEquals((long) width, narrow.js("return window.innerWidth"));
         assertEquals(0L, sideways(narrow), "the table fits " + width + " px");
+        assertEquals(Boolean.TRUE, narrow.js("""
+            const links = [...document.querySelectorAll('.topbar-nav a')];
+            const nav = document.querySelector('.topbar-nav').getBoundingClientRect();
+            return links.map((a) => a.textContent).join() === 'Traces,Services'
+              && links.every((a) => a.getBoundingClientRect().right <= nav.right + 0.5);"""),
+            "both top bar links shown whole at " + width + " px");
         narrow.screenshot("services-07-table-" + width + "px");
 
         narrow.click("#tab-map");
