@@ -86,6 +86,8 @@ export const api = {
   services: (projectId, options) => get(`${p(projectId)}/services`, null, options),
   operations: (projectId, service, options) =>
     get(`${p(projectId)}/services/${encodeURIComponent(service)}/operations`, null, options),
+  serviceMetrics: (projectId, params, options) => get(`${p(projectId)}/services/metrics`, params, options),
+  serviceMap: (projectId, params, options) => get(`${p(projectId)}/services/map`, params, options),
   traces: (projectId, params, options) => get(`${p(projectId)}/traces`, params, options),
   analytics: (projectId, params, options) => get(`${p(projectId)}/traces/analytics`, params, options),
   /** The trace with its body text too: the download keeps int64 values exactly as sent. */

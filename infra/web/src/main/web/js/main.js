@@ -3,7 +3,8 @@
 import { setUnauthorizedHandler } from './api.js';
 import { h, replace } from './dom.js';
 import { createUsage } from './project/usage.js';
-import { navigate, parseRoute, setRenderer, tracesHash } from './routes.js';
+import { navigate, parseRoute, servicesHash, setRenderer, tracesHash } from './routes.js';
+import { mountServicesPage } from './services/page.js';
 import { clearSession, currentSession, offerSignInNotice, saveSession, setSignInNotice } from './session.js';
 import { mountSignIn } from './signin.js';
 import { mountTraceView } from './trace/view.js';
@@ -16,11 +17,13 @@ import { mountTracesList } from './traces/list.js';
 const SCREENS = {
   traces: { key: (r) => `traces:${r.projectId}`, mount: mountTracesList },
   trace: { key: (r) => `trace:${r.projectId}:${r.traceId}`, mount: mountTraceView },
+  services: { key: (r) => `services:${r.projectId}`, mount: mountServicesPage },
 };
 
 /** The top bar's links within a project: label, address, and the routes that belong to it. */
 const SECTIONS = [
   { label: 'Traces', hash: (projectId) => tracesHash(projectId), routes: ['traces', 'trace'] },
+  { label: 'Services', hash: (projectId) => servicesHash(projectId), routes: ['services'] },
 ];
 
 const app = document.getElementById('app');

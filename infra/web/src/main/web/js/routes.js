@@ -2,6 +2,7 @@
 // serves index.html for all of them:
 //   #/projects/42/traces?period=1h&service_name=frontend&sort=duration_desc
 //   #/projects/42/traces/<trace id>?span=<span id>&q=<search in trace>
+//   #/projects/42/services?period=1h&service_name=checkout&view=map
 //
 // A new screen is one entry in ROUTES (its path pattern) plus one in main.js's SCREENS (what it
 // mounts), and, for the top bar, one in main.js's SECTIONS.
@@ -13,6 +14,7 @@
 const ROUTES = [
   { name: 'traces', path: ['traces'] },
   { name: 'trace', path: ['traces', ':traceId'] },
+  { name: 'services', path: ['services'] },
 ];
 
 /** @returns {{name: string, projectId?: string, traceId?: string, params: URLSearchParams}} */
@@ -59,6 +61,10 @@ export function projectHash(projectId, path, params) {
 
 export function tracesHash(projectId, params) {
   return projectHash(projectId, 'traces', params);
+}
+
+export function servicesHash(projectId, params) {
+  return projectHash(projectId, 'services', params);
 }
 
 export function traceHash(projectId, traceId, params) {
