@@ -123,6 +123,7 @@ public final class ViewsPart {
     Map<String, Object> grant = AuthorizerContext.of(TokenVerdict.valid(
         new Grant("bench", projectId, 1, EnumSet.allOf(Scope.class))));
     AtomicLong tracesSent = new AtomicLong();
+    AtomicLong nextSlice = new AtomicLong();
     AtomicLong spansSent = new AtomicLong();
     double unitsBefore = tracing.meter().writeUnits();
     double rollupBefore = RollupUnits.of(tracing);
@@ -133,20 +134,17 @@ public final class ViewsPart {
       for (int w = 0; w < WRITERS; w++) {
         OtlpWorkload workload = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch().withMeanSpansPerTrace(MEAN_SPANS),
             projectId * 100 + w);
-        int writer = w;
         done.add(writers.submit(() -> {
-          // Real exporters send what just happened: each batch holds traces of the last seconds. The
-          // writers walk through the week side by side, each batch a little later than the last.
-          long expectedBatches = Math.max(1, traces / (workload.shape().spansPerBatch() / MEAN_SPANS) / WRITERS);
-          long stride = (to - from) / expectedBatches;
-          long t = from + writer * (stride / WRITERS);
-          while (tracesSent.get() < traces) {
-            long batchStart = Math.min(t, to - stride);
-            ExportTraceServiceRequest batch = workload.nextBatch(batchStart, batchStart + stride);
-            t += stride;
-            if (t >= to) {
-              t = from + writer * (stride / WRITERS);
+          // Exporters send what just happened: batch k holds the traces of the k-th slice of the week,
+          // a slice as long as the traffic needs to fill a batch; the writers take slices in turn.
+          long slice = Math.max(1, (to - from) / Math.max(1, traces / (workload.shape().spansPerBatch() / MEAN_SPANS)));
+          while (true) {
+            long k = nextSlice.getAndIncrement();
+            long sliceStart = from + k * slice;
+            if (sliceStart >= to) {
+              break;
             }
+            ExportTraceServiceRequest batch = workload.nextBatch(sliceStart, Math.min(to, sliceStart + slice));
             OtlpWorkload.Stats stats = OtlpWorkload.stats(batch);
             ApiResponse r = tracing.ingestEndpoint().handle(new ApiRequest("POST", "/v3/1/" + projectId + "/ingest/traces",
                 Map.of("namespaceId", "1", "projectId", Long.toString(projectId)), "",
