@@ -82,8 +82,9 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   public static final String COUNTER = "limiter counter";
   public static final String CATALOG = "service catalog";
   public static final String FAILED = "failed conditional writes";
+  public static final String ROLLUPS = "rollups";
   public static final String OTHER = "other items";
-  public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, COUNTER, CATALOG, FAILED, OTHER);
+  public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, COUNTER, CATALOG, ROLLUPS, FAILED, OTHER);
   /** Index entries whose key changed (delete + put: two index writes), counted in {@link #writesByKind()} only. */
   public static final String INDEX_KEY_MOVES = "index entries moved";
 
@@ -180,7 +181,8 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   /**
    * The kind of an item, from its key as the product lays items out (docs/storage.md): span chunks
    * ({@code C#} sort keys) and trace summaries ({@code #S}) under {@code T#} partitions, ingest
-   * counters under {@code Q#}, service and operation names under {@code S#} and {@code O#}.
+   * counters under {@code Q#}, service and operation names under {@code S#} and {@code O#}, rollup
+   * cells under {@code R#}.
    */
   private String kind(Map<String, AttributeValue> key) {
     AttributeValue pk = key.get(tableKeys.get(0));
@@ -192,6 +194,9 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     }
     if (p.startsWith("S#") || p.startsWith("O#")) {
       return CATALOG;
+    }
+    if (p.startsWith("R#")) {
+      return ROLLUPS;
     }
     if (s.startsWith("#S")) {
       return SUMMARIES;
@@ -263,15 +268,34 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     tally(FAILED + ": " + kind(key), size, units);
   }
 
-  /** An update's resulting size, approximated: the larger of the stored item and its key plus the expression's values. */
+  /** Attributes of items changed by updates, by item key: name -> bytes of name and value. */
+  private final Map<Object, Map<String, Long>> updatedAttributes = new java.util.HashMap<>();
+  private static final java.util.regex.Pattern ASSIGNMENT = java.util.regex.Pattern.compile("(#\\w+)\\s*=?\\s*(:\\w+)");
+
+  /**
+   * An update's resulting size: the item's key plus every attribute updates have set or added to
+   * (an {@code ADD} to a new attribute grows the item; DynamoDB charges the larger of the sizes
+   * before and after). Attributes come from the update expression's {@code #name :value} pairs.
+   */
   private long updateSize(UpdateItemRequest update) {
-    long approx = CapacityCalculator.itemSize(update.key());
-    if (update.expressionAttributeValues() != null) {
-      for (AttributeValue v : update.expressionAttributeValues().values()) {
-        approx += 8 + CapacityCalculator.valueSize(v);
+    Map<String, Long> attributes = updatedAttributes.computeIfAbsent(key(update.key()), k -> new java.util.HashMap<>());
+    Map<String, String> names = update.expressionAttributeNames() == null ? Map.of() : update.expressionAttributeNames();
+    Map<String, AttributeValue> values = update.expressionAttributeValues() == null ? Map.of()
+        : update.expressionAttributeValues();
+    java.util.regex.Matcher m = ASSIGNMENT.matcher(update.updateExpression() == null ? "" : update.updateExpression());
+    while (m.find()) {
+      String name = names.getOrDefault(m.group(1), m.group(1));
+      AttributeValue v = values.get(m.group(2));
+      if (v != null) {
+        attributes.merge(name, (long) name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+            + CapacityCalculator.valueSize(v), Math::max);
       }
     }
-    return approx;
+    long size = CapacityCalculator.itemSize(update.key());
+    for (long a : attributes.values()) {
+      size += a;
+    }
+    return size;
   }
 
   /** Charges one successful call (public so the rules can be tested without a server). */

@@ -241,8 +241,11 @@ public final class StoragePart {
       OtlpWorkload workload = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch().withMeanSpansPerTrace(meanSpansPerTrace), 7);
       long now = System.currentTimeMillis() * 1_000_000L;
       long hourAgo = now - 3_600_000_000_000L;
+      // An SDK exports every 5 s what ended in the last 5 s: batch i holds the traces of the i-th
+      // 5-second slice of the last hour (what rollups fold into depends on it).
+      long slice = 5_000_000_000L;
       // one batch first, not counted: the service catalog records names once per hour per process
-      ingest(tracing, workload.nextBatch(hourAgo, now - 1_000_000_000L));
+      ingest(tracing, workload.nextBatch(hourAgo - slice, hourAgo));
       acct.clear();
       tracing.meter().reset();
 
@@ -254,7 +257,8 @@ public final class StoragePart {
       ExportTraceServiceRequest last = null;
       long started = System.nanoTime();
       for (int i = 0; i < batches; i++) {
-        ExportTraceServiceRequest batch = workload.nextBatch(hourAgo, now - 1_000_000_000L);
+        long sliceStart = hourAgo + (i * slice) % (3_600_000_000_000L - slice);
+        ExportTraceServiceRequest batch = workload.nextBatch(sliceStart, sliceStart + slice);
         Set<ByteString> ids = traceIds(batch);
         fragments += ids.size();
         traceIds.addAll(ids);

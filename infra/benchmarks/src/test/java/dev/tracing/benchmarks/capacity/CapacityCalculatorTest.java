@@ -159,6 +159,37 @@ class CapacityCalculatorTest {
     assertEquals(0, a.units().writeUnits(), "another table is not ours to charge");
   }
 
+  /** An ADD to 60 number attributes: with their names (8-9 bytes) and values, about 700 bytes. */
+  private static void addNewAttributes(CapacityAccountant a, String prefix) {
+    StringBuilder expression = new StringBuilder("ADD ");
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>();
+    for (int i = 0; i < 60; i++) {
+      expression.append(i == 0 ? "" : ", ").append("#a").append(i).append(" :a").append(i);
+      names.put("#a" + i, prefix + i);
+      values.put(":a" + i, AttributeValue.fromN("1"));
+    }
+    a.account(UpdateItemRequest.builder().tableName("t").key(Map.of("pk", AttributeValue.fromS("R#1#S#m##1"), "sk",
+        AttributeValue.fromS("0000000060#checkout"))).updateExpression(expression.toString())
+        .expressionAttributeNames(names).expressionAttributeValues(values).build(), UpdateItemResponse.builder().build());
+  }
+
+  @Test
+  void anUpdateAddingNewAttributesIsChargedOnTheGrownItem() {
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
+    String longName = "h".repeat(7);
+    addNewAttributes(a, longName);
+    long first = a.units().writeUnits();
+    addNewAttributes(a, longName); // the same attributes again: the item does not grow
+    long same = a.units().writeUnits() - first;
+    addNewAttributes(a, "x".repeat(7)); // 60 more attributes: the item is now about 1.4 KB
+    long grown = a.units().writeUnits() - first - same;
+    assertEquals(1, first, "under 1 KB: one unit");
+    assertEquals(1, same, "adding to existing attributes leaves the size alone");
+    assertEquals(2, grown, "charged on the item after the update, old attributes and new");
+    assertEquals(4L, a.writeUnitsByKind().get(CapacityAccountant.ROLLUPS), "R# items are rollups");
+  }
+
   @Test
   void writesAreTalliedByKindFromTheirKeys() {
     CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
