@@ -11,9 +11,10 @@ import java.util.TreeMap;
 
 /**
  * Reads the rollup cells of a whole-minute range and sums them per interval and name. Whole hours
- * come from the hourly cells when each hour falls in one interval (the interval is a whole number
- * of hours), the minutes around them from the minute cells: a 7-day window reads about 170 cells
- * per name instead of 10,080.
+ * the compactor has summed come from the hourly cells when each hour falls in one interval (the
+ * interval is a whole number of hours); the minutes around them, the hours not compacted yet (the
+ * last one or two) and hours written to since their compaction come from the minute cells: a
+ * 7-day window reads about 170 cells per name instead of 10,080.
  */
 final class RollupSeries {
   private final RollupStore store;
@@ -38,14 +39,25 @@ final class RollupSeries {
     long hour = Granularity.HOUR.seconds();
     long hoursFrom = Math.floorDiv(fromSecond + hour - 1, hour) * hour;
     long hoursTo = Math.floorDiv(toSecond, hour) * hour;
-    boolean useHours = step % hour == 0 && hoursFrom < hoursTo;
-    if (useHours) {
-      add(out, store.read(projectId, family, Granularity.HOUR, dimension, hoursFrom, hoursTo), firstInterval, step);
-      add(out, store.read(projectId, family, Granularity.MINUTE, dimension, fromSecond, hoursFrom), firstInterval, step);
-      add(out, store.read(projectId, family, Granularity.MINUTE, dimension, hoursTo, toSecond), firstInterval, step);
-    } else {
+    if (step % hour != 0 || hoursFrom >= hoursTo) {
       add(out, store.read(projectId, family, Granularity.MINUTE, dimension, fromSecond, toSecond), firstInterval, step);
+      return out;
     }
+    // whole hours the compactor has summed come from hourly cells, the rest from minute cells
+    RollupStore.Compaction compaction = store.compaction(projectId);
+    long compactedTo = Math.max(hoursFrom, Math.min(hoursTo, Math.floorDiv(compaction.compactedBeforeSecond(), hour) * hour));
+    if (compactedTo > hoursFrom) {
+      Map<RollupKey, RollupCell> hourly = store.read(projectId, family, Granularity.HOUR, dimension, hoursFrom, compactedTo);
+      hourly.keySet().removeIf(k -> !compaction.hourlyComplete(k.bucketSecond()));
+      add(out, hourly, firstInterval, step);
+      for (long h : compaction.pendingHours()) {
+        if (h >= hoursFrom && h < compactedTo) {
+          add(out, store.read(projectId, family, Granularity.MINUTE, dimension, h, h + hour), firstInterval, step);
+        }
+      }
+    }
+    add(out, store.read(projectId, family, Granularity.MINUTE, dimension, fromSecond, hoursFrom), firstInterval, step);
+    add(out, store.read(projectId, family, Granularity.MINUTE, dimension, compactedTo, toSecond), firstInterval, step);
     return out;
   }
 

@@ -6,8 +6,10 @@ import java.util.Map;
 
 /**
  * The rollup changes of one export request, gathered before they are stored, so each cell is
- * written once per request however many spans fold into it. Every change is recorded at both
- * granularities. Thread-safe: the summaries of a request's traces are merged in parallel.
+ * written once per request however many spans fold into it. Ingest writes minute cells only; the
+ * hourly cells are summed from them by the compactor once an hour is over (an hourly cell updated
+ * by every request of its hour would be billed its whole, growing size each time). Thread-safe:
+ * the summaries of a request's traces are merged in parallel.
  */
 public final class RollupBatch {
   private final Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
@@ -18,20 +20,18 @@ public final class RollupBatch {
 
   /** A span newly stored: counted for its service and its (service, operation). */
   public synchronized void addSpan(String service, String operation, long startNano, long durationNano, boolean error) {
-    for (Granularity g : Granularity.values()) {
-      long bucket = g.bucketOf(startNano);
-      cell(new RollupKey(RollupFamily.SERVICES, g, bucket, "", service)).add(durationNano, error, 1);
-      cell(new RollupKey(RollupFamily.OPERATIONS, g, bucket, service, operation)).add(durationNano, error, 1);
-    }
+    Granularity g = Granularity.MINUTE;
+    long bucket = g.bucketOf(startNano);
+    cell(new RollupKey(RollupFamily.SERVICES, g, bucket, "", service)).add(durationNano, error, 1);
+    cell(new RollupKey(RollupFamily.OPERATIONS, g, bucket, service, operation)).add(durationNano, error, 1);
   }
 
   /** A call from one service to another, newly seen: the child span's start, duration and status. */
   public synchronized void addEdge(String parentService, String childService, long childStartNano, long durationNano,
                                    boolean error) {
-    for (Granularity g : Granularity.values()) {
-      cell(new RollupKey(RollupFamily.EDGES, g, g.bucketOf(childStartNano), "", RollupFamily.edgeName(parentService, childService)))
-          .add(durationNano, error, 1);
-    }
+    Granularity g = Granularity.MINUTE;
+    cell(new RollupKey(RollupFamily.EDGES, g, g.bucketOf(childStartNano), "", RollupFamily.edgeName(parentService, childService)))
+        .add(durationNano, error, 1);
   }
 
   /**
@@ -48,13 +48,12 @@ public final class RollupBatch {
   }
 
   private void traceCells(TraceContribution c, int sign) {
-    for (Granularity g : Granularity.values()) {
-      long bucket = g.bucketOf(c.headStartNano());
-      cell(new RollupKey(RollupFamily.TRACES, g, bucket, RollupFamily.ALL_TRACES, "")).add(c.durationNano(), c.error(), sign);
-      for (String service : c.services()) {
-        cell(new RollupKey(RollupFamily.TRACES, g, bucket, RollupFamily.serviceFilterKey(service), ""))
-            .add(c.durationNano(), c.error(), sign);
-      }
+    Granularity g = Granularity.MINUTE;
+    long bucket = g.bucketOf(c.headStartNano());
+    cell(new RollupKey(RollupFamily.TRACES, g, bucket, RollupFamily.ALL_TRACES, "")).add(c.durationNano(), c.error(), sign);
+    for (String service : c.services()) {
+      cell(new RollupKey(RollupFamily.TRACES, g, bucket, RollupFamily.serviceFilterKey(service), ""))
+          .add(c.durationNano(), c.error(), sign);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.tracing.runtime;
 
 import dev.tracing.api.AuthorizerEndpoint;
+import dev.tracing.api.CompactorEndpoint;
 import dev.tracing.api.IngestEndpoint;
 import dev.tracing.api.QueryEndpoint;
 import dev.tracing.query.TraceAnalytics;
@@ -124,6 +125,11 @@ public final class Tracing implements AutoCloseable {
       traceDetail = new TraceDetailEndpoint(new DynamoTraceReader(client, config.table(), clock, meter), meter);
     }
     return traceDetail;
+  }
+
+  /** The compactor function's work: hourly rollup cells from the minute cells of finished hours. */
+  public CompactorEndpoint compactorEndpoint() {
+    return new CompactorEndpoint(projects(), rollups(), clock);
   }
 
   public synchronized AuthorizerEndpoint authorizerEndpoint() {

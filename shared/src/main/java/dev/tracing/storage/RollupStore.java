@@ -32,4 +32,29 @@ public interface RollupStore {
    */
   Map<RollupKey, RollupCell> read(long projectId, RollupFamily family, Granularity granularity, String dimension,
                                   long fromSecond, long toSecond);
+
+  /**
+   * How far the hourly cells are complete: an hour's hourly cells hold exactly the sum of its
+   * minute cells when it ended before {@code compactedBeforeSecond} and is not pending (written to
+   * since it was last compacted). Other hours are read from their minute cells.
+   */
+  record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours) {
+    public boolean hourlyComplete(long hourSecond) {
+      return hourSecond + 3600 <= compactedBeforeSecond && !pendingHours.contains(hourSecond);
+    }
+  }
+
+  /** The project's compaction state; nothing compacted yet: {@code compactedBeforeSecond} 0. */
+  Compaction compaction(long projectId);
+
+  /**
+   * Sums the minute cells of each hour that ended a minute or more before {@code nowSecond} and was
+   * written to since it was last compacted into that hour's hourly cells (replacing them whole, so
+   * compacting again is harmless), and records the new state. Safe beside concurrent ingest: an
+   * hour is unmarked before its minute cells are read, and ingest marks an hour after writing to
+   * it, so an addition the compactor did not see leaves its hour pending.
+   *
+   * @return how many hours were compacted
+   */
+  int compact(long projectId, long nowSecond);
 }

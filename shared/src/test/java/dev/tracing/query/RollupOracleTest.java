@@ -99,6 +99,70 @@ class RollupOracleTest {
         stack.ingest(NAMESPACE, PROJECT, requests.get(i)); // an exporter retrying: nothing counts twice
       }
     }
+    // every view as the minute cells answer it, then compacted into hourly cells
+    for (String[] view : VIEWS) {
+      BEFORE_COMPACTION.put(String.join(" ", view), stack.getRoute(PROJECT, view[0], window(view[1].split(","))).bodyText());
+    }
+    COMPACTED_HOURS = stack.tracing.rollups().compact(PROJECT, NOW.getEpochSecond());
+  }
+
+  private static final String[][] VIEWS = {{"/services/metrics", "interval,3600"}, {"/services/metrics", "interval,7200,service_name,db"},
+      {"/services/map", ""}, {"/traces/analytics", ""}, {"/traces/analytics", "service_name,payment"},
+      {"/traces/analytics", "status,error"}};
+  private static final Map<String, String> BEFORE_COMPACTION = new LinkedHashMap<>();
+  private static int COMPACTED_HOURS;
+
+  @Test
+  void compactionChangesNoFigure() {
+    assertTrue(COMPACTED_HOURS > 100, "the spans of 6 days fall in more than 100 hours: " + COMPACTED_HOURS);
+    RollupStoreState state = RollupStoreState.of(stack);
+    assertTrue(state.pendingHours().isEmpty(), "every finished hour is compacted: " + state.pendingHours());
+    for (String[] view : VIEWS) {
+      String key = String.join(" ", view);
+      assertEquals(BEFORE_COMPACTION.get(key), stack.getRoute(PROJECT, view[0], window(view[1].split(","))).bodyText(),
+          "hourly cells hold the sums of their minute cells: " + key);
+    }
+  }
+
+  /** The compaction state as a reader sees it. */
+  private record RollupStoreState(long compactedBeforeSecond, java.util.Set<Long> pendingHours) {
+    static RollupStoreState of(QueryStack s) {
+      var c = s.tracing.rollups().compaction(PROJECT);
+      return new RollupStoreState(c.compactedBeforeSecond(), c.pendingHours());
+    }
+  }
+
+  @Test
+  void spansArrivingAfterTheirHourWasCompactedAreCountedAtOnceAndCompactedAgain() {
+    long project = 43;
+    long hourStart = NOW.getEpochSecond() * NS - Duration.ofHours(5).toNanos();
+    List<Sent> first = List.of(new Sent(String.format("%032x", 0xabcL), 9001, 0, "frontend", "GET /", hourStart + 10 * 60 * NS,
+        hourStart + 10 * 60 * NS + 5_000_000, false));
+    stack.ingest(NAMESPACE, project, request("frontend", first));
+    assertTrue(stack.tracing.rollups().compact(project, NOW.getEpochSecond()) >= 1);
+    QueryStack.Params day = QueryStack.Params.of("period", "24h", "interval", "3600");
+    assertEquals(1, metrics(project, day).get("services").get(0).get("span_count").asLong());
+    // a late child span of another service, in the compacted hour
+    List<Sent> late = List.of(new Sent(String.format("%032x", 0xabcL), 9002, 9001, "checkout", "PlaceOrder",
+        hourStart + 11 * 60 * NS, hourStart + 11 * 60 * NS + 3_000_000, true));
+    stack.ingest(NAMESPACE, project, request("checkout", late));
+    assertTrue(stack.tracing.rollups().compaction(project).pendingHours().contains(
+        Math.floorDiv(hourStart / NS, 3600) * 3600), "the hour is pending again");
+    for (int round = 0; round < 2; round++) {
+      JsonNode services = metrics(project, day).get("services");
+      assertEquals(2, services.size(), "counted before and after compacting again: " + services);
+      JsonNode map = QueryStack.JSON.readTree(stack.getRoute(project, "/services/map", QueryStack.Params.of("period", "24h")).body());
+      assertEquals(1, map.get("edges").size(), map.toString());
+      assertEquals(1, map.get("edges").get(0).get("error_count").asLong());
+      stack.tracing.rollups().compact(project, NOW.getEpochSecond());
+    }
+    assertTrue(stack.tracing.rollups().compaction(project).pendingHours().isEmpty());
+  }
+
+  private JsonNode metrics(long project, QueryStack.Params params) {
+    ApiResponse r = stack.getRoute(project, "/services/metrics", params);
+    assertEquals(200, r.status(), r.bodyText());
+    return QueryStack.JSON.readTree(r.body());
   }
 
   /** A span and its children: frontend → checkout → payment/inventory → db, with cross-service calls. */
@@ -178,7 +242,11 @@ class RollupOracleTest {
 
   private static QueryStack.Params window(String... more) {
     List<String> p = new ArrayList<>(List.of("start_time", "2026-11-18T13:17:30Z", "end_time", "2026-11-24T11:41:10Z"));
-    p.addAll(List.of(more));
+    for (String m : more) {
+      if (!m.isEmpty()) {
+        p.add(m);
+      }
+    }
     return QueryStack.Params.of(p.toArray(String[]::new));
   }
 

@@ -146,6 +146,8 @@ public final class LocalScenario implements AutoCloseable {
           Map.of("projectId", Long.toString(p), "traceId", storedTraceId), Map.of("private-token", token.secret()), validContext()));
       case "list-traces" -> GatewayEvents.json(GatewayEvents.request(TRACES_ROUTE, "/v3/query/" + p + "/traces", "period=1h",
           Map.of("projectId", Long.toString(p)), Map.of("private-token", token.secret()), validContext()));
+      // the scheduler's event, as EventBridge sends it: every project is compacted
+      case "compactor" -> "{\"version\":\"0\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}";
       // A direct invocation with a JSON string (aws lambda invoke --payload '"hello, lambda"'): packaged like the
       // functions (no spring-web), a Function<String, String> cannot answer an API Gateway event, since the
       // adapter then needs org.springframework.http.HttpStatus to build the gateway response.
@@ -174,6 +176,8 @@ public final class LocalScenario implements AutoCloseable {
           "", Map.of("projectId", p, "traceId", "0af7651916cd43dd8448eb211c80319c"), Map.of(), ctx));
       case "list-traces" -> GatewayEvents.json(GatewayEvents.request(TRACES_ROUTE, "/v3/query/" + p + "/traces", "period=5m",
           Map.of("projectId", p), Map.of(), ctx));
+      // a project that has no rollups: read, nothing to compact, nothing written
+      case "compactor" -> "{\"project_id\": \"" + p + "\"}";
       default -> throw new IllegalArgumentException("no priming event for " + pkg.definition());
     };
   }
@@ -213,6 +217,10 @@ public final class LocalScenario implements AutoCloseable {
           return "expected the stored trace " + storedTraceId + " in the list: " + abbreviate(responseJson);
         }
         return null;
+      }
+      case "compactor": {
+        return r.has("projects") && r.path("projects").asInt(0) >= 1 ? null
+            : "expected {\"projects\": n >= 1, \"hours_compacted\": n}: " + abbreviate(responseJson);
       }
       case "uppercase": {
         String body = r.isString() ? r.asString() : r.path("body").asString("");

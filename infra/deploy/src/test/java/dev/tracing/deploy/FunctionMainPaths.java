@@ -77,6 +77,7 @@ final class FunctionMainPaths {
         case "ingest" -> IngestFunctionApplication.register(context, () -> tracing);
         case "get-trace" -> GetTraceFunctionApplication.register(context, () -> tracing);
         case "list-traces" -> ListTracesFunctionApplication.register(context, () -> tracing);
+        case "compactor" -> dev.tracing.functions.compactor.CompactorFunctionApplication.register(context, () -> tracing);
         default -> throw new IllegalArgumentException(function);
       }
       context.refresh();
@@ -85,6 +86,7 @@ final class FunctionMainPaths {
         case "authorizer" -> authorizer(cast(target));
         case "ingest" -> ingest(cast(target));
         case "get-trace" -> getTrace(cast(target));
+        case "compactor" -> compactor(cast(target));
         default -> listTraces(cast(target));
       }
       primingEvent(function, target);
@@ -95,6 +97,26 @@ final class FunctionMainPaths {
   @SuppressWarnings("unchecked")
   private static <I, O> Function<I, O> cast(Object target) {
     return (Function<I, O>) target;
+  }
+
+  /** Spans of two hours ago, stored by another client (not recorded), then the scheduler's run compacts their hour. */
+  private void compactor(Function<Map<String, Object>, Map<String, Object>> fn) {
+    Project project = scenario.project();
+    try (Tracing writer = new Tracing(TracingConfig.local(scenario.dynamo().endpoint(), LocalScenario.TABLE)
+        .withCaches(Duration.ZERO, Duration.ZERO), DynamoClients.create(scenario.dynamo().endpoint(), LocalScenario.REGION),
+        Clock.systemUTC())) {
+      byte[] old = SampleTraces.checkout(SampleTraces.randomTraceId(), "checkout", Instant.now().minus(Duration.ofHours(2)))
+          .toByteArray();
+      dev.tracing.api.ApiResponse r = writer.ingestEndpoint().handle(new dev.tracing.api.ApiRequest("POST",
+          "/v3/" + project.namespaceId() + "/" + project.projectId() + "/ingest/traces",
+          Map.of("namespaceId", Long.toString(project.namespaceId()), "projectId", Long.toString(project.projectId())), "",
+          Map.of("content-type", PROTOBUF), old, AuthorizerContext.of(dev.tracing.auth.TokenVerdict.valid(
+              new dev.tracing.model.Grant("paths", project.projectId(), project.namespaceId(), EnumSet.allOf(Scope.class))))));
+      assertEquals(200, r.status(), r.bodyText());
+    }
+    Map<String, Object> out = fn.apply(Map.of("detail-type", "Scheduled Event"));
+    org.junit.jupiter.api.Assertions.assertTrue(((Number) out.get("hours_compacted")).intValue() >= 1,
+        "the hour of the old spans is compacted: " + out);
   }
 
   private void authorizer(Function<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> fn) {
@@ -204,6 +226,13 @@ final class FunctionMainPaths {
   private static void primingEvent(String function, Object target) {
     LambdaPackage pkg = LambdaPackage.FUNCTIONS.stream().filter(p -> p.definition().equals(function)).findFirst().orElseThrow();
     String json = LocalScenario.primingEvent(pkg);
+    if (function.equals("compactor")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> event = GatewayEvents.JSON.readValue(json, Map.class);
+      Map<String, Object> r = FunctionMainPaths.<Map<String, Object>, Map<String, Object>>cast(target).apply(event);
+      assertEquals(Map.of("projects", 1, "hours_compacted", 0), r, "priming answer of the compactor");
+      return;
+    }
     if (function.equals("authorizer")) {
       SimpleIAMPolicyResponse r = FunctionMainPaths.<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse>cast(target)
           .apply(pojo(json, APIGatewayV2CustomAuthorizerEvent.class));

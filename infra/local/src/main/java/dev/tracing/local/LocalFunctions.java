@@ -7,8 +7,10 @@ import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
 import dev.tracing.functions.authorizer.AuthorizerFunctionApplication;
 import dev.tracing.functions.gettrace.GetTraceFunctionApplication;
 import dev.tracing.functions.ingest.IngestFunctionApplication;
+import dev.tracing.functions.compactor.CompactorFunctionApplication;
 import dev.tracing.functions.listtraces.ListTracesFunctionApplication;
 import dev.tracing.runtime.Tracing;
+import java.util.Map;
 import java.util.function.Function;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.cloud.function.context.FunctionCatalog;
@@ -49,6 +51,7 @@ public final class LocalFunctions implements AutoCloseable {
       IngestFunctionApplication.register(ctx, () -> tracing);
       GetTraceFunctionApplication.register(ctx, () -> tracing);
       ListTracesFunctionApplication.register(ctx, () -> tracing);
+      CompactorFunctionApplication.register(ctx, () -> tracing);
     });
     app.setLogStartupInfo(false);
     return new LocalFunctions(app.run("--spring.cloud.function.scan.enabled=false", "--spring.main.banner-mode=off",
@@ -57,6 +60,11 @@ public final class LocalFunctions implements AutoCloseable {
 
   public Function<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> authorizer() {
     return lookup(AuthorizerFunctionApplication.FUNCTION);
+  }
+
+  /** The compactor, as the scheduler invokes it. */
+  public Function<Map<String, Object>, Map<String, Object>> compactor() {
+    return lookup(CompactorFunctionApplication.FUNCTION);
   }
 
   public Function<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> route(String name) {

@@ -54,6 +54,10 @@ public final class LocalStack implements AutoCloseable {
   private final LocalGateway gateway;
   private final URI dynamoEndpoint;
   private final Demo demo;
+  /** Runs the compactor function every minute, as the cloud's schedule does every few minutes. */
+  private final java.util.concurrent.ScheduledExecutorService scheduler;
+  static final java.time.Duration COMPACTION_PERIOD = java.time.Duration.ofMinutes(1);
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LocalStack.class.getName());
 
   private LocalStack(SupervisedDynamoDb dynamo, URI dynamoEndpoint, Tracing tracing, LocalFunctions functions, LocalGateway gateway,
                      Demo demo) {
@@ -63,6 +67,33 @@ public final class LocalStack implements AutoCloseable {
     this.functions = functions;
     this.gateway = gateway;
     this.demo = demo;
+    this.scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "tracing-compactor");
+      t.setDaemon(true);
+      return t;
+    });
+    scheduler.scheduleWithFixedDelay(this::compactQuietly, COMPACTION_PERIOD.toSeconds(), COMPACTION_PERIOD.toSeconds(),
+        java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  /**
+   * Runs the compactor function now, as its schedule does: hourly rollup cells from the minute
+   * cells of every project's finished hours.
+   *
+   * @return the function's answer: {@code {"projects": n, "hours_compacted": n}}
+   */
+  public java.util.Map<String, Object> compact() {
+    return functions.compactor().apply(java.util.Map.of());
+  }
+
+  private void compactQuietly() {
+    try {
+      compact();
+    } catch (RuntimeException e) {
+      // the store may be down or restarting: the next run compacts what this one did not
+      LOG.log(java.util.logging.Level.WARNING, "rollup compaction failed; it runs again in " + COMPACTION_PERIOD.toSeconds() + " s: "
+          + e.getMessage());
+    }
   }
 
   public static LocalStack start(Options options) throws IOException {
@@ -164,6 +195,7 @@ public final class LocalStack implements AutoCloseable {
 
   @Override
   public void close() {
+    scheduler.shutdownNow();
     gateway.close();
     functions.close();
     tracing.close();

@@ -19,6 +19,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -35,11 +37,23 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * x{bucket, base 36}   failed traces' durations (traces family only)
  * </pre>
  * One partition holds a period's cells in time order, so a window's cells are a few queries.
+ * Minute cells of the traces family keep their filter key in {@code sk} (one partition per day for
+ * all filter keys, so the compactor finds every key of an hour in one query); hourly ones in
+ * {@code pk}.
+ *
+ * <p>Ingest adds to minute cells and marks the hours it wrote to as pending on the project's
+ * compaction item ({@code pk R#{project}#C}, {@code sk #}: {@code d} the pending hours, a number
+ * set changed by {@code ADD}/{@code DELETE}; {@code w} the end of the last hour compacted). The
+ * compactor ({@link #compact}) writes each pending, finished hour's hourly cells whole with
+ * {@code PutItem}: one write per cell and hour instead of one per request.
  */
 public final class DynamoRollupStore implements RollupStore {
   /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
   public static final String METER_KIND = "rollups";
   static final String COUNT = "c";
+  /** On the compaction item: the pending hours (number set) and the end of the last compacted hour. */
+  static final String PENDING = "d";
+  static final String COMPACTED_BEFORE = "w";
   static final String ERRORS = "e";
   static final char DURATIONS = 'h';
   static final char ERROR_DURATIONS = 'x';
@@ -72,6 +86,20 @@ public final class DynamoRollupStore implements RollupStore {
     return "R#" + projectId + "#" + family.code() + "#" + g.code() + "#" + dimension + "#" + period;
   }
 
+  /** The item of a cell: minute cells of the traces family keep the filter key in the sort key. */
+  static Map<String, AttributeValue> itemKey(long projectId, RollupKey key) {
+    boolean tracesByMinute = key.family() == RollupFamily.TRACES && key.granularity() == Granularity.MINUTE;
+    String dimension = tracesByMinute ? "" : key.dimension();
+    String name = tracesByMinute ? key.dimension() : key.name();
+    return Map.of(
+        TableSchema.PK, AttributeValue.fromS(partition(projectId, key.family(), key.granularity(), dimension, key.bucketSecond())),
+        TableSchema.SK, AttributeValue.fromS(sortKey(key.bucketSecond(), name)));
+  }
+
+  private static Map<String, AttributeValue> compactionKey(long projectId) {
+    return Map.of(TableSchema.PK, AttributeValue.fromS("R#" + projectId + "#C"), TableSchema.SK, AttributeValue.fromS("#"));
+  }
+
   static String sortKey(long bucketSecond, String name) {
     return String.format("%010d#%s", bucketSecond, name);
   }
@@ -79,12 +107,25 @@ public final class DynamoRollupStore implements RollupStore {
   @Override
   public void add(long projectId, Map<RollupKey, RollupCell> cells) {
     List<Runnable> updates = new ArrayList<>();
+    java.util.Set<Long> hours = new java.util.TreeSet<>();
     cells.forEach((key, cell) -> {
       for (Map<String, Long> part : additions(key, cell)) {
         updates.add(() -> update(projectId, key, part));
       }
+      hours.add(Math.floorDiv(key.bucketSecond(), Granularity.HOUR.seconds()) * Granularity.HOUR.seconds());
     });
     run(updates);
+    if (!hours.isEmpty()) {
+      // after the cells: an hour is marked pending only once its additions are stored
+      UpdateItemResponse marked = DynamoErrors.call("a rollup compaction mark", () -> client.updateItem(b -> b
+          .tableName(table)
+          .key(compactionKey(projectId))
+          .updateExpression("ADD #d :h")
+          .expressionAttributeNames(Map.of("#d", PENDING))
+          .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(hours.stream().map(String::valueOf).toList())))
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      meter.addWrite(marked.consumedCapacity(), METER_KIND);
+    }
   }
 
   /** The additions of a cell, split so no update carries more than {@link #MAX_BUCKETS_PER_UPDATE} buckets. */
@@ -141,10 +182,7 @@ public final class DynamoRollupStore implements RollupStore {
       values.put(":a" + i, AttributeValue.fromN(Long.toString(a.getValue())));
       i++;
     }
-    Map<String, AttributeValue> itemKey = Map.of(
-        TableSchema.PK, AttributeValue.fromS(partition(projectId, key.family(), key.granularity(), key.dimension(),
-            key.bucketSecond())),
-        TableSchema.SK, AttributeValue.fromS(sortKey(key.bucketSecond(), key.name())));
+    Map<String, AttributeValue> itemKey = itemKey(projectId, key);
     UpdateItemResponse response = DynamoErrors.call("a rollup update", () -> client.updateItem(b -> b
         .tableName(table)
         .key(itemKey)
@@ -158,6 +196,28 @@ public final class DynamoRollupStore implements RollupStore {
   @Override
   public Map<RollupKey, RollupCell> read(long projectId, RollupFamily family, Granularity g, String dimension,
                                          long fromSecond, long toSecond) {
+    boolean tracesByMinute = family == RollupFamily.TRACES && g == Granularity.MINUTE;
+    Map<RollupKey, RollupCell> all = read(projectId, family, g, tracesByMinute ? "" : dimension, fromSecond, toSecond, false);
+    if (!tracesByMinute) {
+      return all;
+    }
+    // the filter key is the cell's name in this layout
+    Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
+    all.forEach((k, v) -> {
+      if (k.name().equals(dimension)) {
+        cells.put(new RollupKey(family, g, k.bucketSecond(), dimension, ""), v);
+      }
+    });
+    return cells;
+  }
+
+  /**
+   * The cells of one partition family in {@code [fromSecond, toSecond)}, named by their sort key.
+   *
+   * @param consistent strongly consistent reads (the compactor must see every addition made before)
+   */
+  private Map<RollupKey, RollupCell> read(long projectId, RollupFamily family, Granularity g, String dimension,
+                                          long fromSecond, long toSecond, boolean consistent) {
     Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
     if (fromSecond >= toSecond) {
       return cells;
@@ -174,7 +234,7 @@ public final class DynamoRollupStore implements RollupStore {
     String lo = String.format("%010d", first);
     String hi = String.format("%010d", last) + "#\uffff";
     for (String pk : partitions) {
-      queries.add(() -> query(pk, lo, hi));
+      queries.add(() -> query(pk, lo, hi, consistent));
     }
     long now = clock.instant().getEpochSecond();
     for (List<Map<String, AttributeValue>> items : runAll(queries)) {
@@ -221,7 +281,7 @@ public final class DynamoRollupStore implements RollupStore {
     return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
   }
 
-  private List<Map<String, AttributeValue>> query(String pk, String lo, String hi) {
+  private List<Map<String, AttributeValue>> query(String pk, String lo, String hi, boolean consistent) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> exclusiveStart = null;
     do {
@@ -232,6 +292,7 @@ public final class DynamoRollupStore implements RollupStore {
           .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pk), ":lo", AttributeValue.fromS(lo),
               ":hi", AttributeValue.fromS(hi)))
           .exclusiveStartKey(exclusiveStart)
+          .consistentRead(consistent)
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
           .build();
       QueryResponse page = DynamoErrors.call("a rollup read", () -> client.query(request));
@@ -240,6 +301,105 @@ public final class DynamoRollupStore implements RollupStore {
       exclusiveStart = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (exclusiveStart != null);
     return items;
+  }
+
+  @Override
+  public Compaction compaction(long projectId) {
+    return compaction(projectId, false);
+  }
+
+  private Compaction compaction(long projectId, boolean consistent) {
+    GetItemResponse r = DynamoErrors.call("a rollup compaction read", () -> client.getItem(b -> b
+        .tableName(table).key(compactionKey(projectId)).consistentRead(consistent)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addRead(r.consumedCapacity());
+    if (!r.hasItem() || r.item().isEmpty()) {
+      return new Compaction(0, java.util.Set.of());
+    }
+    AttributeValue pending = r.item().get(PENDING);
+    java.util.Set<Long> hours = new java.util.TreeSet<>();
+    if (pending != null && pending.hasNs()) {
+      pending.ns().forEach(n -> hours.add(Long.parseLong(n)));
+    }
+    AttributeValue before = r.item().get(COMPACTED_BEFORE);
+    return new Compaction(before == null || before.n() == null ? 0 : Long.parseLong(before.n()), hours);
+  }
+
+  @Override
+  public int compact(long projectId, long nowSecond) {
+    long hour = Granularity.HOUR.seconds();
+    long closedBefore = Math.floorDiv(nowSecond - 60, hour) * hour;
+    Compaction state = compaction(projectId, true);
+    if (state.compactedBeforeSecond() == 0 && state.pendingHours().isEmpty()) {
+      return 0; // nothing was ever written: leave no state behind either
+    }
+    int compacted = 0;
+    for (long h : state.pendingHours()) {
+      if (h + hour > closedBefore) {
+        continue; // not over yet: ingest still writes to it
+      }
+      // unmark first: an addition made after this point marks the hour again
+      DynamoErrors.call("a rollup compaction unmark", () -> client.updateItem(b -> b
+          .tableName(table)
+          .key(compactionKey(projectId))
+          .updateExpression("DELETE #d :h")
+          .expressionAttributeNames(Map.of("#d", PENDING))
+          .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(List.of(Long.toString(h)))))));
+      compactHour(projectId, h);
+      compacted++;
+    }
+    if (closedBefore > state.compactedBeforeSecond()) {
+      try {
+        DynamoErrors.call("a rollup compaction mark", () -> client.updateItem(b -> b
+            .tableName(table)
+            .key(compactionKey(projectId))
+            .updateExpression("SET #w = :w")
+            .conditionExpression("attribute_not_exists(#w) OR #w < :w")
+            .expressionAttributeNames(Map.of("#w", COMPACTED_BEFORE))
+            .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Long.toString(closedBefore))))));
+      } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException later) {
+        // another compactor recorded a later state
+      }
+    }
+    return compacted;
+  }
+
+  /** Sums one hour's minute cells of every family into its hourly cells. */
+  private void compactHour(long projectId, long hourSecond) {
+    long end = hourSecond + Granularity.HOUR.seconds();
+    Map<String, RollupCell> services = sumByName(read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", hourSecond, end,
+        true));
+    List<Runnable> puts = new ArrayList<>();
+    services.forEach((name, cell) -> puts.add(() -> putHourly(projectId, RollupFamily.SERVICES, "", name, hourSecond, cell)));
+    sumByName(read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", hourSecond, end, true)).forEach((name, cell) ->
+        puts.add(() -> putHourly(projectId, RollupFamily.EDGES, "", name, hourSecond, cell)));
+    // a service's operations are written with its spans: the services of the hour name them all
+    for (String service : services.keySet()) {
+      sumByName(read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE, service, hourSecond, end, true))
+          .forEach((name, cell) -> puts.add(() -> putHourly(projectId, RollupFamily.OPERATIONS, service, name, hourSecond, cell)));
+    }
+    sumByName(read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", hourSecond, end, true)).forEach((filterKey, cell) ->
+        puts.add(() -> putHourly(projectId, RollupFamily.TRACES, filterKey, "", hourSecond, cell)));
+    run(puts);
+  }
+
+  private static Map<String, RollupCell> sumByName(Map<RollupKey, RollupCell> cells) {
+    Map<String, RollupCell> sums = new LinkedHashMap<>();
+    cells.forEach((k, v) -> sums.computeIfAbsent(k.name(), n -> new RollupCell()).merge(v));
+    return sums;
+  }
+
+  private void putHourly(long projectId, RollupFamily family, String dimension, String name, long hourSecond, RollupCell cell) {
+    RollupKey key = new RollupKey(family, Granularity.HOUR, hourSecond, dimension, name);
+    Map<String, AttributeValue> item = new HashMap<>(itemKey(projectId, key));
+    item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(hourSecond + Granularity.HOUR.seconds()
+        + retention.toSeconds())));
+    for (Map<String, Long> part : additions(key, cell)) {
+      part.forEach((attribute, n) -> item.put(attribute, AttributeValue.fromN(Long.toString(n))));
+    }
+    PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b
+        .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addWrite(response.consumedCapacity(), METER_KIND);
   }
 
   private void run(List<Runnable> tasks) {
