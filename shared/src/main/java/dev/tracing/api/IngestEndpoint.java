@@ -1,6 +1,5 @@
 package dev.tracing.api;
 
-import dev.tracing.auth.RouteAccess;
 import dev.tracing.ingest.IngestService;
 import dev.tracing.model.Scope;
 import dev.tracing.otlp.OtlpBody;

@@ -1,6 +1,5 @@
 package dev.tracing.api;
 
-import dev.tracing.auth.RouteAccess;
 import dev.tracing.ingest.IngestLimiter;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;

@@ -1,6 +1,5 @@
 package dev.tracing.api;
 
-import dev.tracing.auth.RouteAccess;
 import dev.tracing.model.Scope;
 import dev.tracing.model.TraceIds;
 import dev.tracing.query.InvalidParameterException;

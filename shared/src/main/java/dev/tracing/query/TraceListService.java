@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceIndex;

@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import dev.tracing.storage.TraceRow;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.tracing.storage;
 
-import dev.tracing.query.TraceRow;
+import dev.tracing.storage.TraceRow;
 
 /**
  * The traces list index: every trace of a project by its timestamp, with the summary fields

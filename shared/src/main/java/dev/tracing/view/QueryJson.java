@@ -5,7 +5,7 @@ import dev.tracing.query.ServiceMap;
 import dev.tracing.query.ServiceMetrics;
 import dev.tracing.query.TraceAnalytics;
 import dev.tracing.query.TraceListService;
-import dev.tracing.query.TraceRow;
+import dev.tracing.storage.TraceRow;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.function.Consumer;

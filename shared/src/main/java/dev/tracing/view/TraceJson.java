@@ -1,7 +1,7 @@
 package dev.tracing.view;
 
 import dev.tracing.model.TraceIds;
-import dev.tracing.query.TraceRow;
+import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.trace.TraceBatcher;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;

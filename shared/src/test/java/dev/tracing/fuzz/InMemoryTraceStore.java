@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracing.model.Project;
 import dev.tracing.query.TraceQueryParser;
-import dev.tracing.query.TraceRow;
+import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.IngestQuota;
 import dev.tracing.storage.ProjectStore;
 import dev.tracing.storage.ServiceCatalog;

@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import dev.tracing.storage.TraceRow;
 import static dev.tracing.testing.TestSecrets.PAGE_TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

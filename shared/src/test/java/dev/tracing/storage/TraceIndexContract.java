@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.tracing.model.TraceIds;
-import dev.tracing.query.TraceRow;
+import dev.tracing.storage.TraceRow;
 import dev.tracing.trace.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.time.Clock;

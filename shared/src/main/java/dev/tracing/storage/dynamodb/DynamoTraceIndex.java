@@ -1,6 +1,6 @@
 package dev.tracing.storage.dynamodb;
 
-import dev.tracing.query.TraceRow;
+import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.TraceIndex;
 import java.time.Clock;
 import java.time.Instant;

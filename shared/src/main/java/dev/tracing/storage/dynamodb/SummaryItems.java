@@ -1,6 +1,6 @@
 package dev.tracing.storage.dynamodb;
 
-import dev.tracing.query.TraceRow;
+import dev.tracing.storage.TraceRow;
 import dev.tracing.trace.AttributeTerms;
 import dev.tracing.trace.ServiceEdges;
 import dev.tracing.trace.SpanNames;

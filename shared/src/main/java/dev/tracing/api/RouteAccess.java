@@ -1,8 +1,7 @@
-package dev.tracing.auth;
+package dev.tracing.api;
 
-import dev.tracing.api.ApiError;
-import dev.tracing.api.ApiRequest;
-import dev.tracing.api.ApiResponse;
+import dev.tracing.auth.AuthorizerContext;
+import dev.tracing.auth.TokenVerdict;
 import dev.tracing.model.Grant;
 import dev.tracing.model.Scope;
 import java.util.stream.Collectors;

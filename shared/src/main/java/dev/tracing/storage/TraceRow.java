@@ -1,4 +1,4 @@
-package dev.tracing.query;
+package dev.tracing.storage;
 
 import dev.tracing.trace.AttributeTerms;
 import dev.tracing.trace.SpanNames;
