@@ -33,6 +33,7 @@ public final class BenchmarkSuite {
   public static void main(String[] args) throws Exception {
     List<String> parts = new ArrayList<>();
     int viewsTraces = ViewsPart.DEFAULT_LARGE;
+    int viewsSmall = 0;
     Config cfg = Config.full();
     Path markdown = null;
     boolean zipkin = true;
@@ -42,6 +43,7 @@ public final class BenchmarkSuite {
         case "--smoke" -> cfg = Config.tiny();
         case "--traces" -> cfg = cfg.withQueryTraces(number(args, i++));
         case "--views-traces" -> viewsTraces = number(args, i++);
+        case "--views-small" -> viewsSmall = number(args, i++);
         case "--exporters" -> cfg = cfg.withExporters(number(args, i++));
         case "--storage-spans" -> cfg = cfg.withStorageSpans(number(args, i++));
         case "--duration" -> cfg = cfg.withE2eLimit(Duration.ofSeconds(number(args, i++)));
@@ -65,7 +67,7 @@ public final class BenchmarkSuite {
       parts.add("all");
     }
     cfg = cfg.withZipkin(zipkin, mysql && cfg.zipkinMysql()).withCommandLine(commandLine(args));
-    Report report = run(cfg, parts, System.out, viewsTraces);
+    Report report = run(cfg, parts, System.out, viewsTraces, viewsSmall);
     if (markdown != null) {
       Files.writeString(markdown, header(cfg) + "\n" + report.markdown() + "\n", StandardCharsets.UTF_8);
     }
@@ -91,17 +93,21 @@ public final class BenchmarkSuite {
 
   static void usage(PrintStream out) {
     out.println("usage: java -jar tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|views|profile-ingest]..."
-        + " [--smoke] [--traces N] [--storage-spans N] [--views-traces N] [--exporters N] [--duration SECONDS] [--no-zipkin]"
+        + " [--smoke] [--traces N] [--storage-spans N] [--views-traces N] [--views-small N] [--exporters N]"
+        + " [--duration SECONDS] [--no-zipkin]"
         + " [--no-mysql] [--markdown FILE]");
   }
 
   /** Runs the named parts and prints the table; the returned report holds every figure. */
   public static Report run(Config cfg, List<String> parts, PrintStream out) throws Exception {
-    return run(cfg, parts, out, ViewsPart.DEFAULT_LARGE);
+    return run(cfg, parts, out, ViewsPart.DEFAULT_LARGE, 0);
   }
 
-  /** @param viewsTraces traces of the large project of the views part */
-  public static Report run(Config cfg, List<String> parts, PrintStream out, int viewsTraces) throws Exception {
+  /**
+   * @param viewsTraces traces of the large project of the views part
+   * @param viewsSmall traces of its small project; 0: a hundredth of the large one's
+   */
+  public static Report run(Config cfg, List<String> parts, PrintStream out, int viewsTraces, int viewsSmall) throws Exception {
     Report report = new Report();
     out.println(header(cfg));
     boolean all = parts.contains("all");
@@ -128,7 +134,7 @@ public final class BenchmarkSuite {
     }
     if (all || parts.contains("views")) {
       section(out, PART_VIEWS);
-      ViewsPart.run(cfg, report, out, viewsTraces);
+      ViewsPart.run(cfg, report, out, viewsTraces, viewsSmall);
     }
     if (parts.contains("profile-ingest")) {
       section(out, "profile: ingest endpoint under JFR");

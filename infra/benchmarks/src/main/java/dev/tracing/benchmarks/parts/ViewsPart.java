@@ -70,8 +70,13 @@ public final class ViewsPart {
       new View("service map, 7 days", "/services/map", "period=7d"));
 
   public static void run(Config cfg, Report report, PrintStream out, int largeTraces) throws Exception {
+    run(cfg, report, out, largeTraces, 0);
+  }
+
+  /** @param smallTraces traces of the small project; 0: a hundredth of the large one's */
+  public static void run(Config cfg, Report report, PrintStream out, int largeTraces, int smallTraces) throws Exception {
     int large = cfg.smoke() ? 1_000 : largeTraces;
-    int small = Math.max(1, large / 100);
+    int small = cfg.smoke() || smallTraces <= 0 ? Math.max(1, large / 100) : smallTraces;
     int repeats = cfg.smoke() ? 3 : 40;
     Path dataDir = Files.createTempDirectory(cfg.workDir(), "views-dynamodb");
     String table = "views";
