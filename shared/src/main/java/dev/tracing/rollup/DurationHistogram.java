@@ -114,4 +114,58 @@ public final class DurationHistogram {
     }
     return valueOf(maxBucket);
   }
+
+  /**
+   * The non-empty buckets as bytes: for each, the gap from the previous bucket and the count
+   * (zigzag, counts may be negative), as unsigned LEB128 varints. About 2 bytes a bucket, where a
+   * number attribute per bucket takes 6-7: what the compactor stores in hourly cells, which are
+   * written whole and read by every long view.
+   */
+  public byte[] encode() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(16 + 4 * Math.max(0, maxBucket));
+    int previous = -1;
+    for (int b = 0; b <= maxBucket; b++) {
+      if (counts[b] != 0) {
+        writeVarint(out, b - previous);
+        writeVarint(out, (counts[b] << 1) ^ (counts[b] >> 63));
+        previous = b;
+      }
+    }
+    return out.toByteArray();
+  }
+
+  /** Adds the buckets of {@link #encode()}'s bytes to this histogram. */
+  public void addEncoded(byte[] data) {
+    int[] at = {0};
+    int bucket = -1;
+    while (at[0] < data.length) {
+      bucket += (int) readVarint(data, at);
+      long zigzag = readVarint(data, at);
+      addToBucket(bucket, (zigzag >>> 1) ^ -(zigzag & 1));
+    }
+  }
+
+  private static void writeVarint(java.io.ByteArrayOutputStream out, long value) {
+    long v = value;
+    while ((v & ~0x7fL) != 0) {
+      out.write((int) ((v & 0x7f) | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+
+  private static long readVarint(byte[] data, int[] at) {
+    long value = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (at[0] >= data.length) {
+        throw new IllegalArgumentException("histogram bytes end inside a number");
+      }
+      int b = data[at[0]++] & 0xff;
+      value |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return value;
+      }
+    }
+    throw new IllegalArgumentException("histogram number longer than 64 bits");
+  }
 }

@@ -82,4 +82,22 @@ class DurationHistogramTest {
     assertEquals(1, moved.withoutErrors().count());
     assertEquals(0, moved.onlyErrors().count());
   }
+
+  @Test
+  void packedBytesReadBackBucketByBucketNegativeCountsIncluded() {
+    DurationHistogram h = new DurationHistogram();
+    for (long v : new long[] {0, 1, 999, 1_000_000, 1_000_000, 3_600_000_000_000L, Long.MAX_VALUE}) {
+      h.add(v);
+    }
+    h.addToBucket(DurationHistogram.bucketOf(5_000), -2); // a trace moved away
+    byte[] packed = h.encode();
+    DurationHistogram back = new DurationHistogram();
+    back.addEncoded(packed);
+    assertEquals(h.maxBucket(), back.maxBucket());
+    for (int b = 0; b <= h.maxBucket(); b++) {
+      assertEquals(h.count(b), back.count(b), "bucket " + b);
+    }
+    assertTrue(packed.length <= 3 * 8, "about 2-3 bytes a bucket: " + packed.length);
+    assertEquals(0, new DurationHistogram().encode().length);
+  }
 }

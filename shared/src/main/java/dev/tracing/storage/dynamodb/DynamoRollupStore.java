@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
@@ -33,8 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * pk  R#{project}#{family}#{granularity}#{dimension}#{period}   period: UTC day (minutes) or 16-day block (hours)
  * sk  {bucket start, 10 digits}#{name}
  * c   count            e   errors          exp  TTL: bucket end + retention
- * h{bucket, base 36}   durations histogram (see {@link DurationHistogram})
- * x{bucket, base 36}   failed traces' durations (traces family only)
+ * h{bucket, base 36}   durations histogram (see {@link DurationHistogram}); hourly cells: hb, packed
+ * x{bucket, base 36}   failed traces' durations (traces family only); hourly cells: xb, packed
  * </pre>
  * One partition holds a period's cells in time order, so a window's cells are a few queries.
  * Minute cells of the traces family keep their filter key in {@code sk} (one partition per day for
@@ -57,6 +58,9 @@ public final class DynamoRollupStore implements RollupStore {
   static final String ERRORS = "e";
   static final char DURATIONS = 'h';
   static final char ERROR_DURATIONS = 'x';
+  /** Hourly cells (written whole by the compactor): each histogram packed in one binary attribute. */
+  static final String DURATIONS_PACKED = "hb";
+  static final String ERROR_DURATIONS_PACKED = "xb";
   /** Histogram buckets per update: keeps each update expression well below DynamoDB's 4 KB. */
   private static final int MAX_BUCKETS_PER_UPDATE = 120;
   private static final long DAY = 86_400;
@@ -257,6 +261,14 @@ public final class DynamoRollupStore implements RollupStore {
   static RollupCell cell(Map<String, AttributeValue> item) {
     RollupCell cell = new RollupCell();
     cell.addCounts(number(item.get(COUNT)), number(item.get(ERRORS)));
+    AttributeValue packed = item.get(DURATIONS_PACKED);
+    if (packed != null && packed.b() != null) {
+      cell.durations().addEncoded(packed.b().asByteArray());
+    }
+    AttributeValue packedErrors = item.get(ERROR_DURATIONS_PACKED);
+    if (packedErrors != null && packedErrors.b() != null) {
+      cell.errorDurations().addEncoded(packedErrors.b().asByteArray());
+    }
     for (Map.Entry<String, AttributeValue> a : item.entrySet()) {
       String name = a.getKey();
       if (name.length() < 2 || a.getValue().n() == null) {
@@ -394,8 +406,18 @@ public final class DynamoRollupStore implements RollupStore {
     Map<String, AttributeValue> item = new HashMap<>(itemKey(projectId, key));
     item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(hourSecond + Granularity.HOUR.seconds()
         + retention.toSeconds())));
-    for (Map<String, Long> part : additions(key, cell)) {
-      part.forEach((attribute, n) -> item.put(attribute, AttributeValue.fromN(Long.toString(n))));
+    // written whole: counts as numbers, each histogram as one binary attribute (a third the size)
+    if (cell.count() != 0) {
+      item.put(COUNT, AttributeValue.fromN(Long.toString(cell.count())));
+    }
+    if (cell.errors() != 0) {
+      item.put(ERRORS, AttributeValue.fromN(Long.toString(cell.errors())));
+    }
+    if (cell.durations().maxBucket() >= 0) {
+      item.put(DURATIONS_PACKED, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(cell.durations().encode())));
+    }
+    if (family == RollupFamily.TRACES && cell.errorDurations().maxBucket() >= 0) {
+      item.put(ERROR_DURATIONS_PACKED, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(cell.errorDurations().encode())));
     }
     PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b
         .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
