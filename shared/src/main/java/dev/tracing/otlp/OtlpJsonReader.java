@@ -1,10 +1,7 @@
 package dev.tracing.otlp;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.EntityRef;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -14,21 +11,18 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamContext;
@@ -37,7 +31,7 @@ import tools.jackson.core.json.JsonFactory;
 import tools.jackson.core.json.JsonReadFeature;
 
 /**
- * OTLP/JSON codec for the trace export service
+ * Reads OTLP/JSON requests of the trace export service
  * (https://opentelemetry.io/docs/specs/otlp/#json-protobuf-encoding).
  *
  * <p>Hand-written over Jackson's streaming parser rather than protobuf-java-util's {@code
@@ -48,13 +42,11 @@ import tools.jackson.core.json.JsonReadFeature;
  *
  * <p>Reading is lenient where the spec or real senders differ: field names in lowerCamelCase or
  * snake_case, enums as numbers or names, 64-bit integers as strings or numbers, {@code null} as
- * absent, bare {@code NaN}/{@code Infinity} tokens (Python's json module writes them). Writing
- * follows the spec strictly: lowerCamelCase, lowercase hex ids, enums as numbers, 64-bit integers
- * as strings, default values omitted.
+ * absent, bare {@code NaN}/{@code Infinity} tokens (Python's json module writes them). The answer
+ * to a request is written by {@link ExportResponseJson}.
  */
-public final class OtlpJson {
+public final class OtlpJsonReader {
 
-  /** Deepest nesting of arrayValue/kvlistValue accepted; real attributes are one or two deep. */
   /**
    * Nesting of arrayValue/kvlistValue. Each level is two protobuf messages, and a stored chunk must
    * parse again within protobuf's default recursion limit of 100: 32 levels leave room for the
@@ -78,15 +70,12 @@ public final class OtlpJson {
   /** Nor do the names of Jackson's settings in its limit messages. */
   private static final Pattern JACKSON_INTERNALS = Pattern.compile(", from `[^`]*`");
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
+  private static final HexFormat HEX = HexFormat.of();
 
   /** Segments kept at each end of a path in a message; deep attribute values elide the middle. */
   private static final int PATH_ENDS = 12;
 
-  private OtlpJson() {}
-
-  // ---------------------------------------------------------------------------------------------
-  // Reading
+  private OtlpJsonReader() {}
 
   /**
    * Decodes an OTLP/JSON {@code ExportTraceServiceRequest}.
@@ -464,20 +453,12 @@ public final class OtlpJson {
       p.skipChildren();
       return ByteString.copyFrom(new byte[bytes + 1]);
     }
-    String hex = p.getString();
-    if (hex.length() % 2 != 0) {
+    try {
+      // parseHex refuses an odd length and any character outside ASCII 0-9, a-f, A-F.
+      return ByteString.copyFrom(HEX.parseHex(p.getString()));
+    } catch (IllegalArgumentException notHex) {
       return ByteString.copyFrom(new byte[bytes + 1]);
     }
-    byte[] out = new byte[hex.length() / 2];
-    for (int i = 0; i < out.length; i++) {
-      int hi = hexDigit(hex.charAt(2 * i));
-      int lo = hexDigit(hex.charAt(2 * i + 1));
-      if (hi < 0 || lo < 0) {
-        return ByteString.copyFrom(new byte[bytes + 1]);
-      }
-      out[i] = (byte) (hi << 4 | lo);
-    }
-    return ByteString.copyFrom(out);
   }
 
   /**
@@ -491,20 +472,6 @@ public final class OtlpJson {
       p.skipChildren();
       return 0;
     }
-  }
-
-  /** ASCII only: Character.digit would also accept fullwidth and other Unicode digits. */
-  private static int hexDigit(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 
   private static ByteString bytes(JsonParser p) {
@@ -765,334 +732,5 @@ public final class OtlpJson {
       }
     }
     return out.append('"').toString();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Writing
-
-  /**
-   * Encodes a request as OTLP/JSON: lowerCamelCase names, lowercase hex ids, enums as numbers,
-   * 64-bit integers as strings, fields at their default value left out.
-   */
-  public static byte[] writeRequest(ExportTraceServiceRequest request) {
-    return write(g -> {
-      g.writeStartObject();
-      if (request.getResourceSpansCount() > 0) {
-        g.writeName("resourceSpans");
-        g.writeStartArray();
-        for (ResourceSpans rs : request.getResourceSpansList()) {
-          writeResourceSpans(g, rs);
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
-    });
-  }
-
-  private static void writeResourceSpans(JsonGenerator g, ResourceSpans rs) {
-    g.writeStartObject();
-    if (rs.hasResource()) {
-      Resource r = rs.getResource();
-      g.writeName("resource");
-      g.writeStartObject();
-      writeAttributes(g, r.getAttributesList());
-      writeUint32(g, "droppedAttributesCount", r.getDroppedAttributesCount());
-      if (r.getEntityRefsCount() > 0) {
-        g.writeName("entityRefs");
-        g.writeStartArray();
-        for (EntityRef e : r.getEntityRefsList()) {
-          g.writeStartObject();
-          writeString(g, "schemaUrl", e.getSchemaUrl());
-          writeString(g, "type", e.getType());
-          writeStrings(g, "idKeys", e.getIdKeysList());
-          writeStrings(g, "descriptionKeys", e.getDescriptionKeysList());
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-      }
-      g.writeEndObject();
-    }
-    if (rs.getScopeSpansCount() > 0) {
-      g.writeName("scopeSpans");
-      g.writeStartArray();
-      for (ScopeSpans ss : rs.getScopeSpansList()) {
-        writeScopeSpans(g, ss);
-      }
-      g.writeEndArray();
-    }
-    writeString(g, "schemaUrl", rs.getSchemaUrl());
-    g.writeEndObject();
-  }
-
-  private static void writeScopeSpans(JsonGenerator g, ScopeSpans ss) {
-    g.writeStartObject();
-    if (ss.hasScope()) {
-      InstrumentationScope s = ss.getScope();
-      g.writeName("scope");
-      g.writeStartObject();
-      writeString(g, "name", s.getName());
-      writeString(g, "version", s.getVersion());
-      writeAttributes(g, s.getAttributesList());
-      writeUint32(g, "droppedAttributesCount", s.getDroppedAttributesCount());
-      g.writeEndObject();
-    }
-    if (ss.getSpansCount() > 0) {
-      g.writeName("spans");
-      g.writeStartArray();
-      for (Span span : ss.getSpansList()) {
-        writeSpan(g, span);
-      }
-      g.writeEndArray();
-    }
-    writeString(g, "schemaUrl", ss.getSchemaUrl());
-    g.writeEndObject();
-  }
-
-  private static void writeSpan(JsonGenerator g, Span s) {
-    g.writeStartObject();
-    writeHex(g, "traceId", s.getTraceId());
-    writeHex(g, "spanId", s.getSpanId());
-    writeString(g, "traceState", s.getTraceState());
-    writeHex(g, "parentSpanId", s.getParentSpanId());
-    writeUint32(g, "flags", s.getFlags());
-    writeString(g, "name", s.getName());
-    if (s.getKindValue() != 0) {
-      g.writeNumberProperty("kind", s.getKindValue());
-    }
-    writeUint64(g, "startTimeUnixNano", s.getStartTimeUnixNano());
-    writeUint64(g, "endTimeUnixNano", s.getEndTimeUnixNano());
-    writeAttributes(g, s.getAttributesList());
-    writeUint32(g, "droppedAttributesCount", s.getDroppedAttributesCount());
-    if (s.getEventsCount() > 0) {
-      g.writeName("events");
-      g.writeStartArray();
-      for (Span.Event e : s.getEventsList()) {
-        g.writeStartObject();
-        writeUint64(g, "timeUnixNano", e.getTimeUnixNano());
-        writeString(g, "name", e.getName());
-        writeAttributes(g, e.getAttributesList());
-        writeUint32(g, "droppedAttributesCount", e.getDroppedAttributesCount());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
-    writeUint32(g, "droppedEventsCount", s.getDroppedEventsCount());
-    if (s.getLinksCount() > 0) {
-      g.writeName("links");
-      g.writeStartArray();
-      for (Span.Link l : s.getLinksList()) {
-        g.writeStartObject();
-        writeHex(g, "traceId", l.getTraceId());
-        writeHex(g, "spanId", l.getSpanId());
-        writeString(g, "traceState", l.getTraceState());
-        writeAttributes(g, l.getAttributesList());
-        writeUint32(g, "droppedAttributesCount", l.getDroppedAttributesCount());
-        writeUint32(g, "flags", l.getFlags());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    }
-    writeUint32(g, "droppedLinksCount", s.getDroppedLinksCount());
-    if (s.hasStatus()) {
-      Status st = s.getStatus();
-      g.writeName("status");
-      g.writeStartObject();
-      writeString(g, "message", st.getMessage());
-      if (st.getCodeValue() != 0) {
-        g.writeNumberProperty("code", st.getCodeValue());
-      }
-      g.writeEndObject();
-    }
-    g.writeEndObject();
-  }
-
-  private static void writeAttributes(JsonGenerator g, List<KeyValue> attributes) {
-    if (!attributes.isEmpty()) {
-      g.writeName("attributes");
-      writeKeyValues(g, attributes);
-    }
-  }
-
-  private static void writeKeyValues(JsonGenerator g, List<KeyValue> values) {
-    g.writeStartArray();
-    for (KeyValue kv : values) {
-      g.writeStartObject();
-      g.writeStringProperty("key", kv.getKey()); // always written: a key-less attribute reads oddly
-      if (kv.hasValue()) {
-        g.writeName("value");
-        writeAnyValue(g, kv.getValue());
-      }
-      if (kv.getKeyStrindex() != 0) {
-        g.writeNumberProperty("keyStrindex", kv.getKeyStrindex());
-      }
-      g.writeEndObject();
-    }
-    g.writeEndArray();
-  }
-
-  /** The set oneof case is written even at its default value: "intValue": "0" is data. */
-  private static void writeAnyValue(JsonGenerator g, AnyValue v) {
-    g.writeStartObject();
-    switch (v.getValueCase()) {
-      case STRING_VALUE -> g.writeStringProperty("stringValue", v.getStringValue());
-      case BOOL_VALUE -> g.writeBooleanProperty("boolValue", v.getBoolValue());
-      case INT_VALUE -> g.writeStringProperty("intValue", Long.toString(v.getIntValue()));
-      case DOUBLE_VALUE -> {
-        g.writeName("doubleValue");
-        writeDouble(g, v.getDoubleValue());
-      }
-      case BYTES_VALUE -> g.writeStringProperty(
-          "bytesValue", Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray()));
-      case ARRAY_VALUE -> {
-        g.writeName("arrayValue");
-        g.writeStartObject();
-        if (v.getArrayValue().getValuesCount() > 0) {
-          g.writeName("values");
-          g.writeStartArray();
-          for (AnyValue element : v.getArrayValue().getValuesList()) {
-            writeAnyValue(g, element);
-          }
-          g.writeEndArray();
-        }
-        g.writeEndObject();
-      }
-      case KVLIST_VALUE -> {
-        g.writeName("kvlistValue");
-        g.writeStartObject();
-        if (v.getKvlistValue().getValuesCount() > 0) {
-          g.writeName("values");
-          writeKeyValues(g, v.getKvlistValue().getValuesList());
-        }
-        g.writeEndObject();
-      }
-      case STRING_VALUE_STRINDEX ->
-          g.writeNumberProperty("stringValueStrindex", v.getStringValueStrindex());
-      case VALUE_NOT_SET -> { }
-    }
-    g.writeEndObject();
-  }
-
-  private static void writeDouble(JsonGenerator g, double d) {
-    // proto3 JSON spells the non-finite doubles as strings; plain JSON has no token for them.
-    if (Double.isNaN(d)) {
-      g.writeString("NaN");
-    } else if (Double.isInfinite(d)) {
-      g.writeString(d > 0 ? "Infinity" : "-Infinity");
-    } else {
-      g.writeNumber(d);
-    }
-  }
-
-  private static void writeString(JsonGenerator g, String name, String value) {
-    if (!value.isEmpty()) {
-      g.writeStringProperty(name, value);
-    }
-  }
-
-  private static void writeStrings(JsonGenerator g, String name, List<String> values) {
-    if (!values.isEmpty()) {
-      g.writeName(name);
-      g.writeStartArray();
-      for (String s : values) {
-        g.writeString(s);
-      }
-      g.writeEndArray();
-    }
-  }
-
-  private static void writeUint32(JsonGenerator g, String name, int value) {
-    if (value != 0) {
-      g.writeNumberProperty(name, Integer.toUnsignedLong(value));
-    }
-  }
-
-  private static void writeUint64(JsonGenerator g, String name, long value) {
-    if (value != 0) {
-      g.writeStringProperty(name, Long.toUnsignedString(value));
-    }
-  }
-
-  private static void writeHex(JsonGenerator g, String name, ByteString id) {
-    if (!id.isEmpty()) {
-      char[] out = new char[id.size() * 2];
-      for (int i = 0; i < id.size(); i++) {
-        int b = id.byteAt(i) & 0xff;
-        out[2 * i] = HEX[b >>> 4];
-        out[2 * i + 1] = HEX[b & 0xf];
-      }
-      g.writeName(name);
-      g.writeString(out, 0, out.length);
-    }
-  }
-
-  /**
-   * Encodes an export response as OTLP/JSON: {@code {}} when everything was accepted, else the
-   * partial success with rejectedSpans as a string (int64 in the proto3 JSON mapping).
-   */
-  public static byte[] writeResponse(ExportTraceServiceResponse response) {
-    return write(g -> {
-      g.writeStartObject();
-      if (response.hasPartialSuccess()) {
-        ExportTracePartialSuccess partial = response.getPartialSuccess();
-        g.writeName("partialSuccess");
-        g.writeStartObject();
-        if (partial.getRejectedSpans() != 0) {
-          g.writeStringProperty("rejectedSpans", Long.toString(partial.getRejectedSpans()));
-        }
-        writeString(g, "errorMessage", partial.getErrorMessage());
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    });
-  }
-
-  /**
-   * A {@code google.rpc.Status} as JSON, {@code {"code":3,"message":"..."}}: the error body OTLP
-   * asks for with JSON requests. Both fields are always written, so clients need no defaults.
-   */
-  public static byte[] writeStatus(int code, String message) {
-    return write(g -> {
-      g.writeStartObject();
-      g.writeNumberProperty("code", code);
-      g.writeStringProperty("message", message == null ? "" : message);
-      g.writeEndObject();
-    });
-  }
-
-  /**
-   * The same {@code google.rpc.Status} as protobuf bytes, for protobuf requests. Written field by
-   * field (1: int32 code, 2: string message) because the google.rpc classes are not on the class
-   * path; fields at their default value are left out, as proto3 does.
-   */
-  public static byte[] encodeStatusProto(int code, String message) {
-    String text = message == null ? "" : message;
-    int size = (code != 0 ? CodedOutputStream.computeInt32Size(1, code) : 0)
-        + (text.isEmpty() ? 0 : CodedOutputStream.computeStringSize(2, text));
-    byte[] out = new byte[size];
-    CodedOutputStream cos = CodedOutputStream.newInstance(out);
-    try {
-      if (code != 0) {
-        cos.writeInt32(1, code);
-      }
-      if (!text.isEmpty()) {
-        cos.writeString(2, text);
-      }
-      cos.checkNoSpaceLeft();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot happen: writing into an array of the exact size", e);
-    }
-    return out;
-  }
-
-  private interface JsonBody {
-    void write(JsonGenerator g);
-  }
-
-  private static byte[] write(JsonBody body) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      body.write(g);
-    }
-    return out.toByteArray();
   }
 }
