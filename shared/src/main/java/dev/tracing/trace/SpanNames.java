@@ -44,21 +44,6 @@ public final class SpanNames {
     return new SpanNames(Collections.unmodifiableSortedMap(copy), truncated);
   }
 
-  /**
-   * Names whose span counts are unknown (summaries stored before counts were kept): every pair
-   * counts 0 and the whole is marked truncated, so counts are read from the spans instead.
-   */
-  public static SpanNames withoutCounts(Collection<String> serviceOperations) {
-    TreeMap<String, TreeMap<String, Integer>> spans = new TreeMap<>();
-    for (String pair : serviceOperations) {
-      int sep = pair.indexOf(TraceSummary.PAIR_SEPARATOR);
-      if (sep >= 0) {
-        spans.computeIfAbsent(pair.substring(0, sep), k -> new TreeMap<>()).put(pair.substring(sep + 1), 0);
-      }
-    }
-    return of(spans, true);
-  }
-
   /** {@code service → operation → span count}, sorted by name. */
   public SortedMap<String, SortedMap<String, Integer>> spans() {
     return spans;

@@ -151,12 +151,4 @@ class SpanNamesTest {
       assertThrows(IllegalStateException.class, () -> SpanNames.decode(bad), () -> Arrays.toString(bad));
     }
   }
-
-  @Test
-  void legacyPairsCarryNoCounts() {
-    SpanNames names = SpanNames.withoutCounts(List.of(TraceSummary.serviceOperation("a", "x"), TraceSummary.serviceOperation("b", "")));
-    assertEquals(Set.of("a", "b"), names.services());
-    assertTrue(names.hasServiceOperation("b", ""));
-    assertEquals(-1, names.spansMatching(List.of("a"), List.of()));
-  }
 }
