@@ -2,8 +2,8 @@ package dev.tracing.api;
 
 import dev.tracing.ingest.IngestService;
 import dev.tracing.model.Scope;
+import dev.tracing.otlp.ExportResponseJson;
 import dev.tracing.otlp.OtlpBody;
-import dev.tracing.otlp.OtlpJson;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.util.logging.Level;
@@ -59,14 +59,14 @@ public final class IngestEndpoint {
           .setErrorMessage(stored.rejectionMessage()));
     }
     if (encoding == OtlpBody.Encoding.JSON) {
-      return ApiResponse.json(200, OtlpJson.writeResponse(response.build()));
+      return ApiResponse.json(200, ExportResponseJson.write(response.build()));
     }
     return ApiResponse.of(200, ApiResponse.PROTOBUF, response.build().toByteArray());
   }
 
   static ApiResponse error(OtlpBody.Encoding encoding, int status, String error, String message) {
     if (encoding == OtlpBody.Encoding.PROTOBUF) {
-      return ApiResponse.of(status, ApiResponse.PROTOBUF, OtlpJson.encodeStatusProto(ApiError.grpcCode(status), message));
+      return ApiResponse.of(status, ApiResponse.PROTOBUF, RpcStatus.protobuf(ApiError.grpcCode(status), message));
     }
     return ApiError.of(status, error, message);
   }

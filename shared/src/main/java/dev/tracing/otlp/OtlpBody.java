@@ -102,7 +102,7 @@ public final class OtlpBody {
       return parseProtobuf(raw);
     }
     try {
-      return OtlpJson.parseRequest(raw);
+      return OtlpJsonReader.parseRequest(raw);
     } catch (OtlpFormatException e) {
       throw new BodyException(400, "the body is not a valid OTLP/JSON ExportTraceServiceRequest: " + e.getMessage());
     }

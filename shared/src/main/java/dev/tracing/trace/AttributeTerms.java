@@ -55,19 +55,9 @@ public final class AttributeTerms {
     return fromHash64(hash64(key, value));
   }
 
-  /** The stored hash of a term from the 64-bit hash that summaries before 48-bit terms kept. */
-  public static long fromHash64(long hash64) {
+  /** The stored hash of a term: the top {@link #HASH_BITS} bits of its 64-bit hash. */
+  private static long fromHash64(long hash64) {
     return hash64 >>> (64 - HASH_BITS);
-  }
-
-  /** Stored hashes, sorted and distinct, from the sorted 64-bit hashes of older summaries. */
-  public static long[] fromHashes64(long[] hashes64) {
-    long[] out = new long[hashes64.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = fromHash64(hashes64[i]);
-    }
-    Arrays.sort(out);
-    return distinct(out);
   }
 
   private static long hash64(String key, String value) {

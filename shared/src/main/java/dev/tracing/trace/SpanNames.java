@@ -1,8 +1,11 @@
 package dev.tracing.trace;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.nio.BufferUnderflowException;
-import java.nio.ByteBuffer;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Collections;
@@ -39,21 +42,6 @@ public final class SpanNames {
     TreeMap<String, SortedMap<String, Integer>> copy = new TreeMap<>();
     spans.forEach((service, ops) -> copy.put(service, Collections.unmodifiableSortedMap(new TreeMap<>(ops))));
     return new SpanNames(Collections.unmodifiableSortedMap(copy), truncated);
-  }
-
-  /**
-   * Names whose span counts are unknown (summaries stored before counts were kept): every pair
-   * counts 0 and the whole is marked truncated, so counts are read from the spans instead.
-   */
-  public static SpanNames withoutCounts(Collection<String> serviceOperations) {
-    TreeMap<String, TreeMap<String, Integer>> spans = new TreeMap<>();
-    for (String pair : serviceOperations) {
-      int sep = pair.indexOf(TraceSummary.PAIR_SEPARATOR);
-      if (sep >= 0) {
-        spans.computeIfAbsent(pair.substring(0, sep), k -> new TreeMap<>()).put(pair.substring(sep + 1), 0);
-      }
-    }
-    return of(spans, true);
   }
 
   /** {@code service → operation → span count}, sorted by name. */
@@ -167,52 +155,58 @@ public final class SpanNames {
   }
 
   private byte[] encodePlain() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + spans.size() * 32);
-    out.write(FORMAT | (truncated ? TRUNCATED : 0));
-    writeVarint(out, spans.size());
-    for (var byService : spans.entrySet()) {
-      writeString(out, byService.getKey());
-      writeVarint(out, byService.getValue().size());
-      for (var byOp : byService.getValue().entrySet()) {
-        writeString(out, byOp.getKey());
-        writeVarint(out, byOp.getValue());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + spans.size() * 32);
+    DataOutputStream out = new DataOutputStream(bytes);
+    try {
+      out.writeByte(FORMAT | (truncated ? TRUNCATED : 0));
+      Varints.write(out, spans.size());
+      for (var byService : spans.entrySet()) {
+        writeString(out, byService.getKey());
+        Varints.write(out, byService.getValue().size());
+        for (var byOp : byService.getValue().entrySet()) {
+          writeString(out, byOp.getKey());
+          Varints.write(out, byOp.getValue());
+        }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot happen: writing to memory", e);
     }
-    return out.toByteArray();
+    return bytes.toByteArray();
   }
 
   /** @throws IllegalStateException for bytes that are not an encoded value */
   public static SpanNames decode(byte[] data) {
+    if (data.length == 0) {
+      throw new IllegalStateException("corrupt span names: no bytes");
+    }
+    int flags = data[0] & 0xff;
+    if ((flags & ~(TRUNCATED | DEFLATED)) != FORMAT) {
+      throw new IllegalStateException("unknown span names format " + (flags & ~(TRUNCATED | DEFLATED)));
+    }
+    ByteArrayInputStream body = (flags & DEFLATED) != 0 ? inflate(data) : new ByteArrayInputStream(data, 1, data.length - 1);
+    DataInputStream in = new DataInputStream(body);
     try {
-      ByteBuffer in = ByteBuffer.wrap(data);
-      int flags = in.get() & 0xff;
-      if ((flags & ~(TRUNCATED | DEFLATED)) != FORMAT) {
-        throw new IllegalStateException("unknown span names format " + (flags & ~(TRUNCATED | DEFLATED)));
-      }
-      if ((flags & DEFLATED) != 0) {
-        in = inflate(data);
-      }
       TreeMap<String, SortedMap<String, Integer>> spans = new TreeMap<>();
-      int services = readVarint(in);
+      int services = Varints.readCount(in, Integer.MAX_VALUE);
       for (int i = 0; i < services; i++) {
-        String service = readString(in);
+        String service = readString(in, body);
         TreeMap<String, Integer> ops = new TreeMap<>();
-        int n = readVarint(in);
+        int n = Varints.readCount(in, Integer.MAX_VALUE);
         for (int j = 0; j < n; j++) {
-          ops.put(readString(in), readVarint(in));
+          ops.put(readString(in, body), Varints.readCount(in, Integer.MAX_VALUE));
         }
         spans.put(service, Collections.unmodifiableSortedMap(ops));
       }
-      if (in.hasRemaining()) {
-        throw new IllegalStateException("corrupt span names: " + in.remaining() + " bytes left over");
+      if (body.available() > 0) {
+        throw new IllegalStateException("corrupt span names: " + body.available() + " bytes left over");
       }
       return new SpanNames(Collections.unmodifiableSortedMap(spans), (flags & TRUNCATED) != 0);
-    } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("corrupt span names", e);
     }
   }
 
-  private static ByteBuffer inflate(byte[] data) {
+  private static ByteArrayInputStream inflate(byte[] data) {
     java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
     try {
       inflater.setInput(data, 1, data.length - 1);
@@ -234,7 +228,7 @@ public final class SpanNames {
       if (inflater.getRemaining() > 0) {
         throw new IllegalStateException("corrupt span names: " + inflater.getRemaining() + " bytes left over");
       }
-      return ByteBuffer.wrap(out, 0, n);
+      return new ByteArrayInputStream(out, 0, n);
     } catch (java.util.zip.DataFormatException e) {
       throw new IllegalStateException("corrupt span names", e);
     } finally {
@@ -242,44 +236,17 @@ public final class SpanNames {
     }
   }
 
-  private static void writeString(ByteArrayOutputStream out, String s) {
+  private static void writeString(DataOutputStream out, String s) throws IOException {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    writeVarint(out, utf8.length);
-    out.write(utf8, 0, utf8.length);
+    Varints.write(out, utf8.length);
+    out.write(utf8);
   }
 
-  private static String readString(ByteBuffer in) {
-    int length = readVarint(in);
-    if (length > in.remaining()) {
-      throw new BufferUnderflowException();
-    }
-    String s = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.UTF_8);
-    in.position(in.position() + length);
-    return s;
-  }
-
-  private static void writeVarint(ByteArrayOutputStream out, int value) {
-    int v = value;
-    while ((v & ~0x7f) != 0) {
-      out.write((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    out.write(v);
-  }
-
-  private static int readVarint(ByteBuffer in) {
-    int value = 0;
-    for (int shift = 0; shift < 35; shift += 7) {
-      int b = in.get() & 0xff;
-      value |= (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        if (value < 0) {
-          throw new IllegalStateException("corrupt span names: negative count");
-        }
-        return value;
-      }
-    }
-    throw new IllegalStateException("corrupt span names: varint too long");
+  /** {@code body} is what {@code in} reads from: a length beyond its remaining bytes is corrupt, not allocated. */
+  private static String readString(DataInputStream in, ByteArrayInputStream body) throws IOException {
+    byte[] utf8 = new byte[Varints.readCount(in, body.available())];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   @Override

@@ -6,16 +6,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.TreeSet;
 
 /**
- * The binary merge state of a {@link TraceSummary}, as stored: compact and versioned, so a later
- * release can read summaries written by an earlier one (formats 1 to 3 are read; 3 is written).
- * Deploy readers before writers when the format changes: an older reader refuses a newer format.
+ * The binary merge state of a {@link TraceSummary}, as stored: compact and versioned by its first
+ * byte. One format is read and written; a new format needs a reader deployed before the writer, as
+ * an older reader refuses a newer format.
  *
- * <p>Format 3 leaves out what the summary item stores as list attributes anyway (the names with
+ * <p>The state leaves out what the summary item stores as list attributes anyway (the names with
  * their span counts, {@link SpanNames}, and the attribute hashes): the reader passes them back in.
- * Formats 1 and 2 held both inline, without span counts per name.
  */
 public final class SummaryState {
   private static final int FORMAT = 3;
@@ -29,7 +27,7 @@ public final class SummaryState {
   private static final int ATTRIBUTES_TRUNCATED = 8;
 
   /**
-   * What the summary item stores beside the state, as list attributes, and format 3 leaves out.
+   * What the summary item stores beside the state, as list attributes, and the state leaves out.
    *
    * @param headService the service of the span heading the trace ({@link TraceSummary#head()})
    * @param headName its span name
@@ -42,7 +40,7 @@ public final class SummaryState {
   }
 
   /**
-   * Format 3: counts and lengths as varints, end times as durations, the earliest span written
+   * Counts and lengths as varints, end times as durations, the earliest span written
    * once when it is also the root (the common case), and nothing of {@link Beside}.
    */
   public static byte[] encode(TraceSummary s) {
@@ -81,7 +79,7 @@ public final class SummaryState {
     }
   }
 
-  private static TraceSummary decode3(String traceId, DataInputStream in, Beside beside) throws IOException {
+  private static TraceSummary decode(String traceId, DataInputStream in, Beside beside) throws IOException {
     long[] ids = new long[count(in, TraceSummary.MAX_TRACKED_SPANS)];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = in.readLong();
@@ -140,73 +138,17 @@ public final class SummaryState {
     return Varints.read(in);
   }
 
-  /**
-   * @param beside what the item stores beside the state (ignored for formats 1 and 2, which held
-   *     it inline)
-   */
+  /** @param beside what the item stores beside the state */
   public static TraceSummary decode(String traceId, byte[] data, Beside beside) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int format = in.readUnsignedByte();
-      if (format < 1 || format > FORMAT) {
+      if (format != FORMAT) {
         throw new IllegalStateException("unknown trace summary format " + format + " for trace " + traceId);
       }
-      if (format == 3) {
-        return decode3(traceId, in, beside);
-      }
-      long[] ids = new long[in.readInt()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = in.readLong();
-      }
-      int errors = in.readInt();
-      TraceSummary.Head root = readHead(in);
-      TraceSummary.Head earliest = readHead(in);
-      long latestEnd = in.readLong();
-      // formats 1 and 2: names and 64-bit attribute hashes inline
-      readStrings(in); // services and operations: derived from the pairs now
-      readStrings(in);
-      SpanNames spanNames = SpanNames.withoutCounts(readStrings(in));
-      long[] hashes = new long[in.readInt()];
-      for (int i = 0; i < hashes.length; i++) {
-        hashes[i] = in.readLong();
-      }
-      hashes = AttributeTerms.fromHashes64(hashes);
-      boolean truncated = in.readBoolean();
-      // format 1 (before span-count overflow and name bounds) ends here
-      int overflowCount = format == 1 ? 0 : in.readInt();
-      long[] overflow = new long[format == 1 ? 0 : in.readInt()];
-      for (int i = 0; i < overflow.length; i++) {
-        overflow[i] = in.readLong();
-      }
-      if (format == 2) {
-        in.readBoolean(); // names truncated: the names of formats 1 and 2 count as truncated anyway
-      }
-      if (in.available() > 0) {
-        throw new IOException(in.available() + " bytes left over");
-      }
-      TraceSummary s = new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, spanNames, hashes, truncated,
-          overflow);
-      s.setOverflowCount(overflowCount);
-      return s;
+      return decode(traceId, in, beside);
     } catch (IOException e) {
       throw new IllegalStateException("corrupt trace summary for trace " + traceId, e);
     }
-  }
-
-  /** A head as formats 1 and 2 wrote it. */
-  private static TraceSummary.Head readHead(DataInputStream in) throws IOException {
-    if (!in.readBoolean()) {
-      return null;
-    }
-    return new TraceSummary.Head(in.readLong(), in.readLong(), in.readLong(), in.readUTF(), in.readUTF(), in.readByte());
-  }
-
-  private static TreeSet<String> readStrings(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    TreeSet<String> set = new TreeSet<>();
-    for (int i = 0; i < n; i++) {
-      set.add(in.readUTF());
-    }
-    return set;
   }
 }

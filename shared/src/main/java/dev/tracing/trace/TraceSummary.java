@@ -22,8 +22,6 @@ public final class TraceSummary {
   public static final int MAX_TRACKED_SPANS = 10_000;
   /** Distinct (service, operation) pairs kept per trace for filtering and span counts. */
   public static final int MAX_NAMES = 100;
-  /** Between service and operation in {@link #serviceOperation}. */
-  public static final char PAIR_SEPARATOR = '\u001f';
 
   /** A span as the summary remembers it: enough to head the trace. */
   public record Head(long spanId, long startNano, long endNano, String service, String name, int statusCode) {
@@ -216,10 +214,6 @@ public final class TraceSummary {
       merged = kept;
     }
     attributeHashes = merged;
-  }
-
-  public static String serviceOperation(String service, String operation) {
-    return service + PAIR_SEPARATOR + operation;
   }
 
   public String traceId() {

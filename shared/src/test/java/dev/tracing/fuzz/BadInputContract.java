@@ -182,7 +182,7 @@ final class BadInputContract {
 
   /**
    * What the store needs of every accepted span: its chunk reads back from protobuf as it was
-   * written, within protobuf's default recursion limit of 100 (OtlpJson bounds nesting to fit it;
+   * written, within protobuf's default recursion limit of 100 (OtlpJsonReader bounds nesting to fit it;
    * the store reads with more room), the trace view can show it, and
    * the span with its resource and scope fits one DynamoDB item once deflated as the store does
    * (a chunk is split down to single spans, never further).

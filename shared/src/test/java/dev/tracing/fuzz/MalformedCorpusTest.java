@@ -27,7 +27,6 @@ import dev.tracing.model.Grant;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.otlp.OtlpBody;
-import dev.tracing.otlp.OtlpJson;
 import dev.tracing.query.InvalidParameterException;
 import dev.tracing.query.PageToken;
 import dev.tracing.query.TraceAnalytics;
@@ -36,6 +35,7 @@ import dev.tracing.query.TraceQuery;
 import dev.tracing.query.TraceQueryParser;
 import dev.tracing.runtime.TracingConfig;
 import dev.tracing.testing.OtlpFixtures;
+import dev.tracing.testing.OtlpJsonWriter;
 import dev.tracing.trace.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -286,10 +286,10 @@ class MalformedCorpusTest {
         case "deep-json-arrays" -> new Generated(deepArraysJson(Integer.parseInt(a[1])), null);
         case "huge-attribute-value-protobuf" -> new Generated(withAttributes(stringAttribute("x".repeat(Integer.parseInt(a[1]))))
             .toByteArray(), null);
-        case "huge-attribute-value-json" -> new Generated(OtlpJson.writeRequest(withAttributes(
+        case "huge-attribute-value-json" -> new Generated(OtlpJsonWriter.writeRequest(withAttributes(
             stringAttribute("x".repeat(Integer.parseInt(a[1]))))), null);
         case "many-attributes-protobuf" -> new Generated(withAttributes(manyAttributes(Integer.parseInt(a[1]))).toByteArray(), null);
-        case "many-attributes-json" -> new Generated(OtlpJson.writeRequest(withAttributes(
+        case "many-attributes-json" -> new Generated(OtlpJsonWriter.writeRequest(withAttributes(
             manyAttributes(Integer.parseInt(a[1])))), null);
         case "many-empty-attributes-protobuf-gzip" -> new Generated(Seeds.gzip(manyEmptyAttributes(Integer.parseInt(a[1]))), null);
         case "huge-resource-protobuf" -> new Generated(hugeResource(Integer.parseInt(a[1])).toByteArray(), null);

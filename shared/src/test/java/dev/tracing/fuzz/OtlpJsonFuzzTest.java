@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.tracing.otlp.OtlpFormatException;
-import dev.tracing.otlp.OtlpJson;
+import dev.tracing.otlp.OtlpJsonReader;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -29,12 +30,12 @@ class OtlpJsonFuzzTest {
   void parse(byte[] json) {
     ExportTraceServiceRequest request;
     try {
-      request = BadInputContract.withinCpuBudget("OtlpJson.parseRequest", () -> OtlpJson.parseRequest(json));
+      request = BadInputContract.withinCpuBudget("OtlpJsonReader.parseRequest", () -> OtlpJsonReader.parseRequest(json));
     } catch (OtlpFormatException e) {
       checkClientMessage(e.getMessage(), new String(json, StandardCharsets.UTF_8));
       return;
     }
     splitChecked(request);
-    assertEquals(request, OtlpJson.parseRequest(OtlpJson.writeRequest(request)), "what was read writes back as the same request");
+    assertEquals(request, OtlpJsonReader.parseRequest(OtlpJsonWriter.writeRequest(request)), "what was read writes back as the same request");
   }
 }

@@ -9,8 +9,9 @@ import static dev.tracing.testing.OtlpFixtures.span;
 import static dev.tracing.testing.OtlpFixtures.traceId;
 
 import com.google.protobuf.ByteString;
-import dev.tracing.otlp.OtlpJson;
+import dev.tracing.otlp.OtlpJsonReader;
 import dev.tracing.testing.OtlpFixtures;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
@@ -49,8 +50,8 @@ final class Seeds {
 
   static List<Named<ExportTraceServiceRequest>> requests() {
     List<Named<ExportTraceServiceRequest>> out = new ArrayList<>();
-    out.add(Named.of("js-http-json", OtlpJson.parseRequest(fixture("js-http-json.json"))));
-    out.add(Named.of("snake-case-enum-names", OtlpJson.parseRequest(fixture("snake-case-enum-names.json"))));
+    out.add(Named.of("js-http-json", OtlpJsonReader.parseRequest(fixture("js-http-json.json"))));
+    out.add(Named.of("snake-case-enum-names", OtlpJsonReader.parseRequest(fixture("snake-case-enum-names.json"))));
     out.add(Named.of("bad-ids", request(service("checkout"),
         span(ByteString.copyFrom(new byte[16]), 1, 0, "zero-trace", T0, 1000, false),
         span(TRACE, 0, 0, "zero-span", T0, 1000, false),
@@ -110,7 +111,7 @@ final class Seeds {
       out.add(Named.of(name, fixture(name)));
     }
     for (Named<ExportTraceServiceRequest> r : requests()) {
-      out.add(Named.of(r.getName() + ".json", OtlpJson.writeRequest(r.getPayload())));
+      out.add(Named.of(r.getName() + ".json", OtlpJsonWriter.writeRequest(r.getPayload())));
     }
     out.add(Named.of("literals", ("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"5B8EFFF798038103D269B633813FC60C\","
         + "\"span_id\":\"eee19b7ec3c1b174\",\"kind\":\"SPAN_KIND_SERVER\",\"startTimeUnixNano\":1.7950001e18,"

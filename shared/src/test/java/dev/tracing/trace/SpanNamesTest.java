@@ -6,12 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class SpanNamesTest {
   private static final long T0 = 1_795_000_000_000_000_000L;
+
+  /** Stored bytes captured from the encoder as first written, in hex (see storedBytesKeepTheirFormat). */
+  private static final String SAMPLE_BYTES = "01030264620200010653454c454354020866726f6e74656e640205474554202f030e504f5354"
+      + "202f636865636b6f7574010b706169656d656e742dc3bc010b64c3a962697420f09f92b301";
+  private static final String TRUNCATED_BYTES = "81010373766303026f70e1a712056f746865727f0574686972648001";
+  private static final String DEFLATED_BYTES = "416361494e2c2a619172770d51d04f2cc8d40771f5334b52738bf5ab33536af50d1871cb19"
+      + "32e1963362c62d67ccc2919c919a9c9d5f5ac2228750051542b51dbfbc21137e792366fcf24097a415e5e795a4e6a520b9042684cb25d8e4915"
+      + "d824d1ed925d8e48d59d80b122b7353f34a5864e10aa122a8eec02b6dc88457da8819afb4310b00";
 
   /** frontend: GET / ×3, POST /checkout ×1; db: SELECT ×2, "" ×1; paiement-ü: débit 💳 ×1. */
   private static SpanNames sample() {
@@ -81,6 +93,35 @@ class SpanNamesTest {
     assertEquals(-1, decoded.spansMatching(List.of("svc"), List.of()), "not exact beyond the bound: read the spans");
   }
 
+  /**
+   * The stored bytes of fixed values, captured from the encoder as it was first written: a stored
+   * attribute must keep decoding, and the encoder must keep writing the same bytes.
+   */
+  @Test
+  void storedBytesKeepTheirFormat() {
+    HexFormat hex = HexFormat.of();
+    assertEquals(SAMPLE_BYTES, hex.formatHex(sample().encode()));
+    assertEquals(sample(), SpanNames.decode(hex.parseHex(SAMPLE_BYTES)));
+
+    TreeMap<String, SortedMap<String, Integer>> big = new TreeMap<>();
+    big.put("svc", new TreeMap<>(Map.of("op", 300_001, "other", 127, "third", 128)));
+    SpanNames truncated = SpanNames.of(big, true);
+    assertEquals(TRUNCATED_BYTES, hex.formatHex(truncated.encode()));
+    assertEquals(truncated, SpanNames.decode(hex.parseHex(TRUNCATED_BYTES)));
+
+    TreeMap<String, SortedMap<String, Integer>> many = new TreeMap<>();
+    for (String service : List.of("frontend", "checkout", "cart", "payment")) {
+      TreeMap<String, Integer> ops = new TreeMap<>();
+      for (int i = 0; i < 4; i++) {
+        ops.put("GET /api/" + service + "/items/{id}/" + i, i + 1);
+      }
+      many.put(service, ops);
+    }
+    SpanNames deflated = SpanNames.of(many, false);
+    // Decoded, not compared byte for byte: another zlib may deflate the same input differently.
+    assertEquals(deflated, SpanNames.decode(hex.parseHex(DEFLATED_BYTES)));
+  }
+
   @Test
   void corruptDataIsRefused() {
     byte[] data = sample().encode();
@@ -109,13 +150,5 @@ class SpanNamesTest {
     for (byte[] bad : List.of(Arrays.copyOf(data, data.length - 3), Arrays.copyOf(data, data.length + 1))) {
       assertThrows(IllegalStateException.class, () -> SpanNames.decode(bad), () -> Arrays.toString(bad));
     }
-  }
-
-  @Test
-  void legacyPairsCarryNoCounts() {
-    SpanNames names = SpanNames.withoutCounts(List.of(TraceSummary.serviceOperation("a", "x"), TraceSummary.serviceOperation("b", "")));
-    assertEquals(Set.of("a", "b"), names.services());
-    assertTrue(names.hasServiceOperation("b", ""));
-    assertEquals(-1, names.spansMatching(List.of("a"), List.of()));
   }
 }

@@ -11,8 +11,8 @@ import dev.tracing.auth.AccessTokenHash;
 import dev.tracing.model.AccessToken;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
-import dev.tracing.otlp.OtlpJson;
 import dev.tracing.testing.OtlpFixtures;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.net.URI;
 import java.time.Duration;
@@ -111,7 +111,7 @@ class AuthMatrixTest {
   static Http.Reply ingest(URI url, Encoding encoding, ExportTraceServiceRequest request, String... authHeaders) {
     List<String> headers = new ArrayList<>(List.of("Content-Type", encoding == Encoding.PROTOBUF ? Http.PROTOBUF : Http.JSON_TYPE));
     headers.addAll(List.of(authHeaders));
-    byte[] body = encoding == Encoding.PROTOBUF ? request.toByteArray() : OtlpJson.writeRequest(request);
+    byte[] body = encoding == Encoding.PROTOBUF ? request.toByteArray() : OtlpJsonWriter.writeRequest(request);
     return Http.post(url, body, headers.toArray(String[]::new));
   }
 

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
-import dev.tracing.otlp.OtlpJson;
 import dev.tracing.runtime.TracingConfig;
 import dev.tracing.testing.OtlpFixtures;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -194,7 +194,7 @@ class BadInputTest {
         .setResourceSpans(0, r.getResourceSpans(0).toBuilder().setScopeSpans(0, r.getResourceSpans(0).getScopeSpans(0).toBuilder()
             .addSpans(zero)))
         .build();
-    Http.Reply reply = postJson(OtlpJson.writeRequest(withZero)).expect(200);
+    Http.Reply reply = postJson(OtlpJsonWriter.writeRequest(withZero)).expect(200);
     JsonNode partial = reply.json().path("partialSuccess");
     assertEquals("1", partial.path("rejectedSpans").asString(), reply.text());
     assertMentions(partial.path("errorMessage").asString(), "1 span with an invalid span id");
@@ -211,7 +211,7 @@ class BadInputTest {
     String message = jsonError(Http.post(ingest, body, "PRIVATE-TOKEN", token), 415, "unsupported_media_type");
     assertMentions(message, "unsupported Content-Type ''");
     // Parameters and case do not matter for the types that are supported.
-    Http.post(ingest, OtlpJson.writeRequest(validRequest()), "Content-Type", "Application/JSON; charset=utf-8", "PRIVATE-TOKEN", token)
+    Http.post(ingest, OtlpJsonWriter.writeRequest(validRequest()), "Content-Type", "Application/JSON; charset=utf-8", "PRIVATE-TOKEN", token)
         .expect(200);
   }
 
@@ -222,7 +222,7 @@ class BadInputTest {
       String message = protobufError(postProtobuf(body, "Content-Encoding", encoding), 415);
       assertEquals("unsupported Content-Encoding '" + encoding + "': send gzip or no encoding", message);
     }
-    String message = jsonError(postJson(OtlpJson.writeRequest(validRequest()), "Content-Encoding", "br"), 415, "unsupported_media_type");
+    String message = jsonError(postJson(OtlpJsonWriter.writeRequest(validRequest()), "Content-Encoding", "br"), 415, "unsupported_media_type");
     assertMentions(message, "unsupported Content-Encoding 'br'");
   }
 
@@ -341,7 +341,7 @@ class BadInputTest {
   void badIdsInTheIngestPathAre400() {
     for (String path : List.of("/v3/abc/" + project.projectId() + "/ingest/traces", "/v3/" + project.namespaceId() + "/0/ingest/traces",
         "/v3/" + project.namespaceId() + "/12345678901234567890/ingest/traces")) {
-      String message = jsonError(Http.post(stack.baseUri().resolve(path), OtlpJson.writeRequest(validRequest()),
+      String message = jsonError(Http.post(stack.baseUri().resolve(path), OtlpJsonWriter.writeRequest(validRequest()),
           "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", token), 400, "invalid_parameter");
       assertMentions(message, "namespace and project ids in the path must be positive decimal integers");
     }

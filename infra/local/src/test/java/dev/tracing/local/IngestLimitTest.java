@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
-import dev.tracing.otlp.OtlpJson;
 import dev.tracing.testing.OtlpFixtures;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.net.URI;
@@ -125,7 +125,7 @@ class IngestLimitTest {
       assertUsage(p, 3L * size + size / 2, 3L * size);
 
       // JSON is refused the same way, in JSON.
-      Http.Reply json = Http.post(p.ingest(), OtlpJson.writeRequest(request(900)), "Content-Type", Http.JSON_TYPE,
+      Http.Reply json = Http.post(p.ingest(), OtlpJsonWriter.writeRequest(request(900)), "Content-Type", Http.JSON_TYPE,
           "PRIVATE-TOKEN", p.token());
       assertEquals(429, json.status(), json.toString());
       JsonNode body = json.json();
@@ -162,7 +162,7 @@ class IngestLimitTest {
     assertTrue(status.message().contains("ingest limit is 500 bytes per minute"), status.message());
     assertTrue(status.message().contains("the request body is " + big.getSerializedSize() + " bytes"), status.message());
 
-    Http.Reply json = Http.post(p.ingest(), OtlpJson.writeRequest(big), "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", p.token());
+    Http.Reply json = Http.post(p.ingest(), OtlpJsonWriter.writeRequest(big), "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", p.token());
     assertEquals(413, json.status(), json.toString());
     assertEquals("payload_too_large", json.json().path("error").asString());
     assertTrue(json.json().path("message").asString().contains("500 bytes per minute"), json.text());
@@ -178,12 +178,12 @@ class IngestLimitTest {
   @Test
   void jsonIsCountedByItsProtobufSize() throws Exception {
     ExportTraceServiceRequest r = request(100);
-    byte[] json = OtlpJson.writeRequest(r);
+    byte[] json = OtlpJsonWriter.writeRequest(r);
     long limit = r.getSerializedSize() + 10;
     assertTrue(json.length > limit, "the JSON body (" + json.length + " bytes) is larger than the limit");
     inOneClockMinute(() -> {
       Limited p = project(limit);
-      Http.post(p.ingest(), OtlpJson.writeRequest(request(100)), "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", p.token())
+      Http.post(p.ingest(), OtlpJsonWriter.writeRequest(request(100)), "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", p.token())
           .expect(200);
       assertEquals(429, Http.ingest(p.ingest(), p.token(), request(100)).status());
     });

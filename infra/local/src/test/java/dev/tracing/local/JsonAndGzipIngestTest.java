@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
-import dev.tracing.otlp.OtlpJson;
+import dev.tracing.otlp.OtlpJsonReader;
 import dev.tracing.testing.OtlpFixtures;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -71,8 +72,8 @@ class JsonAndGzipIngestTest {
 
   @Test
   void theFourCapturesCarryTheSameBatch() {
-    assertEquals(captured, OtlpJson.parseRequest(OtlpFixtures.resource("js-http-json.json")), "js-http-json.json");
-    assertEquals(captured, OtlpJson.parseRequest(gunzip(OtlpFixtures.resource("js-http-json.json.gz"))), "js-http-json.json.gz");
+    assertEquals(captured, OtlpJsonReader.parseRequest(OtlpFixtures.resource("js-http-json.json")), "js-http-json.json");
+    assertEquals(captured, OtlpJsonReader.parseRequest(gunzip(OtlpFixtures.resource("js-http-json.json.gz"))), "js-http-json.json.gz");
     assertEquals(OtlpFixtures.resource("js-http-proto.bin").length, gunzip(OtlpFixtures.resource("js-http-proto.bin.gz")).length);
     assertEquals(Set.of("63a5b1783e10b591821795bfab0bd62e", "109d9b695b705ab0c47f9f1ff36c12d8"), TraceAssertions.traceIds(captured));
   }
@@ -207,7 +208,7 @@ class JsonAndGzipIngestTest {
       return OtlpFixtures.resource(fixture);
     }
     String name = fixture.toLowerCase(Locale.ROOT);
-    byte[] raw = name.contains(".json") ? OtlpJson.writeRequest(sent) : sent.toByteArray();
+    byte[] raw = name.contains(".json") ? OtlpJsonWriter.writeRequest(sent) : sent.toByteArray();
     return name.endsWith(".gz") ? Http.gzip(raw) : raw;
   }
 

@@ -20,8 +20,6 @@ final class ChunkItems {
   static final String CHUNK_SK_PREFIX = "C#";
   static final String DATA = "d";
   static final String SPAN_COUNT = "n";
-  /** Raw deflate (read, no longer written). */
-  private static final byte FORMAT_DEFLATE = 1;
   /**
    * Raw deflate with a preset dictionary ({@code chunk-dictionary-2.txt}: OpenTelemetry semantic
    * convention keys and common SDK values). A chunk of a few KB has little history of its own to
@@ -78,14 +76,12 @@ final class ChunkItems {
   }
 
   static TracesData decode(byte[] payload) {
-    if (payload.length == 0 || (payload[0] != FORMAT_DEFLATE && payload[0] != FORMAT_DEFLATE_DICTIONARY)) {
+    if (payload.length == 0 || payload[0] != FORMAT_DEFLATE_DICTIONARY) {
       throw new IllegalStateException("unknown span chunk format " + (payload.length == 0 ? "(empty)" : payload[0]));
     }
     Inflater inflater = new Inflater(true);
     try {
-      if (payload[0] == FORMAT_DEFLATE_DICTIONARY) {
-        inflater.setDictionary(DICTIONARY); // raw deflate: set before inflating, it is never asked for
-      }
+      inflater.setDictionary(DICTIONARY); // raw deflate: set before inflating, it is never asked for
       inflater.setInput(payload, 1, payload.length - 1);
       ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length * 4);
       byte[] buf = new byte[16384];

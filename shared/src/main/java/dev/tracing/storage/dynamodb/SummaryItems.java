@@ -6,7 +6,6 @@ import dev.tracing.trace.ServiceEdges;
 import dev.tracing.trace.SpanNames;
 import dev.tracing.trace.SummaryState;
 import dev.tracing.trace.TraceSummary;
-import java.nio.ByteBuffer;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -33,12 +32,8 @@ final class SummaryItems {
   static final String IN_PROGRESS = "ip";
   /** {@link SpanNames}: services, their operations and span counts, binary. */
   static final String NAMES = "so";
-  /** Attributes of summaries written before {@link #NAMES} (read, no longer written). */
-  static final String LEGACY_SERVICE_OPERATIONS = "sops";
   /** Attribute term hashes ({@link AttributeTerms#HASH_BITS} bits), sorted, 6 bytes each. */
   static final String ATTRIBUTE_HASHES = "at";
-  /** Attribute term hashes of summaries written before 48-bit terms: 64-bit, 8 bytes each (read only). */
-  static final String LEGACY_ATTRIBUTE_HASHES = "ah";
   private static final int HASH_BYTES = AttributeTerms.HASH_BITS / 8;
   static final String ATTRIBUTES_TRUNCATED = "atr";
   /** {@link ServiceEdges}: the service of each span and the children waiting for a parent (not projected). */
@@ -104,29 +99,24 @@ final class SummaryItems {
 
   private static SpanNames names(Map<String, AttributeValue> item) {
     AttributeValue v = item.get(NAMES);
-    if (v != null) {
-      return SpanNames.decode(v.b().asByteArrayUnsafe());
-    }
-    AttributeValue legacy = item.get(LEGACY_SERVICE_OPERATIONS);
-    return legacy == null ? SpanNames.EMPTY : SpanNames.withoutCounts(legacy.ss());
+    return v == null ? SpanNames.EMPTY : SpanNames.decode(v.b().asByteArrayUnsafe());
   }
 
   private static long[] attributeHashes(Map<String, AttributeValue> item) {
     AttributeValue hashes = item.get(ATTRIBUTE_HASHES);
-    if (hashes != null) {
-      byte[] packed = hashes.b().asByteArrayUnsafe();
-      long[] out = new long[packed.length / HASH_BYTES];
-      for (int i = 0; i < out.length; i++) {
-        long h = 0;
-        for (int b = 0; b < HASH_BYTES; b++) {
-          h = (h << 8) | (packed[i * HASH_BYTES + b] & 0xff);
-        }
-        out[i] = h;
-      }
-      return out;
+    if (hashes == null) {
+      return new long[0];
     }
-    AttributeValue legacy = item.get(LEGACY_ATTRIBUTE_HASHES);
-    return legacy == null ? new long[0] : AttributeTerms.fromHashes64(longs(legacy.b().asByteBuffer()));
+    byte[] packed = hashes.b().asByteArrayUnsafe();
+    long[] out = new long[packed.length / HASH_BYTES];
+    for (int i = 0; i < out.length; i++) {
+      long h = 0;
+      for (int b = 0; b < HASH_BYTES; b++) {
+        h = (h << 8) | (packed[i * HASH_BYTES + b] & 0xff);
+      }
+      out[i] = h;
+    }
+    return out;
   }
 
   /** A list row from a summary item or its list-index projection. */
@@ -162,14 +152,6 @@ final class SummaryItems {
   static long version(Map<String, AttributeValue> item) {
     AttributeValue v = item.get(VERSION);
     return v == null ? 0 : Long.parseLong(v.n());
-  }
-
-  static long[] longs(ByteBuffer buf) {
-    long[] out = new long[buf.remaining() / 8];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = buf.getLong();
-    }
-    return out;
   }
 
   static AttributeValue str(String s) {

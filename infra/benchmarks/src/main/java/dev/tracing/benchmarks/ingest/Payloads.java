@@ -1,7 +1,7 @@
 package dev.tracing.benchmarks.ingest;
 
 import dev.tracing.benchmarks.workload.OtlpWorkload;
-import dev.tracing.otlp.OtlpJson;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,7 +42,7 @@ public final class Payloads {
       ExportTraceServiceRequest r = workload.nextBatch(now - 3_600_000_000_000L, now - 1_000_000_000L);
       requests.add(r);
       byte[] pb = r.toByteArray();
-      byte[] js = OtlpJson.writeRequest(r);
+      byte[] js = OtlpJsonWriter.writeRequest(r);
       protobuf.add(pb);
       protobufGzip.add(gzip(pb));
       json.add(js);

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tracing.otlp.OtlpJson;
+import dev.tracing.otlp.OtlpJsonReader;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,7 +43,7 @@ class OtlpWorkloadTest {
   @Test
   void otlpJsonOfABatchReadsBackEqual() {
     ExportTraceServiceRequest batch = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch(), 3).nextBatch(NOW - 1000, NOW);
-    assertEquals(batch, OtlpJson.parseRequest(OtlpJson.writeRequest(batch)));
+    assertEquals(batch, OtlpJsonReader.parseRequest(OtlpJsonWriter.writeRequest(batch)));
   }
 
   @Test

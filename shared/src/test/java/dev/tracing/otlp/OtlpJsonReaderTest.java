@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedInputStream;
-import com.google.protobuf.WireFormat;
-import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
 import io.opentelemetry.proto.common.v1.EntityRef;
@@ -32,14 +29,14 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
-class OtlpJsonTest {
+class OtlpJsonReaderTest {
 
   // ---------------------------------------------------------------------------------------------
   // Fixtures captured from the OpenTelemetry JS SDK (see src/test/js/capture-fixtures.mjs).
 
   @Test
   void capturedJsonParsesToExactlyWhatTheProtobufExporterSentForTheSameSpans() throws IOException {
-    ExportTraceServiceRequest fromJson = OtlpJson.parseRequest(resource("js-http-json.json"));
+    ExportTraceServiceRequest fromJson = OtlpJsonReader.parseRequest(resource("js-http-json.json"));
     ExportTraceServiceRequest fromProto =
         ExportTraceServiceRequest.parseFrom(resource("js-http-proto.bin"));
 
@@ -48,7 +45,7 @@ class OtlpJsonTest {
 
   @Test
   void capturedJsonCarriesTheRecordedTrace() {
-    ExportTraceServiceRequest request = OtlpJson.parseRequest(resource("js-http-json.json"));
+    ExportTraceServiceRequest request = OtlpJsonReader.parseRequest(resource("js-http-json.json"));
 
     assertEquals(1, request.getResourceSpansCount());
     ResourceSpans rs = request.getResourceSpans(0);
@@ -122,7 +119,7 @@ class OtlpJsonTest {
     assertEquals(0x1f, jsonGz[0] & 0xff);
     assertEquals(0x8b, jsonGz[1] & 0xff);
 
-    assertEquals(expected, OtlpJson.parseRequest(gunzip(jsonGz)));
+    assertEquals(expected, OtlpJsonReader.parseRequest(gunzip(jsonGz)));
     assertEquals(expected, ExportTraceServiceRequest.parseFrom(gunzip(protoGz)));
     assertArrayEquals(resource("js-http-json.json"), gunzip(jsonGz));
   }
@@ -138,8 +135,8 @@ class OtlpJsonTest {
 
   @Test
   void capturedRequestSurvivesWriteThenParse() {
-    ExportTraceServiceRequest captured = OtlpJson.parseRequest(resource("js-http-json.json"));
-    assertEquals(captured, OtlpJson.parseRequest(OtlpJson.writeRequest(captured)));
+    ExportTraceServiceRequest captured = OtlpJsonReader.parseRequest(resource("js-http-json.json"));
+    assertEquals(captured, OtlpJsonReader.parseRequest(OtlpJsonWriter.writeRequest(captured)));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -152,7 +149,7 @@ class OtlpJsonTest {
       (byte) 0xd2, 0x69, (byte) 0xb6, 0x33, (byte) 0x81, 0x3f, (byte) 0xc6, 0x0c
     };
     for (String traceId : List.of("5b8efff798038103d269b633813fc60c", "5B8EFFF798038103D269B633813FC60C")) {
-      Span span = onlySpan(OtlpJson.parseRequest(json(spanJson(
+      Span span = onlySpan(OtlpJsonReader.parseRequest(json(spanJson(
           "\"traceId\":\"" + traceId + "\",\"spanId\":\"EEE19b7ec3c1b174\",\"parentSpanId\":\"00f067aa0ba902b7\""))));
       assertArrayEquals(expectedTrace, span.getTraceId().toByteArray());
       assertEquals(ByteString.fromHex("eee19b7ec3c1b174"), span.getSpanId());
@@ -162,7 +159,7 @@ class OtlpJsonTest {
 
   @Test
   void emptyIdMeansAbsent() {
-    Span span = onlySpan(OtlpJson.parseRequest(json(spanJson(
+    Span span = onlySpan(OtlpJsonReader.parseRequest(json(spanJson(
         "\"traceId\":\"5b8efff798038103d269b633813fc60c\",\"spanId\":\"eee19b7ec3c1b174\",\"parentSpanId\":\"\""))));
     assertTrue(span.getParentSpanId().isEmpty());
   }
@@ -173,38 +170,38 @@ class OtlpJsonTest {
 
   @Test
   void hexIdOfTheWrongLengthIsCarriedAsItsBytesAsProtobufWould() {
-    Span wrong = OtlpJson.parseRequest(resource("hex-id-wrong-length.json")).getResourceSpans(0).getScopeSpans(1).getSpans(3);
+    Span wrong = OtlpJsonReader.parseRequest(resource("hex-id-wrong-length.json")).getResourceSpans(0).getScopeSpans(1).getSpans(3);
     assertEquals(15, wrong.getTraceId().size());
-    assertEquals(ByteString.fromHex("0102030405060708"), onlySpan(OtlpJson.parseRequest(json(spanJson(
+    assertEquals(ByteString.fromHex("0102030405060708"), onlySpan(OtlpJsonReader.parseRequest(json(spanJson(
         "\"traceId\":\"0102030405060708\"")))).getTraceId());
-    assertEquals(ByteString.fromHex("eee19b7ec3c1b174eee19b7ec3c1b174"), onlySpan(OtlpJson.parseRequest(json(spanJson(
+    assertEquals(ByteString.fromHex("eee19b7ec3c1b174eee19b7ec3c1b174"), onlySpan(OtlpJsonReader.parseRequest(json(spanJson(
         "\"spanId\":\"eee19b7ec3c1b174eee19b7ec3c1b174\"")))).getSpanId());
-    assertEquals(ByteString.fromHex("eee19b7ec3c1b174"), onlySpan(OtlpJson.parseRequest(json(spanJson(
+    assertEquals(ByteString.fromHex("eee19b7ec3c1b174"), onlySpan(OtlpJsonReader.parseRequest(json(spanJson(
         "\"links\":[{},{\"traceId\":\"eee19b7ec3c1b174\"}]")))).getLinks(1).getTraceId());
   }
 
   @Test
   void anIdThatIsNotHexReadsAsALengthNoIdHas() {
-    assertEquals(BAD_TRACE_ID, onlySpan(OtlpJson.parseRequest(json(spanJson("\"traceId\":\"5b8efg7798038103d269b633813fc60c\""))))
+    assertEquals(BAD_TRACE_ID, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"traceId\":\"5b8efg7798038103d269b633813fc60c\""))))
         .getTraceId());
     // Fullwidth digits are digits to Character.digit but not hex to OTLP.
-    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJson.parseRequest(json(spanJson("\"spanId\":\"\uff11ee19b7ec3c1b174\"")))).getSpanId());
-    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJson.parseRequest(json(spanJson("\"spanId\":12")))).getSpanId());
-    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJson.parseRequest(json(spanJson("\"spanId\":\"eee19b7ec3c1b17\"")))).getSpanId());
-    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJson.parseRequest(json(spanJson("\"parentSpanId\":\"7u7etj1qjm7Rzct8LRUdug==\""))))
+    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"spanId\":\"\uff11ee19b7ec3c1b174\"")))).getSpanId());
+    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"spanId\":12")))).getSpanId());
+    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"spanId\":\"eee19b7ec3c1b17\"")))).getSpanId());
+    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"parentSpanId\":\"7u7etj1qjm7Rzct8LRUdug==\""))))
         .getParentSpanId());
-    assertEquals(BAD_TRACE_ID, onlySpan(OtlpJson.parseRequest(json(spanJson("\"traceId\":{\"hex\":[1,2]},\"name\":\"after\""))))
+    assertEquals(BAD_TRACE_ID, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"traceId\":{\"hex\":[1,2]},\"name\":\"after\""))))
         .getTraceId());
-    assertEquals("after", onlySpan(OtlpJson.parseRequest(json(spanJson("\"traceId\":{\"hex\":[1,2]},\"name\":\"after\""))))
+    assertEquals("after", onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"traceId\":{\"hex\":[1,2]},\"name\":\"after\""))))
         .getName(), "reading goes on after the bad id");
-    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJson.parseRequest(json(spanJson("\"links\":[{\"spanId\":\"xyz\"}]")))).getLinks(0)
+    assertEquals(BAD_SPAN_ID, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"links\":[{\"spanId\":\"xyz\"}]")))).getLinks(0)
         .getSpanId());
   }
 
   @Test
   void aSpanTimeThatIsNoUnsignedIntegerReadsAsMissing() {
     for (String value : List.of("-1", "\"18446744073709551616\"", "\"soon\"", "1.5", "true", "{\"n\":1}", "[1]")) {
-      Span span = onlySpan(OtlpJson.parseRequest(json(spanJson("\"startTimeUnixNano\":" + value + ",\"endTimeUnixNano\":"
+      Span span = onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"startTimeUnixNano\":" + value + ",\"endTimeUnixNano\":"
           + value + ",\"name\":\"after\""))));
       assertEquals(0, span.getStartTimeUnixNano(), value);
       assertEquals(0, span.getEndTimeUnixNano(), value);
@@ -217,7 +214,7 @@ class OtlpJsonTest {
 
   @Test
   void snakeCaseNamesEnumNamesAndNumericInt64sParse() {
-    ExportTraceServiceRequest request = OtlpJson.parseRequest(resource("snake-case-enum-names.json"));
+    ExportTraceServiceRequest request = OtlpJsonReader.parseRequest(resource("snake-case-enum-names.json"));
 
     ResourceSpans rs = request.getResourceSpans(0);
     assertEquals("https://opentelemetry.io/schemas/1.21.0", rs.getSchemaUrl());
@@ -274,17 +271,17 @@ class OtlpJsonTest {
       camel = camel.replace("\"" + snake + "\"", "\"" + lowerCamel(snake) + "\"");
     }
     assertFalse(camel.contains("_value"), camel);
-    assertEquals(request, OtlpJson.parseRequest(json(camel)));
+    assertEquals(request, OtlpJsonReader.parseRequest(json(camel)));
   }
 
   @Test
   void enumsAcceptNamesAndNumbersAndKeepUnknownNumbers() {
-    assertEquals(Span.SpanKind.SPAN_KIND_PRODUCER, onlySpan(OtlpJson.parseRequest(json(spanJson("\"kind\":\"SPAN_KIND_PRODUCER\"")))).getKind());
-    assertEquals(Span.SpanKind.SPAN_KIND_CONSUMER, onlySpan(OtlpJson.parseRequest(json(spanJson("\"kind\":5")))).getKind());
-    assertEquals(Span.SpanKind.SPAN_KIND_CONSUMER, onlySpan(OtlpJson.parseRequest(json(spanJson("\"kind\":\"5\"")))).getKind());
-    assertEquals(9, onlySpan(OtlpJson.parseRequest(json(spanJson("\"kind\":9")))).getKindValue());
+    assertEquals(Span.SpanKind.SPAN_KIND_PRODUCER, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"kind\":\"SPAN_KIND_PRODUCER\"")))).getKind());
+    assertEquals(Span.SpanKind.SPAN_KIND_CONSUMER, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"kind\":5")))).getKind());
+    assertEquals(Span.SpanKind.SPAN_KIND_CONSUMER, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"kind\":\"5\"")))).getKind());
+    assertEquals(9, onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"kind\":9")))).getKindValue());
     assertEquals(Status.StatusCode.STATUS_CODE_UNSET,
-        onlySpan(OtlpJson.parseRequest(json(spanJson("\"status\":{\"code\":\"STATUS_CODE_UNSET\"}")))).getStatus().getCode());
+        onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"status\":{\"code\":\"STATUS_CODE_UNSET\"}")))).getStatus().getCode());
 
     String message = rejected(json(spanJson("\"kind\":\"SERVER\"")));
     assertTrue(message.startsWith("resourceSpans[0].scopeSpans[0].spans[0].kind: unknown span kind \"SERVER\", expected one of SPAN_KIND_CLIENT, "), message);
@@ -305,14 +302,14 @@ class OtlpJsonTest {
         + "\"events\":[{\"name\":\"e\",\"severity\":9}],\"links\":[{\"spanId\":\"eee19b7ec3c1b174\",\"why\":[true]}],"
         + "\"status\":{\"code\":2,\"details\":[{\"@type\":\"x\"}]}}]}]}],\"trailer\":null}";
 
-    ExportTraceServiceRequest expected = OtlpJson.parseRequest(json(plain));
-    assertEquals(expected, OtlpJson.parseRequest(json(unknown)));
+    ExportTraceServiceRequest expected = OtlpJsonReader.parseRequest(json(plain));
+    assertEquals(expected, OtlpJsonReader.parseRequest(json(unknown)));
     assertEquals("GET /", onlySpan(expected).getName());
   }
 
   @Test
   void nullMeansAbsent() {
-    ExportTraceServiceRequest request = OtlpJson.parseRequest(json(
+    ExportTraceServiceRequest request = OtlpJsonReader.parseRequest(json(
         "{\"resourceSpans\":[null,{\"resource\":null,\"schemaUrl\":null,\"scopeSpans\":[{\"scope\":null,\"spans\":[{"
             + "\"traceId\":null,\"spanId\":\"eee19b7ec3c1b174\",\"parentSpanId\":null,\"name\":null,\"kind\":null,"
             + "\"startTimeUnixNano\":null,\"attributes\":[null,{\"key\":\"k\",\"value\":null}],\"events\":null,"
@@ -326,8 +323,8 @@ class OtlpJsonTest {
     assertEquals(Span.newBuilder().setSpanId(ByteString.fromHex("eee19b7ec3c1b174"))
         .addAttributes(KeyValue.newBuilder().setKey("k")).build(), span);
     assertFalse(span.getAttributes(0).hasValue());
-    assertEquals(ExportTraceServiceRequest.getDefaultInstance(), OtlpJson.parseRequest(json("{\"resourceSpans\":null}")));
-    assertEquals(ExportTraceServiceRequest.getDefaultInstance(), OtlpJson.parseRequest(json("{}")));
+    assertEquals(ExportTraceServiceRequest.getDefaultInstance(), OtlpJsonReader.parseRequest(json("{\"resourceSpans\":null}")));
+    assertEquals(ExportTraceServiceRequest.getDefaultInstance(), OtlpJsonReader.parseRequest(json("{}")));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -335,7 +332,7 @@ class OtlpJsonTest {
 
   @Test
   void everyAnyValueKind() {
-    List<KeyValue> attrs = onlySpan(OtlpJson.parseRequest(json(spanJson("\"attributes\":["
+    List<KeyValue> attrs = onlySpan(OtlpJsonReader.parseRequest(json(spanJson("\"attributes\":["
         + "{\"key\":\"s\",\"value\":{\"stringValue\":\"h\u00e9llo \\\"quoted\\\" \\u2603\"}},"
         + "{\"key\":\"b\",\"value\":{\"boolValue\":true}},"
         + "{\"key\":\"big\",\"value\":{\"intValue\":\"9007199254740993\"}},"
@@ -383,7 +380,7 @@ class OtlpJsonTest {
 
   @Test
   void timestampsAsStringsOrNumbersIncludingTheUnsignedRange() {
-    Span span = onlySpan(OtlpJson.parseRequest(json(spanJson(
+    Span span = onlySpan(OtlpJsonReader.parseRequest(json(spanJson(
         "\"startTimeUnixNano\":1795629718945000001,\"endTimeUnixNano\":\"18446744073709551615\","
             + "\"events\":[{\"timeUnixNano\":\"1795629718945000002\"},{\"timeUnixNano\":1.7e18}]"))));
     assertEquals(1795629718945000001L, span.getStartTimeUnixNano());
@@ -417,10 +414,10 @@ class OtlpJsonTest {
   @Test
   void writeThenParseGivesBackARequestWithEveryFieldSet() {
     ExportTraceServiceRequest original = everyFieldSet();
-    byte[] json = OtlpJson.writeRequest(original);
+    byte[] json = OtlpJsonWriter.writeRequest(original);
     String text = new String(json, StandardCharsets.UTF_8);
 
-    assertEquals(original, OtlpJson.parseRequest(json));
+    assertEquals(original, OtlpJsonReader.parseRequest(json));
     // The encoding the spec asks for: lowercase hex ids, enums as numbers, 64-bit integers as strings.
     assertTrue(text.contains("\"traceId\":\"5b8efff798038103d269b633813fc60c\""), text);
     assertTrue(text.contains("\"kind\":2"), text);
@@ -435,7 +432,7 @@ class OtlpJsonTest {
 
   @Test
   void writeRequestOfAnEmptyRequestIsAnEmptyObject() {
-    assertEquals("{}", new String(OtlpJson.writeRequest(ExportTraceServiceRequest.getDefaultInstance()),
+    assertEquals("{}", new String(OtlpJsonWriter.writeRequest(ExportTraceServiceRequest.getDefaultInstance()),
         StandardCharsets.UTF_8));
   }
 
@@ -485,7 +482,7 @@ class OtlpJsonTest {
   void deepNestingIsRefusedWithoutOverflowingTheStack() {
     String deep = nestedArrayValues(10_000);
     OtlpFormatException e = assertThrows(OtlpFormatException.class,
-        () -> OtlpJson.parseRequest(json(spanJson("\"attributes\":[{\"key\":\"k\",\"value\":" + deep + "}]"))));
+        () -> OtlpJsonReader.parseRequest(json(spanJson("\"attributes\":[{\"key\":\"k\",\"value\":" + deep + "}]"))));
     assertTrue(e.getMessage().startsWith("resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.arrayValue"),
         e.getMessage());
     assertTrue(e.getMessage().endsWith(
@@ -493,9 +490,9 @@ class OtlpJsonTest {
     assertTrue(e.getMessage().length() < 600, e.getMessage());
 
     // The deepest accepted value still parses.
-    AnyValue deepest = attribute(onlySpan(OtlpJson.parseRequest(json(spanJson(
-        "\"attributes\":[{\"key\":\"k\",\"value\":" + nestedArrayValues(OtlpJson.MAX_ANY_VALUE_DEPTH) + "}]")))).getAttributesList(), "k");
-    for (int i = 0; i < OtlpJson.MAX_ANY_VALUE_DEPTH; i++) {
+    AnyValue deepest = attribute(onlySpan(OtlpJsonReader.parseRequest(json(spanJson(
+        "\"attributes\":[{\"key\":\"k\",\"value\":" + nestedArrayValues(OtlpJsonReader.MAX_ANY_VALUE_DEPTH) + "}]")))).getAttributesList(), "k");
+    for (int i = 0; i < OtlpJsonReader.MAX_ANY_VALUE_DEPTH; i++) {
       deepest = deepest.getArrayValue().getValues(0);
     }
     assertEquals(string("bottom"), deepest);
@@ -505,54 +502,6 @@ class OtlpJsonTest {
     String message = rejected(json("{\"somethingElse\":" + unknown + "}"));
     assertTrue(message.startsWith("invalid JSON at line 1 column 51"), message);
     assertTrue(message.endsWith(": Document nesting depth (501) exceeds the maximum allowed (500)"), message);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Responses and errors
-
-  @Test
-  void writeResponseIsEmptyWhenAllSpansWereAccepted() {
-    assertEquals("{}", text(OtlpJson.writeResponse(ExportTraceServiceResponse.getDefaultInstance())));
-  }
-
-  @Test
-  void writeResponseListsAPartialSuccess() {
-    ExportTraceServiceResponse response = ExportTraceServiceResponse.newBuilder()
-        .setPartialSuccess(ExportTracePartialSuccess.newBuilder()
-            .setRejectedSpans(3).setErrorMessage("3 spans older than 30 days: \"retention\""))
-        .build();
-    assertEquals("{\"partialSuccess\":{\"rejectedSpans\":\"3\",\"errorMessage\":\"3 spans older than 30 days: \\\"retention\\\"\"}}",
-        text(OtlpJson.writeResponse(response)));
-  }
-
-  @Test
-  void writeStatusIsGoogleRpcStatusAsJson() {
-    assertEquals("{\"code\":3,\"message\":\"resourceSpans[0]: expected an object, got a number\"}",
-        text(OtlpJson.writeStatus(3, "resourceSpans[0]: expected an object, got a number")));
-    assertEquals("{\"code\":8,\"message\":\"line\\nbreak \\\"q\\\"\"}", text(OtlpJson.writeStatus(8, "line\nbreak \"q\"")));
-    assertEquals("{\"code\":0,\"message\":\"\"}", text(OtlpJson.writeStatus(0, null)));
-  }
-
-  @Test
-  void encodeStatusProtoWritesCodeAndMessageFields() throws IOException {
-    byte[] bytes = OtlpJson.encodeStatusProto(3, "bad id");
-    assertArrayEquals(new byte[] {0x08, 0x03, 0x12, 0x06, 'b', 'a', 'd', ' ', 'i', 'd'}, bytes);
-
-    CodedInputStream in = CodedInputStream.newInstance(OtlpJson.encodeStatusProto(14, "caf\u00e9 unavailable"));
-    int code = -1;
-    String message = null;
-    for (int tag; (tag = in.readTag()) != 0; ) {
-      switch (WireFormat.getTagFieldNumber(tag)) {
-        case 1 -> code = in.readInt32();
-        case 2 -> message = in.readString();
-        default -> in.skipField(tag);
-      }
-    }
-    assertEquals(14, code);
-    assertEquals("caf\u00e9 unavailable", message);
-
-    assertArrayEquals(new byte[0], OtlpJson.encodeStatusProto(0, ""));
-    assertArrayEquals(new byte[] {0x12, 0x01, 'x'}, OtlpJson.encodeStatusProto(0, "x"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -627,7 +576,7 @@ class OtlpJsonTest {
   }
 
   private static String rejected(byte[] body) {
-    OtlpFormatException e = assertThrows(OtlpFormatException.class, () -> OtlpJson.parseRequest(body));
+    OtlpFormatException e = assertThrows(OtlpFormatException.class, () -> OtlpJsonReader.parseRequest(body));
     return e.getMessage();
   }
 
@@ -669,12 +618,8 @@ class OtlpJsonTest {
     return text.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static String text(byte[] bytes) {
-    return new String(bytes, StandardCharsets.UTF_8);
-  }
-
   private static byte[] resource(String name) {
-    try (InputStream in = OtlpJsonTest.class.getResourceAsStream("/otlp/" + name)) {
+    try (InputStream in = OtlpJsonReaderTest.class.getResourceAsStream("/otlp/" + name)) {
       if (in == null) {
         throw new AssertionError("missing test resource otlp/" + name);
       }
