@@ -35,20 +35,20 @@ public record ServiceQuery(long startNano, long endNano, String service, long st
       if (TIME.contains(name)) {
         time.put(name, p.getValue());
       } else if (!metrics || !(name.equals("service_name") || name.equals("interval"))) {
-        throw new InvalidParameterException(abbreviate(name), "unknown parameter '" + abbreviate(name) + "'; accepted: "
+        throw new InvalidParameterException(TraceQueryParser.abbreviate(name), "unknown parameter '" + TraceQueryParser.abbreviate(name) + "'; accepted: "
             + "period, start_time, end_time" + (metrics ? ", service_name, interval" : ""));
       }
       if (p.getValue().size() > 1) {
-        throw new InvalidParameterException(abbreviate(name), abbreviate(name) + " may be given only once");
+        throw new InvalidParameterException(TraceQueryParser.abbreviate(name), TraceQueryParser.abbreviate(name) + " may be given only once");
       }
     }
     TraceQuery window = TraceQueryParser.parseAnalytics(time, 0, now);
-    String service = one(params, "service_name");
+    String service = TraceQueryParser.one(params, "service_name");
     if (service != null && service.isEmpty()) {
       throw new InvalidParameterException("service_name", "service_name must not be empty");
     }
     long seconds = Math.max(1, Math.floorDiv(window.endNano() - window.startNano() + 999_999_999L, 1_000_000_000L));
-    String interval = one(params, "interval");
+    String interval = TraceQueryParser.one(params, "interval");
     long step;
     if (interval == null) {
       step = DEFAULT_STEPS[DEFAULT_STEPS.length - 1];
@@ -63,7 +63,7 @@ public record ServiceQuery(long startNano, long endNano, String service, long st
         step = Long.parseLong(interval.trim());
       } catch (NumberFormatException e) {
         throw new InvalidParameterException("interval", "interval must be a whole number of seconds, got '"
-            + abbreviate(interval) + "'");
+            + TraceQueryParser.abbreviate(interval) + "'");
       }
       if (step < 60 || step % 60 != 0 || step > 86_400) {
         throw new InvalidParameterException("interval", "interval must be a whole number of minutes in seconds, from 60 to"
@@ -75,14 +75,5 @@ public record ServiceQuery(long startNano, long endNano, String service, long st
       }
     }
     return new ServiceQuery(window.startNano(), window.endNano(), service, step);
-  }
-
-  private static String one(Map<String, List<String>> params, String name) {
-    List<String> v = params.get(name);
-    return v == null || v.isEmpty() ? null : v.get(0);
-  }
-
-  private static String abbreviate(String v) {
-    return v.length() <= 64 ? v : v.substring(0, 64) + "...";
   }
 }

@@ -269,7 +269,7 @@ public final class TraceQueryParser {
     return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
   }
 
-  private static String one(Map<String, List<String>> params, String name) {
+  static String one(Map<String, List<String>> params, String name) {
     List<String> v = params.get(name);
     return v == null || v.isEmpty() ? null : v.get(0);
   }
@@ -288,7 +288,7 @@ public final class TraceQueryParser {
     return sb.toString();
   }
 
-  private static String abbreviate(String v) {
+  static String abbreviate(String v) {
     return v.length() <= 64 ? v : v.substring(0, 64) + "...";
   }
 }
