@@ -5,7 +5,7 @@ import dev.tracing.storage.ServiceCatalog;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.TraceWriter;
 import dev.tracing.trace.SpanFacts;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import dev.tracing.trace.TraceChunk;
 import java.util.HashMap;
 import java.util.HashSet;

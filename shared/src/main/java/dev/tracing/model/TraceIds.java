@@ -33,17 +33,4 @@ public final class TraceIds {
   public static String hex(byte[] id) {
     return HEX.formatHex(id);
   }
-
-  public static String hex(com.google.protobuf.ByteString id) {
-    return HEX.formatHex(id.toByteArray());
-  }
-
-  public static boolean isAllZero(com.google.protobuf.ByteString id) {
-    for (int i = 0; i < id.size(); i++) {
-      if (id.byteAt(i) != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

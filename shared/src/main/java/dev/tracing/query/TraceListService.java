@@ -1,12 +1,14 @@
 package dev.tracing.query;
 
+import dev.tracing.otlp.OtlpAttributes;
+import dev.tracing.otlp.StoredSpans;
 import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceIndex;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.trace.AttributeTerms;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
@@ -217,7 +219,7 @@ public final class TraceListService {
   /** Spans that satisfy every positive span-level filter on their own. */
   static int matchedSpans(StoredTrace trace, TraceQuery.Filters f) {
     int n = 0;
-    for (StoredTrace.SpanRecord r : trace.spans()) {
+    for (StoredSpans.SpanRecord r : StoredSpans.of(trace)) {
       if (spanMatches(r, f)) {
         n++;
       }
@@ -225,7 +227,7 @@ public final class TraceListService {
     return n;
   }
 
-  static boolean spanMatches(StoredTrace.SpanRecord r, TraceQuery.Filters f) {
+  static boolean spanMatches(StoredSpans.SpanRecord r, TraceQuery.Filters f) {
     Span span = r.span();
     String service = TraceBatcher.serviceName(r.resource());
     for (String s : f.services()) {
@@ -248,7 +250,7 @@ public final class TraceListService {
 
   private static boolean hasText(List<KeyValue> attributes, TraceQuery.Attribute a) {
     for (KeyValue kv : attributes) {
-      if (kv.getKey().equals(a.key()) && a.value().equals(AttributeTerms.text(kv.getValue()))) {
+      if (kv.getKey().equals(a.key()) && a.value().equals(OtlpAttributes.text(kv.getValue()))) {
         return true;
       }
     }

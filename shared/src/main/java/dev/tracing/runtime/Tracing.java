@@ -22,7 +22,7 @@ import dev.tracing.storage.dynamodb.DynamoServiceCatalog;
 import dev.tracing.storage.dynamodb.DynamoTokenStore;
 import dev.tracing.storage.dynamodb.DynamoTraceReader;
 import dev.tracing.storage.dynamodb.DynamoTraceWriter;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;

@@ -1,10 +1,7 @@
 package dev.tracing.trace;
 
-import com.google.protobuf.ByteString;
-import io.opentelemetry.proto.common.v1.AnyValue;
-import io.opentelemetry.proto.common.v1.KeyValue;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * Attribute search terms: {@code key=value} pairs compared as text ({@code true}, {@code 42},
@@ -16,7 +13,7 @@ import java.util.List;
  * searchable; a trace over the bound is marked so the query can say its filter was inexact. The
  * terms a trace keeps are the first {@link #MAX_TERMS_PER_TRACE} distinct ones in the order its
  * spans are stored (request by request, spans in request order), each span's own attributes in
- * their order, then its resource's attributes in theirs: see {@link #inOrder}.
+ * their order, then its resource's attributes in theirs: see {@code dev.tracing.otlp.OtlpAttributes#inOrder}.
  * A false match needs a collision with one of at most 256 terms of a trace: at most 2^-40 per
  * trace and filter term, so a filter over a million traces meets one with odds of about 10^-6.
  */
@@ -27,69 +24,49 @@ public final class AttributeTerms {
   private AttributeTerms() {
   }
 
-  /** The searchable text of a value, or {@code null} when the value is not searchable. */
-  public static String text(AnyValue value) {
-    String text = switch (value.getValueCase()) {
-      case STRING_VALUE -> value.getStringValue();
-      case BOOL_VALUE -> Boolean.toString(value.getBoolValue());
-      case INT_VALUE -> Long.toString(value.getIntValue());
-      case DOUBLE_VALUE -> doubleText(value.getDoubleValue());
-      default -> null;
-    };
-    return text != null && text.length() <= MAX_VALUE_CHARS ? text : null;
-  }
-
-  /** Doubles as users type them: {@code 0.5}, {@code 2} for 2.0, Java's form otherwise. */
-  static String doubleText(double d) {
-    if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
-      return Long.toString((long) d);
-    }
-    return Double.toString(d);
-  }
-
   /** Bits of a term's hash that are kept. */
   public static final int HASH_BITS = 48;
 
   /** The hash of a {@code key=value} term, as stored and as queried: {@link #HASH_BITS} bits, non-negative. */
   public static long hash(String key, String value) {
-    return fromHash64(hash64(key, value));
+    long h = separate(update(begin(), key.getBytes(StandardCharsets.UTF_8)));
+    return finish(update(h, value.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** The stored hash of a term: the top {@link #HASH_BITS} bits of its 64-bit hash. */
-  private static long fromHash64(long hash64) {
-    return hash64 >>> (64 - HASH_BITS);
-  }
-
-  private static long hash64(String key, String value) {
-    return hash64(ByteString.copyFromUtf8(key), ByteString.copyFromUtf8(value));
-  }
-
-  private static long hash64(ByteString key, ByteString value) {
-    long h = keyed(key);
-    for (int i = 0, n = value.size(); i < n; i++) {
-      h = (h ^ (value.byteAt(i) & 0xff)) * FNV_PRIME;
-    }
-    return mix(h);
-  }
-
-  /** {@link #hash64} of an ASCII value (the text of numbers and booleans) without encoding it first. */
-  private static long hash64Ascii(ByteString key, String ascii) {
-    long h = keyed(key);
-    for (int i = 0, n = ascii.length(); i < n; i++) {
-      h = (h ^ ascii.charAt(i)) * FNV_PRIME;
-    }
-    return mix(h);
+  /** The stored hash of a term: the top {@link #HASH_BITS} bits of its mixed 64-bit hash. */
+  public static long finish(long hash64) {
+    return mix(hash64) >>> (64 - HASH_BITS);
   }
 
   private static final long FNV_PRIME = 0x100000001b3L;
+  private static final long FNV_OFFSET = 0xcbf29ce484222325L;
 
-  /** FNV-1a 64 over the key, then a separator no UTF-8 text contains; the value follows. */
-  private static long keyed(ByteString key) {
-    long h = 0xcbf29ce484222325L;
-    for (int i = 0, n = key.size(); i < n; i++) {
-      h = (h ^ (key.byteAt(i) & 0xff)) * FNV_PRIME;
+  /**
+   * A term's hash is FNV-1a 64 over the key's UTF-8 bytes, then a separator no UTF-8 text
+   * contains, then the value's bytes, then {@link #finish}. These steps let a decoder hash bytes
+   * where they lie ({@code dev.tracing.otlp.OtlpAttributes} hashes protobuf strings without making
+   * a {@code String}); {@link #hash} is the same function over text.
+   */
+  public static long begin() {
+    return FNV_OFFSET;
+  }
+
+  /** Folds one byte (0-255) into the running hash. */
+  public static long update(long hash, int unsignedByte) {
+    return (hash ^ unsignedByte) * FNV_PRIME;
+  }
+
+  /** Ends the key: the separator byte 0xff, which UTF-8 never uses. */
+  public static long separate(long hash) {
+    return update(hash, 0xff);
+  }
+
+  private static long update(long hash, byte[] bytes) {
+    long h = hash;
+    for (byte b : bytes) {
+      h = update(h, b & 0xff);
     }
-    return (h ^ 0xff) * FNV_PRIME;
+    return h;
   }
 
   /** The final mix, so that the top bits kept depend on every input byte. */
@@ -101,53 +78,6 @@ public final class AttributeTerms {
     h *= 0xc4ceb9fe1a85ec53L;
     h ^= h >>> 33;
     return h;
-  }
-
-
-  /** The hashes of the searchable terms of the attributes, in the attributes' order (repeats kept). */
-  public static long[] inOrder(List<KeyValue> attributes) {
-    return inOrder(attributes, new long[0]);
-  }
-
-  /**
-   * The hashes of the searchable terms of a span's attributes in their order, followed by
-   * {@code after} (its resource's terms, from {@link #inOrder(List)}): the order in which a trace
-   * summary admits terms up to its bound. Repeats are kept; the summary counts each term once.
-   */
-  public static long[] inOrder(List<KeyValue> attributes, long[] after) {
-    long[] out = new long[attributes.size() + after.length];
-    int n = 0;
-    for (int i = 0, size = attributes.size(); i < size; i++) {
-      long h = termHash(attributes.get(i));
-      if (h >= 0) {
-        out[n++] = h;
-      }
-    }
-    System.arraycopy(after, 0, out, n, after.length);
-    n += after.length;
-    return n == out.length ? out : Arrays.copyOf(out, n);
-  }
-
-  /** Sorted distinct hashes of the searchable terms of the given attribute lists. */
-  @SafeVarargs
-  public static long[] hashes(List<KeyValue>... lists) {
-    int n = 0;
-    for (List<KeyValue> l : lists) {
-      n += l.size();
-    }
-    long[] out = new long[n];
-    int i = 0;
-    for (List<KeyValue> l : lists) {
-      for (KeyValue kv : l) {
-        long h = termHash(kv);
-        if (h >= 0) {
-          out[i++] = h;
-        }
-      }
-    }
-    long[] sorted = Arrays.copyOf(out, i);
-    Arrays.sort(sorted);
-    return distinct(sorted);
   }
 
   /** The union of two sorted distinct hash arrays, sorted and distinct. */
@@ -186,29 +116,8 @@ public final class AttributeTerms {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  /**
-   * The hash of an attribute's term as {@link #hash} computes it from text, or {@code -1} when the
-   * attribute is not searchable. String values are hashed from their UTF-8 bytes as received:
-   * no {@code String} is made, so the span keeps its bytes for storing (protobuf re-encodes a
-   * string field that was read as a {@code String}). They are valid UTF-8: protobuf refuses
-   * anything else in a proto3 string field, and OTLP/JSON builds its strings from text.
-   */
-  static long termHash(KeyValue kv) {
-    AnyValue value = kv.getValue();
-    if (value.getValueCase() == AnyValue.ValueCase.STRING_VALUE) {
-      ByteString utf8 = value.getStringValueBytes();
-      ByteString key = kv.getKeyBytes();
-      if (utf8.size() > MAX_VALUE_CHARS && utf8.toStringUtf8().length() > MAX_VALUE_CHARS) {
-        return -1; // over the bound in characters (the rare case worth decoding for)
-      }
-      return fromHash64(hash64(key, utf8));
-    }
-    String text = text(value);
-    // numbers and booleans: their text is ASCII
-    return text == null ? -1 : fromHash64(hash64Ascii(kv.getKeyBytes(), text));
-  }
-
-  static long[] distinct(long[] sorted) {
+  /** Drops repeats from a sorted array (in place when it can). */
+  public static long[] distinct(long[] sorted) {
     if (sorted.length < 2) {
       return sorted;
     }

@@ -1,9 +1,11 @@
 package dev.tracing.view;
 
+import dev.tracing.otlp.OtlpIds;
+import dev.tracing.otlp.StoredSpans;
 import dev.tracing.model.TraceIds;
 import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.StoredTrace;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
@@ -26,9 +28,9 @@ public final class TraceJson {
   }
 
   public static byte[] write(StoredTrace trace) {
-    List<StoredTrace.SpanRecord> spans = trace.spans();
-    spans.sort(Comparator.comparingLong((StoredTrace.SpanRecord r) -> r.span().getStartTimeUnixNano())
-        .thenComparing(r -> TraceIds.hex(r.span().getSpanId())));
+    List<StoredSpans.SpanRecord> spans = StoredSpans.of(trace);
+    spans.sort(Comparator.comparingLong((StoredSpans.SpanRecord r) -> r.span().getStartTimeUnixNano())
+        .thenComparing(r -> OtlpIds.hex(r.span().getSpanId())));
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + spans.size() * 600);
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
@@ -36,7 +38,7 @@ public final class TraceJson {
       QueryJson.writeRow(g, TraceRow.of(trace.summary()), trace.summary().spanCount());
       g.writeName("spans");
       g.writeStartArray();
-      for (StoredTrace.SpanRecord r : spans) {
+      for (StoredSpans.SpanRecord r : spans) {
         writeSpan(g, r);
       }
       g.writeEndArray();
@@ -49,15 +51,15 @@ public final class TraceJson {
     return code >= 0 && code < STATUS_NAMES.length ? STATUS_NAMES[code] : "STATUS_CODE_UNSET";
   }
 
-  private static void writeSpan(JsonGenerator g, StoredTrace.SpanRecord r) {
+  private static void writeSpan(JsonGenerator g, StoredSpans.SpanRecord r) {
     Span span = r.span();
     InstrumentationScope scope = r.scope();
     Status status = span.getStatus();
     long start = span.getStartTimeUnixNano();
     g.writeStartObject();
-    g.writeStringProperty("span_id", TraceIds.hex(span.getSpanId()));
-    g.writeStringProperty("trace_id", TraceIds.hex(span.getTraceId()));
-    g.writeStringProperty("parent_span_id", span.getParentSpanId().isEmpty() ? "" : TraceIds.hex(span.getParentSpanId()));
+    g.writeStringProperty("span_id", OtlpIds.hex(span.getSpanId()));
+    g.writeStringProperty("trace_id", OtlpIds.hex(span.getTraceId()));
+    g.writeStringProperty("parent_span_id", span.getParentSpanId().isEmpty() ? "" : OtlpIds.hex(span.getParentSpanId()));
     g.writeStringProperty("timestamp", JsonValues.timestamp(start));
     g.writeNumberProperty("timestamp_nano", start);
     g.writeNumberProperty("duration_nano", Math.max(0, span.getEndTimeUnixNano() - start));
@@ -90,8 +92,8 @@ public final class TraceJson {
     g.writeStartArray();
     for (Span.Link l : span.getLinksList()) {
       g.writeStartObject();
-      g.writeStringProperty("trace_id", TraceIds.hex(l.getTraceId()));
-      g.writeStringProperty("span_id", TraceIds.hex(l.getSpanId()));
+      g.writeStringProperty("trace_id", OtlpIds.hex(l.getTraceId()));
+      g.writeStringProperty("span_id", OtlpIds.hex(l.getSpanId()));
       g.writeStringProperty("trace_state", l.getTraceState());
       g.writeName("attributes");
       JsonValues.writeAttributes(g, l.getAttributesList());

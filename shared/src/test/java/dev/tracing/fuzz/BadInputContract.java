@@ -1,5 +1,6 @@
 package dev.tracing.fuzz;
 
+import dev.tracing.otlp.SpanChunks;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +14,7 @@ import dev.tracing.query.TraceQuery;
 import dev.tracing.query.TraceQueryParser;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.trace.SpanFacts;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import dev.tracing.trace.TraceChunk;
 import dev.tracing.trace.TraceSummary;
 import dev.tracing.view.TraceJson;
@@ -161,7 +162,7 @@ final class BadInputContract {
     int stored = 0;
     for (TraceChunk chunk : batch.chunks()) {
       assertTrue(isLowercaseHexId(chunk.traceId()) && !chunk.traceId().equals("0".repeat(32)), chunk::traceId);
-      int spansInData = chunk.spans().getResourceSpansList().stream()
+      int spansInData = SpanChunks.decode(chunk.payload()).getResourceSpansList().stream()
           .flatMap(rs -> rs.getScopeSpansList().stream()).mapToInt(ScopeSpans::getSpansCount).sum();
       assertEquals(chunk.spanCount(), spansInData, "one fact per stored span");
       for (SpanFacts f : chunk.facts()) {
@@ -188,7 +189,8 @@ final class BadInputContract {
    * (a chunk is split down to single spans, never further).
    */
   static void checkStorable(TraceChunk chunk) {
-    TracesData data = chunk.spans();
+    assertTrue(chunk.payload().length <= TraceChunk.MAX_PAYLOAD_BYTES, "a chunk fits one item");
+    TracesData data = SpanChunks.decode(chunk.payload());
     byte[] written = data.toByteArray();
     TracesData readBack = null;
     try {
@@ -202,7 +204,7 @@ final class BadInputContract {
     TraceSummary summary = new TraceSummary(chunk.traceId());
     summary.merge(chunk.key(), chunk.facts());
     try {
-      TraceJson.write(new StoredTrace(PROJECT_ID, summary, List.of(readBack), List.of(chunk.key())));
+      TraceJson.write(new StoredTrace(PROJECT_ID, summary, List.of(SpanChunks.encode(readBack)), List.of(chunk.key())));
     } catch (RuntimeException e) {
       throw new AssertionError("an accepted span cannot be shown: the trace view (GET .../traces/{traceId}) throws " + e, e);
     }

@@ -178,7 +178,7 @@ final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter
       return Optional.empty();
     }
     List<TraceChunk> stored = chunks.get(traceId);
-    List<TracesData> data = stored.stream().map(TraceChunk::spans).toList();
+    List<byte[]> data = stored.stream().map(TraceChunk::payload).toList();
     return Optional.of(new StoredTrace(projectId, s, data, stored.stream().map(TraceChunk::key).toList()));
   }
 

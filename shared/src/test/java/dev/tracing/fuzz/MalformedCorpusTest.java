@@ -36,7 +36,7 @@ import dev.tracing.query.TraceQueryParser;
 import dev.tracing.runtime.TracingConfig;
 import dev.tracing.testing.OtlpFixtures;
 import dev.tracing.testing.OtlpJsonWriter;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;

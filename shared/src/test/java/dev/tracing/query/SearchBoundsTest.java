@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import dev.tracing.otlp.OtlpIds;
 import static dev.tracing.testing.OtlpFixtures.attr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,7 +74,7 @@ class SearchBoundsTest {
       stack.ingest(d.namespaceId(), d.projectId(), d.request());
     }
     ByteString batchId = OtlpFixtures.traceId("0badc0ffee0000000000000000000001");
-    batch = TraceIds.hex(batchId);
+    batch = OtlpIds.hex(batchId);
     long start = now - 300_000_000_000L;
     List<Span> steps = new ArrayList<>();
     steps.add(OtlpFixtures.span(batchId, 1, 0, "step-000", start, 60_000_000_000L, false));

@@ -1,5 +1,6 @@
 package dev.tracing.storage;
 
+import dev.tracing.otlp.OtlpIds;
 import static dev.tracing.testing.OtlpFixtures.nanos;
 import static dev.tracing.testing.OtlpFixtures.randomTraceId;
 import static dev.tracing.testing.OtlpFixtures.request;
@@ -14,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.tracing.model.TraceIds;
 import dev.tracing.storage.TraceRow;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +62,7 @@ public abstract class TraceIndexContract {
     write(projectId, request(service(service),
         span(id, 1, 0, "GET /" + service, startNano, durationNano, false),
         span(id, 2, 1, "SELECT " + service, startNano + MS, MS, error)));
-    return TraceIds.hex(id);
+    return OtlpIds.hex(id);
   }
 
   protected final String trace(long startNano) {
@@ -138,7 +139,7 @@ public abstract class TraceIndexContract {
     assertFalse(row.inProgress());
     assertTrue(row.hasServiceOperation("checkout", "SELECT checkout"));
     TraceRow inProgress = rows.get(1);
-    assertEquals(TraceIds.hex(open), inProgress.traceId());
+    assertEquals(OtlpIds.hex(open), inProgress.traceId());
     assertTrue(inProgress.inProgress());
     assertEquals("charge", inProgress.operation());
     assertEquals(t + MINUTE, inProgress.timestampNano());
@@ -263,7 +264,7 @@ public abstract class TraceIndexContract {
   void rowsFindsTracesByIdAndOnlyThose() {
     String a = trace(base + MINUTE);
     String b = trace(project, "checkout", base + 2 * MINUTE, 9 * MS, true);
-    String unknown = TraceIds.hex(randomTraceId());
+    String unknown = OtlpIds.hex(randomTraceId());
 
     List<TraceRow> rows = index().rows(project, List.of(a, b, unknown));
     assertEquals(Set.of(a, b), rows.stream().map(TraceRow::traceId).collect(Collectors.toSet()));

@@ -1,5 +1,7 @@
 package dev.tracing.storage;
 
+import dev.tracing.otlp.OtlpIds;
+import dev.tracing.otlp.StoredSpans;
 import static dev.tracing.testing.OtlpFixtures.attr;
 import static dev.tracing.testing.OtlpFixtures.nanos;
 import static dev.tracing.testing.OtlpFixtures.randomTraceId;
@@ -15,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.tracing.model.TraceIds;
-import dev.tracing.storage.StoredTrace.SpanRecord;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.StoredSpans.SpanRecord;
+import dev.tracing.otlp.TraceBatcher;
 import dev.tracing.trace.TraceChunk;
 import dev.tracing.trace.TraceSummary;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -106,7 +108,7 @@ public abstract class TraceStoreContract {
       }
     }
     assertEquals(PROJECT, trace.projectId());
-    assertEquals(TraceIds.hex(traceId), trace.summary().traceId());
+    assertEquals(OtlpIds.hex(traceId), trace.summary().traceId());
     assertEquals(3, trace.summary().spanCount());
   }
 
@@ -114,7 +116,7 @@ public abstract class TraceStoreContract {
   void unknownTraceReadsAsEmpty() {
     write(request(service("frontend"), span(randomTraceId(), 1, 0, "GET /", t0, 5 * MS, false)));
 
-    assertEquals(Optional.empty(), reader().read(PROJECT, TraceIds.hex(randomTraceId())));
+    assertEquals(Optional.empty(), reader().read(PROJECT, OtlpIds.hex(randomTraceId())));
   }
 
   @Test
@@ -315,8 +317,8 @@ public abstract class TraceStoreContract {
     write(request(service("frontend"), span(traceId, 1, 0, "GET /", nanos(start), 5 * MS, false)));
     Instant expiry = start.plus(RETENTION);
 
-    Optional<StoredTrace> late = reader(fixed(expiry.plus(Duration.ofMinutes(1)))).read(PROJECT, TraceIds.hex(traceId));
-    Optional<StoredTrace> early = reader(fixed(expiry.minus(Duration.ofMinutes(1)))).read(PROJECT, TraceIds.hex(traceId));
+    Optional<StoredTrace> late = reader(fixed(expiry.plus(Duration.ofMinutes(1)))).read(PROJECT, OtlpIds.hex(traceId));
+    Optional<StoredTrace> early = reader(fixed(expiry.minus(Duration.ofMinutes(1)))).read(PROJECT, OtlpIds.hex(traceId));
 
     assertEquals(Optional.empty(), late);
     assertTrue(early.isPresent(), "the same store read before the expiry still has the trace");
@@ -332,8 +334,8 @@ public abstract class TraceStoreContract {
     write(request(service("frontend"), span(traceId, 1, 0, "root", nanos(rootStart), Duration.ofHours(7).toNanos(), false)));
     Instant expiry = rootStart.plus(RETENTION);
 
-    Optional<StoredTrace> late = reader(fixed(expiry.plus(Duration.ofMinutes(1)))).read(PROJECT, TraceIds.hex(traceId));
-    Optional<StoredTrace> early = reader(fixed(expiry.minus(Duration.ofMinutes(1)))).read(PROJECT, TraceIds.hex(traceId));
+    Optional<StoredTrace> late = reader(fixed(expiry.plus(Duration.ofMinutes(1)))).read(PROJECT, OtlpIds.hex(traceId));
+    Optional<StoredTrace> early = reader(fixed(expiry.minus(Duration.ofMinutes(1)))).read(PROJECT, OtlpIds.hex(traceId));
 
     assertEquals(Optional.empty(), late);
     assertEquals(List.of(1L, 2L), spanIds(early.orElseThrow()));
@@ -352,7 +354,7 @@ public abstract class TraceStoreContract {
         span(traceId, 9, 0, "bank root", t0 + 5 * MS, 20 * MS, false))));
 
     StoredTrace shop = read(traceId);
-    StoredTrace bank = reader().read(PROJECT + 1, TraceIds.hex(traceId)).orElseThrow();
+    StoredTrace bank = reader().read(PROJECT + 1, OtlpIds.hex(traceId)).orElseThrow();
 
     assertEquals(List.of(1L, 2L), spanIds(shop));
     assertEquals("shop root", shop.summary().head().name());
@@ -361,7 +363,7 @@ public abstract class TraceStoreContract {
     assertEquals(PROJECT + 1, bank.projectId());
     assertEquals("bank root", bank.summary().head().name());
     assertEquals(0, bank.summary().errorCount());
-    assertEquals(Optional.empty(), reader().read(PROJECT + 2, TraceIds.hex(traceId)));
+    assertEquals(Optional.empty(), reader().read(PROJECT + 2, OtlpIds.hex(traceId)));
   }
 
   /** Spans with this much random (incompressible) attribute text: 400 of them make ~600 KB deflated. */
@@ -383,7 +385,12 @@ public abstract class TraceStoreContract {
   void chunkLargerThanOneStoredItemIsSplitAndReadsBackWhole() {
     ByteString traceId = randomTraceId();
     ExportTraceServiceRequest sent = largeRequest(traceId);
-    assertEquals(1, chunks(sent).size(), "one chunk: all spans belong to one trace");
+    List<TraceChunk> pieces = chunks(sent);
+    assertTrue(pieces.size() > 1, "the spans of one trace, over one item's payload: split into pieces");
+    for (TraceChunk piece : pieces) {
+      assertEquals(OtlpIds.hex(traceId), piece.traceId());
+      assertTrue(piece.payload().length <= TraceChunk.MAX_PAYLOAD_BYTES, () -> piece.payload().length + " bytes");
+    }
 
     write(sent);
     StoredTrace trace = read(traceId);
@@ -579,8 +586,8 @@ public abstract class TraceStoreContract {
   }
 
   protected final StoredTrace read(ByteString traceId) {
-    return reader().read(PROJECT, TraceIds.hex(traceId))
-        .orElseThrow(() -> new AssertionError("trace " + TraceIds.hex(traceId) + " not found"));
+    return reader().read(PROJECT, OtlpIds.hex(traceId))
+        .orElseThrow(() -> new AssertionError("trace " + OtlpIds.hex(traceId) + " not found"));
   }
 
   /** The span ids read back, sorted; fails if a span comes back twice. */
@@ -590,7 +597,7 @@ public abstract class TraceStoreContract {
 
   protected static Map<Long, SpanRecord> spansById(StoredTrace trace) {
     Map<Long, SpanRecord> byId = new TreeMap<>();
-    for (SpanRecord r : trace.spans()) {
+    for (SpanRecord r : StoredSpans.of(trace)) {
       SpanRecord earlier = byId.put(idOf(r.span()), r);
       assertNull(earlier, "span " + idOf(r.span()) + " returned twice");
     }

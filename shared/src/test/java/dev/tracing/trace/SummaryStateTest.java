@@ -102,8 +102,8 @@ class SummaryStateTest {
 
   @Test
   void namesAtTheirBoundLengthRoundTrip() {
-    String service = "s".repeat(TraceBatcher.MAX_NAME_CHARS);
-    String name = "名".repeat(TraceBatcher.MAX_NAME_CHARS); // 3 bytes each in UTF-8
+    String service = "s".repeat(SpanFacts.MAX_NAME_CHARS);
+    String name = "名".repeat(SpanFacts.MAX_NAME_CHARS); // 3 bytes each in UTF-8
     TraceSummary s = new TraceSummary(TRACE);
     s.merge(List.of(fact(1, true, T0, T0 + MS, service, name, 0)));
 

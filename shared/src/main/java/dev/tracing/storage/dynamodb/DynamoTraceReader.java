@@ -3,7 +3,6 @@ package dev.tracing.storage.dynamodb;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.trace.TraceSummary;
-import io.opentelemetry.proto.trace.v1.TracesData;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +37,7 @@ public final class DynamoTraceReader implements TraceReader {
     meter.countTraceRead();
     String pk = SummaryItems.tracePk(projectId, traceId);
     TraceSummary summary = null;
-    List<TracesData> chunks = new ArrayList<>();
+    List<byte[]> chunks = new ArrayList<>();
     List<String> chunkKeys = new ArrayList<>();
     Map<String, AttributeValue> start = null;
     do {
@@ -59,7 +58,7 @@ public final class DynamoTraceReader implements TraceReader {
         if (sk.equals(SummaryItems.SUMMARY_SK)) {
           summary = SummaryItems.fromItem(traceId, item);
         } else if (sk.startsWith(ChunkItems.CHUNK_SK_PREFIX)) {
-          chunks.add(ChunkItems.decode(item.get(ChunkItems.DATA).b().asByteArrayUnsafe()));
+          chunks.add(item.get(ChunkItems.DATA).b().asByteArrayUnsafe());
           chunkKeys.add(sk.substring(ChunkItems.CHUNK_SK_PREFIX.length()));
         }
       }

@@ -4,15 +4,12 @@ import dev.tracing.rollup.RollupBatch;
 import dev.tracing.storage.RollupStore;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.TraceWriter;
-import dev.tracing.trace.ChunkSplitter;
 import dev.tracing.trace.ServiceEdges;
 import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceChunk;
 import dev.tracing.trace.TraceSummary;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,10 +88,8 @@ public final class DynamoTraceWriter implements TraceWriter {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, List<TraceChunk>> piecesByTrace = new LinkedHashMap<>();
     for (TraceChunk chunk : chunks) {
-      fit(chunk, (piece, payload) -> {
-        items.add(ChunkItems.toItem(projectId, piece, payload, expiry(piece.minStartNano())));
-        piecesByTrace.computeIfAbsent(piece.traceId(), k -> new ArrayList<>()).add(piece);
-      });
+      items.add(ChunkItems.toItem(projectId, chunk, expiry(chunk.minStartNano())));
+      piecesByTrace.computeIfAbsent(chunk.traceId(), k -> new ArrayList<>()).add(chunk);
     }
     batchPut(items);
     RollupBatch rollupChanges = new RollupBatch();
@@ -104,22 +99,6 @@ public final class DynamoTraceWriter implements TraceWriter {
         rollups.add(projectId, rollupChanges.cells());
       } catch (StoreUnavailableException | IllegalStateException e) {
         LOG.log(java.util.logging.Level.WARNING, "rollups of project " + projectId + " not updated: " + e.getMessage());
-      }
-    }
-  }
-
-  /** Encodes a chunk, splitting it until each piece fits in one item; hands out each piece with its payload. */
-  private static void fit(TraceChunk chunk, java.util.function.BiConsumer<TraceChunk, byte[]> out) {
-    Deque<TraceChunk> todo = new ArrayDeque<>(List.of(chunk));
-    while (!todo.isEmpty()) {
-      TraceChunk c = todo.pop();
-      byte[] payload = ChunkItems.encode(c.spans());
-      if (c.spanCount() > 1 && payload.length > ChunkItems.MAX_PAYLOAD_BYTES) {
-        List<TraceChunk> halves = ChunkSplitter.halves(c);
-        todo.push(halves.get(1));
-        todo.push(halves.get(0));
-      } else {
-        out.accept(c, payload);
       }
     }
   }

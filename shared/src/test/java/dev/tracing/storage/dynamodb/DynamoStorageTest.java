@@ -1,5 +1,6 @@
 package dev.tracing.storage.dynamodb;
 
+import dev.tracing.otlp.OtlpIds;
 import static dev.tracing.testing.OtlpFixtures.nanos;
 import static dev.tracing.testing.OtlpFixtures.randomTraceId;
 import static dev.tracing.testing.OtlpFixtures.request;
@@ -29,7 +30,7 @@ import dev.tracing.storage.TraceReader;
 import dev.tracing.storage.TraceStoreContract;
 import dev.tracing.storage.TraceWriter;
 import dev.tracing.testing.OtlpFixtures;
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import dev.tracing.trace.TraceChunk;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -183,7 +184,7 @@ class DynamoStorageTest {
           span(traceId, 2, 1, "child", start + 5_000_000, 1_000_000, false),
           span(traceId, 1, 0, "root", start, 10_000_000, false)));
 
-      List<Map<String, AttributeValue>> items = traceItems(table, PROJECT, TraceIds.hex(traceId));
+      List<Map<String, AttributeValue>> items = traceItems(table, PROJECT, OtlpIds.hex(traceId));
 
       assertEquals(2, items.size(), "one summary and one chunk: " + items);
       for (Map<String, AttributeValue> item : items) {
@@ -199,7 +200,7 @@ class DynamoStorageTest {
       write(request(service("backend"), span(traceId, 2, 1, "child", nanos(childStart), 1_000_000, false)));
       write(request(service("frontend"), span(traceId, 1, 0, "root", nanos(rootStart), Duration.ofHours(3).toNanos(), false)));
 
-      List<Map<String, AttributeValue>> items = traceItems(table, PROJECT, TraceIds.hex(traceId));
+      List<Map<String, AttributeValue>> items = traceItems(table, PROJECT, OtlpIds.hex(traceId));
 
       long summaryExp = items.stream().filter(DynamoStorageTest::isSummary).mapToLong(DynamoStorageTest::exp)
           .findFirst().orElseThrow();
@@ -218,8 +219,8 @@ class DynamoStorageTest {
       write(request(service("frontend"), span(traceId, 1, 0, "GET /", nanos(start), 1_000_000, false)));
       Clock afterExpiry = fixed(start.plus(RETENTION).plusSeconds(60));
 
-      assertTrue(reader(afterExpiry).read(PROJECT, TraceIds.hex(traceId)).isEmpty());
-      assertEquals(2, traceItems(table, PROJECT, TraceIds.hex(traceId)).size(),
+      assertTrue(reader(afterExpiry).read(PROJECT, OtlpIds.hex(traceId)).isEmpty());
+      assertEquals(2, traceItems(table, PROJECT, OtlpIds.hex(traceId)).size(),
           "dynalite never deletes expired items: the reader's filter is what hides them");
     }
 
@@ -228,13 +229,13 @@ class DynamoStorageTest {
       ByteString traceId = randomTraceId();
       write(largeRequest(traceId));
 
-      List<Map<String, AttributeValue>> chunks = traceItems(table, PROJECT, TraceIds.hex(traceId)).stream()
+      List<Map<String, AttributeValue>> chunks = traceItems(table, PROJECT, OtlpIds.hex(traceId)).stream()
           .filter(i -> !isSummary(i)).toList();
 
       assertTrue(chunks.size() >= 2, "a ~600 KB chunk needs at least two items, got " + chunks.size());
       int spans = 0;
       for (Map<String, AttributeValue> chunk : chunks) {
-        assertTrue(chunk.get(ChunkItems.DATA).b().asByteArrayUnsafe().length <= ChunkItems.MAX_PAYLOAD_BYTES);
+        assertTrue(chunk.get(ChunkItems.DATA).b().asByteArrayUnsafe().length <= TraceChunk.MAX_PAYLOAD_BYTES);
         spans += Integer.parseInt(chunk.get(ChunkItems.SPAN_COUNT).n());
       }
       assertEquals(LARGE_SPANS, spans);
@@ -245,12 +246,12 @@ class DynamoStorageTest {
       ByteString traceId = randomTraceId();
       List<TraceChunk> chunks = chunks(largeRequest(traceId));
       writer().write(PROJECT, chunks);
-      List<String> keysAfterFirst = traceItems(table, PROJECT, TraceIds.hex(traceId)).stream()
+      List<String> keysAfterFirst = traceItems(table, PROJECT, OtlpIds.hex(traceId)).stream()
           .map(i -> i.get(TableSchema.SK).s()).sorted().toList();
 
       writer().write(PROJECT, chunks);
 
-      assertEquals(keysAfterFirst, traceItems(table, PROJECT, TraceIds.hex(traceId)).stream()
+      assertEquals(keysAfterFirst, traceItems(table, PROJECT, OtlpIds.hex(traceId)).stream()
           .map(i -> i.get(TableSchema.SK).s()).sorted().toList());
     }
 
@@ -261,7 +262,7 @@ class DynamoStorageTest {
       List<TraceChunk> failed = chunks(checkoutRequest(traceId, 3, 4));
       for (TraceChunk c : failed) { // what a writer that died between its two steps leaves behind
         long exp = Math.floorDiv(c.minStartNano(), 1_000_000_000L) + RETENTION.toSeconds();
-        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, ChunkItems.encode(c.spans()), exp)));
+        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, exp)));
       }
 
       StoredTrace before = read(traceId);
@@ -280,11 +281,11 @@ class DynamoStorageTest {
     void traceWhoseOnlyRequestFailedBeforeItsSummaryIsNotFound() {
       ByteString traceId = randomTraceId();
       for (TraceChunk c : chunks(checkoutRequest(traceId, 1, 2))) {
-        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, ChunkItems.encode(c.spans()),
+        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, 
             Math.floorDiv(c.minStartNano(), 1_000_000_000L) + RETENTION.toSeconds())));
       }
 
-      assertTrue(reader().read(PROJECT, TraceIds.hex(traceId)).isEmpty());
+      assertTrue(reader().read(PROJECT, OtlpIds.hex(traceId)).isEmpty());
     }
 
     @Test

@@ -1,5 +1,6 @@
-package dev.tracing.trace;
+package dev.tracing.otlp;
 
+import dev.tracing.trace.AttributeTerms;
 import static dev.tracing.testing.OtlpFixtures.attr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class AttributeTermsTest {
+class OtlpAttributesTest {
 
   private static AnyValue value(KeyValue kv) {
     return kv.getValue();
@@ -44,7 +45,7 @@ class AttributeTermsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("textForms")
   void scalarValuesAreSearchableAsTheTextUsersType(String what, AnyValue value, String text) {
-    assertEquals(text, AttributeTerms.text(value));
+    assertEquals(text, OtlpAttributes.text(value));
   }
 
   static Stream<Arguments> notSearchable() {
@@ -60,7 +61,7 @@ class AttributeTermsTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("notSearchable")
   void valuesOutsideTheBoundAreNotSearchable(String what, AnyValue value) {
-    assertNull(AttributeTerms.text(value));
+    assertNull(OtlpAttributes.text(value));
   }
 
   @Test
@@ -70,7 +71,7 @@ class AttributeTermsTest {
         attr("long", "y".repeat(300)));
     List<KeyValue> resource = List.of(attr("service.name", "cart"), attr("tags", "a"));
 
-    long[] hashes = AttributeTerms.hashes(span, resource);
+    long[] hashes = OtlpAttributes.hashes(span, resource);
 
     long[] expected = Stream.of(
             AttributeTerms.hash("http.method", "GET"),
@@ -87,16 +88,16 @@ class AttributeTermsTest {
     for (String value : List.of("GET", "", "débit ✓ 💳", "名".repeat(200), "x".repeat(256), "ü".repeat(256))) {
       KeyValue kv = KeyValue.newBuilder().setKeyBytes(ByteString.copyFromUtf8("clé.ü"))
           .setValue(AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8(value))).build();
-      assertEquals(AttributeTerms.hash("clé.ü", value), AttributeTerms.termHash(kv), value);
+      assertEquals(AttributeTerms.hash("clé.ü", value), OtlpAttributes.termHash(kv), value);
     }
-    assertEquals(AttributeTerms.hash("http.status_code", "200"), AttributeTerms.termHash(attr("http.status_code", 200L)));
-    assertEquals(AttributeTerms.hash("retry", "true"), AttributeTerms.termHash(attr("retry", true)));
-    assertEquals(AttributeTerms.hash("ratio", "0.5"), AttributeTerms.termHash(attr("ratio", 0.5)));
-    assertEquals(AttributeTerms.hash("big", "1.0E20"), AttributeTerms.termHash(attr("big", 1e20)));
+    assertEquals(AttributeTerms.hash("http.status_code", "200"), OtlpAttributes.termHash(attr("http.status_code", 200L)));
+    assertEquals(AttributeTerms.hash("retry", "true"), OtlpAttributes.termHash(attr("retry", true)));
+    assertEquals(AttributeTerms.hash("ratio", "0.5"), OtlpAttributes.termHash(attr("ratio", 0.5)));
+    assertEquals(AttributeTerms.hash("big", "1.0E20"), OtlpAttributes.termHash(attr("big", 1e20)));
     // over the bound in characters: not searchable, however it is read
     KeyValue longValue = KeyValue.newBuilder().setKey("k")
         .setValue(AnyValue.newBuilder().setStringValueBytes(ByteString.copyFromUtf8("名".repeat(257)))).build();
-    assertEquals(-1, AttributeTerms.termHash(longValue));
+    assertEquals(-1, OtlpAttributes.termHash(longValue));
   }
 
   @Test
@@ -115,9 +116,9 @@ class AttributeTermsTest {
 
   @Test
   void doubleAndIntegerWithTheSameTextShareTheirTerm() {
-    long[] fromDouble = AttributeTerms.hashes(List.of(attr("retries", 2.0)));
-    long[] fromInt = AttributeTerms.hashes(List.of(attr("retries", 2L)));
-    long[] fromString = AttributeTerms.hashes(List.of(attr("retries", "2")));
+    long[] fromDouble = OtlpAttributes.hashes(List.of(attr("retries", 2.0)));
+    long[] fromInt = OtlpAttributes.hashes(List.of(attr("retries", 2L)));
+    long[] fromString = OtlpAttributes.hashes(List.of(attr("retries", "2")));
 
     assertArrayEquals(fromInt, fromDouble);
     assertArrayEquals(fromInt, fromString);

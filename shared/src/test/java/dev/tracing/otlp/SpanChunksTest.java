@@ -1,4 +1,4 @@
-package dev.tracing.storage.dynamodb;
+package dev.tracing.otlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,7 @@ import java.util.Arrays;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
-class ChunkItemsTest {
+class SpanChunksTest {
   private static TracesData sample() {
     var traceId = OtlpFixtures.randomTraceId();
     long now = OtlpFixtures.nanos(Instant.now());
@@ -28,20 +28,20 @@ class ChunkItemsTest {
   @Test
   void chunksAreStoredWithTheDictionaryAndReadBack() {
     TracesData data = sample();
-    byte[] payload = ChunkItems.encode(data);
+    byte[] payload = SpanChunks.encode(data);
     assertEquals(2, payload[0], "format 2: deflate with the preset dictionary");
-    assertEquals(data, ChunkItems.decode(payload));
+    assertEquals(data, SpanChunks.decode(payload));
     assertTrue(payload.length < plainDeflate(data).length, "the dictionary makes a small chunk smaller: " + payload.length
         + " vs " + plainDeflate(data).length + " bytes");
   }
 
   @Test
   void corruptOrUnknownPayloadsAreRefused() {
-    byte[] payload = ChunkItems.encode(sample());
+    byte[] payload = SpanChunks.encode(sample());
     byte[] unknown = payload.clone();
     unknown[0] = 7;
     for (byte[] bad : new byte[][] {new byte[0], unknown, Arrays.copyOf(payload, payload.length / 2), plainDeflate(sample())}) {
-      assertThrows(IllegalStateException.class, () -> ChunkItems.decode(bad), () -> Arrays.toString(bad));
+      assertThrows(IllegalStateException.class, () -> SpanChunks.decode(bad), () -> Arrays.toString(bad));
     }
   }
 

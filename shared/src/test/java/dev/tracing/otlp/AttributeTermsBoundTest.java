@@ -1,9 +1,12 @@
-package dev.tracing.trace;
+package dev.tracing.otlp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracing.trace.AttributeTerms;
+import dev.tracing.trace.TraceSummary;
+import dev.tracing.trace.TraceChunk;
 import com.google.protobuf.ByteString;
 import dev.tracing.testing.OtlpFixtures;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

@@ -1,6 +1,7 @@
-package dev.tracing.trace;
+package dev.tracing.otlp;
 
-import dev.tracing.model.TraceIds;
+import dev.tracing.trace.SpanFacts;
+import dev.tracing.trace.TraceChunk;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -8,14 +9,9 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.TracesData;
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +30,6 @@ public final class TraceBatcher {
   /** How far in the future a span may start: generous clock skew, not a time machine. */
   public static final Duration MAX_CLOCK_SKEW = Duration.ofHours(1);
   static final String UNKNOWN_SERVICE = "unknown_service";
-  static final int MAX_NAME_CHARS = 256;
   /** Largest accepted span, serialized: one span must fit a stored item with room to spare. */
   public static final int MAX_SPAN_BYTES = 256 * 1024;
 
@@ -60,7 +55,7 @@ public final class TraceBatcher {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
       int resourceBytes = rs.getResource().getSerializedSize();
-      long[] resourceTerms = AttributeTerms.inOrder(rs.getResource().getAttributesList()); // once, not per span
+      long[] resourceTerms = OtlpAttributes.inOrder(rs.getResource().getAttributesList()); // once, not per span
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
         // a span is stored with its resource and scope: together they must fit one item
@@ -72,24 +67,24 @@ public final class TraceBatcher {
             continue;
           }
           accepted++;
-          String traceId = TraceIds.hex(span.getTraceId());
+          String traceId = OtlpIds.hex(span.getTraceId());
           traces.computeIfAbsent(traceId, TraceParts::new).add(r, s, span, facts(span, service, resourceTerms));
         }
       }
     }
     List<TraceChunk> chunks = new ArrayList<>(traces.size());
     for (TraceParts parts : traces.values()) {
-      chunks.add(parts.toChunk(request));
+      parts.toChunks(request, chunks::add);
     }
     int rejectedCount = rejected.values().stream().mapToInt(Integer::intValue).sum();
     return new Batch(chunks, accepted, rejectedCount, rejectedCount == 0 ? "" : message(rejected));
   }
 
   private static Reason check(Span span, int envelopeBytes, long oldest, long newest) {
-    if (span.getTraceId().size() != 16 || TraceIds.isAllZero(span.getTraceId())) {
+    if (span.getTraceId().size() != 16 || OtlpIds.isAllZero(span.getTraceId())) {
       return Reason.TRACE_ID;
     }
-    if (span.getSpanId().size() != 8 || TraceIds.isAllZero(span.getSpanId())) {
+    if (span.getSpanId().size() != 8 || OtlpIds.isAllZero(span.getSpanId())) {
       return Reason.SPAN_ID;
     }
     if (!span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != 8) {
@@ -133,10 +128,10 @@ public final class TraceBatcher {
   }
 
   private static SpanFacts facts(Span span, String service, long[] resourceTerms) {
-    boolean root = span.getParentSpanId().isEmpty() || TraceIds.isAllZero(span.getParentSpanId());
+    boolean root = span.getParentSpanId().isEmpty() || OtlpIds.isAllZero(span.getParentSpanId());
     return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), statusCode(span),
-        AttributeTerms.inOrder(span.getAttributesList(), resourceTerms),
+        OtlpAttributes.inOrder(span.getAttributesList(), resourceTerms),
         root ? 0L : span.getParentSpanId().asReadOnlyByteBuffer().getLong());
   }
 
@@ -148,10 +143,10 @@ public final class TraceBatcher {
 
   /**
    * Service and span names as the summary keeps them (list rows, filters): at most
-   * {@value #MAX_NAME_CHARS} characters. The stored span keeps its full name.
+   * {@value #SpanFacts.MAX_NAME_CHARS} characters. The stored span keeps its full name.
    */
   static String bounded(String name) {
-    return name.length() <= MAX_NAME_CHARS ? name : name.substring(0, MAX_NAME_CHARS);
+    return name.length() <= SpanFacts.MAX_NAME_CHARS ? name : name.substring(0, SpanFacts.MAX_NAME_CHARS);
   }
 
   private static String message(Map<Reason, Integer> rejected) {
@@ -199,7 +194,7 @@ public final class TraceBatcher {
       facts.add(f);
     }
 
-    TraceChunk toChunk(ExportTraceServiceRequest request) {
+    void toChunks(ExportTraceServiceRequest request, java.util.function.Consumer<TraceChunk> out) {
       TracesData.Builder data = TracesData.newBuilder();
       int lastResource = -1;
       int lastScope = -1;
@@ -227,7 +222,7 @@ public final class TraceBatcher {
         ssb.addSpans(spans.get(i));
       }
       flush(data, rsb, ssb);
-      return new TraceChunk(traceId, chunkKey(facts), data.build(), List.copyOf(facts));
+      SpanChunks.fit(traceId, data.build(), facts, out);
     }
 
     private static void flush(TracesData.Builder data, ResourceSpans.Builder rsb, ScopeSpans.Builder ssb) {
@@ -239,24 +234,4 @@ public final class TraceBatcher {
       }
     }
   }
-
-  /** A digest of the chunk's sorted span ids: the same spans always give the same key. */
-  static String chunkKey(List<SpanFacts> facts) {
-    long[] ids = new long[facts.size()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = facts.get(i).spanId();
-    }
-    Arrays.sort(ids);
-    ByteBuffer buf = ByteBuffer.allocate(ids.length * 8);
-    for (long id : ids) {
-      buf.putLong(id);
-    }
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(buf.array());
-      return HexFormat.of().formatHex(digest, 0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
 }

@@ -1,4 +1,4 @@
-package dev.tracing.trace;
+package dev.tracing.otlp;
 
 import static dev.tracing.testing.OtlpFixtures.attr;
 import static dev.tracing.testing.OtlpFixtures.nanos;
@@ -12,7 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracing.trace.AttributeTerms;
+import dev.tracing.testing.OtlpFixtures;
 import com.google.protobuf.ByteString;
+import dev.tracing.trace.SpanFacts;
+import dev.tracing.trace.TraceChunk;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -174,7 +178,7 @@ class TraceBatcherTest {
         .addScopeSpans(ScopeSpans.newBuilder().setScope(db).addSpans(a2)).build();
     ResourceSpans expectedA1 = ResourceSpans.newBuilder().setResource(service("backend"))
         .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(a3)).build();
-    assertEquals(List.of(expectedA0, expectedA1), a.spans().getResourceSpansList());
+    assertEquals(List.of(expectedA0, expectedA1), SpanChunks.decode(a.payload()).getResourceSpansList());
     assertEquals(List.of(1L, 2L, 3L), a.facts().stream().map(SpanFacts::spanId).toList());
     assertEquals(List.of("frontend", "frontend", "backend"), a.facts().stream().map(SpanFacts::service).toList());
 
@@ -185,7 +189,7 @@ class TraceBatcherTest {
             .addScopeSpans(ScopeSpans.newBuilder().setScope(http).setSchemaUrl("https://schema/s1").addSpans(b1)).build(),
         ResourceSpans.newBuilder().setResource(service("backend"))
             .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(b2)).build()),
-        b.spans().getResourceSpansList());
+        SpanChunks.decode(b.payload()).getResourceSpansList());
   }
 
   @Test
@@ -231,9 +235,9 @@ class TraceBatcherTest {
 
     TraceChunk chunk = split(request(service("s".repeat(2_000)), named)).chunks().get(0);
 
-    assertEquals("x".repeat(TraceBatcher.MAX_NAME_CHARS), chunk.facts().get(0).name());
-    assertEquals("s".repeat(TraceBatcher.MAX_NAME_CHARS), chunk.facts().get(0).service());
-    assertEquals(longName, chunk.spans().getResourceSpans(0).getScopeSpans(0).getSpans(0).getName());
+    assertEquals("x".repeat(SpanFacts.MAX_NAME_CHARS), chunk.facts().get(0).name());
+    assertEquals("s".repeat(SpanFacts.MAX_NAME_CHARS), chunk.facts().get(0).service());
+    assertEquals(longName, SpanChunks.decode(chunk.payload()).getResourceSpans(0).getScopeSpans(0).getSpans(0).getName());
   }
 
   @Test
@@ -270,5 +274,21 @@ class TraceBatcherTest {
 
     assertNotEquals(oneTwoThree, oneTwo);
     assertNotEquals(oneTwoThree, oneTwoFour);
+  }
+
+  @Test
+  void aSpanTooLargeForAnItemIsRefusedAndTheOthersKept() {
+    var traceId = OtlpFixtures.randomTraceId();
+    long now = OtlpFixtures.nanos(Instant.now());
+    Span huge = OtlpFixtures.span(traceId, 1, 0, "huge", now, 10, false,
+        OtlpFixtures.attr("blob", "y".repeat(TraceBatcher.MAX_SPAN_BYTES + 1)));
+    Span fine = OtlpFixtures.span(traceId, 2, 1, "fine", now, 10, false);
+    ExportTraceServiceRequest request = OtlpFixtures.request(OtlpFixtures.service("s"), huge, fine);
+
+    TraceBatcher.Batch batch = new TraceBatcher(Duration.ofDays(30)).split(request, Instant.now());
+
+    assertEquals(1, batch.acceptedSpans());
+    assertEquals(1, batch.rejectedSpans());
+    assertTrue(batch.rejectionMessage().contains("larger than 262144 bytes"), batch.rejectionMessage());
   }
 }
