@@ -1,5 +1,9 @@
 package dev.tracing.benchmarks;
 
+import dev.tracing.benchmarks.harness.Config;
+import dev.tracing.benchmarks.harness.Machine;
+import dev.tracing.benchmarks.harness.Report;
+import dev.tracing.benchmarks.harness.Stacks;
 import dev.tracing.benchmarks.parts.EndToEndPart;
 import dev.tracing.benchmarks.parts.IngestCpuPart;
 import dev.tracing.benchmarks.parts.ProfilePart;

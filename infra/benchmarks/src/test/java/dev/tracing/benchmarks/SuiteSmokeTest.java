@@ -1,5 +1,7 @@
 package dev.tracing.benchmarks;
 
+import dev.tracing.benchmarks.harness.Config;
+import dev.tracing.benchmarks.harness.Report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

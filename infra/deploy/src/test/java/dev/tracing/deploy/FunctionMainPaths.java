@@ -18,7 +18,7 @@ import dev.tracing.model.Grant;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.runtime.Tracing;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import dev.tracing.storage.dynamodb.DynamoClients;
 import dev.tracing.storage.dynamodb.DynamoProjectStore;
 import dev.tracing.storage.dynamodb.DynamoTokenStore;
@@ -73,11 +73,11 @@ final class FunctionMainPaths {
         .withCaches(Duration.ZERO, Duration.ZERO), client, Clock.systemUTC());
          GenericApplicationContext context = new GenericApplicationContext()) {
       switch (function) {
-        case "authorizer" -> AuthorizerFunctionApplication.register(context, () -> tracing);
+        case "authorizer" -> AuthorizerFunctionApplication.register(context, tracing::stores);
         case "ingest" -> IngestFunctionApplication.register(context, () -> tracing);
         case "get-trace" -> GetTraceFunctionApplication.register(context, () -> tracing);
         case "list-traces" -> ListTracesFunctionApplication.register(context, () -> tracing);
-        case "compactor" -> dev.tracing.functions.compactor.CompactorFunctionApplication.register(context, () -> tracing);
+        case "compactor" -> dev.tracing.functions.compactor.CompactorFunctionApplication.register(context, tracing::stores);
         default -> throw new IllegalArgumentException(function);
       }
       context.refresh();

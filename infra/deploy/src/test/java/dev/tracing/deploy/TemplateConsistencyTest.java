@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.tracing.local.Routes;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import dev.tracing.storage.dynamodb.TableSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -215,7 +215,10 @@ class TemplateConsistencyTest {
       }
     }
     Pattern getenv = Pattern.compile("System\\.getenv\\(([^)]*)\\)");
-    List<Path> sources = new ArrayList<>(List.of(ROOT.resolve("shared/src/main/java")));
+    List<Path> sources = new ArrayList<>();
+    for (String module : List.of("core", "otlp", "dynamodb", "api")) {
+      sources.add(ROOT.resolve("shared").resolve(module).resolve("src/main/java"));
+    }
     LambdaPackage.FUNCTIONS.forEach(p -> sources.add(ROOT.resolve(p.module()).resolve("src/main/java")));
     for (Path dir : sources) {
       try (Stream<Path> files = Files.walk(dir)) {

@@ -5,7 +5,7 @@ import dev.tracing.model.AccessToken;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.runtime.Tracing;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.dynamodb.DynamoClients;
 import dev.tracing.storage.dynamodb.TableSchema;

@@ -47,11 +47,11 @@ public final class LocalFunctions implements AutoCloseable {
     SpringApplication app = new SpringApplication(Config.class);
     app.setWebApplicationType(WebApplicationType.NONE);
     app.addInitializers((GenericApplicationContext ctx) -> {
-      AuthorizerFunctionApplication.register(ctx, () -> tracing);
+      AuthorizerFunctionApplication.register(ctx, tracing::stores);
       IngestFunctionApplication.register(ctx, () -> tracing);
       GetTraceFunctionApplication.register(ctx, () -> tracing);
       ListTracesFunctionApplication.register(ctx, () -> tracing);
-      CompactorFunctionApplication.register(ctx, () -> tracing);
+      CompactorFunctionApplication.register(ctx, tracing::stores);
     });
     app.setLogStartupInfo(false);
     return new LocalFunctions(app.run("--spring.cloud.function.scan.enabled=false", "--spring.main.banner-mode=off",

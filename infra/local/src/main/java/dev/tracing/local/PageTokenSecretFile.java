@@ -1,7 +1,7 @@
 package dev.tracing.local;
 
 import dev.tracing.query.PageToken;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;

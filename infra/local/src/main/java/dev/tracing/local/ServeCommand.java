@@ -2,7 +2,7 @@ package dev.tracing.local;
 
 import dev.tracing.dynamodblocal.LocalDynamoDb;
 import dev.tracing.model.Project;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import dev.tracing.testing.OtlpFixtures;
 import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;

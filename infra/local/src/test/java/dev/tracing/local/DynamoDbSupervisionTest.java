@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tracing.dynamodblocal.SupervisedDynamoDb;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import dev.tracing.testing.OtlpFixtures;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.net.URI;

@@ -2,9 +2,11 @@ package dev.tracing.functions.authorizer;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2CustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.SimpleIAMPolicyResponse;
-import dev.tracing.api.AuthorizerEndpoint;
-import dev.tracing.gateway.HttpApiEvents;
-import dev.tracing.runtime.Tracing;
+import dev.tracing.auth.AuthorizerEndpoint;
+import dev.tracing.auth.TokenAuthenticator;
+import dev.tracing.storage.dynamodb.DynamoStores;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.boot.SpringBootConfiguration;
@@ -29,16 +31,32 @@ public class AuthorizerFunctionApplication implements ApplicationContextInitiali
 
   @Override
   public void initialize(GenericApplicationContext context) {
-    register(context, Tracing::fromEnvironment);
+    register(context, DynamoStores::fromEnvironment);
   }
 
-  public static void register(GenericApplicationContext context, Supplier<Tracing> tracing) {
+  /** Registers the function bean over the given stores; the local stack calls this with its own. */
+  public static void register(GenericApplicationContext context, Supplier<DynamoStores> stores) {
     context.registerBean(FUNCTION, FunctionRegistration.class, () -> {
-      AuthorizerEndpoint endpoint = tracing.get().authorizerEndpoint();
+      AuthorizerEndpoint endpoint = endpoint(stores.get());
       Function<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> fn =
-          event -> HttpApiEvents.authorizerResponse(endpoint.authorize(event.getHeaders()));
+          event -> response(endpoint.authorize(event.getHeaders()));
       return new FunctionRegistration<>(fn, FUNCTION)
           .type(FunctionTypeUtils.functionType(APIGatewayV2CustomAuthorizerEvent.class, SimpleIAMPolicyResponse.class));
     });
+  }
+
+  /** Token checks against the project's tokens, cached per instance for the configured TTL. */
+  static AuthorizerEndpoint endpoint(DynamoStores stores) {
+    return new AuthorizerEndpoint(new TokenAuthenticator(stores.tokens(), stores.clock(), stores.config().tokenCacheTtl()));
+  }
+
+  /** The simple authorizer response: always authorized, the verdict in the context (see AuthorizerContext). */
+  static SimpleIAMPolicyResponse response(Map<String, Object> context) {
+    Map<String, String> flat = new LinkedHashMap<>();
+    context.forEach((k, v) -> flat.put(k, String.valueOf(v)));
+    SimpleIAMPolicyResponse response = new SimpleIAMPolicyResponse();
+    response.setIsAuthorized(true);
+    response.setContext(flat);
+    return response;
   }
 }

@@ -1,6 +1,7 @@
 package dev.tracing.functions.compactor;
 
-import dev.tracing.runtime.Tracing;
+import dev.tracing.admin.CompactorEndpoint;
+import dev.tracing.storage.dynamodb.DynamoStores;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -27,13 +28,14 @@ public class CompactorFunctionApplication implements ApplicationContextInitializ
 
   @Override
   public void initialize(GenericApplicationContext context) {
-    register(context, Tracing::fromEnvironment);
+    register(context, DynamoStores::fromEnvironment);
   }
 
-  /** Registers the function bean over the given wiring; the local stack calls this with its own. */
-  public static void register(GenericApplicationContext context, Supplier<Tracing> tracing) {
+  /** Registers the function bean over the given stores; the local stack calls this with its own. */
+  public static void register(GenericApplicationContext context, Supplier<DynamoStores> stores) {
     context.registerBean(FUNCTION, FunctionRegistration.class, () -> {
-      Function<Map<String, Object>, Map<String, Object>> compact = tracing.get().compactorEndpoint()::handle;
+      DynamoStores s = stores.get();
+      Function<Map<String, Object>, Map<String, Object>> compact = new CompactorEndpoint(s.projects(), s.rollups(), s.clock())::handle;
       return new FunctionRegistration<>(compact, FUNCTION).type(FunctionTypeUtils.functionType(Map.class, Map.class));
     });
   }

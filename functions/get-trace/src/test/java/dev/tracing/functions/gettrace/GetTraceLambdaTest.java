@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracing.otlp.OtlpIds;
 import dev.tracing.admin.ProjectAdmin;
 import dev.tracing.functions.lambda.BinaryExports;
 import dev.tracing.functions.lambda.GatewayEvent;
@@ -263,7 +264,7 @@ class GetTraceLambdaTest {
 
   private static List<String> traceIds(ExportTraceServiceRequest request) {
     return request.getResourceSpansList().stream().flatMap(rs -> rs.getScopeSpansList().stream())
-        .flatMap(ss -> ss.getSpansList().stream()).map(s -> TraceIds.hex(s.getTraceId())).distinct().sorted().toList();
+        .flatMap(ss -> ss.getSpansList().stream()).map(s -> OtlpIds.hex(s.getTraceId())).distinct().sorted().toList();
   }
 
   /** Every span of the trace in the request, field by field, against the trace-detail JSON. */
@@ -276,8 +277,8 @@ class GetTraceLambdaTest {
     for (ResourceSpans rs : sent.getResourceSpansList()) {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {
-          if (TraceIds.hex(span.getTraceId()).equals(traceId)) {
-            expected.put(TraceIds.hex(span.getSpanId()), expectedSpan(span, rs.getResource(), ss.getScope()));
+          if (OtlpIds.hex(span.getTraceId()).equals(traceId)) {
+            expected.put(OtlpIds.hex(span.getSpanId()), expectedSpan(span, rs.getResource(), ss.getScope()));
           }
         }
       }
@@ -294,9 +295,9 @@ class GetTraceLambdaTest {
   /** What the trace-detail API promises for a span (docs/api.md), built from what was sent. */
   private static JsonNode expectedSpan(Span span, Resource resource, InstrumentationScope scope) {
     ObjectNode s = NODES.objectNode();
-    s.put("span_id", TraceIds.hex(span.getSpanId()));
-    s.put("trace_id", TraceIds.hex(span.getTraceId()));
-    s.put("parent_span_id", span.getParentSpanId().isEmpty() ? "" : TraceIds.hex(span.getParentSpanId()));
+    s.put("span_id", OtlpIds.hex(span.getSpanId()));
+    s.put("trace_id", OtlpIds.hex(span.getTraceId()));
+    s.put("parent_span_id", span.getParentSpanId().isEmpty() ? "" : OtlpIds.hex(span.getParentSpanId()));
     s.put("timestamp", rfc3339(span.getStartTimeUnixNano()));
     s.put("timestamp_nano", span.getStartTimeUnixNano());
     s.put("duration_nano", span.getEndTimeUnixNano() - span.getStartTimeUnixNano());
@@ -325,8 +326,8 @@ class GetTraceLambdaTest {
     ArrayNode links = s.putArray("links");
     for (Span.Link l : span.getLinksList()) {
       ObjectNode link = links.addObject();
-      link.put("trace_id", TraceIds.hex(l.getTraceId()));
-      link.put("span_id", TraceIds.hex(l.getSpanId()));
+      link.put("trace_id", OtlpIds.hex(l.getTraceId()));
+      link.put("span_id", OtlpIds.hex(l.getSpanId()));
       link.put("trace_state", l.getTraceState());
       link.set("attributes", attributes(l.getAttributesList()));
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracing.otlp.StoredSpans;
+import dev.tracing.otlp.OtlpIds;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import dev.tracing.auth.AuthorizerContext;
@@ -289,7 +291,7 @@ class IngestLambdaTest {
     for (ResourceSpans rs : request.getResourceSpansList()) {
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {
-          sentByTrace.computeIfAbsent(TraceIds.hex(span.getTraceId()), k -> new TreeMap<>()).put(TraceIds.hex(span.getSpanId()), span);
+          sentByTrace.computeIfAbsent(OtlpIds.hex(span.getTraceId()), k -> new TreeMap<>()).put(OtlpIds.hex(span.getSpanId()), span);
           spans++;
         }
       }
@@ -298,11 +300,11 @@ class IngestLambdaTest {
     for (Map.Entry<String, Map<String, Span>> trace : sentByTrace.entrySet()) {
       Optional<StoredTrace> stored = reader.read(project.projectId(), trace.getKey());
       assertTrue(stored.isPresent(), "trace " + trace.getKey() + " was not stored");
-      Map<String, StoredTrace.SpanRecord> got = new TreeMap<>();
-      stored.get().spans().forEach(r -> got.put(TraceIds.hex(r.span().getSpanId()), r));
+      Map<String, StoredSpans.SpanRecord> got = new TreeMap<>();
+      StoredSpans.of(stored.get()).forEach(r -> got.put(OtlpIds.hex(r.span().getSpanId()), r));
       assertEquals(trace.getValue().keySet(), got.keySet(), "span ids of trace " + trace.getKey());
       for (Map.Entry<String, Span> sent : trace.getValue().entrySet()) {
-        StoredTrace.SpanRecord record = got.get(sent.getKey());
+        StoredSpans.SpanRecord record = got.get(sent.getKey());
         assertEquals(sent.getValue(), record.span(), "span " + sent.getKey());
         ResourceSpans rs = resourceOf(request, sent.getValue());
         assertEquals(rs.getResource(), record.resource(), "resource of span " + sent.getKey());

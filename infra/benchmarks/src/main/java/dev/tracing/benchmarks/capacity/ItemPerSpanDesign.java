@@ -1,6 +1,6 @@
 package dev.tracing.benchmarks.capacity;
 
-import dev.tracing.trace.TraceBatcher;
+import dev.tracing.otlp.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;

@@ -1,10 +1,10 @@
 package dev.tracing.benchmarks.parts;
 
-import dev.tracing.benchmarks.Config;
-import dev.tracing.benchmarks.Machine;
-import dev.tracing.benchmarks.Report;
-import dev.tracing.benchmarks.Report.Kind;
-import dev.tracing.benchmarks.Stacks;
+import dev.tracing.benchmarks.harness.Config;
+import dev.tracing.benchmarks.harness.Machine;
+import dev.tracing.benchmarks.harness.Report;
+import dev.tracing.benchmarks.harness.Report.Kind;
+import dev.tracing.benchmarks.harness.Stacks;
 import dev.tracing.benchmarks.load.HttpLoad;
 import dev.tracing.benchmarks.workload.OtlpWorkload;
 import dev.tracing.benchmarks.workload.ZipkinJson;

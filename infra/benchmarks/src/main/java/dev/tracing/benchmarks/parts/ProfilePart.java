@@ -1,8 +1,8 @@
 package dev.tracing.benchmarks.parts;
 
-import dev.tracing.benchmarks.Config;
-import dev.tracing.benchmarks.Report;
-import dev.tracing.benchmarks.Report.Kind;
+import dev.tracing.benchmarks.harness.Config;
+import dev.tracing.benchmarks.harness.Report;
+import dev.tracing.benchmarks.harness.Report.Kind;
 import dev.tracing.benchmarks.ingest.IngestPipeline;
 import dev.tracing.benchmarks.ingest.Payloads;
 import dev.tracing.benchmarks.workload.OtlpWorkload;

@@ -1,9 +1,9 @@
 package dev.tracing.benchmarks.parts;
 
-import dev.tracing.benchmarks.Config;
-import dev.tracing.benchmarks.Report;
-import dev.tracing.benchmarks.Report.Kind;
-import dev.tracing.benchmarks.Stacks;
+import dev.tracing.benchmarks.harness.Config;
+import dev.tracing.benchmarks.harness.Report;
+import dev.tracing.benchmarks.harness.Report.Kind;
+import dev.tracing.benchmarks.harness.Stacks;
 import dev.tracing.benchmarks.load.HttpLoad;
 import dev.tracing.benchmarks.load.Percentiles;
 import dev.tracing.benchmarks.workload.OtlpWorkload;

@@ -18,7 +18,7 @@ import dev.tracing.gateway.HttpApiEvents;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.runtime.Tracing;
-import dev.tracing.runtime.TracingConfig;
+import dev.tracing.config.TracingConfig;
 import dev.tracing.storage.IngestQuota;
 import dev.tracing.storage.IngestQuotaContract;
 import dev.tracing.storage.ProjectStore;
@@ -122,7 +122,7 @@ class LocalStackStorageTest {
       String ns = Long.toString(project.namespaceId());
 
       Function<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> authorizer =
-          bean(AuthorizerFunctionApplication.FUNCTION, ctx -> AuthorizerFunctionApplication.register(ctx, () -> tracing));
+          bean(AuthorizerFunctionApplication.FUNCTION, ctx -> AuthorizerFunctionApplication.register(ctx, tracing::stores));
       SimpleIAMPolicyResponse verdict = authorizer.apply(HttpApiEvents.authorizerEvent("POST", "/v3/" + ns + "/" + p + "/ingest/traces",
           Map.of("PRIVATE-TOKEN", token.secret()), "POST /v3/{namespaceId}/{projectId}/ingest/traces"));
       assertEquals("VALID", verdict.getContext().get(AuthorizerContext.VERDICT));

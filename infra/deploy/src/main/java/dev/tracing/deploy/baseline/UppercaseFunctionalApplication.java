@@ -12,7 +12,7 @@ import org.springframework.context.support.GenericApplicationContext;
 /**
  * The same baseline function registered the way the real functions register theirs (functional
  * bean registration, no auto-configuration scan): the floor under our functions' cold start, so
- * the difference is what {@code tracing-shared} (AWS SDK, DynamoDB client, codecs) adds.
+ * the difference is what the product modules (AWS SDK, DynamoDB client, codecs) add.
  */
 @SpringBootConfiguration
 public class UppercaseFunctionalApplication implements ApplicationContextInitializer<GenericApplicationContext> {

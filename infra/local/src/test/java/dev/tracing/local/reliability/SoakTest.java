@@ -3,6 +3,7 @@ package dev.tracing.local.reliability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tracing.otlp.StoredSpans;
 import dev.tracing.local.LocalStack;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
@@ -107,8 +108,8 @@ class SoakTest {
       long spans = 0;
       for (String traceId : acknowledged.keySet()) {
         var trace = reader.read(p.projectId(), traceId).orElseThrow();
-        assertEquals(SPANS_PER_TRACE, trace.spans().size(), "trace " + traceId + " has every acknowledged span once");
-        spans += trace.spans().size();
+        assertEquals(SPANS_PER_TRACE, StoredSpans.of(trace).size(), "trace " + traceId + " has every acknowledged span once");
+        spans += StoredSpans.of(trace).size();
       }
       assertTrue(spans > 0, "load was acknowledged");
       long requests = statuses.values().stream().mapToLong(AtomicLong::get).sum();
