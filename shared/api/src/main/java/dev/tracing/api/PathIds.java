@@ -1,7 +1,7 @@
 package dev.tracing.api;
 
 /** Decimal ids from API paths. */
-public final class PathIds {
+final class PathIds {
   private PathIds() {
   }
 

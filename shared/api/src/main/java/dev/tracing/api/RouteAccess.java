@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * the route needs and the project (and namespace) of the path ({@code 403} otherwise). Messages
  * never say whether another project exists.
  */
-public final class RouteAccess {
+final class RouteAccess {
   private RouteAccess() {
   }
 

@@ -12,7 +12,7 @@ import java.util.Set;
 import tools.jackson.core.JsonGenerator;
 
 /** How OTLP values are written in API answers. */
-public final class JsonValues {
+final class JsonValues {
   /** Integers beyond this lose precision in JavaScript: they are written as strings. */
   static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
   private static final DateTimeFormatter RFC3339_NANOS =

@@ -1,0 +1,5 @@
+/**
+ * Identifiers and values every module shares: projects, access tokens, scopes and grants, trace ids.
+ * Depends on nothing.
+ */
+package dev.tracing.model;
