@@ -2,9 +2,7 @@ package dev.tracing.view;
 
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.time.LocalDate;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -15,15 +13,52 @@ import tools.jackson.core.JsonGenerator;
 final class JsonValues {
   /** Integers beyond this lose precision in JavaScript: they are written as strings. */
   static final long MAX_SAFE_INTEGER = (1L << 53) - 1;
-  private static final DateTimeFormatter RFC3339_NANOS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
   private JsonValues() {
   }
 
   /** RFC 3339 with all nine fraction digits, UTC: {@code 2026-11-24T10:00:00.123456789Z}. */
   public static String timestamp(long unixNano) {
-    return RFC3339_NANOS.format(Instant.ofEpochSecond(Math.floorDiv(unixNano, 1_000_000_000L), Math.floorMod(unixNano, 1_000_000_000L)));
+    long second = Math.floorDiv(unixNano, 1_000_000_000L);
+    int nano = (int) Math.floorMod(unixNano, 1_000_000_000L);
+    // a signed 64-bit count of nanoseconds spans the years 1677 to 2262: always four year digits
+    LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(second, 86_400L));
+    int secondOfDay = (int) Math.floorMod(second, 86_400L);
+    char[] c = new char[30];
+    digits(c, 0, date.getYear(), 4);
+    c[4] = '-';
+    digits(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, date.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, secondOfDay / 3600, 2);
+    c[13] = ':';
+    digits(c, 14, secondOfDay / 60 % 60, 2);
+    c[16] = ':';
+    digits(c, 17, secondOfDay % 60, 2);
+    c[19] = '.';
+    digits(c, 20, nano, 9);
+    c[29] = 'Z';
+    return new String(c);
+  }
+
+  private static final int SHORT_LIST = 16;
+
+  private static boolean repeated(List<KeyValue> attributes, int index) {
+    String key = attributes.get(index).getKey();
+    for (int i = 0; i < index; i++) {
+      if (attributes.get(i).getKey().equals(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void digits(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /**
@@ -33,9 +68,12 @@ final class JsonValues {
    */
   public static void writeAttributes(JsonGenerator g, List<KeyValue> attributes) {
     g.writeStartObject();
-    Set<String> seen = attributes.size() > 1 ? new HashSet<>() : null;
-    for (KeyValue kv : attributes) {
-      if (seen != null && !seen.add(kv.getKey())) {
+    int n = attributes.size();
+    // a short list is checked for repeated keys by comparing with the keys before: no hashing
+    Set<String> seen = n > SHORT_LIST ? new HashSet<>() : null;
+    for (int i = 0; i < n; i++) {
+      KeyValue kv = attributes.get(i);
+      if (seen != null ? !seen.add(kv.getKey()) : repeated(attributes, i)) {
         continue;
       }
       g.writeName(kv.getKey());

@@ -6,14 +6,20 @@ import dev.tracing.model.TraceIds;
 import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.otlp.TraceBatcher;
+import com.google.protobuf.ByteString;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
 import java.io.ByteArrayOutputStream;
+import java.io.StringWriter;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
+import tools.jackson.core.io.SerializedString;
 import tools.jackson.core.json.JsonFactory;
 
 /**
@@ -29,9 +35,12 @@ public final class TraceJson {
 
   public static byte[] write(StoredTrace trace) {
     List<StoredSpans.SpanRecord> spans = StoredSpans.of(trace);
+    // unsigned byte order of span ids is the order of their lowercase hex
     spans.sort(Comparator.comparingLong((StoredSpans.SpanRecord r) -> r.span().getStartTimeUnixNano())
-        .thenComparing(r -> OtlpIds.hex(r.span().getSpanId())));
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + spans.size() * 600);
+        .thenComparing(r -> r.span().getSpanId(), ByteString.unsignedLexicographicalComparator()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + spans.size() * 1400);
+    // the spans of one resource share its service name and attributes: written once, copied per span
+    Map<Resource, ResourceJson> resources = new IdentityHashMap<>();
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
       g.writeNumberProperty("project_id", trace.projectId());
@@ -39,7 +48,7 @@ public final class TraceJson {
       g.writeName("spans");
       g.writeStartArray();
       for (StoredSpans.SpanRecord r : spans) {
-        writeSpan(g, r);
+        writeSpan(g, r, resources.computeIfAbsent(r.resource(), ResourceJson::of));
       }
       g.writeEndArray();
       g.writeEndObject();
@@ -51,7 +60,18 @@ public final class TraceJson {
     return code >= 0 && code < STATUS_NAMES.length ? STATUS_NAMES[code] : "STATUS_CODE_UNSET";
   }
 
-  private static void writeSpan(JsonGenerator g, StoredSpans.SpanRecord r) {
+  /** A resource's service name, and its attributes as a JSON object. */
+  private record ResourceJson(String serviceName, SerializedString attributes) {
+    static ResourceJson of(Resource resource) {
+      StringWriter attributes = new StringWriter();
+      try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), attributes)) {
+        JsonValues.writeAttributes(g, resource.getAttributesList());
+      }
+      return new ResourceJson(TraceBatcher.serviceName(resource), new SerializedString(attributes.toString()));
+    }
+  }
+
+  private static void writeSpan(JsonGenerator g, StoredSpans.SpanRecord r, ResourceJson resource) {
     Span span = r.span();
     InstrumentationScope scope = r.scope();
     Status status = span.getStatus();
@@ -63,7 +83,7 @@ public final class TraceJson {
     g.writeStringProperty("timestamp", JsonValues.timestamp(start));
     g.writeNumberProperty("timestamp_nano", start);
     g.writeNumberProperty("duration_nano", Math.max(0, span.getEndTimeUnixNano() - start));
-    g.writeStringProperty("service_name", TraceBatcher.serviceName(r.resource()));
+    g.writeStringProperty("service_name", resource.serviceName());
     g.writeStringProperty("operation", span.getName());
     // a kind number this OTLP version does not know reads as unspecified
     g.writeStringProperty("span_kind", span.getKind() == Span.SpanKind.UNRECOGNIZED ? "SPAN_KIND_UNSPECIFIED" : span.getKind().name());
@@ -75,7 +95,7 @@ public final class TraceJson {
     g.writeName("span_attributes");
     JsonValues.writeAttributes(g, span.getAttributesList());
     g.writeName("resource_attributes");
-    JsonValues.writeAttributes(g, r.resource().getAttributesList());
+    g.writeRawValue(resource.attributes());
     g.writeName("events");
     g.writeStartArray();
     for (Span.Event e : span.getEventsList()) {
