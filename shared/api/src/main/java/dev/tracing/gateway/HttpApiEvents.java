@@ -44,7 +44,8 @@ public final class HttpApiEvents {
   /** Writes a function's answer; binary bodies are base64-encoded, JSON and text are not. */
   public static APIGatewayV2HTTPResponse toEvent(ApiResponse response) {
     String type = response.header("Content-Type");
-    boolean text = type != null && (type.startsWith("application/json") || type.startsWith("text/"));
+    boolean text = type != null && (type.startsWith("application/json") || type.startsWith("text/"))
+        && response.header("Content-Encoding") == null;
     return APIGatewayV2HTTPResponse.builder()
         .withStatusCode(response.status())
         .withHeaders(new LinkedHashMap<>(response.headers()))

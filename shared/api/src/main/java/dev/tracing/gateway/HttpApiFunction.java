@@ -34,7 +34,7 @@ public final class HttpApiFunction implements Function<APIGatewayV2HTTPEvent, AP
       return HttpApiEvents.toEvent(ApiError.of(400, "bad_request", "the request body is not valid base64 (isBase64Encoded is set)"));
     }
     try {
-      return HttpApiEvents.toEvent(endpoint.apply(request));
+      return HttpApiEvents.toEvent(ResponseCompression.negotiate(request, endpoint.apply(request)));
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "function " + name + " failed on " + request.method() + " " + request.path(), e);
       return HttpApiEvents.toEvent(ApiError.of(500, "internal_error",

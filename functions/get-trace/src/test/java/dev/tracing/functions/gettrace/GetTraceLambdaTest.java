@@ -123,9 +123,32 @@ class GetTraceLambdaTest {
     GatewayResponse answer = getTrace("get-every-byte", BinaryExports.EVERY_BYTE_TRACE_ID, token.secret());
 
     assertEquals(200, answer.statusCode(), answer.json());
-    assertFalse(answer.isBase64Encoded(), answer.json());
+    // the event's client accepts gzip (accept-encoding: gzip, deflate, br): the JSON comes gzipped, base64 in the event
+    assertEquals("gzip", answer.header("content-encoding"));
+    assertEquals("Accept-Encoding", answer.header("vary"));
+    assertTrue(answer.isBase64Encoded(), answer.json());
+    assertTrue(answer.body().length < answer.decodedBody().length, "gzip made the answer smaller");
     assertEquals("application/json", answer.header("content-type"));
     assertTraceEquals(sent, BinaryExports.EVERY_BYTE_TRACE_ID, answer.bodyJson());
+  }
+
+  @Test
+  void aClientThatDoesNotAcceptGzipGetsPlainJson() {
+    GatewayResponse ingested = export("export-for-plain", "application/x-protobuf", BinaryExports.everyByteValue().toByteArray(), true);
+    assertEquals(200, ingested.statusCode(), ingested.json());
+    String id = Long.toString(project.projectId());
+    Map<String, String> context = authorize("get-plain", GatewayEvent.fromTemplate("/events/authorizer-request-get-trace.json")
+        .path("/v3/query/" + id + "/traces/" + BinaryExports.EVERY_BYTE_TRACE_ID)
+        .pathParameters(Map.of("projectId", id, "traceId", BinaryExports.EVERY_BYTE_TRACE_ID)).header("private-token", token.secret()));
+    GatewayEvent event = getTraceEvent(project, BinaryExports.EVERY_BYTE_TRACE_ID).authorizerContext(context)
+        .header("private-token", token.secret()).header("accept-encoding", "identity, gzip;q=0");
+
+    GatewayResponse answer = GatewayResponse.parse(getTrace.invoke("get-plain", event.json()));
+
+    assertEquals(200, answer.statusCode(), answer.json());
+    assertEquals(null, answer.header("content-encoding"));
+    assertFalse(answer.isBase64Encoded(), answer.json());
+    assertEquals(BinaryExports.EVERY_BYTE_TRACE_ID, answer.bodyJson().get("trace_id").asString());
   }
 
   @Test

@@ -1,15 +1,19 @@
 package dev.tracing.functions.lambda;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A routed function's answer as API Gateway reads it (HTTP API payload 2.0 response): the
  * status, the headers, and the body bytes the client receives (base64-decoded when
- * {@code isBase64Encoded}).
+ * {@code isBase64Encoded}); {@link #bodyText()} and {@link #bodyJson()} read them as a client
+ * does, gunzipped when the answer says {@code Content-Encoding: gzip}.
  */
 public record GatewayResponse(String json, JsonNode tree, int statusCode, boolean isBase64Encoded, Map<String, String> headers,
                               byte[] body) {
@@ -38,7 +42,19 @@ public record GatewayResponse(String json, JsonNode tree, int statusCode, boolea
   }
 
   public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
+    return new String(decodedBody(), StandardCharsets.UTF_8);
+  }
+
+  /** The body as the client reads it: gunzipped when it came with {@code Content-Encoding: gzip}. */
+  public byte[] decodedBody() {
+    if (!"gzip".equalsIgnoreCase(header("content-encoding"))) {
+      return body;
+    }
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new AssertionError("the answer says Content-Encoding: gzip but its body is not gzip: " + e, e);
+    }
   }
 
   public JsonNode bodyJson() {
