@@ -30,6 +30,10 @@ public final class ColdStartBenchmark {
 
   /** A way of starting the JVM. */
   public record Variant(String name, List<String> jvmOptions, boolean appCds, boolean primed, String description) {
+    public Variant {
+      jvmOptions = List.copyOf(jvmOptions);
+    }
+
   }
 
   /** The JVM as Lambda starts it before the template's JAVA_TOOL_OPTIONS: no options. */
@@ -62,6 +66,11 @@ public final class ColdStartBenchmark {
   }
 
   public record Options(Path root, int runs, List<LambdaPackage> packages, List<Variant> variants, Path workDir) {
+    public Options {
+      packages = List.copyOf(packages);
+      variants = List.copyOf(variants);
+    }
+
   }
 
   private final Options options;
@@ -85,10 +94,6 @@ public final class ColdStartBenchmark {
     return LambdaPackage.findJar(root.resolve("infra/deploy/target"), "tracing-deploy", "launcher")
         .orElseThrow(() -> new IllegalStateException("no launcher jar in " + root.resolve("infra/deploy/target")
             + ": build it with mvn -B -pl infra/deploy -am -DskipTests package"));
-  }
-
-  public Map<LambdaPackage, Path> jars() {
-    return jars;
   }
 
   /** Runs every package in every variant {@code runs} times. */

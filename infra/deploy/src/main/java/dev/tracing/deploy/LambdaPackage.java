@@ -23,6 +23,10 @@ import java.util.stream.Stream;
  */
 public record LambdaPackage(String name, String module, String artifactId, String classifier, String mainClass,
                             String definition, Map<String, String> environment, boolean baseline) {
+  public LambdaPackage {
+    environment = Map.copyOf(environment);
+  }
+
 
   public static final LambdaPackage AUTHORIZER = function("authorizer", "dev.tracing.functions.authorizer.AuthorizerFunctionApplication");
   public static final LambdaPackage INGEST = function("ingest", "dev.tracing.functions.ingest.IngestFunctionApplication");

@@ -127,24 +127,23 @@ public final class LocalDynamoDb implements AutoCloseable {
   }
 
   private static int awaitPort(Process process, int requested) {
-    CompletableFuture<Integer> listening = CompletableFuture.supplyAsync(() -> {
-      try {
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-          if (line.startsWith("LISTENING ")) {
-            int p = Integer.parseInt(line.substring("LISTENING ".length()).trim());
-            Thread drain = new Thread(() -> drain(out), "local-dynamodb-stdout");
-            drain.setDaemon(true);
-            drain.start();
-            return p;
+    // one reader for the server's output: it reports the port, then discards the rest (dynalite
+    // prints nothing useful after start-up) so the process never blocks on a full pipe
+    CompletableFuture<Integer> listening = new CompletableFuture<>();
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          if (!listening.isDone() && line.startsWith("LISTENING ")) {
+            listening.complete(Integer.parseInt(line.substring("LISTENING ".length()).trim()));
           }
         }
-        return -1;
-      } catch (IOException e) {
-        return -1;
+      } catch (IOException | NumberFormatException e) {
+        // the process ended, or printed something else than its port
       }
-    });
+      listening.complete(-1);
+    }, "local-dynamodb-stdout");
+    reader.setDaemon(true);
+    reader.start();
     try {
       int p = listening.get(30, TimeUnit.SECONDS);
       if (p > 0) {
@@ -159,16 +158,6 @@ public final class LocalDynamoDb implements AutoCloseable {
     throw new LocalDynamoDbException("the local DynamoDB did not start listening"
         + (requested > 0 ? " on port " + requested + " (is the port in use?)" : "")
         + "; see its error output above");
-  }
-
-  private static void drain(BufferedReader out) {
-    try {
-      while (out.readLine() != null) {
-        // discard: dynalite prints nothing useful after start-up
-      }
-    } catch (IOException ignored) {
-      // the process ended
-    }
   }
 
   static String findNode() {
@@ -225,7 +214,10 @@ public final class LocalDynamoDb implements AutoCloseable {
       Path staging = Files.createTempDirectory(cacheRoot, "unpack-");
       for (String file : files) {
         Path dest = staging.resolve(file);
-        Files.createDirectories(dest.getParent());
+        Path dir = dest.getParent();
+        if (dir != null) {
+          Files.createDirectories(dir);
+        }
         try (InputStream in = LocalDynamoDb.class.getResourceAsStream(BUNDLE + file)) {
           if (in == null) {
             throw new LocalDynamoDbException("the dynalite bundle is incomplete: " + file + " is missing; rebuild with mvn package");

@@ -3,6 +3,7 @@ package dev.tracing.dynamodblocal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,7 +30,7 @@ public final class SupervisedDynamoDb implements AutoCloseable {
   private final Thread watcher;
   private volatile LocalDynamoDb current;
   private volatile boolean closed;
-  private volatile int restarts;
+  private final AtomicInteger restarts = new AtomicInteger();
 
   private SupervisedDynamoDb(LocalDynamoDb first, Path dataDir, Runnable afterRestart) {
     this.current = first;
@@ -79,7 +80,7 @@ public final class SupervisedDynamoDb implements AutoCloseable {
               + " (pid {3,number,#}) {4}", new Object[] {Long.toString(deadPid), exit, port, restarted.pid(),
               dataDir == null ? "in memory: the data it held is gone" : "with the same data in " + dataDir});
           runAfterRestart();
-          restarts++; // counted once the hook has run: the server is then ready again
+          restarts.incrementAndGet(); // counted once the hook has run: the server is then ready again
           break;
         } catch (RuntimeException e) {
           LOG.log(Level.WARNING, "the local DynamoDB (pid {0}) ended with exit code {1} and could not be restarted on port"
@@ -129,7 +130,7 @@ public final class SupervisedDynamoDb implements AutoCloseable {
 
   /** How many times the server was started again after its process ended (each counted once ready). */
   public int restarts() {
-    return restarts;
+    return restarts.get();
   }
 
   @Override

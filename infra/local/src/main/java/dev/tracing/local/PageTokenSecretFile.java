@@ -29,7 +29,7 @@ final class PageTokenSecretFile {
     if (!Files.exists(file)) {
       Files.createDirectories(dataDir);
       try {
-        create(file, TracingConfig.randomSecret());
+        create(dataDir, file, TracingConfig.randomSecret());
       } catch (FileAlreadyExistsException raced) {
         // another process created it first: read theirs
       }
@@ -42,8 +42,9 @@ final class PageTokenSecretFile {
     return secret;
   }
 
-  private static void create(Path file, String secret) throws IOException {
-    Path temp = Files.createTempFile(file.getParent(), NAME, ".tmp");
+  /** Writes the secret to a file beside {@code file} in {@code dataDir}, then moves it into place. */
+  private static void create(Path dataDir, Path file, String secret) throws IOException {
+    Path temp = Files.createTempFile(dataDir, NAME, ".tmp");
     try {
       if (Files.getFileStore(temp).supportsFileAttributeView("posix")) {
         Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");

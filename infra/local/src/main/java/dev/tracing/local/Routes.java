@@ -61,6 +61,11 @@ public final class Routes {
    * for other methods, which {@code allowedMethods} lists.
    */
   public record Match(Route route, Map<String, String> pathParameters, List<String> allowedMethods) {
+    public Match {
+      pathParameters = Map.copyOf(pathParameters);
+      allowedMethods = List.copyOf(allowedMethods);
+    }
+
   }
 
   /**

@@ -30,7 +30,7 @@ public record ApiRequest(String method, String path, Map<String, String> pathPar
     pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
     rawQuery = rawQuery == null ? "" : rawQuery;
     body = body == null ? new byte[0] : body;
-    authorizerContext = authorizerContext == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(authorizerContext));
+    authorizerContext = Collections.unmodifiableMap(authorizerContext == null ? new LinkedHashMap<>() : new LinkedHashMap<>(authorizerContext));
   }
 
   /** A header by case-insensitive name, or {@code null}. */

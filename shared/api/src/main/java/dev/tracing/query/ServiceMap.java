@@ -26,6 +26,11 @@ public final class ServiceMap {
   }
 
   public record Result(List<Node> services, List<Edge> edges) {
+    public Result {
+      services = List.copyOf(services);
+      edges = List.copyOf(edges);
+    }
+
   }
 
   public Result compute(long projectId, ServiceQuery q) {

@@ -29,10 +29,18 @@ public final class ServiceMetrics {
 
   /** A service's (or operation's) totals over the window and its series, one point per interval. */
   public record Entry(String name, Point total, List<Point> series) {
+    public Entry {
+      series = List.copyOf(series);
+    }
+
   }
 
   /** @param operations whether {@link #entries()} are a service's operations rather than services */
   public record Result(long stepSeconds, boolean operations, List<Entry> entries) {
+    public Result {
+      entries = List.copyOf(entries);
+    }
+
   }
 
   public Result compute(long projectId, ServiceQuery q) {

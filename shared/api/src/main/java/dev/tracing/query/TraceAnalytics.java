@@ -54,6 +54,10 @@ public final class TraceAnalytics {
    */
   public record Result(long stepSeconds, List<Interval> intervals, Long completeFromSecond, boolean filterInexact,
                        boolean fromRollups) {
+    public Result {
+      intervals = List.copyOf(intervals);
+    }
+
   }
 
   public static long stepFor(long startNano, long endNano) {

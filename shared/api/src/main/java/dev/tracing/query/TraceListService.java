@@ -60,6 +60,10 @@ public final class TraceListService {
    *     distinct values than are searchable, so such traces may be missing
    */
   public record Page(List<Item> items, PageToken.Cursor nextCursor, boolean scanLimited, boolean attributeSearchInexact) {
+    public Page {
+      items = List.copyOf(items);
+    }
+
   }
 
   public Page list(long projectId, TraceQuery q) {

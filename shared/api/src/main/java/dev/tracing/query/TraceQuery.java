@@ -39,6 +39,16 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
   public record Filters(List<String> services, List<String> notServices, List<String> operations, List<String> notOperations,
                         List<String> traceIds, List<String> notTraceIds, Long minDurationExclusive,
                         Long maxDurationExclusive, List<Attribute> attributes, Boolean statusError) {
+    public Filters {
+      services = List.copyOf(services);
+      notServices = List.copyOf(notServices);
+      operations = List.copyOf(operations);
+      notOperations = List.copyOf(notOperations);
+      traceIds = List.copyOf(traceIds);
+      notTraceIds = List.copyOf(notTraceIds);
+      attributes = List.copyOf(attributes);
+    }
+
 
     /** Whether any filter looks at single spans (so matched_span_count differs from total_spans). */
     public boolean hasSpanLevelFilters() {

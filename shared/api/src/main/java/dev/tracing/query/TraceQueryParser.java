@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -112,25 +113,23 @@ public final class TraceQueryParser {
         List.copyOf(attributes), error);
   }
 
+  /** Whether the traces asked for failed: {@code TRUE} errors only, {@code FALSE} none, {@code null} either. */
   private static Boolean status(Map<String, List<String>> params) {
-    Boolean positive = statusValue("status", one(params, "status"));
-    Boolean negative = statusValue("not[status]", one(params, "not[status]"));
-    if (positive != null && negative != null && positive.equals(negative)) {
+    Optional<Boolean> positive = statusValue("status", one(params, "status"));
+    Optional<Boolean> negative = statusValue("not[status]", one(params, "not[status]"));
+    if (positive.isPresent() && positive.equals(negative)) {
       throw new InvalidParameterException("not[status]", "status and not[status] contradict each other");
     }
-    if (positive != null) {
-      return positive;
-    }
-    return negative == null ? null : !negative;
+    return positive.or(() -> negative.map(n -> !n)).orElse(null);
   }
 
-  private static Boolean statusValue(String name, String v) {
+  private static Optional<Boolean> statusValue(String name, String v) {
     if (v == null) {
-      return null;
+      return Optional.empty();
     }
     return switch (v.toLowerCase(Locale.ROOT)) {
-      case "error" -> Boolean.TRUE;
-      case "ok" -> Boolean.FALSE;
+      case "error" -> Optional.of(Boolean.TRUE);
+      case "ok" -> Optional.of(Boolean.FALSE);
       default -> throw new InvalidParameterException(name, name + " must be ok or error, got '" + abbreviate(v) + "'");
     };
   }

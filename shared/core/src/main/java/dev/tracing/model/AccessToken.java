@@ -15,6 +15,10 @@ import java.util.Set;
  */
 public record AccessToken(String id, long projectId, long namespaceId, String name, Set<Scope> scopes,
                           LocalDate expiresOn, Instant createdAt, Instant revokedAt) {
+  public AccessToken {
+    scopes = Set.copyOf(scopes);
+  }
+
 
   public boolean isRevoked() {
     return revokedAt != null;

@@ -2,6 +2,7 @@ package dev.tracing.rollup;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -16,6 +17,10 @@ public final class RollupBatch {
 
   /** What a trace adds to the {@link RollupFamily#TRACES} cells as its summary stands. */
   public record TraceContribution(long headStartNano, long durationNano, boolean error, Collection<String> services) {
+    public TraceContribution {
+      services = List.copyOf(services);
+    }
+
   }
 
   /** A span newly stored: counted for its service and its (service, operation). */

@@ -39,6 +39,10 @@ public interface RollupStore {
    * since it was last compacted). Other hours are read from their minute cells.
    */
   record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours) {
+    public Compaction {
+      pendingHours = java.util.Set.copyOf(pendingHours);
+    }
+
     public boolean hourlyComplete(long hourSecond) {
       return hourSecond + 3600 <= compactedBeforeSecond && !pendingHours.contains(hourSecond);
     }

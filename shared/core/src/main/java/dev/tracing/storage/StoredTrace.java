@@ -1,6 +1,7 @@
 package dev.tracing.storage;
 
 import dev.tracing.trace.TraceSummary;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -15,6 +16,12 @@ import java.util.List;
  * with the summary's counts.
  */
 public record StoredTrace(long projectId, TraceSummary summary, List<byte[]> chunks, List<String> chunkKeys) {
+  public StoredTrace {
+    chunks = List.copyOf(chunks);
+    // a chunk's key is null when unknown
+    chunkKeys = Collections.unmodifiableList(new ArrayList<>(chunkKeys));
+  }
+
   /** A trace whose chunk keys are unknown: only spans the summary tracks by id are shown. */
   public StoredTrace(long projectId, TraceSummary summary, List<byte[]> chunks) {
     this(projectId, summary, chunks, Collections.nCopies(chunks.size(), null));

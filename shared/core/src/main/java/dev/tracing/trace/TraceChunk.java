@@ -19,6 +19,10 @@ import java.util.List;
  * @param facts one entry per span, in the order of the payload's spans
  */
 public record TraceChunk(String traceId, String key, byte[] payload, List<SpanFacts> facts) {
+  public TraceChunk {
+    facts = List.copyOf(facts);
+  }
+
   /** Largest chunk payload: one DynamoDB item stops at 400 KB including names and keys. */
   public static final int MAX_PAYLOAD_BYTES = 350 * 1024;
 

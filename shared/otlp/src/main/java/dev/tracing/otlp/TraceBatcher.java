@@ -41,6 +41,10 @@ public final class TraceBatcher {
 
   /** The outcome: chunks to store and what was refused, with a reason for the exporter. */
   public record Batch(List<TraceChunk> chunks, int acceptedSpans, int rejectedSpans, String rejectionMessage) {
+    public Batch {
+      chunks = List.copyOf(chunks);
+    }
+
   }
 
   public Batch split(ExportTraceServiceRequest request, Instant now) {

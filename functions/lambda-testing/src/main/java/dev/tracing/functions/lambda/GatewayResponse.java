@@ -17,6 +17,9 @@ import tools.jackson.databind.JsonNode;
  */
 public record GatewayResponse(String json, JsonNode tree, int statusCode, boolean isBase64Encoded, Map<String, String> headers,
                               byte[] body) {
+  public GatewayResponse {
+    headers = Map.copyOf(headers);
+  }
 
   public static GatewayResponse parse(String json) {
     JsonNode tree = GatewayEvent.readJson(json);

@@ -37,6 +37,10 @@ public final class CapacityCalculator {
 
   /** How an index projects attributes. */
   public record IndexSpec(String name, String hashKey, String rangeKey, List<String> projected, boolean all) {
+    public IndexSpec {
+      projected = List.copyOf(projected);
+    }
+
     public static IndexSpec include(String name, String hashKey, String rangeKey, List<String> projected) {
       return new IndexSpec(name, hashKey, rangeKey, List.copyOf(projected), false);
     }

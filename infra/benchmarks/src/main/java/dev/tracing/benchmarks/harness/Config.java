@@ -20,6 +20,10 @@ public record Config(boolean smoke, int jmhForks, int jmhWarmups, Duration jmhWa
                      Duration jmhIterationTime, int storageSpans, int exporters, int e2eBatches, Duration e2eLimit,
                      int queryTraces, int queryMeanSpans, int bigTraceSpans, int queryRepeats, boolean zipkin, boolean zipkinMysql,
                      Path workDir, List<String> commandLine) {
+  public Config {
+    commandLine = List.copyOf(commandLine);
+  }
+
 
   public static Config full() {
     return new Config(false, 1, 8, Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 25_000, 4, 400, Duration.ofSeconds(45),

@@ -51,6 +51,11 @@ public final class Report {
 
   /** Figures side by side: a title, column heads (the first names the rows) and rows of cells. */
   public record Table(String title, List<String> head, List<List<String>> rows) {
+    public Table {
+      head = List.copyOf(head);
+      rows = List.copyOf(rows.stream().map(List::copyOf).toList());
+    }
+
   }
 
   private final List<Row> rows = new ArrayList<>();

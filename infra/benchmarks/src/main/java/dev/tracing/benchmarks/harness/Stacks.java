@@ -116,7 +116,13 @@ public final class Stacks implements AutoCloseable {
       stack.close();
     }
     try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // best effort: a file left behind in a temporary directory
+        }
+      });
     } catch (IOException e) {
       // best effort
     }

@@ -105,7 +105,7 @@ public class IngestCpuBenchmark {
   private ApiResponse handle(Payloads.Form form) {
     ApiResponse r = pipeline.handle(form.contentType, form.contentEncoding, payloads.body(form, nextIndex()));
     if (r.status() != 200) {
-      throw new IllegalStateException("ingest answered " + r.status() + ": " + new String(r.body()));
+      throw new IllegalStateException("ingest answered " + r.status() + ": " + r.bodyText());
     }
     return r;
   }

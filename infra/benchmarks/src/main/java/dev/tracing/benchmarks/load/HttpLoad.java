@@ -1,5 +1,6 @@
 package dev.tracing.benchmarks.load;
 
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +37,10 @@ public final class HttpLoad {
   /** What happened. {@code spans} counts spans of requests answered with a success status. */
   public record Result(int sent, int ok, int errors, long spans, double seconds, long[] latencyNanos,
                        Map<Integer, Integer> statuses, String firstError) {
+    public Result {
+      statuses = Map.copyOf(statuses);
+    }
+
     public double spansPerSecond() {
       return seconds > 0 ? spans / seconds : 0;
     }
@@ -84,7 +89,7 @@ public final class HttpLoad {
                 spans.addAndGet(req.spans());
               } else {
                 errors.incrementAndGet();
-                firstError.compareAndSet(null, r.statusCode() + ": " + new String(r.body(), 0, Math.min(300, r.body().length)));
+                firstError.compareAndSet(null, r.statusCode() + ": " + new String(r.body(), 0, Math.min(300, r.body().length), StandardCharsets.UTF_8));
               }
             } catch (IOException ex) {
               errors.incrementAndGet();

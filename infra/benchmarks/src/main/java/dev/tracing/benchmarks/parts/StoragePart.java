@@ -397,7 +397,7 @@ public final class StoragePart {
 
   static void check(ApiResponse r, String what) {
     if (r.status() != 200) {
-      throw new IllegalStateException(what + " answered " + r.status() + ": " + new String(r.body()));
+      throw new IllegalStateException(what + " answered " + r.status() + ": " + r.bodyText());
     }
   }
 

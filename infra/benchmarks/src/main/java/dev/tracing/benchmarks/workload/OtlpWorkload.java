@@ -30,7 +30,7 @@ import java.util.SplittableRandom;
  * event and a stack trace. Resources carry 14 attributes (service, host, process, SDK).
  */
 public final class OtlpWorkload {
-  public static final String[] SERVICES = {"frontend", "checkout", "cart", "payment", "shipping", "currency",
+  static final String[] SERVICES = {"frontend", "checkout", "cart", "payment", "shipping", "currency",
       "recommendation", "email"};
   static final String[] ROUTES = {"/api/cart", "/api/cart/{id}", "/api/checkout", "/api/products/{id}", "/api/recommendations",
       "/api/currency/convert", "/api/shipping/quote", "/api/orders/{id}", "/api/users/{id}/profile", "/api/search"};

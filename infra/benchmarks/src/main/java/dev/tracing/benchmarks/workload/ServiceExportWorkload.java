@@ -52,6 +52,10 @@ public final class ServiceExportWorkload {
   /** The exports of a run in the order ingest receives them, with how traces were spread over them. */
   public record Run(List<Export> exports, int traces, int spans, double requestsPerTrace, double meanSpreadSeconds,
                     double maxSpreadSeconds, double tracesPerRequest) {
+    public Run {
+      exports = List.copyOf(exports);
+    }
+
   }
 
   private final Shape shape;

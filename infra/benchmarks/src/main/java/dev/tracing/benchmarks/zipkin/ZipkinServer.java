@@ -35,11 +35,12 @@ public final class ZipkinServer implements AutoCloseable {
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured);
     }
+    Path fallback = Path.of("infra/benchmarks/target/zipkin/zipkin-server.jar");
     try {
-      Path self = Path.of(ZipkinServer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      return self.getParent().resolve("zipkin").resolve("zipkin-server.jar");
+      Path dir = Path.of(ZipkinServer.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+      return dir == null ? fallback : dir.resolve("zipkin").resolve("zipkin-server.jar");
     } catch (Exception e) {
-      return Path.of("infra/benchmarks/target/zipkin/zipkin-server.jar");
+      return fallback;
     }
   }
 

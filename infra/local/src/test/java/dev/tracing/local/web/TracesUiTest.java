@@ -349,7 +349,8 @@ class TracesUiTest {
     browser.await("root span opened from the keyboard", d -> browser.hash().contains("span=" + slow.spanIds().get("POST /checkout")));
     tree.sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
     browser.await("child span opened from the keyboard", d -> browser.hash().contains("span=" + slow.spanIds().get("PlaceOrder")));
-    assertEquals("PlaceOrder", browser.find("#drawer-title").getText());
+    // the drawer may render again once the span's details arrive: read its title inside the wait
+    browser.await("the drawer shows PlaceOrder", d -> browser.find("#drawer-title").getText().equals("PlaceOrder"));
     tree.sendKeys(Keys.ESCAPE);
     browser.await("drawer closed", d -> !browser.hash().contains("span="));
     assertFalse(browser.find("#span-drawer").isDisplayed());
@@ -371,8 +372,8 @@ class TracesUiTest {
     link.click();
     browser.await("the linked trace and span open", d -> browser.hash().startsWith("#/projects/" + project.projectId() + "/traces/" + order.id())
         && browser.all("#drawer-title").stream().anyMatch(t -> t.getText().equals("publish order.created")));
-    WebElement email = browser.find(".wf-row[data-span-id='" + order.spanIds().get("send-confirmation-email") + "']");
-    assertTrue(email.getText().contains("outside root"), email.getText());
+    String emailRow = ".wf-row[data-span-id='" + order.spanIds().get("send-confirmation-email") + "']";
+    browser.await("the email span is marked outside the root", d -> browser.find(emailRow).getText().contains("outside root"));
     browser.screenshot("13-async-span-outside-root");
   }
 
