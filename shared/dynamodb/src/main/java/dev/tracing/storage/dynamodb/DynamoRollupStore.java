@@ -243,7 +243,7 @@ public final class DynamoRollupStore implements RollupStore {
     long now = clock.instant().getEpochSecond();
     for (List<Map<String, AttributeValue>> items : runAll(queries)) {
       for (Map<String, AttributeValue> item : items) {
-        if (DynamoTraceReader.expired(item, now)) {
+        if (PartitionReads.expired(item, now)) {
           continue;
         }
         String sk = item.get(TableSchema.SK).s();

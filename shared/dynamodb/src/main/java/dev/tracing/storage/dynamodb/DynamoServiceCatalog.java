@@ -13,8 +13,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -109,24 +107,7 @@ public final class DynamoServiceCatalog implements ServiceCatalog {
   private List<String> names(String pk) {
     long now = clock.instant().getEpochSecond();
     List<String> out = new ArrayList<>();
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> exclusiveStart = start;
-      QueryResponse page = DynamoErrors.call("a service catalog read", () -> client.query(b -> b
-          .tableName(table)
-          .keyConditionExpression("#pk = :pk")
-          .expressionAttributeNames(Map.of("#pk", TableSchema.PK))
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
-          .exclusiveStartKey(exclusiveStart)
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-      meter.addRead(page.consumedCapacity());
-      for (Map<String, AttributeValue> item : page.items()) {
-        if (!DynamoTraceReader.expired(item, now)) {
-          out.add(item.get(TableSchema.SK).s());
-        }
-      }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    PartitionReads.forEachLiveItem(client, table, pk, now, meter, "a service catalog read", item -> out.add(item.get(TableSchema.SK).s()));
     return out;
   }
 }

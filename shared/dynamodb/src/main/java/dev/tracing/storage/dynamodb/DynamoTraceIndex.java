@@ -75,7 +75,7 @@ public final class DynamoTraceIndex implements TraceIndex {
         pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
         for (Map<String, AttributeValue> item : page.items()) {
           read++;
-          if (DynamoTraceReader.expired(item, now)) {
+          if (PartitionReads.expired(item, now)) {
             continue;
           }
           TraceRow row = SummaryItems.rowFromItem(item);
@@ -163,7 +163,7 @@ public final class DynamoTraceIndex implements TraceIndex {
         r.consumedCapacity().forEach(meter::addRead);
       }
       for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
-        if (!DynamoTraceReader.expired(item, now)) {
+        if (!PartitionReads.expired(item, now)) {
           out.add(SummaryItems.rowFromItem(item));
         }
       }

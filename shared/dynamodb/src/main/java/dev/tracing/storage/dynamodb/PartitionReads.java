@@ -1,0 +1,45 @@
+package dev.tracing.storage.dynamodb;
+
+import java.util.Map;
+import java.util.function.Consumer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+
+/** Reading every item of one partition, page after page, skipping items past their expiry. */
+final class PartitionReads {
+  private PartitionReads() {
+  }
+
+  /**
+   * Hands each live item of partition {@code pk} to {@code each}, in sort-key order, charging the
+   * read capacity to {@code meter}; {@code what} names the read in errors.
+   */
+  static void forEachLiveItem(DynamoDbClient client, String table, String pk, long nowEpochSecond, CapacityMeter meter,
+                              String what, Consumer<Map<String, AttributeValue>> each) {
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> exclusiveStart = start;
+      QueryResponse page = DynamoErrors.call(what, () -> client.query(b -> b
+          .tableName(table)
+          .keyConditionExpression("#pk = :pk")
+          .expressionAttributeNames(Map.of("#pk", TableSchema.PK))
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+          .exclusiveStartKey(exclusiveStart)
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      meter.addRead(page.consumedCapacity());
+      for (Map<String, AttributeValue> item : page.items()) {
+        if (!expired(item, nowEpochSecond)) {
+          each.accept(item);
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+  }
+
+  static boolean expired(Map<String, AttributeValue> item, long nowEpochSecond) {
+    AttributeValue exp = item.get(TableSchema.EXPIRES);
+    return exp != null && Long.parseLong(exp.n()) <= nowEpochSecond;
+  }
+}
