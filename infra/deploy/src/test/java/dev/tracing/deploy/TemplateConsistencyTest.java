@@ -280,16 +280,18 @@ class TemplateConsistencyTest {
 
     List<Object> indexes = SamTemplate.asList(table.get("GlobalSecondaryIndexes"));
     assertEquals(code.globalSecondaryIndexes().size(), indexes.size(), "number of GSIs");
+    assertEquals(List.of(TableSchema.LIST_INDEX, TableSchema.DURATION_INDEX),
+        code.globalSecondaryIndexes().stream().map(GlobalSecondaryIndex::indexName).toList());
     for (GlobalSecondaryIndex gsi : code.globalSecondaryIndexes()) {
       Map<String, Object> t = indexes.stream().map(SamTemplate::asMap).filter(i -> gsi.indexName().equals(i.get("IndexName")))
           .findFirst().orElseThrow(() -> new AssertionError("the template has no GSI " + gsi.indexName()));
-      assertEquals(TableSchema.LIST_INDEX, gsi.indexName());
       assertEquals(keys(gsi.keySchema()), templateKeys(t.get("KeySchema")), gsi.indexName() + " key schema");
       Map<String, Object> projection = SamTemplate.asMap(t.get("Projection"));
       assertEquals(gsi.projection().projectionTypeAsString(), projection.get("ProjectionType"), gsi.indexName() + " projection type");
       assertEquals(new TreeSet<>(gsi.projection().nonKeyAttributes()), new TreeSet<>(SamTemplate.asList(projection.get("NonKeyAttributes"))
           .stream().map(String::valueOf).toList()), gsi.indexName() + " projected attributes");
-      assertEquals(new TreeSet<>(TableSchema.LIST_PROJECTION), new TreeSet<>(gsi.projection().nonKeyAttributes()));
+      assertEquals(new TreeSet<>(gsi.indexName().equals(TableSchema.LIST_INDEX) ? TableSchema.LIST_PROJECTION
+          : TableSchema.DURATION_PROJECTION), new TreeSet<>(gsi.projection().nonKeyAttributes()));
     }
     Map<String, Object> ttl = SamTemplate.asMap(table.get("TimeToLiveSpecification"));
     assertEquals(TableSchema.EXPIRES, ttl.get("AttributeName"), "TTL attribute");

@@ -23,15 +23,21 @@ import java.util.concurrent.Future;
  *
  * <p>Cost is bounded whatever the filter: a timestamp-ordered page reads at most
  * {@code pageBudget} index rows; when that is not enough to fill the page the answer says so and
- * its {@code next_page_token} resumes where the reading stopped. Duration orders must see the
- * whole window, at most {@code windowBudget} rows, or the query is refused with advice to narrow
- * the time range. Traces of the page are then read in full only when attribute filters need
+ * its {@code next_page_token} resumes where the reading stopped. Duration orders over an hour or
+ * less read the window (when it holds at most {@code windowBudget} rows) and sort it; longer
+ * windows, or busier hours, read the duration index in order, with the same page budget and
+ * resumable cursor as timestamp orders. Traces of the page are then read in full only when attribute filters need
  * {@code matched_span_count}: service and operation filters are counted from the span counts
  * per (service, operation) that each row carries.
  */
 public final class TraceListService {
   public static final int DEFAULT_PAGE_BUDGET = 10_000;
   public static final int DEFAULT_WINDOW_BUDGET = 50_000;
+  /**
+   * Duration orders over at most this long a window read the window from the list index and sort
+   * it (one read, exact, at most the window budget of rows); longer ones read the duration index.
+   */
+  static final long SHORT_WINDOW_NANO = 3_600_000_000_000L;
 
   private final TraceIndex index;
   private final TraceReader reader;
@@ -113,24 +119,56 @@ public final class TraceListService {
         }
       }
     } else {
-      List<TraceRow> all = new ArrayList<>();
-      TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, windowBudget, row -> {
-        if (matches(f, row, inexact)) {
-          all.add(row);
+      List<TraceRow> all = q.endNano() - q.startNano() <= SHORT_WINDOW_NANO ? wholeWindow(projectId, q, inexact) : null;
+      if (all != null) {
+        all.sort(order(q.sort()));
+        Page page = pageOf(all, q);
+        rows = page.items().stream().map(Item::row).toList();
+        next = page.nextCursor();
+      } else {
+        // longer windows (or a short one holding more than the window budget): the duration index
+        PageToken.Cursor c = q.cursor();
+        List<TraceRow> found = new ArrayList<>();
+        TraceIndex.ScanOutcome outcome = index.scanByDuration(projectId, q.startNano(), q.endNano(), q.sort().descending(),
+            c == null ? 0 : c.value(), c == null ? null : c.traceId(), pageBudget, row -> {
+              if (matches(f, row, inexact)) {
+                found.add(row);
+              }
+              return found.size() <= q.pageSize();
+            });
+        if (found.size() > q.pageSize()) {
+          rows = found.subList(0, q.pageSize());
+          next = cursorOf(rows.get(rows.size() - 1), q.sort());
+        } else {
+          rows = found;
+          if (outcome.budgetExhausted() && outcome.lastVisited() != null) {
+            limited = true;
+            next = cursorOf(outcome.lastVisited(), q.sort());
+          }
         }
-        return true;
-      });
-      if (outcome.budgetExhausted()) {
-        throw new InvalidParameterException(q.cursor() == null ? "period" : "page_token", "sorting by duration reads every trace"
-            + " of the time range, and this range holds more than " + windowBudget + " traces: choose a shorter period or"
-            + " start_time/end_time, or sort by timestamp");
       }
-      all.sort(order(q.sort()));
-      Page page = pageOf(all, q);
-      rows = page.items().stream().map(Item::row).toList();
-      next = page.nextCursor();
     }
     return new Page(withMatchedCounts(projectId, rows, f), next, limited, inexact[0]);
+  }
+
+  /**
+   * The whole window's rows that match, when the window is short and holds at most the window
+   * budget; null otherwise (the duration index answers then).
+   */
+  private List<TraceRow> wholeWindow(long projectId, TraceQuery q, boolean[] inexact) {
+    List<TraceRow> all = new ArrayList<>();
+    boolean[] inexactHere = {false};
+    TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, windowBudget, row -> {
+      if (matches(q.filters(), row, inexactHere)) {
+        all.add(row);
+      }
+      return true;
+    });
+    if (outcome.budgetExhausted()) {
+      return null;
+    }
+    inexact[0] |= inexactHere[0];
+    return all;
   }
 
   static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {

@@ -145,6 +145,34 @@ final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter
     return new ScanOutcome(read, false, last);
   }
 
+  @Override
+  public synchronized ScanOutcome scanByDuration(long projectId, long startNano, long endNano, boolean descending,
+      long afterDuration, String afterTraceId, int budget, RowVisitor visitor) {
+    assertWindowBounded(startNano, endNano);
+    Comparator<TraceRow> byDuration = Comparator.comparingLong(TraceRow::durationNano);
+    Comparator<TraceRow> order = (descending ? byDuration.reversed() : byDuration).thenComparing(TraceRow::traceId);
+    TraceRow after = afterTraceId == null ? null : new TraceRow(afterTraceId, 0, afterDuration, "", "", 0, 0, 0, false,
+        dev.tracing.trace.SpanNames.EMPTY, new long[0], false);
+    List<TraceRow> rows = summaries.values().stream().map(TraceRow::of)
+        .filter(r -> r.timestampNano() >= startNano && r.timestampNano() < endNano)
+        .filter(r -> after == null || order.compare(r, after) > 0)
+        .sorted(order)
+        .toList();
+    int read = 0;
+    TraceRow last = null;
+    for (TraceRow row : rows) {
+      read++;
+      last = row;
+      if (!visitor.visit(row)) {
+        return new ScanOutcome(read, false, row);
+      }
+      if (read >= budget) {
+        return new ScanOutcome(read, true, row);
+      }
+    }
+    return new ScanOutcome(read, false, last);
+  }
+
   /** The DynamoDB index reads one partition per hour of the window: a longer window is a request that never ends. */
   static void assertWindowBounded(long startNano, long endNano) {
     if (startNano >= endNano) {

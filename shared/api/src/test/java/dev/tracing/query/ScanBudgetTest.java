@@ -30,7 +30,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The read budgets: a page stops after a fixed number of index rows and says so, and its cursor
- * resumes exactly where reading stopped; duration orders refuse windows larger than they may read;
+ * resumes exactly where reading stopped; duration orders over windows larger than the window
+ * budget read the duration index under the same page budget;
  * analytics report from when they are complete. And the retention rule: a trace whose TTL has
  * passed is invisible to list, analytics, trace_id filters and detail, even though the local
  * DynamoDB (like DynamoDB itself, for up to days) still holds it.
@@ -128,22 +129,38 @@ class ScanBudgetTest {
   }
 
   @Test
-  void durationOrderOverAWindowLargerThanItsBudgetIsRefusedNamingTheTimeParameter() {
+  void durationOrderOverAWindowLargerThanItsBudgetReadsTheDurationIndexPageByPageAndStaysExact() {
     TraceListService service = stack.listService(PAGE_BUDGET, WINDOW_BUDGET);
-    TraceQuery q = TraceQueryParser.parseList(Map.of("period", List.of("1h"), "sort", List.of("duration_desc")), PROJECT, NOW,
-        PAGE_TOKENS);
-    InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> service.list(PROJECT, q));
-    assertEquals("period", e.parameter());
-    // a window the budget covers is answered, and exactly
-    Params small = Params.of("period", "15m", "sort", "duration_asc");
-    List<Row> expected = oracle.list(PROJECT, small.toMap(), NOW);
-    assertTrue(expected.size() > 5 && expected.size() < WINDOW_BUDGET, "traces in 15 minutes: " + expected.size());
+    for (String sort : List.of("duration_desc", "duration_asc")) {
+      Params query = Params.of("period", "1h", "sort", sort);
+      List<Row> expected = oracle.list(PROJECT, query.toMap(), NOW);
+      assertTrue(expected.size() > WINDOW_BUDGET, "the hour holds more traces than the window budget: " + expected.size());
+      TraceQuery q = TraceQueryParser.parseList(query.with("page_size", "5").toMap(), PROJECT, NOW, PAGE_TOKENS);
+      TraceListService.Page first = service.list(PROJECT, q);
+      assertEquals(5, first.items().size(), "an unfiltered page is full");
+      assertFalse(first.scanLimited());
+      assertEquals(expected.subList(0, 5), first.items().stream().map(ScanBudgetTest::row).toList(), sort);
+    }
     try (QueryStack budgeted = stack.withClock(stack.clock).useBudgets(PAGE_BUDGET, WINDOW_BUDGET, 10_000)) {
-      ApiResponse refused = budgeted.listResponse(PROJECT, Params.of("period", "1h", "sort", "duration_desc"));
-      assertEquals(400, refused.status());
-      JsonNode body = QueryStack.JSON.readTree(refused.body());
-      assertEquals("invalid_parameter", body.get("error").asString());
-      assertTrue(body.get("message").asString().contains("period"), body.toString());
+      for (String sort : List.of("duration_desc", "duration_asc")) {
+        // the whole hour, page by page
+        Params all = Params.of("period", "1h", "sort", sort);
+        Listings.Walk walk = Listings.walk(budgeted, PROJECT, all, 7, 100);
+        assertEquals(List.of(), walk.problems());
+        assertEquals(List.of(), Listings.diff(oracle.list(PROJECT, all.toMap(), NOW), walk.rows()), sort);
+        // a selective filter: pages stop at the page budget, say so, and the walk is still exact
+        Params rarePath = all.with("attr_name", "feature.flag").with("attr_value", "rare-path");
+        JsonNode first = budgeted.list(PROJECT, rarePath.with("page_size", "5"));
+        assertTrue(first.get("incomplete").asBoolean(), first.toString());
+        Listings.Walk rareWalk = Listings.walk(budgeted, PROJECT, rarePath, 5, 100);
+        assertEquals(List.of(), rareWalk.problems());
+        assertEquals(List.of(), Listings.diff(oracle.list(PROJECT, rarePath.toMap(), NOW), rareWalk.rows()), sort);
+        assertTrue(rareWalk.incompletePages() >= 3, "incomplete pages: " + rareWalk.incompletePages());
+      }
+      // a window the window budget covers is read whole and sorted, exactly as before
+      Params small = Params.of("period", "15m", "sort", "duration_asc");
+      List<Row> expected = oracle.list(PROJECT, small.toMap(), NOW);
+      assertTrue(expected.size() > 5 && expected.size() < WINDOW_BUDGET, "traces in 15 minutes: " + expected.size());
       Listings.Walk walk = Listings.walk(budgeted, PROJECT, small, 4, 50);
       assertEquals(List.of(), walk.problems());
       assertEquals(List.of(), Listings.diff(expected, walk.rows()));

@@ -38,6 +38,21 @@ public interface TraceIndex {
    */
   ScanOutcome scan(long projectId, long startNano, long endNano, boolean descending, int budget, RowVisitor visitor);
 
+  /**
+   * Visits the project's traces whose timestamp is in {@code [startNano, endNano)} ordered by
+   * duration (descending or ascending) and, within one duration, by trace id ascending, starting
+   * strictly after the trace {@code (afterDuration, afterTraceId)} in that order (from the first
+   * when {@code afterTraceId} is null). Expired traces are skipped. Reads grow with the rows
+   * visited and the days the window touches, not with the traces of the window. The scan stops
+   * when the visitor returns false, or once it has passed {@code budget} index rows; then
+   * {@link ScanOutcome#lastVisited()} is the last trace it passed in that order (visited or not),
+   * to resume after.
+   *
+   * @throws StoreUnavailableException when the store cannot answer
+   */
+  ScanOutcome scanByDuration(long projectId, long startNano, long endNano, boolean descending, long afterDuration,
+      String afterTraceId, int budget, RowVisitor visitor);
+
   /** The list rows of the given traces that exist and have not expired (for {@code trace_id} filters). */
   java.util.List<TraceRow> rows(long projectId, java.util.Collection<String> traceIds);
 }

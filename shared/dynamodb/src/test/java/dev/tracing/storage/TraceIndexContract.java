@@ -260,6 +260,122 @@ public abstract class TraceIndexContract {
     assertEquals(ids(expected), ids(resumed));
   }
 
+  /** Every row of the window in duration order, after the trace {@code (afterDuration, afterId)} when given. */
+  private List<TraceRow> byDuration(TraceIndex index, long startNano, long endNano, boolean descending) {
+    List<TraceRow> rows = new ArrayList<>();
+    TraceIndex.ScanOutcome outcome = index.scanByDuration(project, startNano, endNano, descending, 0, null, Integer.MAX_VALUE,
+        rows::add);
+    assertFalse(outcome.budgetExhausted());
+    return rows;
+  }
+
+  /** Every field of a row, arrays by content. */
+  private static String fields(TraceRow r) {
+    return String.join(" ", r.traceId(), Long.toString(r.timestampNano()), Long.toString(r.durationNano()), r.service(),
+        r.operation(), Integer.toString(r.statusCode()), Integer.toString(r.spanCount()), Integer.toString(r.errorCount()),
+        Boolean.toString(r.inProgress()), String.valueOf(r.names()), java.util.Arrays.toString(r.attributeHashes()),
+        Boolean.toString(r.attributesTruncated()));
+  }
+
+  private static Comparator<TraceRow> durationOrder(boolean descending) {
+    Comparator<TraceRow> d = Comparator.comparingLong(TraceRow::durationNano);
+    return (descending ? d.reversed() : d).thenComparing(TraceRow::traceId);
+  }
+
+  @Test
+  void durationOrderCrossesDaysWithTiesByTraceIdAndTheWindowEdgesExact() {
+    long day = 86_400_000 * MS;
+    long start = base - 2 * day - 30 * MINUTE;
+    long end = base + 30 * MINUTE;
+    trace(project, "frontend", start - 1, 900 * MS, false); // before the window, slowest of all
+    trace(project, "frontend", end, 901 * MS, false); // the end is exclusive
+    List<String> inside = new ArrayList<>();
+    long[] durations = {5, 250, 40, 40, 40, 7, 600, 12, 40, 1};
+    for (int i = 0; i < durations.length; i++) {
+      inside.add(trace(project, "svc" + i, start + i * (end - start) / durations.length, durations[i] * MS, false));
+    }
+    inside.add(trace(project, "frontend", start, 3 * MS, false)); // the start is inclusive
+
+    for (boolean descending : List.of(true, false)) {
+      List<TraceRow> rows = byDuration(index(), start, end, descending);
+      List<TraceRow> expected = new ArrayList<>(all(start, end, true));
+      expected.sort(durationOrder(descending));
+      assertEquals(inside.size(), expected.size(), "the window's traces, as the list index has them");
+      assertEquals(ids(expected), ids(rows), descending ? "slowest first" : "fastest first");
+      assertEquals(expected.stream().map(TraceIndexContract::fields).toList(), rows.stream().map(TraceIndexContract::fields).toList(),
+          "each row is the trace's list row");
+    }
+  }
+
+  @Test
+  void aTraceWhoseDurationChangesWithLaterSpansMovesInDurationOrder() {
+    long t = base + 10 * MINUTE;
+    String steady = trace(project, "frontend", t, 50 * MS, false);
+    ByteString growing = randomTraceId();
+    // first a short child alone (in progress, headed by the child), later its root, the longest span of all
+    write(project, request(service("backend"), span(growing, 2, 1, "charge", t + MS, 3 * MS, false)));
+    assertEquals(List.of(steady, OtlpIds.hex(growing)), ids(byDuration(index(), base, base + 60 * MINUTE, true)));
+    write(project, request(service("frontend"), span(growing, 1, 0, "GET /pay", t, 80 * MS, false)));
+    List<TraceRow> rows = byDuration(index(), base, base + 60 * MINUTE, true);
+    assertEquals(List.of(OtlpIds.hex(growing), steady), ids(rows), "moved up, and listed once");
+    assertEquals(80 * MS, rows.get(0).durationNano());
+  }
+
+  @Test
+  void aBudgetedDurationScanResumesAfterItsLastTraceWithoutLosingOrRepeatingOne() {
+    long day = 86_400_000 * MS;
+    long from = base - 3 * day;
+    for (int i = 0; i < 15; i++) {
+      // three days, durations with ties; one trace in five before the window
+      long start = i % 5 == 4 ? from - (i + 1) * MINUTE : base - (i % 3) * day;
+      trace(project, "frontend", start, (i % 4) * MS, false);
+    }
+    long to = base + 60 * MINUTE;
+    for (boolean descending : List.of(true, false)) {
+      List<TraceRow> expected = byDuration(index(), from, to, descending);
+      assertEquals(12, expected.size());
+      List<TraceRow> resumed = new ArrayList<>();
+      long afterDuration = 0;
+      String afterId = null;
+      for (int scans = 0; ; scans++) {
+        assertTrue(scans < 20, "each budgeted scan makes progress");
+        List<TraceRow> page = new ArrayList<>();
+        TraceIndex.ScanOutcome outcome = index().scanByDuration(project, from, to, descending, afterDuration, afterId, 4,
+            page::add);
+        resumed.addAll(page);
+        if (!outcome.budgetExhausted()) {
+          break;
+        }
+        afterDuration = outcome.lastVisited().durationNano();
+        afterId = outcome.lastVisited().traceId();
+      }
+      assertEquals(ids(expected), ids(resumed), descending ? "slowest first" : "fastest first");
+    }
+  }
+
+  @Test
+  void durationOrderSkipsExpiredTracesAndStopsAtTheTraceTheVisitorRefuses() {
+    Instant start = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.SECONDS);
+    long t = nanos(start);
+    String old = trace(project, "frontend", t, 9 * MS, false);
+    String young = trace(project, "frontend", t + 2 * MINUTE, 4 * MS, false);
+    String younger = trace(project, "frontend", t + 3 * MINUTE, 2 * MS, false);
+    Clock afterExpiry = Clock.fixed(start.plus(RETENTION).plusSeconds(60), ZoneOffset.UTC);
+    assertEquals(List.of(old, young, younger), ids(byDuration(index(), t, t + 10 * MINUTE, true)));
+    assertEquals(List.of(young, younger), ids(byDuration(index(afterExpiry), t, t + 10 * MINUTE, true)),
+        "an expired trace is not listed, even where the store has not deleted it yet");
+
+    List<String> visited = new ArrayList<>();
+    TraceIndex.ScanOutcome outcome = index().scanByDuration(project, t, t + 10 * MINUTE, false, 0, null, 100, row -> {
+      visited.add(row.traceId());
+      return false;
+    });
+    assertEquals(List.of(younger), visited);
+    assertFalse(outcome.budgetExhausted());
+    assertEquals(younger, outcome.lastVisited().traceId());
+    assertEquals(List.of(), ids(byDuration(index(), t, t, true)), "an empty window visits nothing");
+  }
+
   @Test
   void rowsFindsTracesByIdAndOnlyThose() {
     String a = trace(base + MINUTE);

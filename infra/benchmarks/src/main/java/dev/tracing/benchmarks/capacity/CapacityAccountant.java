@@ -52,8 +52,9 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class CapacityAccountant implements ExecutionInterceptor {
   private final String table;
   private final List<String> tableKeys;
-  private final IndexSpec index;
-  private final Map<String, long[]> sizes = new ConcurrentHashMap<>(); // key -> {item size, entry size or -1, entry key hash}
+  private final List<IndexSpec> indexes;
+  // key -> {item size, then per index: entry size or -1, entry key hash}
+  private final Map<String, long[]> sizes = new ConcurrentHashMap<>();
   private final LongAdder tableWriteUnits = new LongAdder();
   private final LongAdder indexWriteUnits = new LongAdder();
   private final DoubleAdder readUnits = new DoubleAdder();
@@ -69,22 +70,24 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   private final Map<String, long[]> byKind = new java.util.TreeMap<>(); // kind -> {writes, bytes, write units}
   private final Map<String, long[]> summaryAttributes = new java.util.TreeMap<>(); // attribute -> {count, bytes}
 
-  public CapacityAccountant(String table, List<String> tableKeys, IndexSpec index) {
+  public CapacityAccountant(String table, List<String> tableKeys, IndexSpec... indexes) {
     this.table = table;
     this.tableKeys = List.copyOf(tableKeys);
-    this.index = index;
+    this.indexes = List.of(indexes);
   }
 
   /** Kinds of write, by the item written (its key), as {@link #writeUnitsByKind()} names them. */
   public static final String CHUNKS = "chunks";
   public static final String SUMMARIES = "summaries";
   public static final String INDEX = "index entries";
+  /** Entries of the second index (the duration index), apart from the list index's. */
+  public static final String SECOND_INDEX = "duration index entries";
   public static final String COUNTER = "limiter counter";
   public static final String CATALOG = "service catalog";
   public static final String FAILED = "failed conditional writes";
   public static final String ROLLUPS = "rollups";
   public static final String OTHER = "other items";
-  public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, COUNTER, CATALOG, ROLLUPS, FAILED, OTHER);
+  public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, SECOND_INDEX, COUNTER, CATALOG, ROLLUPS, FAILED, OTHER);
   /** Index entries whose key changed (delete + put: two index writes), counted in {@link #writesByKind()} only. */
   public static final String INDEX_KEY_MOVES = "index entries moved";
 
@@ -218,9 +221,11 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     for (long[] s : sizes.values()) {
       items++;
       bytes += s[0];
-      if (s[1] >= 0) {
-        entries++;
-        entryBytes += s[1];
+      for (int i = 1; i < s.length; i += 2) {
+        if (s[i] >= 0) {
+          entries++;
+          entryBytes += s[i];
+        }
       }
     }
     return new Storage(items, bytes, entries, entryBytes);
@@ -378,7 +383,9 @@ public final class CapacityAccountant implements ExecutionInterceptor {
       long approx = updateSize(update);
       long[] old = sizes.get(key(update.key()));
       long size = Math.max(approx, old == null ? 0 : old[0]);
-      sizes.put(key(update.key()), new long[] {size, old == null ? -1 : old[1], old == null ? 0 : old[2]});
+      long[] now = old == null ? noEntries() : old.clone();
+      now[0] = size;
+      sizes.put(key(update.key()), now);
       tableWriteUnits.add(CapacityCalculator.writeUnits(size));
       tally(kind(update.key()), size, CapacityCalculator.writeUnits(size));
     } else if (request instanceof GetItemRequest get && response instanceof GetItemResponse r) {
@@ -413,15 +420,34 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     }
   }
 
+  private long[] noEntries() {
+    long[] sized = new long[1 + 2 * indexes.size()];
+    for (int i = 1; i < sized.length; i += 2) {
+      sized[i] = -1;
+    }
+    return sized;
+  }
+
+  private static String indexKind(int i) {
+    return i == 0 ? INDEX : SECOND_INDEX;
+  }
+
   private void put(Map<String, AttributeValue> item) {
     itemsWritten.increment();
     String key = key(item);
     long size = CapacityCalculator.itemSize(item);
-    Map<String, AttributeValue> entry = index == null ? null : CapacityCalculator.indexEntry(item, index, tableKeys);
-    long entrySize = entry == null ? -1 : CapacityCalculator.itemSize(entry);
-    long entryKey = entry == null ? 0 : (String.valueOf(item.get(index.hashKey())) + '\u0000'
-        + (index.rangeKey() == null ? "" : String.valueOf(item.get(index.rangeKey())))).hashCode();
-    long[] old = sizes.put(key, new long[] {size, entrySize, entryKey});
+    long[] now = noEntries();
+    now[0] = size;
+    for (int i = 0; i < indexes.size(); i++) {
+      IndexSpec index = indexes.get(i);
+      Map<String, AttributeValue> entry = CapacityCalculator.indexEntry(item, index, tableKeys);
+      if (entry != null) {
+        now[1 + 2 * i] = CapacityCalculator.itemSize(entry);
+        now[2 + 2 * i] = (String.valueOf(item.get(index.hashKey())) + '\u0000'
+            + (index.rangeKey() == null ? "" : String.valueOf(item.get(index.rangeKey())))).hashCode();
+      }
+    }
+    long[] old = sizes.put(key, now);
     long units = CapacityCalculator.writeUnits(Math.max(size, old == null ? 0 : old[0]));
     tableWriteUnits.add(units);
     String kind = kind(item);
@@ -435,23 +461,29 @@ public final class CapacityAccountant implements ExecutionInterceptor {
         });
       }
     }
-    boolean hadEntry = old != null && old[1] >= 0;
-    long indexUnits = 0;
-    if (entry != null && hadEntry) {
-      if (old[2] != entryKey) {
-        indexUnits = CapacityCalculator.writeUnits(old[1]) + CapacityCalculator.writeUnits(entrySize);
-        tally(INDEX_KEY_MOVES, 0, 0); // counted only: its units are in INDEX
-      } else {
-        indexUnits = CapacityCalculator.writeUnits(Math.max(old[1], entrySize));
+    for (int i = 0; i < indexes.size(); i++) {
+      long entrySize = now[1 + 2 * i];
+      long oldSize = old == null ? -1 : old[1 + 2 * i];
+      long indexUnits = 0;
+      if (entrySize >= 0 && oldSize >= 0) {
+        if (old[2 + 2 * i] != now[2 + 2 * i]) {
+          indexUnits = CapacityCalculator.writeUnits(oldSize) + CapacityCalculator.writeUnits(entrySize);
+          if (i == 0) {
+            tally(INDEX_KEY_MOVES, 0, 0); // counted only: its units are in INDEX
+          }
+        } else {
+          // charged even when nothing projected changed: an upper bound, DynamoDB may charge less
+          indexUnits = CapacityCalculator.writeUnits(Math.max(oldSize, entrySize));
+        }
+      } else if (entrySize >= 0) {
+        indexUnits = CapacityCalculator.writeUnits(entrySize);
+      } else if (oldSize >= 0) {
+        indexUnits = CapacityCalculator.writeUnits(oldSize);
       }
-    } else if (entry != null) {
-      indexUnits = CapacityCalculator.writeUnits(entrySize);
-    } else if (hadEntry) {
-      indexUnits = CapacityCalculator.writeUnits(old[1]);
-    }
-    if (indexUnits > 0) {
-      indexWriteUnits.add(indexUnits);
-      tally(INDEX, Math.max(entrySize, 0), indexUnits);
+      if (indexUnits > 0) {
+        indexWriteUnits.add(indexUnits);
+        tally(indexKind(i), Math.max(entrySize, 0), indexUnits);
+      }
     }
   }
 
@@ -460,10 +492,12 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     long units = CapacityCalculator.writeUnits(old == null ? 0 : old[0]);
     tableWriteUnits.add(units);
     tally(kind(key), 0, units);
-    if (old != null && old[1] >= 0) {
-      long indexUnits = CapacityCalculator.writeUnits(old[1]);
-      indexWriteUnits.add(indexUnits);
-      tally(INDEX, 0, indexUnits);
+    for (int i = 0; old != null && i < indexes.size(); i++) {
+      if (old[1 + 2 * i] >= 0) {
+        long indexUnits = CapacityCalculator.writeUnits(old[1 + 2 * i]);
+        indexWriteUnits.add(indexUnits);
+        tally(indexKind(i), 0, indexUnits);
+      }
     }
   }
 

@@ -80,7 +80,9 @@ public final class StoragePart {
 
   static CapacityAccountant accountant(String table) {
     return new CapacityAccountant(table, List.of(TableSchema.PK, TableSchema.SK),
-        CapacityCalculator.IndexSpec.include(TableSchema.LIST_INDEX, TableSchema.GPK, TableSchema.GSK, TableSchema.LIST_PROJECTION));
+        CapacityCalculator.IndexSpec.include(TableSchema.LIST_INDEX, TableSchema.GPK, TableSchema.GSK, TableSchema.LIST_PROJECTION),
+        CapacityCalculator.IndexSpec.include(TableSchema.DURATION_INDEX, TableSchema.DPK, TableSchema.DSK,
+            TableSchema.DURATION_PROJECTION));
   }
 
   public static DynamoDbClient client(URI endpoint, CapacityAccountant accountant) {

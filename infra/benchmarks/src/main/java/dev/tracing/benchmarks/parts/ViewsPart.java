@@ -42,7 +42,8 @@ import java.util.stream.Stream;
  * start times spread over the last 7 days, loaded in-process through the real write path (the
  * ingest endpoint: decoding, batcher, DynamoDB writer with its rollups; no HTTP). Then each 7-day
  * view is requested in turn through the list-traces endpoint: analytics (all traces, one service),
- * service metrics (all services, one service's operations) and the service map, timing each and
+ * service metrics (all services, one service's operations), the service map, and the first page
+ * of the traces list slowest first (7 and 30 days, and one service) and fastest first (24 hours), timing each and
  * reading its {@code X-Read-Units}. The figures that matter: p95 per view at the large volume, and
  * read units at the large volume over those at the small one (a view whose cost followed the
  * traffic would show 100x).
@@ -67,7 +68,11 @@ public final class ViewsPart {
       new View("analytics, 7 days, service_name", "/traces/analytics", "period=7d&service_name=checkout"),
       new View("service metrics, 7 days", "/services/metrics", "period=7d"),
       new View("service metrics, 7 days, one service's operations", "/services/metrics", "period=7d&service_name=checkout"),
-      new View("service map, 7 days", "/services/map", "period=7d"));
+      new View("service map, 7 days", "/services/map", "period=7d"),
+      new View("traces list, 7 days, slowest first", "/traces", "period=7d&sort=duration_desc"),
+      new View("traces list, 30 days, slowest first", "/traces", "period=30d&sort=duration_desc"),
+      new View("traces list, 24 hours, fastest first", "/traces", "period=24h&sort=duration_asc"),
+      new View("traces list, 7 days, slowest first, service_name", "/traces", "period=7d&sort=duration_desc&service_name=checkout"));
 
   public static void run(Config cfg, Report report, PrintStream out, int largeTraces) throws Exception {
     run(cfg, report, out, largeTraces, 0);

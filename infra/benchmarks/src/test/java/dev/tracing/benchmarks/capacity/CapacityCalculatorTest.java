@@ -11,6 +11,8 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -206,6 +208,30 @@ class CapacityCalculatorTest {
     assertEquals(1L, kinds.get(CapacityAccountant.CATALOG));
     assertEquals(1L, kinds.get(CapacityAccountant.COUNTER));
     assertEquals(a.units().writeUnits(), kinds.values().stream().mapToLong(Long::longValue).sum());
+  }
+
+  @Test
+  void aSecondIndexIsChargedOnItsOwnEntriesAndKeyMoves() {
+    IndexSpec byDuration = IndexSpec.include("by_duration", "dpk", "dsk", List.of("ts"));
+    CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX, byDuration);
+    Map<String, AttributeValue> item = item("T#1#a", "1#a", 10);
+    item.put("dpk", AttributeValue.fromS("D#1#20261125"));
+    item.put("dsk", AttributeValue.fromS("0000000000000000005#a"));
+    item.put("ts", AttributeValue.fromN("1"));
+    put(a, item);
+    assertEquals(2, a.units().indexWriteUnits(), "one entry in each index");
+    assertEquals(1L, a.writeUnitsByKind().get(CapacityAccountant.SECOND_INDEX));
+    a.reset();
+    Map<String, AttributeValue> longer = new HashMap<>(item);
+    longer.put("dsk", AttributeValue.fromS("0000000000000000009#a"));
+    put(a, longer);
+    assertEquals(3, a.units().indexWriteUnits(), "the list entry updated in place, the duration entry moved (delete + put)");
+    assertEquals(2L, a.writeUnitsByKind().get(CapacityAccountant.SECOND_INDEX));
+    a.reset();
+    a.account(DeleteItemRequest.builder().tableName("t").key(Map.of("pk", AttributeValue.fromS("T#1#a"), "sk",
+        AttributeValue.fromS("#S"))).build(), DeleteItemResponse.builder().build());
+    assertEquals(2, a.units().indexWriteUnits(), "a deleted item removes its entry from both indexes");
+    assertEquals(0, a.storage().indexEntries());
   }
 
   @Test

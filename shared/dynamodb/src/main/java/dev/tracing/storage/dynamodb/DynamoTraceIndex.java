@@ -24,6 +24,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * Scans the {@code by_start} index hour partition by hour partition. Each query page grows
  * (from the caller's likely need up to 1,000 rows), so an unfiltered first page costs a small
  * read while a selective filter does not pay a round trip per handful of rows.
+ *
+ * <p>Duration orders read the {@code by_duration} index: one partition per UTC day, sorted by
+ * duration, carrying only the keys, the timestamp and the expiry. The days of the window are
+ * merged in order (each read only as far as its rows can still come next), rows outside the
+ * window or expired are passed over, and the summaries of the rows in order are then read in
+ * batches to filter and render them.
  */
 public final class DynamoTraceIndex implements TraceIndex {
   private static final int FIRST_PAGE_ROWS = 64;
@@ -131,8 +137,204 @@ public final class DynamoTraceIndex implements TraceIndex {
     return hours;
   }
 
+  /** One row of the duration index. */
+  private record DurationEntry(long durationNano, String traceId, long timestampNano, boolean expired) {
+  }
+
+  /** Reads one day partition of the duration index in order, a group of equal durations at a time (sorted by trace id). */
+  private final class DayReader {
+    private final String partition;
+    private final boolean descending;
+    private final Map<String, AttributeValue> values = new HashMap<>();
+    private final String condition;
+    private final java.util.ArrayDeque<DurationEntry> raw = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<DurationEntry> ready = new java.util.ArrayDeque<>();
+    private Map<String, AttributeValue> exclusiveStart;
+    private boolean exhausted;
+    private int pageRows = FIRST_PAGE_ROWS;
+    private final long now;
+    private final int[] read;
+
+    DayReader(String partition, boolean descending, long afterDuration, String afterTraceId, long now, int[] read) {
+      this.partition = partition;
+      this.descending = descending;
+      this.now = now;
+      this.read = read;
+      values.put(":p", AttributeValue.fromS(partition));
+      if (afterTraceId == null) {
+        condition = "#p = :p";
+      } else if (descending) {
+        // equal durations are all read again (their trace ids ascend the other way), the caller skips those passed
+        values.put(":k", AttributeValue.fromS(SummaryItems.durationSortKey(afterDuration, "g")));
+        condition = "#p = :p AND #k <= :k";
+      } else {
+        values.put(":k", AttributeValue.fromS(SummaryItems.durationSortKey(afterDuration, "")));
+        condition = "#p = :p AND #k >= :k";
+      }
+    }
+
+    /** The next entry in order, or null when the partition has no more. */
+    DurationEntry head() {
+      if (ready.isEmpty()) {
+        DurationEntry first = next();
+        if (first == null) {
+          return null;
+        }
+        List<DurationEntry> group = new ArrayList<>();
+        group.add(first);
+        while (true) {
+          DurationEntry e = peek();
+          if (e == null || e.durationNano() != first.durationNano()) {
+            break;
+          }
+          group.add(next());
+        }
+        group.sort(Comparator.comparing(DurationEntry::traceId));
+        ready.addAll(group);
+      }
+      return ready.peekFirst();
+    }
+
+    DurationEntry take() {
+      head();
+      return ready.pollFirst();
+    }
+
+    private DurationEntry peek() {
+      fill();
+      return raw.peekFirst();
+    }
+
+    private DurationEntry next() {
+      fill();
+      return raw.pollFirst();
+    }
+
+    private void fill() {
+      while (raw.isEmpty() && !exhausted) {
+        QueryRequest request = QueryRequest.builder()
+            .tableName(table)
+            .indexName(TableSchema.DURATION_INDEX)
+            .keyConditionExpression(condition)
+            .expressionAttributeNames(condition.contains("#k") ? Map.of("#p", TableSchema.DPK, "#k", TableSchema.DSK)
+                : Map.of("#p", TableSchema.DPK))
+            .expressionAttributeValues(values)
+            .scanIndexForward(!descending)
+            .limit(pageRows)
+            .exclusiveStartKey(exclusiveStart)
+            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+            .build();
+        QueryResponse page = DynamoErrors.call("a traces list read", () -> client.query(request));
+        meter.addRead(page.consumedCapacity());
+        pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
+        for (Map<String, AttributeValue> item : page.items()) {
+          read[0]++;
+          String key = item.get(TableSchema.DSK).s();
+          int hash = key.indexOf('#');
+          AttributeValue ts = item.get(SummaryItems.TIMESTAMP);
+          raw.add(new DurationEntry(Long.parseLong(key.substring(0, hash)), key.substring(hash + 1),
+              ts == null ? 0 : Long.parseLong(ts.n()), PartitionReads.expired(item, now)));
+        }
+        exclusiveStart = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        exhausted = exclusiveStart == null;
+      }
+    }
+
+    @Override
+    public String toString() {
+      return partition;
+    }
+  }
+
+  @Override
+  public ScanOutcome scanByDuration(long projectId, long startNano, long endNano, boolean descending, long afterDuration,
+      String afterTraceId, int budget, RowVisitor visitor) {
+    if (startNano >= endNano) {
+      return new ScanOutcome(0, false, null);
+    }
+    long now = clock.instant().getEpochSecond();
+    int[] read = {0};
+    Comparator<DurationEntry> order = descending
+        ? Comparator.comparingLong(DurationEntry::durationNano).reversed().thenComparing(DurationEntry::traceId)
+        : Comparator.comparingLong(DurationEntry::durationNano).thenComparing(DurationEntry::traceId);
+    java.util.PriorityQueue<DayReader> heads = new java.util.PriorityQueue<>((a, b) -> order.compare(a.head(), b.head()));
+    for (long day : days(startNano, endNano - 1)) {
+      DayReader reader = new DayReader(SummaryItems.durationPartition(projectId, day * 1_000_000_000L), descending,
+          afterDuration, afterTraceId, now, read);
+      if (reader.head() != null) {
+        heads.add(reader);
+      }
+    }
+    DurationEntry after = afterTraceId == null ? null : new DurationEntry(afterDuration, afterTraceId, 0, false);
+    DurationEntry passed = after;
+    int consumed = 0;
+    int batchSize = FIRST_PAGE_ROWS;
+    List<DurationEntry> batch = new ArrayList<>();
+    while (!heads.isEmpty()) {
+      batch.clear();
+      while (batch.size() < batchSize && !heads.isEmpty() && consumed < budget) {
+        DayReader reader = heads.poll();
+        DurationEntry e = reader.take();
+        if (reader.head() != null) {
+          heads.add(reader);
+        }
+        if (after != null && order.compare(e, after) <= 0) {
+          continue; // at or before the cursor: an equal duration read again (not counted, so a scan always advances)
+        }
+        consumed++;
+        passed = e;
+        if (!e.expired() && e.timestampNano() >= startNano && e.timestampNano() < endNano) {
+          batch.add(e);
+        }
+      }
+      if (!batch.isEmpty()) {
+        Map<String, TraceRow> rows = new HashMap<>();
+        for (TraceRow row : rows(projectId, batch.stream().map(DurationEntry::traceId).toList())) {
+          rows.put(row.traceId(), row);
+        }
+        for (DurationEntry e : batch) {
+          TraceRow row = rows.get(e.traceId());
+          if (row != null && !visitor.visit(row)) {
+            return new ScanOutcome(read[0], false, row);
+          }
+        }
+      }
+      if (consumed >= budget && !heads.isEmpty()) {
+        return new ScanOutcome(read[0], true, passed == null ? null : placeholder(passed));
+      }
+      batchSize = Math.min(100, batchSize * 2);
+    }
+    return new ScanOutcome(read[0], false, passed == null ? null : placeholder(passed));
+  }
+
+  /** A row holding only what a cursor needs (duration, timestamp, trace id), for a trace passed over unread. */
+  private static TraceRow placeholder(DurationEntry e) {
+    return new TraceRow(e.traceId(), e.timestampNano(), e.durationNano(), "", "", 0, 0, 0, false,
+        dev.tracing.trace.SpanNames.EMPTY, new long[0], false);
+  }
+
+  /** The UTC days (epoch seconds of their start) covering {@code [from, to]} nanoseconds. */
+  static List<Long> days(long fromNano, long toNano) {
+    long first = Math.floorDiv(Math.floorDiv(fromNano, 1_000_000_000L), 86_400L) * 86_400L;
+    long lastSecond = Math.floorDiv(toNano, 1_000_000_000L);
+    List<Long> days = new ArrayList<>();
+    for (long d = first; d <= lastSecond; d += 86_400L) {
+      days.add(d);
+    }
+    return days;
+  }
+
   @Override
   public List<TraceRow> rows(long projectId, Collection<String> traceIds) {
+    List<TraceRow> out = new ArrayList<>();
+    List<String> ids = new ArrayList<>(traceIds);
+    for (int from = 0; from < ids.size(); from += 100) {
+      out.addAll(rowsOfAtMost100(projectId, ids.subList(from, Math.min(ids.size(), from + 100))));
+    }
+    return out;
+  }
+
+  private List<TraceRow> rowsOfAtMost100(long projectId, List<String> traceIds) {
     List<TraceRow> out = new ArrayList<>();
     if (traceIds.isEmpty()) {
       return out;

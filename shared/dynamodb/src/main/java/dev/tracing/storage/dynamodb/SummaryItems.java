@@ -40,6 +40,7 @@ final class SummaryItems {
   static final String EDGES = "eg";
 
   private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
 
   private SummaryItems() {
   }
@@ -58,12 +59,24 @@ final class SummaryItems {
     return String.format("%019d#%s", timestampNano, traceId);
   }
 
+  /** The duration index partition: one per project and UTC day of the trace's timestamp. */
+  static String durationPartition(long projectId, long timestampNano) {
+    return "D#" + projectId + "#" + DAY.format(java.time.Instant.ofEpochSecond(Math.floorDiv(timestampNano, 1_000_000_000L)));
+  }
+
+  /** The duration index sort key: duration (fixed width, never negative), then trace id. */
+  static String durationSortKey(long durationNano, String traceId) {
+    return String.format("%019d#%s", Math.max(0, durationNano), traceId);
+  }
+
   static Map<String, AttributeValue> toItem(long projectId, TraceSummary s, long version, long expiresEpochSecond) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(TableSchema.PK, str(tracePk(projectId, s.traceId())));
     item.put(TableSchema.SK, str(SUMMARY_SK));
     item.put(TableSchema.GPK, str(listPartition(projectId, s.timestampNano())));
     item.put(TableSchema.GSK, str(listSortKey(s.timestampNano(), s.traceId())));
+    item.put(TableSchema.DPK, str(durationPartition(projectId, s.timestampNano())));
+    item.put(TableSchema.DSK, str(durationSortKey(s.durationNano(), s.traceId())));
     item.put(TableSchema.EXPIRES, num(expiresEpochSecond));
     item.put(VERSION, num(version));
     item.put(STATE, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(SummaryState.encode(s))));

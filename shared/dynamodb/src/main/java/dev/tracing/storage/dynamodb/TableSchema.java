@@ -29,6 +29,13 @@ public final class TableSchema {
   public static final String LIST_INDEX = "by_start";
   public static final String GPK = "gpk";
   public static final String GSK = "gsk";
+  /**
+   * The duration index: partition per project and UTC day of trace start, sorted by duration, so
+   * slowest-first and fastest-first read a few rows per day of the window instead of the window.
+   */
+  public static final String DURATION_INDEX = "by_duration";
+  public static final String DPK = "dpk";
+  public static final String DSK = "dsk";
   /** TTL attribute, epoch seconds. */
   public static final String EXPIRES = "exp";
 
@@ -37,6 +44,9 @@ public final class TableSchema {
       SummaryItems.TIMESTAMP, SummaryItems.DURATION, SummaryItems.SERVICE, SummaryItems.OPERATION,
       SummaryItems.STATUS, SummaryItems.SPAN_COUNT, SummaryItems.ERROR_COUNT, SummaryItems.IN_PROGRESS,
       SummaryItems.NAMES, SummaryItems.ATTRIBUTE_HASHES, SummaryItems.ATTRIBUTES_TRUNCATED, EXPIRES);
+
+  /** Attributes the duration index carries besides its keys: the window and expiry checks. */
+  public static final List<String> DURATION_PROJECTION = List.of(SummaryItems.TIMESTAMP, EXPIRES);
 
   private TableSchema() {
   }
@@ -49,18 +59,31 @@ public final class TableSchema {
             AttributeDefinition.builder().attributeName(PK).attributeType(ScalarAttributeType.S).build(),
             AttributeDefinition.builder().attributeName(SK).attributeType(ScalarAttributeType.S).build(),
             AttributeDefinition.builder().attributeName(GPK).attributeType(ScalarAttributeType.S).build(),
-            AttributeDefinition.builder().attributeName(GSK).attributeType(ScalarAttributeType.S).build())
+            AttributeDefinition.builder().attributeName(GSK).attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName(DPK).attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName(DSK).attributeType(ScalarAttributeType.S).build())
         .keySchema(
             KeySchemaElement.builder().attributeName(PK).keyType(KeyType.HASH).build(),
             KeySchemaElement.builder().attributeName(SK).keyType(KeyType.RANGE).build())
-        .globalSecondaryIndexes(GlobalSecondaryIndex.builder()
-            .indexName(LIST_INDEX)
-            .keySchema(
-                KeySchemaElement.builder().attributeName(GPK).keyType(KeyType.HASH).build(),
-                KeySchemaElement.builder().attributeName(GSK).keyType(KeyType.RANGE).build())
-            .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
-                .nonKeyAttributes(LIST_PROJECTION).build())
-            .build())
+        .globalSecondaryIndexes(listIndex(), durationIndex())
+        .build();
+  }
+
+  static GlobalSecondaryIndex listIndex() {
+    return index(LIST_INDEX, GPK, GSK, LIST_PROJECTION);
+  }
+
+  static GlobalSecondaryIndex durationIndex() {
+    return index(DURATION_INDEX, DPK, DSK, DURATION_PROJECTION);
+  }
+
+  private static GlobalSecondaryIndex index(String name, String hashKey, String rangeKey, List<String> projected) {
+    return GlobalSecondaryIndex.builder()
+        .indexName(name)
+        .keySchema(
+            KeySchemaElement.builder().attributeName(hashKey).keyType(KeyType.HASH).build(),
+            KeySchemaElement.builder().attributeName(rangeKey).keyType(KeyType.RANGE).build())
+        .projection(Projection.builder().projectionType(ProjectionType.INCLUDE).nonKeyAttributes(projected).build())
         .build();
   }
 
@@ -72,7 +95,15 @@ public final class TableSchema {
   public static boolean ensureTable(DynamoDbClient client, String table) {
     boolean created = false;
     try {
-      client.describeTable(b -> b.tableName(table));
+      List<String> indexes = client.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().stream()
+          .map(software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription::indexName).toList();
+      for (String needed : List.of(LIST_INDEX, DURATION_INDEX)) {
+        if (!indexes.contains(needed)) {
+          throw new IllegalStateException("table " + table + " has no index " + needed + " (it was created by an older"
+              + " version): start with a new table (for the local stack, a new --data-dir), or add the index as"
+              + " template.yaml declares it");
+        }
+      }
     } catch (ResourceNotFoundException missing) {
       try {
         client.createTable(createTableRequest(table));
