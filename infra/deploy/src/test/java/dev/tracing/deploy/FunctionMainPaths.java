@@ -117,6 +117,8 @@ final class FunctionMainPaths {
     Map<String, Object> out = fn.apply(Map.of("detail-type", "Scheduled Event"));
     org.junit.jupiter.api.Assertions.assertTrue(((Number) out.get("hours_compacted")).intValue() >= 1,
         "the hour of the old spans is compacted: " + out);
+    org.junit.jupiter.api.Assertions.assertTrue(((Number) out.get("term_block_hours")).intValue() >= 1,
+        "the term blocks of the old spans' hour are built: " + out);
   }
 
   private void authorizer(Function<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> fn) {
@@ -196,6 +198,8 @@ final class FunctionMainPaths {
     requests.put("list, filtered, by duration, paged", new String[] {"/v3/query/" + p + "/traces",
         "period=24h&service_name=checkout&operation=POST%20%2Fcheckout&attr_name=http.route&attr_value=%2Fcheckout"
             + "&status=ok&sort=duration_desc&page_size=1", "GET /v3/query/{projectId}/traces"});
+    requests.put("list, slowest first over 7 days", new String[] {"/v3/query/" + p + "/traces",
+        "period=7d&sort=duration_desc&page_size=5", "GET /v3/query/{projectId}/traces"});
     requests.put("list by trace id", new String[] {"/v3/query/" + p + "/traces", "period=1h&trace_id=" + trace,
         "GET /v3/query/{projectId}/traces"});
     requests.put("analytics", new String[] {"/v3/query/" + p + "/traces/analytics", "period=1h",
@@ -230,7 +234,7 @@ final class FunctionMainPaths {
       @SuppressWarnings("unchecked")
       Map<String, Object> event = GatewayEvents.JSON.readValue(json, Map.class);
       Map<String, Object> r = FunctionMainPaths.<Map<String, Object>, Map<String, Object>>cast(target).apply(event);
-      assertEquals(Map.of("projects", 1, "hours_compacted", 0), r, "priming answer of the compactor");
+      assertEquals(Map.of("projects", 1, "hours_compacted", 0, "term_block_hours", 0), r, "priming answer of the compactor");
       return;
     }
     if (function.equals("authorizer")) {

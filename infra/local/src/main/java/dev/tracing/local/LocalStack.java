@@ -78,9 +78,9 @@ public final class LocalStack implements AutoCloseable {
 
   /**
    * Runs the compactor function now, as its schedule does: hourly rollup cells from the minute
-   * cells of every project's finished hours.
+   * cells of every project's finished hours, and the term blocks of the hours written to.
    *
-   * @return the function's answer: {@code {"projects": n, "hours_compacted": n}}
+   * @return the function's answer: {@code {"projects": n, "hours_compacted": n, "term_block_hours": n}}
    */
   public java.util.Map<String, Object> compact() {
     return functions.compactor().apply(java.util.Map.of());

@@ -102,7 +102,7 @@ public final class TraceListService {
         }
       }
       List<TraceRow> found = new ArrayList<>();
-      TraceIndex.ScanOutcome outcome = index.scan(projectId, start, end, q.sort().descending(), pageBudget, row -> {
+      TraceIndex.ScanOutcome outcome = index.scan(projectId, start, end, q.sort().descending(), pageBudget, terms(f), row -> {
         if (afterCursor(row, q) && matches(f, row, inexact)) {
           found.add(row);
         }
@@ -119,7 +119,9 @@ public final class TraceListService {
         }
       }
     } else {
-      List<TraceRow> all = q.endNano() - q.startNano() <= SHORT_WINDOW_NANO ? wholeWindow(projectId, q, inexact) : null;
+      // the whole window, sorted: when it is short, or when an attribute search makes its matches few
+      List<TraceRow> all = q.endNano() - q.startNano() <= SHORT_WINDOW_NANO || !f.attributes().isEmpty()
+          ? wholeWindow(projectId, q, inexact) : null;
       if (all != null) {
         all.sort(order(q.sort()));
         Page page = pageOf(all, q);
@@ -158,7 +160,8 @@ public final class TraceListService {
   private List<TraceRow> wholeWindow(long projectId, TraceQuery q, boolean[] inexact) {
     List<TraceRow> all = new ArrayList<>();
     boolean[] inexactHere = {false};
-    TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, windowBudget, row -> {
+    TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, windowBudget, terms(q.filters()),
+        row -> {
       if (matches(q.filters(), row, inexactHere)) {
         all.add(row);
       }
@@ -169,6 +172,11 @@ public final class TraceListService {
     }
     inexact[0] |= inexactHere[0];
     return all;
+  }
+
+  /** The attribute terms every match holds: the index may pass over rows without them. */
+  static long[] terms(TraceQuery.Filters f) {
+    return f.attributes().stream().mapToLong(a -> AttributeTerms.hash(a.key(), a.value())).toArray();
   }
 
   static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {

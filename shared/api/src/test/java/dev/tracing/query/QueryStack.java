@@ -121,7 +121,7 @@ final class QueryStack implements AutoCloseable {
   }
 
   DynamoTraceIndex index() {
-    return new DynamoTraceIndex(tracing.client(), table, clock, tracing.meter());
+    return new DynamoTraceIndex(tracing.client(), table, clock, tracing.meter(), tracing.stores().termBlocks(), listPool);
   }
 
   DynamoTraceReader reader() {

@@ -58,6 +58,7 @@ class TraceSearchOracleTest {
   static SyntheticTraces data;
   static TraceOracle oracle;
   static ExecutorService pool;
+  static int blockHours;
 
   @BeforeAll
   static void load() throws Exception {
@@ -66,12 +67,21 @@ class TraceSearchOracleTest {
     data = new SyntheticTraces(SEED, NOW).generate(300);
     oracle = new TraceOracle(data.spans);
     pool = Executors.newFixedThreadPool(6);
-    List<Future<?>> sent = new ArrayList<>();
-    for (SyntheticTraces.Delivery d : data.deliveries) {
-      sent.add(pool.submit(() -> stack.ingest(d.namespaceId(), d.projectId(), d.request())));
-    }
-    for (Future<?> f : sent) {
-      f.get();
+    // half the requests, then the compactor builds term blocks, then the rest: attribute searches
+    // meet sealed hours (read through their blocks) beside hours written since (read whole)
+    int half = data.deliveries.size() / 2;
+    for (List<SyntheticTraces.Delivery> part : List.of(data.deliveries.subList(0, half),
+        data.deliveries.subList(half, data.deliveries.size()))) {
+      List<Future<?>> sent = new ArrayList<>();
+      for (SyntheticTraces.Delivery d : part) {
+        sent.add(pool.submit(() -> stack.ingest(d.namespaceId(), d.projectId(), d.request())));
+      }
+      for (Future<?> f : sent) {
+        f.get();
+      }
+      if (part.size() == half) {
+        blockHours = stack.tracing.stores().termBlocks().compact(P, NOW.getEpochSecond());
+      }
     }
     System.out.printf("TraceSearchOracleTest: %d traces, %d spans in %d requests stored in %d ms (seed %d)%n",
         oracle.traces(P).size() + oracle.traces(SyntheticTraces.OTHER_PROJECT).size(), data.spans.size(),
@@ -128,6 +138,12 @@ class TraceSearchOracleTest {
         "traces sharing a duration");
     assertTrue(traces.stream().filter(Trace::inProgress).count() >= 10, "in-progress traces");
     assertTrue(data.splitTraceIds.size() >= 20, "traces sent in 2-3 requests: " + data.splitTraceIds.size());
+    dev.tracing.storage.dynamodb.DynamoTermBlocks.State blocks = stack.tracing.stores().termBlocks().state(P);
+    Set<Long> hours = traces.stream().map(t -> Math.floorDiv(t.timestampNano(), 3_600_000_000_000L) * 3600).collect(
+        Collectors.toSet());
+    long sealed = hours.stream().filter(blocks::sealed).count();
+    assertTrue(blockHours >= 3 && sealed >= 3 && sealed < hours.size(), "attribute searches meet hours read through term blocks ("
+        + sealed + " of " + hours.size() + " hours with traces; " + blockHours + " built) and hours written since");
     assertTrue(data.resentSpans >= 3, "spans sent twice: " + data.resentSpans);
     assertTrue(data.retriedRequests >= 2, "retried requests: " + data.retriedRequests);
     assertTrue(data.skewedTraceIds.size() >= 3, "traces with a child starting before the root");

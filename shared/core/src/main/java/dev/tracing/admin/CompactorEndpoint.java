@@ -3,6 +3,7 @@ package dev.tracing.admin;
 import dev.tracing.model.Project;
 import dev.tracing.storage.ProjectStore;
 import dev.tracing.storage.RollupStore;
+import dev.tracing.storage.TermBlockStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,19 +13,22 @@ import java.util.Map;
 /**
  * The compactor function: on a schedule (every few minutes), for every project, sums the minute
  * rollup cells of each finished hour written to since its last compaction into hourly cells
- * ({@link RollupStore#compact}). Idempotent: a run that fails half way is simply run again.
+ * ({@link RollupStore#compact}), and rebuilds the term blocks of each hour whose list rows changed
+ * ({@link TermBlockStore#compact}). Idempotent: a run that fails half way is simply run again.
  *
  * <p>Input: the scheduler's event (ignored), or {@code {"project_id": N}} to compact one project.
- * Output: {@code {"projects": n, "hours_compacted": n}}.
+ * Output: {@code {"projects": n, "hours_compacted": n, "term_block_hours": n}}.
  */
 public final class CompactorEndpoint {
   private final ProjectStore projects;
   private final RollupStore rollups;
+  private final TermBlockStore blocks;
   private final Clock clock;
 
-  public CompactorEndpoint(ProjectStore projects, RollupStore rollups, Clock clock) {
+  public CompactorEndpoint(ProjectStore projects, RollupStore rollups, TermBlockStore blocks, Clock clock) {
     this.projects = projects;
     this.rollups = rollups;
+    this.blocks = blocks;
     this.clock = clock;
   }
 
@@ -44,12 +48,15 @@ public final class CompactorEndpoint {
       }
     }
     int hours = 0;
+    int blockHours = 0;
     for (long id : ids) {
       hours += rollups.compact(id, now);
+      blockHours += blocks.compact(id, now);
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("projects", ids.size());
     out.put("hours_compacted", hours);
+    out.put("term_block_hours", blockHours);
     return out;
   }
 }

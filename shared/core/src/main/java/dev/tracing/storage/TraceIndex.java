@@ -39,6 +39,17 @@ public interface TraceIndex {
   ScanOutcome scan(long projectId, long startNano, long endNano, boolean descending, int budget, RowVisitor visitor);
 
   /**
+   * {@link #scan}, for a search whose every match holds each of {@code requiredTerms} (attribute
+   * term hashes): the index may pass over rows that cannot hold them (it may still visit some),
+   * and counts only the rows it reads against {@code budget}. The visitor must still check each
+   * row itself.
+   */
+  default ScanOutcome scan(long projectId, long startNano, long endNano, boolean descending, int budget,
+                           long[] requiredTerms, RowVisitor visitor) {
+    return scan(projectId, startNano, endNano, descending, budget, visitor);
+  }
+
+  /**
    * Visits the project's traces whose timestamp is in {@code [startNano, endNano)} ordered by
    * duration (descending or ascending) and, within one duration, by trace id ascending, starting
    * strictly after the trace {@code (afterDuration, afterTraceId)} in that order (from the first

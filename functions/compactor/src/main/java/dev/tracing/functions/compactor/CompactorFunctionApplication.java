@@ -35,7 +35,8 @@ public class CompactorFunctionApplication implements ApplicationContextInitializ
   public static void register(GenericApplicationContext context, Supplier<DynamoStores> stores) {
     context.registerBean(FUNCTION, FunctionRegistration.class, () -> {
       DynamoStores s = stores.get();
-      Function<Map<String, Object>, Map<String, Object>> compact = new CompactorEndpoint(s.projects(), s.rollups(), s.clock())::handle;
+      Function<Map<String, Object>, Map<String, Object>> compact = new CompactorEndpoint(s.projects(), s.rollups(), s.termBlocks(),
+          s.clock())::handle;
       return new FunctionRegistration<>(compact, FUNCTION).type(FunctionTypeUtils.functionType(Map.class, Map.class));
     });
   }

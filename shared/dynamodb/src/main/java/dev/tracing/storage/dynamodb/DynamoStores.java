@@ -2,6 +2,7 @@ package dev.tracing.storage.dynamodb;
 
 import dev.tracing.config.TracingConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -63,12 +64,19 @@ public final class DynamoStores implements AutoCloseable {
     return new DynamoRollupStore(client, config.table(), clock, config.retention(), workers(), meter);
   }
 
+  /** Bloom filters of each finished hour's attribute terms, for attribute search (built by the compactor). */
+  public DynamoTermBlocks termBlocks() {
+    // DynamoDB updates the list index asynchronously; local servers at once
+    Duration settle = config.dynamoEndpoint() == null ? Duration.ofSeconds(2) : Duration.ZERO;
+    return new DynamoTermBlocks(client, config.table(), clock, config.retention(), settle, meter);
+  }
+
   public DynamoServiceCatalog serviceCatalog() {
     return new DynamoServiceCatalog(client, config.table(), clock, config.retention(), meter);
   }
 
   public DynamoTraceIndex traceIndex() {
-    return new DynamoTraceIndex(client, config.table(), clock, meter);
+    return new DynamoTraceIndex(client, config.table(), clock, meter, termBlocks(), workers());
   }
 
   public DynamoTraceReader traceReader() {
@@ -76,7 +84,7 @@ public final class DynamoStores implements AutoCloseable {
   }
 
   public DynamoTraceWriter traceWriter() {
-    return new DynamoTraceWriter(client, config.table(), config.retention(), workers(), meter, rollups());
+    return new DynamoTraceWriter(client, config.table(), config.retention(), workers(), meter, rollups(), termBlocks());
   }
 
   /** The pool that fans out summary and rollup writes and index reads; its tasks charge {@link #meter}. */

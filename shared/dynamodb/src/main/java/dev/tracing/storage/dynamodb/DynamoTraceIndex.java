@@ -39,16 +39,38 @@ public final class DynamoTraceIndex implements TraceIndex {
   private final String table;
   private final Clock clock;
   private final CapacityMeter meter;
+  private final DynamoTermBlocks blocks;
+  private final java.util.concurrent.ExecutorService pool;
+  /** Hours whose term blocks are read ahead, in parallel, of the hour being scanned. */
+  private static final int BLOCK_LOOKAHEAD = 48;
 
+  /** An index that reads every row of a window's hours (no term blocks). */
   public DynamoTraceIndex(DynamoDbClient client, String table, Clock clock, CapacityMeter meter) {
+    this(client, table, clock, meter, null, null);
+  }
+
+  /**
+   * @param blocks the term blocks attribute searches read to pass over rows; {@code null}: none
+   * @param pool reads term blocks ahead in parallel; {@code null}: one at a time
+   */
+  public DynamoTraceIndex(DynamoDbClient client, String table, Clock clock, CapacityMeter meter, DynamoTermBlocks blocks,
+                          java.util.concurrent.ExecutorService pool) {
     this.client = client;
     this.table = table;
     this.clock = clock;
     this.meter = meter;
+    this.blocks = blocks;
+    this.pool = pool;
   }
 
   @Override
   public ScanOutcome scan(long projectId, long startNano, long endNano, boolean descending, int budget, RowVisitor visitor) {
+    return scan(projectId, startNano, endNano, descending, budget, new long[0], visitor);
+  }
+
+  @Override
+  public ScanOutcome scan(long projectId, long startNano, long endNano, boolean descending, int budget, long[] requiredTerms,
+                          RowVisitor visitor) {
     if (startNano >= endNano) {
       return new ScanOutcome(0, false, null);
     }
@@ -60,53 +82,126 @@ public final class DynamoTraceIndex implements TraceIndex {
     int pageRows = FIRST_PAGE_ROWS;
     List<TraceRow> tieGroup = new ArrayList<>();
     TraceRow last = null;
-    for (long hourStartSecond : hours) {
+    BlockLookup lookup = blocks == null || requiredTerms.length == 0 ? null
+        : new BlockLookup(projectId, requiredTerms[0], hours, blocks.state(projectId));
+    for (int hourIndex = 0; hourIndex < hours.size(); hourIndex++) {
+      long hourStartSecond = hours.get(hourIndex);
       String partition = SummaryItems.listPartition(projectId, hourStartSecond * 1_000_000_000L);
-      Map<String, AttributeValue> exclusiveStart = null;
-      do {
-        QueryRequest request = QueryRequest.builder()
-            .tableName(table)
-            .indexName(TableSchema.LIST_INDEX)
-            .keyConditionExpression("#g = :g AND #s BETWEEN :lo AND :hi")
-            .expressionAttributeNames(Map.of("#g", TableSchema.GPK, "#s", TableSchema.GSK))
-            .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(partition), ":lo", AttributeValue.fromS(lo),
-                ":hi", AttributeValue.fromS(hi)))
-            .scanIndexForward(!descending)
-            .limit(pageRows)
-            .exclusiveStartKey(exclusiveStart)
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-            .build();
-        QueryResponse page = DynamoErrors.call("a traces list read", () -> client.query(request));
-        meter.addRead(page.consumedCapacity());
-        pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
-        for (Map<String, AttributeValue> item : page.items()) {
-          read++;
-          if (PartitionReads.expired(item, now)) {
-            continue;
-          }
-          TraceRow row = SummaryItems.rowFromItem(item);
-          if (!tieGroup.isEmpty() && tieGroup.get(0).timestampNano() != row.timestampNano()) {
-            // a group of equal timestamps is complete: emit it in trace id order
-            TraceRow stoppedAt = emit(tieGroup, visitor);
-            if (stoppedAt != null) {
-              return new ScanOutcome(read, false, stoppedAt);
+      for (String[] range : ranges(lookup, hourIndex, lo, hi, descending)) {
+        Map<String, AttributeValue> exclusiveStart = null;
+        do {
+          QueryRequest request = QueryRequest.builder()
+              .tableName(table)
+              .indexName(TableSchema.LIST_INDEX)
+              .keyConditionExpression("#g = :g AND #s BETWEEN :lo AND :hi")
+              .expressionAttributeNames(Map.of("#g", TableSchema.GPK, "#s", TableSchema.GSK))
+              .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(partition), ":lo", AttributeValue.fromS(range[0]),
+                  ":hi", AttributeValue.fromS(range[1])))
+              .scanIndexForward(!descending)
+              .limit(pageRows)
+              .exclusiveStartKey(exclusiveStart)
+              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+              .build();
+          QueryResponse page = DynamoErrors.call("a traces list read", () -> client.query(request));
+          meter.addRead(page.consumedCapacity());
+          pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
+          for (Map<String, AttributeValue> item : page.items()) {
+            read++;
+            if (PartitionReads.expired(item, now)) {
+              continue;
             }
-            last = tieGroup.get(tieGroup.size() - 1);
-            tieGroup.clear();
-            if (read > budget) {
-              return new ScanOutcome(read, true, last);
+            TraceRow row = SummaryItems.rowFromItem(item);
+            if (!tieGroup.isEmpty() && tieGroup.get(0).timestampNano() != row.timestampNano()) {
+              // a group of equal timestamps is complete: emit it in trace id order
+              TraceRow stoppedAt = emit(tieGroup, visitor);
+              if (stoppedAt != null) {
+                return new ScanOutcome(read, false, stoppedAt);
+              }
+              last = tieGroup.get(tieGroup.size() - 1);
+              tieGroup.clear();
+              if (read > budget) {
+                return new ScanOutcome(read, true, last);
+              }
             }
+            tieGroup.add(row);
           }
-          tieGroup.add(row);
-        }
-        exclusiveStart = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-      } while (exclusiveStart != null);
+          exclusiveStart = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (exclusiveStart != null);
+      }
     }
     TraceRow stoppedAt = emit(tieGroup, visitor);
     if (stoppedAt != null) {
       return new ScanOutcome(read, false, stoppedAt);
     }
     return new ScanOutcome(read, false, tieGroup.isEmpty() ? last : tieGroup.get(tieGroup.size() - 1));
+  }
+
+  /**
+   * The sort-key ranges of one hour to read, in scan order: the whole window's part of the hour,
+   * or, for a sealed hour of a term search, only the segments its term block cannot rule out.
+   */
+  private static List<String[]> ranges(BlockLookup lookup, int hourIndex, String lo, String hi, boolean descending) {
+    List<long[]> segments = lookup == null ? null : lookup.candidates(hourIndex);
+    if (segments == null) {
+      return List.<String[]>of(new String[] {lo, hi});
+    }
+    List<String[]> out = new ArrayList<>();
+    for (long[] segment : segments) {
+      String from = String.format("%019d", segment[0]);
+      String to = String.format("%019d", segment[1] - 1) + "#g";
+      String a = from.compareTo(lo) > 0 ? from : lo;
+      String b = to.compareTo(hi) < 0 ? to : hi;
+      if (a.compareTo(b) <= 0) {
+        out.add(new String[] {a, b});
+      }
+    }
+    if (descending) {
+      java.util.Collections.reverse(out);
+    }
+    return out;
+  }
+
+  /** The term blocks of a scan's hours, read ahead in parallel. */
+  private final class BlockLookup {
+    private final long projectId;
+    private final long term;
+    private final List<Long> hours;
+    private final DynamoTermBlocks.State state;
+    private final Map<Integer, java.util.concurrent.Future<List<long[]>>> ahead = new HashMap<>();
+    private int requestedUpTo;
+
+    BlockLookup(long projectId, long term, List<Long> hours, DynamoTermBlocks.State state) {
+      this.projectId = projectId;
+      this.term = term;
+      this.hours = hours;
+      this.state = state;
+    }
+
+    /** The candidate segments of the hour, or null when the hour has no current blocks (read it whole). */
+    List<long[]> candidates(int hourIndex) {
+      long hour = hours.get(hourIndex);
+      if (!state.sealed(hour)) {
+        return null;
+      }
+      while (requestedUpTo < Math.min(hours.size(), hourIndex + BLOCK_LOOKAHEAD)) {
+        int i = requestedUpTo++;
+        long h = hours.get(i);
+        if (state.sealed(h)) {
+          java.util.concurrent.Callable<List<long[]>> read = () -> blocks.candidateSegments(projectId, h, term);
+          ahead.put(i, pool == null ? java.util.concurrent.CompletableFuture.completedFuture(blocks.candidateSegments(
+              projectId, h, term)) : pool.submit(read));
+        }
+      }
+      try {
+        return ahead.remove(hourIndex).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re
+            : new dev.tracing.storage.StoreUnavailableException("a term block read failed", e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new dev.tracing.storage.StoreUnavailableException("interrupted while reading term blocks", e);
+      }
+    }
   }
 
   /** Emits a group in trace id order; returns the row at which the visitor stopped, or null. */

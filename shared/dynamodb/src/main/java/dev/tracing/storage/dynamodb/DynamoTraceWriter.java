@@ -59,6 +59,7 @@ public final class DynamoTraceWriter implements TraceWriter {
   private final ExecutorService summaryPool;
   private final CapacityMeter meter;
   private final RollupStore rollups;
+  private final DynamoTermBlocks termBlocks;
 
   /**
    * @param summaryPool runs the summary updates of one request's traces in parallel; {@code null}
@@ -67,11 +68,13 @@ public final class DynamoTraceWriter implements TraceWriter {
   public DynamoTraceWriter(DynamoDbClient client, String table, Duration retention, ExecutorService summaryPool,
                            CapacityMeter meter) {
     this(client, table, retention, summaryPool, meter,
-        new DynamoRollupStore(client, table, java.time.Clock.systemUTC(), retention, summaryPool, meter));
+        new DynamoRollupStore(client, table, java.time.Clock.systemUTC(), retention, summaryPool, meter),
+        new DynamoTermBlocks(client, table, java.time.Clock.systemUTC(), retention, Duration.ZERO, meter));
   }
 
   public DynamoTraceWriter(DynamoDbClient client, String table, Duration retention, ExecutorService summaryPool,
-                           CapacityMeter meter, RollupStore rollups) {
+                           CapacityMeter meter, RollupStore rollups, DynamoTermBlocks termBlocks) {
+    this.termBlocks = termBlocks;
     this.client = client;
     this.table = table;
     this.retention = retention;
@@ -93,7 +96,10 @@ public final class DynamoTraceWriter implements TraceWriter {
     }
     batchPut(items);
     RollupBatch rollupChanges = new RollupBatch();
-    updateSummaries(projectId, piecesByTrace, rollupChanges);
+    java.util.Set<Long> indexHours = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    updateSummaries(projectId, piecesByTrace, rollupChanges, indexHours);
+    // after the summaries (a failure here fails the request; its retry marks the same hours again)
+    termBlocks.mark(projectId, indexHours);
     if (!rollupChanges.isEmpty()) {
       try {
         rollups.add(projectId, rollupChanges.cells());
@@ -123,16 +129,17 @@ public final class DynamoTraceWriter implements TraceWriter {
     }
   }
 
-  private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace, RollupBatch rollupChanges) {
+  private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace, RollupBatch rollupChanges,
+                               java.util.Set<Long> indexHours) {
     Map<String, Map<String, AttributeValue>> current = piecesByTrace.size() == 1 ? null
         : readSummaries(projectId, piecesByTrace.keySet());
     if (summaryPool == null || piecesByTrace.size() == 1) {
-      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces, current, rollupChanges));
+      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces, current, rollupChanges, indexHours));
       return;
     }
     List<Future<?>> futures = new ArrayList<>();
     piecesByTrace.forEach((traceId, pieces) ->
-        futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces, current, rollupChanges))));
+        futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces, current, rollupChanges, indexHours))));
     RuntimeException failure = null;
     for (Future<?> f : futures) {
       try {
@@ -196,9 +203,12 @@ public final class DynamoTraceWriter implements TraceWriter {
    * @param prefetched the summaries read for the whole request ({@link #readSummaries}), used for
    *     the first attempt; {@code null}: read this trace's summary now
    * @param rollupChanges receives, once the summary is written, what this update adds to the rollups
+   * @param indexHours receives the hour of the trace's list index row as written (or as found, when
+   *     every span was counted already), for the term blocks
    */
   void updateSummary(long projectId, String traceId, List<TraceChunk> pieces,
-                     Map<String, Map<String, AttributeValue>> prefetched, RollupBatch rollupChanges) {
+                     Map<String, Map<String, AttributeValue>> prefetched, RollupBatch rollupChanges,
+                     java.util.Set<Long> indexHours) {
     Map<String, AttributeValue> key = summaryKey(projectId, traceId);
     for (int attempt = 1; attempt <= MAX_SUMMARY_ATTEMPTS; attempt++) {
       Map<String, AttributeValue> stored;
@@ -220,6 +230,7 @@ public final class DynamoTraceWriter implements TraceWriter {
         added += summary.merge(piece.key(), piece.facts());
       }
       if (added == 0 && exists) {
+        indexHours.add(hourOf(summary.timestampNano()));
         return; // every span already counted: a retry
       }
       ServiceEdges edges = exists ? SummaryItems.edges(stored) : new ServiceEdges();
@@ -240,6 +251,7 @@ public final class DynamoTraceWriter implements TraceWriter {
       try {
         PutItemResponse response = DynamoErrors.call("a trace summary write", () -> client.putItem(put.build()));
         meter.addWrite(response.consumedCapacity());
+        indexHours.add(hourOf(summary.timestampNano()));
         for (SpanFacts f : fresh) {
           rollupChanges.addSpan(f.service(), f.name(), f.startNano(), f.durationNano(), f.isError());
         }
@@ -256,6 +268,10 @@ public final class DynamoTraceWriter implements TraceWriter {
       }
     }
     throw new StoreUnavailableException("trace " + traceId + " is being updated by too many writers at once; retry");
+  }
+
+  private static long hourOf(long timestampNano) {
+    return Math.floorDiv(Math.floorDiv(timestampNano, 1_000_000_000L), 3600L) * 3600L;
   }
 
   /** What a trace adds to the traces rollups as its summary stands. */

@@ -1,0 +1,19 @@
+package dev.tracing.storage;
+
+/**
+ * Per-hour summaries of the attribute terms in the list index (bloom filters), which let an
+ * attribute search read only the parts of a window that may hold a match. Ingest marks the hours
+ * whose rows it changed; the compactor rebuilds them once they are over.
+ */
+public interface TermBlockStore {
+
+  /**
+   * Rebuilds the blocks of each hour marked since it was last built (the current hour too), and
+   * records {@code nowSecond} as the time of this build. Safe beside concurrent ingest: an
+   * hour is unmarked before its rows are read, and ingest marks an hour after writing its rows.
+   *
+   * @return how many hours were rebuilt
+   * @throws StoreUnavailableException when the store cannot answer
+   */
+  int compact(long projectId, long nowSecond);
+}

@@ -1,0 +1,389 @@
+package dev.tracing.storage.dynamodb;
+
+import dev.tracing.storage.StoreUnavailableException;
+import dev.tracing.storage.TermBlockStore;
+import dev.tracing.storage.TraceRow;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
+
+/**
+ * Term blocks: for each hour of a project's list index, bloom filters of the attribute
+ * terms of its traces, so an attribute search reads only the parts of an hour that may hold a
+ * match instead of every row of the window.
+ *
+ * <p>An hour is cut into {@code m} equal time segments of about {@value #SEGMENT_TRACES} traces
+ * each; each segment has one bloom filter per term shard. Shards split the term hashes by their
+ * top {@code k} bits, {@code k} chosen so a shard's item stays near {@value #TARGET_ITEM_BYTES}
+ * bytes however busy the hour: a search reads one small item per hour of its window, then only
+ * the segments whose filter may hold its term. Items: {@code pk B#<project>#<yyyyMMddHH>},
+ * {@code sk} the shard's first 16 hash bits as 4 hex digits, attributes {@code k}, {@code m},
+ * {@code b} (per segment: flags, filter length, filter bits) and {@code exp}. A reader finds the
+ * shard of a term with one query (the greatest {@code sk} at or below the term's 16 bits), so it
+ * need not know {@code k}; {@code k} never decreases for an hour, so every older item is
+ * overwritten when an hour is rebuilt.
+ *
+ * <p>Freshness: ingest marks the index hours of the summaries it wrote after writing them (a
+ * request whose summaries were already written, a retry, marks them again) on the project's
+ * term-block state item ({@code pk R#<project>#C}, {@code sk #T}: {@code d} pending hours,
+ * {@code w} the time of the last build). The compactor unmarks each pending hour (the current one
+ * too) before reading its rows, so a later write marks it again. Readers use an hour's blocks only
+ * when it began before {@code w} and is not pending (an hour without blocks then had no rows);
+ * other hours are read whole: while ingest goes on, the current hour.
+ */
+public final class DynamoTermBlocks implements TermBlockStore {
+  static final int SEGMENT_TRACES = 128;
+  static final int TARGET_ITEM_BYTES = 3 * 1024;
+  /** Filter bits per distinct term: about 0.1% false positives with {@link #PROBES} probes. */
+  static final double BITS_PER_TERM = 14.4;
+  static final int PROBES = 10;
+  private static final int MAX_SHARD_BITS = 12;
+  private static final byte TRUNCATED = 1;
+  private static final String PENDING = "d";
+  private static final String COMPACTED_BEFORE = "w";
+  private static final long HOUR = 3600;
+  private static final DateTimeFormatter HOUR_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+  /** Meter kind of block writes and marks. */
+  public static final String METER_KIND = "term blocks";
+
+  private final DynamoDbClient client;
+  private final String table;
+  private final Clock clock;
+  private final Duration retention;
+  private final Duration indexSettle;
+  private final CapacityMeter meter;
+
+  /**
+   * @param indexSettle how long the compactor waits between unmarking hours and reading their
+   *     rows from the list index, which DynamoDB updates asynchronously (zero for local servers,
+   *     which update it at once)
+   */
+  public DynamoTermBlocks(DynamoDbClient client, String table, Clock clock, Duration retention, Duration indexSettle,
+                          CapacityMeter meter) {
+    this.client = client;
+    this.table = table;
+    this.clock = clock;
+    this.retention = retention;
+    this.indexSettle = indexSettle;
+    this.meter = meter;
+  }
+
+  private static Map<String, AttributeValue> stateKey(long projectId) {
+    return Map.of(TableSchema.PK, AttributeValue.fromS("R#" + projectId + "#C"), TableSchema.SK, AttributeValue.fromS("#T"));
+  }
+
+  static String blockPk(long projectId, long hourSecond) {
+    return "B#" + projectId + "#" + HOUR_FORMAT.format(Instant.ofEpochSecond(hourSecond));
+  }
+
+  /** Marks the hours (epoch seconds of their start) whose list index rows just changed. */
+  public void mark(long projectId, Collection<Long> hourSeconds) {
+    if (hourSeconds.isEmpty()) {
+      return;
+    }
+    UpdateItemResponse r = DynamoErrors.call("a term block mark", () -> client.updateItem(b -> b
+        .tableName(table)
+        .key(stateKey(projectId))
+        .updateExpression("ADD #d :h")
+        .expressionAttributeNames(Map.of("#d", PENDING))
+        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(new TreeSet<>(hourSeconds).stream()
+            .map(String::valueOf).toList())))
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addWrite(r.consumedCapacity(), METER_KIND);
+  }
+
+  /** Which hours have current blocks. */
+  public record State(long compactedBeforeSecond, Set<Long> pendingHours) {
+    public State {
+      pendingHours = Set.copyOf(pendingHours);
+    }
+
+    /** Whether the hour's blocks hold every row it has: it began before the last build and was not written since. */
+    public boolean sealed(long hourSecond) {
+      return hourSecond < compactedBeforeSecond && !pendingHours.contains(hourSecond);
+    }
+  }
+
+  public State state(long projectId) {
+    return state(projectId, false);
+  }
+
+  private State state(long projectId, boolean consistent) {
+    GetItemResponse r = DynamoErrors.call("a term block state read", () -> client.getItem(b -> b
+        .tableName(table).key(stateKey(projectId)).consistentRead(consistent)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addRead(r.consumedCapacity());
+    if (!r.hasItem() || r.item().isEmpty()) {
+      return new State(0, Set.of());
+    }
+    Set<Long> hours = new TreeSet<>();
+    AttributeValue pending = r.item().get(PENDING);
+    if (pending != null && pending.hasNs()) {
+      pending.ns().forEach(n -> hours.add(Long.parseLong(n)));
+    }
+    AttributeValue before = r.item().get(COMPACTED_BEFORE);
+    return new State(before == null || before.n() == null ? 0 : Long.parseLong(before.n()), hours);
+  }
+
+  /**
+   * The time segments of a sealed hour that may hold a trace with {@code termHash} (or a trace
+   * whose terms were not all kept), as {@code [fromNano, toNano)} pairs in time order; empty when
+   * no trace of the hour can match (or the hour had no traces).
+   */
+  public List<long[]> candidateSegments(long projectId, long hourSecond, long termHash) {
+    String h16 = String.format("%04x", top16(termHash));
+    QueryRequest request = QueryRequest.builder()
+        .tableName(table)
+        .keyConditionExpression("#p = :p AND #s <= :s")
+        .expressionAttributeNames(Map.of("#p", TableSchema.PK, "#s", TableSchema.SK))
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(blockPk(projectId, hourSecond)), ":s",
+            AttributeValue.fromS(h16)))
+        .scanIndexForward(false)
+        .limit(1)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+        .build();
+    QueryResponse page = DynamoErrors.call("a term block read", () -> client.query(request));
+    meter.addRead(page.consumedCapacity());
+    List<long[]> out = new ArrayList<>();
+    if (page.items().isEmpty()) {
+      return out;
+    }
+    Map<String, AttributeValue> item = page.items().get(0);
+    int segments = Integer.parseInt(item.get("m").n());
+    long mixed = mix(termHash);
+    try (DataInputStream in = new DataInputStream(item.get("b").b().asInputStream())) {
+      for (int j = 0; j < segments; j++) {
+        byte flags = in.readByte();
+        int length = in.readInt();
+        byte[] bits = new byte[length];
+        in.readFully(bits);
+        if ((flags & TRUNCATED) != 0 || mayContain(bits, mixed)) {
+          out.add(segment(hourSecond, segments, j));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("term block " + blockPk(projectId, hourSecond) + " is corrupt", e);
+    }
+    return out;
+  }
+
+  /** Segment {@code j} of {@code m}: {@code [from, to)} nanoseconds. */
+  static long[] segment(long hourSecond, int m, int j) {
+    long start = hourSecond * 1_000_000_000L;
+    long width = HOUR * 1_000_000_000L;
+    return new long[] {start + width * j / m, start + width * (j + 1) / m};
+  }
+
+  static int top16(long termHash) {
+    return (int) (termHash >>> (dev.tracing.trace.AttributeTerms.HASH_BITS - 16)) & 0xffff;
+  }
+
+  /** splitmix64's finalizer: spreads the term hash over both probe seeds. */
+  static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+    z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+    return z ^ (z >>> 31);
+  }
+
+  private static boolean mayContain(byte[] bits, long mixed) {
+    if (bits.length == 0) {
+      return false;
+    }
+    long n = bits.length * 8L;
+    int h1 = (int) mixed;
+    int h2 = (int) (mixed >>> 32) | 1;
+    for (int i = 0; i < PROBES; i++) {
+      long bit = Integer.toUnsignedLong(h1 + i * h2) % n;
+      if ((bits[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void set(byte[] bits, long mixed) {
+    long n = bits.length * 8L;
+    int h1 = (int) mixed;
+    int h2 = (int) (mixed >>> 32) | 1;
+    for (int i = 0; i < PROBES; i++) {
+      long bit = Integer.toUnsignedLong(h1 + i * h2) % n;
+      bits[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
+    }
+  }
+
+  /** Rebuilds every marked hour, the current one included (not only finished ones). */
+  @Override
+  public int compact(long projectId, long nowSecond) {
+    State state = state(projectId, true);
+    if (state.compactedBeforeSecond() == 0 && state.pendingHours().isEmpty()) {
+      return 0; // nothing was ever written
+    }
+    // every marked hour, the current one too: a row written after its unmark marks it again
+    List<Long> ready = new ArrayList<>(state.pendingHours());
+    long closedBefore = nowSecond;
+    for (long h : ready) {
+      // unmark first: a row written after this point marks the hour again
+      DynamoErrors.call("a term block unmark", () -> client.updateItem(b -> b
+          .tableName(table)
+          .key(stateKey(projectId))
+          .updateExpression("DELETE #d :h")
+          .expressionAttributeNames(Map.of("#d", PENDING))
+          .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(List.of(Long.toString(h)))))));
+    }
+    if (!ready.isEmpty() && !indexSettle.isZero()) {
+      try {
+        Thread.sleep(indexSettle.toMillis()); // rows written just before the unmark reach the list index
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreUnavailableException("interrupted while compacting term blocks", e);
+      }
+    }
+    for (long h : ready) {
+      build(projectId, h);
+    }
+    if (closedBefore > state.compactedBeforeSecond()) {
+      try {
+        DynamoErrors.call("a term block state write", () -> client.updateItem(b -> b
+            .tableName(table)
+            .key(stateKey(projectId))
+            .updateExpression("SET #w = :w")
+            .conditionExpression("attribute_not_exists(#w) OR #w < :w")
+            .expressionAttributeNames(Map.of("#w", COMPACTED_BEFORE))
+            .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Long.toString(closedBefore))))));
+      } catch (ConditionalCheckFailedException later) {
+        // another compactor recorded a later state
+      }
+    }
+    return ready.size();
+  }
+
+  /** Reads the hour's list rows and writes its blocks whole. */
+  void build(long projectId, long hourSecond) {
+    long now = clock.instant().getEpochSecond();
+    List<TraceRow> rows = new ArrayList<>();
+    String partition = SummaryItems.listPartition(projectId, hourSecond * 1_000_000_000L);
+    Map<String, AttributeValue> start = null;
+    do {
+      Map<String, AttributeValue> exclusiveStart = start;
+      QueryResponse page = DynamoErrors.call("a term block source read", () -> client.query(b -> b
+          .tableName(table)
+          .indexName(TableSchema.LIST_INDEX)
+          .keyConditionExpression("#g = :g")
+          .expressionAttributeNames(Map.of("#g", TableSchema.GPK))
+          .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(partition)))
+          .exclusiveStartKey(exclusiveStart)
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      meter.addRead(page.consumedCapacity());
+      for (Map<String, AttributeValue> item : page.items()) {
+        if (!PartitionReads.expired(item, now)) {
+          rows.add(SummaryItems.rowFromItem(item));
+        }
+      }
+      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+    } while (start != null);
+    if (rows.isEmpty()) {
+      return; // readers find no block and skip the hour; an hour never shrinks to nothing once built
+    }
+    int m = Math.max(1, (rows.size() + SEGMENT_TRACES - 1) / SEGMENT_TRACES);
+    List<Set<Long>> terms = new ArrayList<>();
+    boolean[] truncated = new boolean[m];
+    long pairs = 0;
+    for (int j = 0; j < m; j++) {
+      terms.add(new HashSet<>());
+    }
+    for (TraceRow row : rows) {
+      long offset = row.timestampNano() - hourSecond * 1_000_000_000L;
+      int j = (int) Math.min(m - 1, Math.max(0, offset * m / (HOUR * 1_000_000_000L)));
+      // exactly the segment whose [from, to) readers query holds the row
+      while (j + 1 < m && segment(hourSecond, m, j + 1)[0] <= row.timestampNano()) {
+        j++;
+      }
+      while (j > 0 && segment(hourSecond, m, j)[0] > row.timestampNano()) {
+        j--;
+      }
+      for (long t : row.attributeHashes()) {
+        if (terms.get(j).add(t)) {
+          pairs++;
+        }
+      }
+      truncated[j] |= row.attributesTruncated();
+    }
+    int k = Math.max(storedShardBits(projectId, hourSecond), 0);
+    while (k < MAX_SHARD_BITS && pairs * BITS_PER_TERM / 8 / (1L << k) > TARGET_ITEM_BYTES) {
+      k++;
+    }
+    int shards = 1 << k;
+    long expires = hourSecond + HOUR + retention.toSeconds();
+    for (int s = 0; s < shards; s++) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        for (int j = 0; j < m; j++) {
+          List<Long> mine = new ArrayList<>();
+          for (long t : terms.get(j)) {
+            if (top16(t) >>> (16 - k) == s || k == 0) {
+              mine.add(mix(t));
+            }
+          }
+          int length = mine.isEmpty() ? 0 : (int) Math.max(8, Math.ceil(mine.size() * BITS_PER_TERM / 8));
+          byte[] bits = new byte[length];
+          mine.forEach(x -> set(bits, x));
+          out.writeByte(truncated[j] ? TRUNCATED : 0);
+          out.writeInt(length);
+          out.write(bits);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Map<String, AttributeValue> item = new HashMap<>();
+      item.put(TableSchema.PK, AttributeValue.fromS(blockPk(projectId, hourSecond)));
+      item.put(TableSchema.SK, AttributeValue.fromS(String.format("%04x", k == 0 ? 0 : s << (16 - k))));
+      item.put("k", AttributeValue.fromN(Integer.toString(k)));
+      item.put("m", AttributeValue.fromN(Integer.toString(m)));
+      item.put("b", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(bytes.toByteArray())));
+      item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(expires)));
+      PutItemResponse r = DynamoErrors.call("a term block write", () -> client.putItem(b -> b
+          .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      meter.addWrite(r.consumedCapacity(), METER_KIND);
+    }
+  }
+
+  /** The shard bits of the hour's current blocks (0 when none): an hour's {@code k} never decreases. */
+  private int storedShardBits(long projectId, long hourSecond) {
+    QueryResponse page = DynamoErrors.call("a term block read", () -> client.query(b -> b
+        .tableName(table)
+        .keyConditionExpression("#p = :p")
+        .expressionAttributeNames(Map.of("#p", TableSchema.PK, "#k", "k"))
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(blockPk(projectId, hourSecond))))
+        .projectionExpression("#k")
+        .scanIndexForward(false)
+        .limit(1)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addRead(page.consumedCapacity());
+    return page.items().isEmpty() ? 0 : Integer.parseInt(page.items().get(0).get("k").n());
+  }
+}
