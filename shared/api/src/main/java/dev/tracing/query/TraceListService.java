@@ -108,16 +108,10 @@ public final class TraceListService {
         }
         return found.size() <= q.pageSize();
       });
-      if (found.size() > q.pageSize()) {
-        rows = found.subList(0, q.pageSize());
-        next = cursorOf(rows.get(rows.size() - 1), q.sort());
-      } else {
-        rows = found;
-        if (outcome.budgetExhausted() && outcome.lastVisited() != null) {
-          limited = true;
-          next = cursorOf(outcome.lastVisited(), q.sort());
-        }
-      }
+      Page page = pageOfScan(found, outcome, q);
+      rows = page.items().stream().map(Item::row).toList();
+      next = page.nextCursor();
+      limited = page.scanLimited();
     } else {
       // the whole window, sorted: when it is short, or when an attribute search makes its matches few
       List<TraceRow> all = q.endNano() - q.startNano() <= SHORT_WINDOW_NANO || !f.attributes().isEmpty()
@@ -138,16 +132,10 @@ public final class TraceListService {
               }
               return found.size() <= q.pageSize();
             });
-        if (found.size() > q.pageSize()) {
-          rows = found.subList(0, q.pageSize());
-          next = cursorOf(rows.get(rows.size() - 1), q.sort());
-        } else {
-          rows = found;
-          if (outcome.budgetExhausted() && outcome.lastVisited() != null) {
-            limited = true;
-            next = cursorOf(outcome.lastVisited(), q.sort());
-          }
-        }
+        Page page = pageOfScan(found, outcome, q);
+        rows = page.items().stream().map(Item::row).toList();
+        next = page.nextCursor();
+        limited = page.scanLimited();
       }
     }
     return new Page(withMatchedCounts(projectId, rows, f), next, limited, inexact[0]);
@@ -189,6 +177,21 @@ public final class TraceListService {
 
   private static boolean inWindow(TraceRow r, TraceQuery q) {
     return r.timestampNano() >= q.startNano() && r.timestampNano() < q.endNano();
+  }
+
+  /**
+   * The matches a scan collected (at most one more than a page, in order) → one page: full with a
+   * cursor after its last row when there were more, else what was found, with a cursor after the
+   * last row read when the read budget stopped the scan.
+   */
+  private static Page pageOfScan(List<TraceRow> found, TraceIndex.ScanOutcome outcome, TraceQuery q) {
+    List<Item> items = new ArrayList<>();
+    found.stream().limit(q.pageSize()).forEach(r -> items.add(new Item(r, 0)));
+    if (found.size() > q.pageSize()) {
+      return new Page(items, cursorOf(found.get(q.pageSize() - 1), q.sort()), false, false);
+    }
+    boolean limited = outcome.budgetExhausted() && outcome.lastVisited() != null;
+    return new Page(items, limited ? cursorOf(outcome.lastVisited(), q.sort()) : null, limited, false);
   }
 
   /** Sorted candidates → one page after the cursor. */

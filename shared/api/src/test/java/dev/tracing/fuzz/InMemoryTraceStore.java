@@ -130,19 +130,7 @@ final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter
         .filter(r -> r.timestampNano() >= startNano && r.timestampNano() < endNano)
         .sorted((descending ? byTime.reversed() : byTime).thenComparing(TraceRow::traceId))
         .toList();
-    int read = 0;
-    TraceRow last = null;
-    for (TraceRow row : rows) {
-      read++;
-      last = row;
-      if (!visitor.visit(row)) {
-        return new ScanOutcome(read, false, row);
-      }
-      if (read >= budget) {
-        return new ScanOutcome(read, true, row);
-      }
-    }
-    return new ScanOutcome(read, false, last);
+    return visitInOrder(rows, budget, visitor);
   }
 
   @Override
@@ -158,6 +146,11 @@ final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter
         .filter(r -> after == null || order.compare(r, after) > 0)
         .sorted(order)
         .toList();
+    return visitInOrder(rows, budget, visitor);
+  }
+
+  /** Hands the rows to the visitor in order until it refuses one or {@code budget} rows were visited. */
+  private static ScanOutcome visitInOrder(List<TraceRow> rows, int budget, RowVisitor visitor) {
     int read = 0;
     TraceRow last = null;
     for (TraceRow row : rows) {

@@ -20,7 +20,6 @@ import java.util.concurrent.Future;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -52,9 +51,6 @@ public final class DynamoRollupStore implements RollupStore {
   /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
   public static final String METER_KIND = "rollups";
   static final String COUNT = "c";
-  /** On the compaction item: the pending hours (number set) and the end of the last compacted hour. */
-  static final String PENDING = "d";
-  static final String COMPACTED_BEFORE = "w";
   static final String ERRORS = "e";
   static final char DURATIONS = 'h';
   static final char ERROR_DURATIONS = 'x';
@@ -72,6 +68,8 @@ public final class DynamoRollupStore implements RollupStore {
   private final Duration retention;
   private final ExecutorService pool;
   private final CapacityMeter meter;
+  /** The compaction item: the pending hours and the end of the last compacted hour. */
+  private final PendingHours marks;
 
   /** @param pool runs a request's updates and a window's queries in parallel; {@code null}: one after another */
   public DynamoRollupStore(DynamoDbClient client, String table, Clock clock, Duration retention, ExecutorService pool,
@@ -82,6 +80,7 @@ public final class DynamoRollupStore implements RollupStore {
     this.retention = retention;
     this.pool = pool;
     this.meter = meter;
+    this.marks = new PendingHours(client, table, "#", meter, METER_KIND, "rollup compaction");
   }
 
   static String partition(long projectId, RollupFamily family, Granularity g, String dimension, long bucketSecond) {
@@ -100,10 +99,6 @@ public final class DynamoRollupStore implements RollupStore {
         TableSchema.SK, AttributeValue.fromS(sortKey(key.bucketSecond(), name)));
   }
 
-  private static Map<String, AttributeValue> compactionKey(long projectId) {
-    return Map.of(TableSchema.PK, AttributeValue.fromS("R#" + projectId + "#C"), TableSchema.SK, AttributeValue.fromS("#"));
-  }
-
   static String sortKey(long bucketSecond, String name) {
     return String.format("%010d#%s", bucketSecond, name);
   }
@@ -119,17 +114,8 @@ public final class DynamoRollupStore implements RollupStore {
       hours.add(Math.floorDiv(key.bucketSecond(), Granularity.HOUR.seconds()) * Granularity.HOUR.seconds());
     });
     run(updates);
-    if (!hours.isEmpty()) {
-      // after the cells: an hour is marked pending only once its additions are stored
-      UpdateItemResponse marked = DynamoErrors.call("a rollup compaction mark", () -> client.updateItem(b -> b
-          .tableName(table)
-          .key(compactionKey(projectId))
-          .updateExpression("ADD #d :h")
-          .expressionAttributeNames(Map.of("#d", PENDING))
-          .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(hours.stream().map(String::valueOf).toList())))
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-      meter.addWrite(marked.consumedCapacity(), METER_KIND);
-    }
+    // after the cells: an hour is marked pending only once its additions are stored
+    marks.mark(projectId, hours);
   }
 
   /** The additions of a cell, split so no update carries more than {@link #MAX_BUCKETS_PER_UPDATE} buckets. */
@@ -321,20 +307,8 @@ public final class DynamoRollupStore implements RollupStore {
   }
 
   private Compaction compaction(long projectId, boolean consistent) {
-    GetItemResponse r = DynamoErrors.call("a rollup compaction read", () -> client.getItem(b -> b
-        .tableName(table).key(compactionKey(projectId)).consistentRead(consistent)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addRead(r.consumedCapacity());
-    if (!r.hasItem() || r.item().isEmpty()) {
-      return new Compaction(0, java.util.Set.of());
-    }
-    AttributeValue pending = r.item().get(PENDING);
-    java.util.Set<Long> hours = new java.util.TreeSet<>();
-    if (pending != null && pending.hasNs()) {
-      pending.ns().forEach(n -> hours.add(Long.parseLong(n)));
-    }
-    AttributeValue before = r.item().get(COMPACTED_BEFORE);
-    return new Compaction(before == null || before.n() == null ? 0 : Long.parseLong(before.n()), hours);
+    PendingHours.Marks m = marks.read(projectId, consistent);
+    return new Compaction(m.doneBeforeSecond(), m.pendingHours());
   }
 
   @Override
@@ -351,27 +325,12 @@ public final class DynamoRollupStore implements RollupStore {
         continue; // not over yet: ingest still writes to it
       }
       // unmark first: an addition made after this point marks the hour again
-      DynamoErrors.call("a rollup compaction unmark", () -> client.updateItem(b -> b
-          .tableName(table)
-          .key(compactionKey(projectId))
-          .updateExpression("DELETE #d :h")
-          .expressionAttributeNames(Map.of("#d", PENDING))
-          .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(List.of(Long.toString(h)))))));
+      marks.unmark(projectId, h);
       compactHour(projectId, h);
       compacted++;
     }
     if (closedBefore > state.compactedBeforeSecond()) {
-      try {
-        DynamoErrors.call("a rollup compaction mark", () -> client.updateItem(b -> b
-            .tableName(table)
-            .key(compactionKey(projectId))
-            .updateExpression("SET #w = :w")
-            .conditionExpression("attribute_not_exists(#w) OR #w < :w")
-            .expressionAttributeNames(Map.of("#w", COMPACTED_BEFORE))
-            .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Long.toString(closedBefore))))));
-      } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException later) {
-        // another compactor recorded a later state
-      }
+      marks.advance(projectId, closedBefore);
     }
     return compacted;
   }

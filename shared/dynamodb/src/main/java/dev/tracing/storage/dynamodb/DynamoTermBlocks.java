@@ -20,17 +20,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * Term blocks: for each hour of a project's list index, bloom filters of the attribute
@@ -64,8 +60,6 @@ public final class DynamoTermBlocks implements TermBlockStore {
   static final int PROBES = 10;
   private static final int MAX_SHARD_BITS = 12;
   private static final byte TRUNCATED = 1;
-  private static final String PENDING = "d";
-  private static final String COMPACTED_BEFORE = "w";
   private static final long HOUR = 3600;
   private static final DateTimeFormatter HOUR_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
   /** Meter kind of block writes and marks. */
@@ -77,6 +71,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
   private final Duration retention;
   private final Duration indexSettle;
   private final CapacityMeter meter;
+  private final PendingHours marks;
 
   /**
    * @param indexSettle how long the compactor waits between unmarking hours and reading their
@@ -91,10 +86,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
     this.retention = retention;
     this.indexSettle = indexSettle;
     this.meter = meter;
-  }
-
-  private static Map<String, AttributeValue> stateKey(long projectId) {
-    return Map.of(TableSchema.PK, AttributeValue.fromS("R#" + projectId + "#C"), TableSchema.SK, AttributeValue.fromS("#T"));
+    this.marks = new PendingHours(client, table, "#T", meter, METER_KIND, "term block state");
   }
 
   static String blockPk(long projectId, long hourSecond) {
@@ -103,18 +95,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
 
   /** Marks the hours (epoch seconds of their start) whose list index rows just changed. */
   public void mark(long projectId, Collection<Long> hourSeconds) {
-    if (hourSeconds.isEmpty()) {
-      return;
-    }
-    UpdateItemResponse r = DynamoErrors.call("a term block mark", () -> client.updateItem(b -> b
-        .tableName(table)
-        .key(stateKey(projectId))
-        .updateExpression("ADD #d :h")
-        .expressionAttributeNames(Map.of("#d", PENDING))
-        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(new TreeSet<>(hourSeconds).stream()
-            .map(String::valueOf).toList())))
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(r.consumedCapacity(), METER_KIND);
+    marks.mark(projectId, hourSeconds);
   }
 
   /** Which hours have current blocks. */
@@ -134,20 +115,8 @@ public final class DynamoTermBlocks implements TermBlockStore {
   }
 
   private State state(long projectId, boolean consistent) {
-    GetItemResponse r = DynamoErrors.call("a term block state read", () -> client.getItem(b -> b
-        .tableName(table).key(stateKey(projectId)).consistentRead(consistent)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addRead(r.consumedCapacity());
-    if (!r.hasItem() || r.item().isEmpty()) {
-      return new State(0, Set.of());
-    }
-    Set<Long> hours = new TreeSet<>();
-    AttributeValue pending = r.item().get(PENDING);
-    if (pending != null && pending.hasNs()) {
-      pending.ns().forEach(n -> hours.add(Long.parseLong(n)));
-    }
-    AttributeValue before = r.item().get(COMPACTED_BEFORE);
-    return new State(before == null || before.n() == null ? 0 : Long.parseLong(before.n()), hours);
+    PendingHours.Marks m = marks.read(projectId, consistent);
+    return new State(m.doneBeforeSecond(), m.pendingHours());
   }
 
   /**
@@ -247,13 +216,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
     List<Long> ready = new ArrayList<>(state.pendingHours());
     long closedBefore = nowSecond;
     for (long h : ready) {
-      // unmark first: a row written after this point marks the hour again
-      DynamoErrors.call("a term block unmark", () -> client.updateItem(b -> b
-          .tableName(table)
-          .key(stateKey(projectId))
-          .updateExpression("DELETE #d :h")
-          .expressionAttributeNames(Map.of("#d", PENDING))
-          .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(List.of(Long.toString(h)))))));
+      marks.unmark(projectId, h); // first: a row written after this point marks the hour again
     }
     if (!ready.isEmpty() && !indexSettle.isZero()) {
       try {
@@ -267,17 +230,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
       build(projectId, h);
     }
     if (closedBefore > state.compactedBeforeSecond()) {
-      try {
-        DynamoErrors.call("a term block state write", () -> client.updateItem(b -> b
-            .tableName(table)
-            .key(stateKey(projectId))
-            .updateExpression("SET #w = :w")
-            .conditionExpression("attribute_not_exists(#w) OR #w < :w")
-            .expressionAttributeNames(Map.of("#w", COMPACTED_BEFORE))
-            .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Long.toString(closedBefore))))));
-      } catch (ConditionalCheckFailedException later) {
-        // another compactor recorded a later state
-      }
+      marks.advance(projectId, closedBefore);
     }
     return ready.size();
   }

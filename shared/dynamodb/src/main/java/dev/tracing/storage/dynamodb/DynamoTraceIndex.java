@@ -90,20 +90,10 @@ public final class DynamoTraceIndex implements TraceIndex {
       for (String[] range : ranges(lookup, hourIndex, lo, hi, descending)) {
         Map<String, AttributeValue> exclusiveStart = null;
         do {
-          QueryRequest request = QueryRequest.builder()
-              .tableName(table)
-              .indexName(TableSchema.LIST_INDEX)
-              .keyConditionExpression("#g = :g AND #s BETWEEN :lo AND :hi")
-              .expressionAttributeNames(Map.of("#g", TableSchema.GPK, "#s", TableSchema.GSK))
-              .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(partition), ":lo", AttributeValue.fromS(range[0]),
-                  ":hi", AttributeValue.fromS(range[1])))
-              .scanIndexForward(!descending)
-              .limit(pageRows)
-              .exclusiveStartKey(exclusiveStart)
-              .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-              .build();
-          QueryResponse page = DynamoErrors.call("a traces list read", () -> client.query(request));
-          meter.addRead(page.consumedCapacity());
+          QueryResponse page = indexPage(TableSchema.LIST_INDEX, "#g = :g AND #s BETWEEN :lo AND :hi",
+              Map.of("#g", TableSchema.GPK, "#s", TableSchema.GSK), Map.of(":g", AttributeValue.fromS(partition),
+                  ":lo", AttributeValue.fromS(range[0]), ":hi", AttributeValue.fromS(range[1])), descending, pageRows,
+              exclusiveStart);
           pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
           for (Map<String, AttributeValue> item : page.items()) {
             read++;
@@ -202,6 +192,25 @@ public final class DynamoTraceIndex implements TraceIndex {
         throw new dev.tracing.storage.StoreUnavailableException("interrupted while reading term blocks", e);
       }
     }
+  }
+
+  /** One page of a query on one of the indexes, its read capacity charged to the meter. */
+  private QueryResponse indexPage(String index, String condition, Map<String, String> names, Map<String, AttributeValue> values,
+                                  boolean descending, int limit, Map<String, AttributeValue> exclusiveStart) {
+    QueryRequest request = QueryRequest.builder()
+        .tableName(table)
+        .indexName(index)
+        .keyConditionExpression(condition)
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .scanIndexForward(!descending)
+        .limit(limit)
+        .exclusiveStartKey(exclusiveStart)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
+        .build();
+    QueryResponse page = DynamoErrors.call("a traces list read", () -> client.query(request));
+    meter.addRead(page.consumedCapacity());
+    return page;
   }
 
   /** Emits a group in trace id order; returns the row at which the visitor stopped, or null. */
@@ -307,20 +316,9 @@ public final class DynamoTraceIndex implements TraceIndex {
 
     private void fill() {
       while (raw.isEmpty() && !exhausted) {
-        QueryRequest request = QueryRequest.builder()
-            .tableName(table)
-            .indexName(TableSchema.DURATION_INDEX)
-            .keyConditionExpression(condition)
-            .expressionAttributeNames(condition.contains("#k") ? Map.of("#p", TableSchema.DPK, "#k", TableSchema.DSK)
-                : Map.of("#p", TableSchema.DPK))
-            .expressionAttributeValues(values)
-            .scanIndexForward(!descending)
-            .limit(pageRows)
-            .exclusiveStartKey(exclusiveStart)
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
-            .build();
-        QueryResponse page = DynamoErrors.call("a traces list read", () -> client.query(request));
-        meter.addRead(page.consumedCapacity());
+        QueryResponse page = indexPage(TableSchema.DURATION_INDEX, condition, condition.contains("#k")
+            ? Map.of("#p", TableSchema.DPK, "#k", TableSchema.DSK) : Map.of("#p", TableSchema.DPK), values, descending,
+            pageRows, exclusiveStart);
         pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
         for (Map<String, AttributeValue> item : page.items()) {
           read[0]++;

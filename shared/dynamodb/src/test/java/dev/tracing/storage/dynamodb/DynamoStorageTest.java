@@ -300,12 +300,14 @@ class DynamoStorageTest {
 
       writer().write(PROJECT, chunks);
       // one chunk item, one summary item, 5 minute rollup cells (the service, its 2 operations, all
-      // traces, the service's traces) and the mark of their hour for the compactor, each under 1 KB
-      assertEquals(8.0, meter.writeUnits(), "one chunk item, one summary item, 5 rollup cells, 1 compaction mark");
+      // traces, the service's traces), the mark of their hour for the rollup compaction and the mark
+      // of the summary's index hour for the term blocks, each under 1 KB
+      assertEquals(9.0, meter.writeUnits(), "one chunk item, one summary item, 5 rollup cells, 2 compaction marks");
       assertEquals(1.0, meter.readUnits(), "the consistent read of the (absent) summary");
 
       writer().write(PROJECT, chunks);
-      assertEquals(9.0, meter.writeUnits(), "a retry puts the chunk again but leaves the summary and rollups alone");
+      assertEquals(11.0, meter.writeUnits(), "a retry puts the chunk again and marks the summary's index hour again, but"
+          + " leaves the summary and rollups alone");
       assertEquals(2.0, meter.readUnits(), "a retry reads the summary once");
 
       meter.reset();
