@@ -145,7 +145,8 @@ public final class TraceAnalytics {
     int[] counts = new int[n];
     int[] errors = new int[n];
     boolean[] inexact = {false};
-    TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, budget, row -> {
+    TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, budget,
+        TraceListService.terms(q.filters()), row -> {
       if (TraceListService.matches(q.filters(), row, inexact)) {
         int i = (int) ((Math.floorDiv(row.timestampNano(), 1_000_000_000L) - first) / step);
         if (durations[i] == null) {
