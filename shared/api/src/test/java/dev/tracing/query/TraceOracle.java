@@ -151,6 +151,7 @@ final class TraceOracle {
           case "12h" -> Duration.ofHours(12);
           case "24h" -> Duration.ofHours(24);
           case "7d" -> Duration.ofDays(7);
+          case "30d" -> Duration.ofDays(30);
           default -> throw new IllegalArgumentException("the oracle only answers valid queries: period=" + period);
         };
         end = nowNano;

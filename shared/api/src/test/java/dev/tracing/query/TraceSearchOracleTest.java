@@ -232,7 +232,7 @@ class TraceSearchOracleTest {
   @Test
   void periodsAndExplicitWindows() {
     List<Params> windows = new ArrayList<>();
-    for (String period : List.of("5m", "15m", "30m", "1h", "4h", "12h", "24h", "7d")) {
+    for (String period : List.of("5m", "15m", "30m", "1h", "4h", "12h", "24h", "7d", "30d")) {
       windows.add(Params.of("period", period));
     }
     long hour = data.hourBoundaryNano;
@@ -243,7 +243,9 @@ class TraceSearchOracleTest {
     windows.add(window(hour - 1, hour + 1)); // across two hour partitions
     windows.add(window(nowNano - Duration.ofHours(3).toNanos(), nowNano + Duration.ofHours(1).toNanos())); // into the future
     windows.add(window(nowNano - Duration.ofMinutes(61).toNanos(), nowNano - Duration.ofMinutes(59).toNanos()));
-    windows.add(window(nowNano - Duration.ofDays(7).toNanos(), nowNano)); // the longest allowed window, exact
+    windows.add(window(nowNano - Duration.ofDays(7).toNanos(), nowNano));
+    windows.add(window(nowNano - Duration.ofDays(30).toNanos(), nowNano)); // the longest allowed window, exact
+    windows.add(window(nowNano - Duration.ofDays(13).toNanos(), nowNano - Duration.ofDays(7).toNanos())); // older days only
     windows.add(window(nowNano, nowNano + Duration.ofHours(2).toNanos())); // only what starts at now or later
     // another offset than Z, and start_time alone (end_time defaults to now)
     windows.add(Params.of("start_time", RFC3339.format(instant(nowNano - Duration.ofHours(2).toNanos()).atOffset(ZoneOffset.ofHours(2))),
@@ -256,6 +258,16 @@ class TraceSearchOracleTest {
         checks.add(new Check(P, w.with("sort", sort)));
       }
       checks.add(new Check(P, w.with("sort", "duration_asc").with("status", "error")));
+    }
+    // attribute searches over long windows (through term blocks where the hours are sealed): a value
+    // no trace holds, a rare one paged in small pages, and one combined with other filters
+    for (String period : List.of("7d", "30d")) {
+      checks.add(new Check(P, Params.of("period", period, "attr_name", "user.tier", "attr_value", "platinum")));
+      for (String sort : SORTS) {
+        checks.add(new Check(P, Params.of("period", period, "sort", sort, "attr_name", "sample.rate", "attr_value", "0.001"), 3));
+        checks.add(new Check(P, Params.of("period", period, "sort", sort, "attr_name", "db.system", "attr_value", "mysql",
+            "status", "error", "service_name", "checkout")));
+      }
     }
     runAll(checks);
   }
