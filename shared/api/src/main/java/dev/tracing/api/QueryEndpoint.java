@@ -72,49 +72,75 @@ public final class QueryEndpoint {
     if (projectId == null) {
       return ApiError.invalidParameter("projectId must be a positive decimal integer");
     }
-    String path = request.path() == null ? "" : request.path();
-    boolean projectInfo = !path.contains("/traces") && !path.contains("/services");
-    RouteAccess.Decision access = RouteAccess.check(request, projectInfo ? Scope.READ_API : Scope.READ_OBSERVABILITY, projectId, null);
+    Route route = ROUTES.get(request.routePattern());
+    if (route == null) {
+      return ApiError.notFound("no route " + request.routeKey() + " in the list-traces function: its routes are "
+          + String.join(", ", ROUTES.keySet()));
+    }
+    RouteAccess.Decision access = RouteAccess.check(request, route == Route.PROJECT ? Scope.READ_API : Scope.READ_OBSERVABILITY,
+        projectId, null);
     if (!access.allowed()) {
       return access.denial();
     }
     try {
-      if (projectInfo) {
-        TraceQueryParser.parseNoParams(params(request));
-        return project(projectId);
-      }
       Map<String, List<String>> params = params(request);
-      if (request.pathParameter("serviceName") != null) {
-        TraceQueryParser.parseNoParams(params);
-        String service = request.pathParameter("serviceName");
-        return ApiResponse.json(200, QueryJson.names("operations", catalog.operations(projectId, service)));
+      switch (route) {
+        case PROJECT -> {
+          TraceQueryParser.parseNoParams(params);
+          return project(projectId);
+        }
+        case OPERATIONS -> {
+          TraceQueryParser.parseNoParams(params);
+          String service = request.pathParameter("serviceName");
+          return ApiResponse.json(200, QueryJson.names("operations", catalog.operations(projectId, service)));
+        }
+        case SERVICES -> {
+          TraceQueryParser.parseNoParams(params);
+          return ApiResponse.json(200, QueryJson.names("services", catalog.services(projectId)));
+        }
+        case METRICS -> {
+          ServiceQuery q = ServiceQuery.parseMetrics(params, clock.instant());
+          return ApiResponse.json(200, QueryJson.serviceMetrics(projectId, metrics.compute(projectId, q)));
+        }
+        case MAP -> {
+          ServiceQuery q = ServiceQuery.parseMap(params, clock.instant());
+          return ApiResponse.json(200, QueryJson.serviceMap(projectId, serviceMap.compute(projectId, q)));
+        }
+        case ANALYTICS -> {
+          TraceQuery q = TraceQueryParser.parseAnalytics(params, projectId, clock.instant());
+          return ApiResponse.json(200, QueryJson.analytics(projectId, analytics.compute(projectId, q)));
+        }
+        case TRACES -> {
+          TraceQuery q = TraceQueryParser.parseList(params, projectId, clock.instant(), pageTokens);
+          TraceListService.Page page = list.list(projectId, q);
+          String token = page.nextCursor() == null ? null
+              : pageTokens.encode(projectId, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
+          return ApiResponse.json(200, QueryJson.traces(projectId, page, token, pageBudget));
+        }
+        default -> throw new IllegalStateException("unrouted " + route);
       }
-      if (path.endsWith("/services")) {
-        TraceQueryParser.parseNoParams(params);
-        return ApiResponse.json(200, QueryJson.names("services", catalog.services(projectId)));
-      }
-      if (path.endsWith("/services/metrics")) {
-        ServiceQuery q = ServiceQuery.parseMetrics(params, clock.instant());
-        return ApiResponse.json(200, QueryJson.serviceMetrics(projectId, metrics.compute(projectId, q)));
-      }
-      if (path.endsWith("/services/map")) {
-        ServiceQuery q = ServiceQuery.parseMap(params, clock.instant());
-        return ApiResponse.json(200, QueryJson.serviceMap(projectId, serviceMap.compute(projectId, q)));
-      }
-      if (path.endsWith("/traces/analytics")) {
-        TraceQuery q = TraceQueryParser.parseAnalytics(params, projectId, clock.instant());
-        return ApiResponse.json(200, QueryJson.analytics(projectId, analytics.compute(projectId, q)));
-      }
-      TraceQuery q = TraceQueryParser.parseList(params, projectId, clock.instant(), pageTokens);
-      TraceListService.Page page = list.list(projectId, q);
-      String token = page.nextCursor() == null ? null
-          : pageTokens.encode(projectId, q.fingerprint(), q.startNano(), q.endNano(), page.nextCursor());
-      return ApiResponse.json(200, QueryJson.traces(projectId, page, token, pageBudget));
     } catch (InvalidParameterException e) {
       return ApiError.invalidParameter(e.getMessage());
     } catch (StoreUnavailableException e) {
       return ApiError.unavailable(2);
     }
+  }
+
+  /** This function's routes, by the path of their route key (as template.yaml declares them). */
+  private enum Route { PROJECT, TRACES, ANALYTICS, SERVICES, OPERATIONS, METRICS, MAP }
+
+  private static final Map<String, Route> ROUTES = routes();
+
+  private static Map<String, Route> routes() {
+    Map<String, Route> r = new java.util.LinkedHashMap<>();
+    r.put("/v3/query/{projectId}", Route.PROJECT);
+    r.put("/v3/query/{projectId}/traces", Route.TRACES);
+    r.put("/v3/query/{projectId}/traces/analytics", Route.ANALYTICS);
+    r.put("/v3/query/{projectId}/services", Route.SERVICES);
+    r.put("/v3/query/{projectId}/services/{serviceName}/operations", Route.OPERATIONS);
+    r.put("/v3/query/{projectId}/services/metrics", Route.METRICS);
+    r.put("/v3/query/{projectId}/services/map", Route.MAP);
+    return java.util.Collections.unmodifiableMap(r);
   }
 
   private static Map<String, List<String>> params(ApiRequest request) {

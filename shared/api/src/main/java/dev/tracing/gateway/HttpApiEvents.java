@@ -38,7 +38,7 @@ public final class HttpApiEvents {
       }
     }
     return new ApiRequest(method, path, event.getPathParameters(), event.getRawQueryString(), event.getHeaders(), body,
-        authorizer);
+        authorizer, event.getRouteKey());
   }
 
   /** Writes a function's answer; binary bodies are base64-encoded, JSON and text are not. */
