@@ -48,11 +48,10 @@ public final class CompactorEndpoint {
       }
     }
     int hours = 0;
-    int blockHours = 0;
     for (long id : ids) {
       hours += rollups.compact(id, now);
-      blockHours += blocks.compact(id, now);
     }
+    int blockHours = blocks.compact(ids, now);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("projects", ids.size());
     out.put("hours_compacted", hours);

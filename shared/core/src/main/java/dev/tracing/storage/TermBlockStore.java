@@ -16,4 +16,18 @@ public interface TermBlockStore {
    * @throws StoreUnavailableException when the store cannot answer
    */
   int compact(long projectId, long nowSecond);
+
+  /**
+   * {@link #compact(long, long)} for several projects at once (a store may then wait for its
+   * indexes once for all of them instead of once per project).
+   *
+   * @return how many hours were rebuilt, in all
+   */
+  default int compact(java.util.List<Long> projectIds, long nowSecond) {
+    int hours = 0;
+    for (long id : projectIds) {
+      hours += compact(id, nowSecond);
+    }
+    return hours;
+  }
 }

@@ -205,34 +205,48 @@ public final class DynamoTermBlocks implements TermBlockStore {
     }
   }
 
-  /** Rebuilds every marked hour, the current one included (not only finished ones). */
+  /** Rebuilds every marked hour of the project, the current one included (not only finished ones). */
   @Override
   public int compact(long projectId, long nowSecond) {
-    State state = state(projectId, true);
-    if (state.compactedBeforeSecond() == 0 && state.pendingHours().isEmpty()) {
-      return 0; // nothing was ever written
+    return compact(List.of(projectId), nowSecond);
+  }
+
+  /**
+   * Rebuilds every marked hour of these projects: unmarks them all, waits once for the list index
+   * to hold the rows written before the unmarks, then builds each and records {@code nowSecond}.
+   */
+  @Override
+  public int compact(List<Long> projectIds, long nowSecond) {
+    Map<Long, State> states = new java.util.LinkedHashMap<>();
+    int hours = 0;
+    for (long projectId : projectIds) {
+      State state = state(projectId, true);
+      if (state.compactedBeforeSecond() == 0 && state.pendingHours().isEmpty()) {
+        continue; // nothing was ever written
+      }
+      states.put(projectId, state);
+      for (long h : state.pendingHours()) {
+        marks.unmark(projectId, h); // first: a row written after this point marks the hour again
+        hours++;
+      }
     }
-    // every marked hour, the current one too: a row written after its unmark marks it again
-    List<Long> ready = new ArrayList<>(state.pendingHours());
-    long closedBefore = nowSecond;
-    for (long h : ready) {
-      marks.unmark(projectId, h); // first: a row written after this point marks the hour again
-    }
-    if (!ready.isEmpty() && !indexSettle.isZero()) {
+    if (hours > 0 && !indexSettle.isZero()) {
       try {
-        Thread.sleep(indexSettle.toMillis()); // rows written just before the unmark reach the list index
+        Thread.sleep(indexSettle.toMillis()); // rows written just before the unmarks reach the list index
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new StoreUnavailableException("interrupted while compacting term blocks", e);
       }
     }
-    for (long h : ready) {
-      build(projectId, h);
-    }
-    if (closedBefore > state.compactedBeforeSecond()) {
-      marks.advance(projectId, closedBefore);
-    }
-    return ready.size();
+    states.forEach((projectId, state) -> {
+      for (long h : state.pendingHours()) {
+        build(projectId, h);
+      }
+      if (nowSecond > state.compactedBeforeSecond()) {
+        marks.advance(projectId, nowSecond);
+      }
+    });
+    return hours;
   }
 
   /** Reads the hour's list rows and writes its blocks whole. */
