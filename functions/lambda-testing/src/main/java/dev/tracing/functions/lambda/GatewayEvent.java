@@ -86,6 +86,13 @@ public final class GatewayEvent {
     return this;
   }
 
+  /** The route API Gateway matched ({@code METHOD /path/{param}}), in both places it writes it. */
+  public GatewayEvent routeKey(String routeKey) {
+    event.put("routeKey", routeKey);
+    object("requestContext").put("routeKey", routeKey);
+    return this;
+  }
+
   public GatewayEvent pathParameters(Map<String, String> values) {
     ObjectNode params = event.putObject("pathParameters");
     values.forEach(params::put);

@@ -13,7 +13,7 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.support.GenericApplicationContext;
 
 /**
- * The query function behind {@code GET /v3/query/{projectId}}, {@code .../traces}, {@code .../traces/analytics}, {@code .../services} and {@code .../services/{serviceName}/operations}. Registered
+ * The query function behind {@code GET /v3/query/{projectId}}, {@code .../traces}, {@code .../traces/analytics}, {@code .../services}, {@code .../services/{serviceName}/operations}, {@code .../services/metrics} and {@code .../services/map}. Registered
  * functionally (no classpath scanning) for a fast cold start; in AWS Lambda the handler is Spring
  * Cloud Function's {@code FunctionInvoker} with {@code MAIN_CLASS} naming this class.
  */

@@ -92,8 +92,11 @@ class ListTracesLambdaTest {
   /** A GET as API Gateway hands it to the function, with the authorizer's context for {@code scopes} on {@code p}. */
   private static GatewayResponse get(String label, String path, String rawQuery, Map<String, String> pathParams,
                                      Map<String, Object> context) {
+    // the route API Gateway matches for the path, as template.yaml declares it
+    String route = path.replaceFirst("^/v3/query/[^/]+", "/v3/query/{projectId}")
+        .replaceFirst("/services/[^/]+/operations$", "/services/{serviceName}/operations");
     GatewayEvent event = GatewayEvent.fromTemplate("/events/list-traces.json").path(path).query(rawQuery)
-        .pathParameters(pathParams);
+        .pathParameters(pathParams).routeKey("GET " + route);
     event = context == null ? event.withoutAuthorizer() : event.authorizerContext(context);
     return GatewayResponse.parse(listTraces.invoke(label, event.json()));
   }
