@@ -55,13 +55,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 public final class DynamoTermBlocks implements TermBlockStore {
   static final int SEGMENT_TRACES = 128;
   static final int TARGET_ITEM_BYTES = 3 * 1024;
-  /**
-   * Filter bits per distinct term: about 0.01% false positives with {@link #PROBES} probes. A week
-   * at a million traces is ~8,000 segments, so a search over it meets about one false positive
-   * (0.1% would be eight, each a segment's rows read for nothing).
-   */
-  static final double BITS_PER_TERM = 19.2;
-  static final int PROBES = 13;
+  /** Filter bits per distinct term: about 0.1% false positives with {@link #PROBES} probes. */
+  static final double BITS_PER_TERM = 14.4;
+  static final int PROBES = 10;
   private static final int MAX_SHARD_BITS = 12;
   private static final byte TRUNCATED = 1;
   private static final long HOUR = 3600;

@@ -118,14 +118,14 @@ class DynamoTermBlocksTest {
         "a term every trace holds: every segment (600 traces, about 128 a segment)");
     int tests = 0;
     int positives = 0;
-    for (int i = 0; i < 10000; i++) {
+    for (int i = 0; i < 4000; i++) {
       List<long[]> segments = blocks.candidateSegments(PROJECT, hour, AttributeTerms.hash("user.id", "absent-" + i));
       positives += segments.size();
       tests += 5;
     }
     double rate = positives / (double) tests;
     System.out.printf("term blocks: %d of %d segment tests of absent terms positive (%.3f%%)%n", positives, tests, 100 * rate);
-    assertTrue(rate < 0.001, "false positives per segment test: " + rate + " (designed for about 0.0001)");
+    assertTrue(rate < 0.005, "false positives per segment test: " + rate + " (designed for about 0.001)");
   }
 
   @Test
