@@ -73,11 +73,9 @@ public final class TraceListService {
   }
 
   public Page list(long projectId, TraceQuery q) {
-    List<TraceRow> rows = new ArrayList<>();
-    PageToken.Cursor next = null;
-    boolean limited = false;
     boolean[] inexact = {false};
     TraceQuery.Filters f = q.filters();
+    Page page;
     if (!f.traceIds().isEmpty()) {
       // trace_id pins the result to a few traces: read them directly instead of scanning
       List<TraceRow> candidates = new ArrayList<>();
@@ -87,9 +85,7 @@ public final class TraceListService {
         }
       }
       candidates.sort(order(q.sort()));
-      Page page = pageOf(candidates, q);
-      rows = page.items().stream().map(Item::row).toList();
-      next = page.nextCursor();
+      page = pageOf(candidates, q);
     } else if (q.sort().byTimestamp()) {
       long start = q.startNano();
       long end = q.endNano();
@@ -101,44 +97,50 @@ public final class TraceListService {
           start = Math.max(start, c.value());
         }
       }
-      List<TraceRow> found = new ArrayList<>();
-      TraceIndex.ScanOutcome outcome = index.scan(projectId, start, end, q.sort().descending(), pageBudget, terms(f), row -> {
-        if (afterCursor(row, q) && matches(f, row, inexact)) {
-          found.add(row);
-        }
-        return found.size() <= q.pageSize();
-      });
-      Page page = pageOfScan(found, outcome, q);
-      rows = page.items().stream().map(Item::row).toList();
-      next = page.nextCursor();
-      limited = page.scanLimited();
+      long from = start;
+      long to = end;
+      page = scanPage(q, row -> afterCursor(row, q) && matches(f, row, inexact),
+          visitor -> index.scan(projectId, from, to, q.sort().descending(), pageBudget, terms(f), visitor));
     } else {
       // the whole window, sorted: when it is short, or when an attribute search makes its matches few
       List<TraceRow> all = q.endNano() - q.startNano() <= SHORT_WINDOW_NANO || !f.attributes().isEmpty()
           ? wholeWindow(projectId, q, inexact) : null;
       if (all != null) {
         all.sort(order(q.sort()));
-        Page page = pageOf(all, q);
-        rows = page.items().stream().map(Item::row).toList();
-        next = page.nextCursor();
+        page = pageOf(all, q);
       } else {
         // longer windows (or a short one holding more than the window budget): the duration index
         PageToken.Cursor c = q.cursor();
-        List<TraceRow> found = new ArrayList<>();
-        TraceIndex.ScanOutcome outcome = index.scanByDuration(projectId, q.startNano(), q.endNano(), q.sort().descending(),
-            c == null ? 0 : c.value(), c == null ? null : c.traceId(), pageBudget, row -> {
-              if (matches(f, row, inexact)) {
-                found.add(row);
-              }
-              return found.size() <= q.pageSize();
-            });
-        Page page = pageOfScan(found, outcome, q);
-        rows = page.items().stream().map(Item::row).toList();
-        next = page.nextCursor();
-        limited = page.scanLimited();
+        page = scanPage(q, row -> matches(f, row, inexact), visitor -> index.scanByDuration(projectId, q.startNano(),
+            q.endNano(), q.sort().descending(), c == null ? 0 : c.value(), c == null ? null : c.traceId(), pageBudget,
+            visitor));
       }
     }
-    return new Page(withMatchedCounts(projectId, rows, f), next, limited, inexact[0]);
+    List<TraceRow> rows = page.items().stream().map(Item::row).toList();
+    return new Page(withMatchedCounts(projectId, rows, f), page.nextCursor(), page.scanLimited(), inexact[0]);
+  }
+
+  /**
+   * One page from an ordered scan: collects the rows {@code keep} accepts until one more than a
+   * page; full with a cursor after its last row when there were more, else what was found, with a
+   * cursor after the last row read when the read budget stopped the scan.
+   */
+  private static Page scanPage(TraceQuery q, java.util.function.Predicate<TraceRow> keep,
+                               java.util.function.Function<TraceIndex.RowVisitor, TraceIndex.ScanOutcome> scan) {
+    List<TraceRow> found = new ArrayList<>();
+    TraceIndex.ScanOutcome outcome = scan.apply(row -> {
+      if (keep.test(row)) {
+        found.add(row);
+      }
+      return found.size() <= q.pageSize();
+    });
+    List<Item> items = new ArrayList<>();
+    found.stream().limit(q.pageSize()).forEach(r -> items.add(new Item(r, 0)));
+    if (found.size() > q.pageSize()) {
+      return new Page(items, cursorOf(found.get(q.pageSize() - 1), q.sort()), false, false);
+    }
+    boolean limited = outcome.budgetExhausted() && outcome.lastVisited() != null;
+    return new Page(items, limited ? cursorOf(outcome.lastVisited(), q.sort()) : null, limited, false);
   }
 
   /**
@@ -177,21 +179,6 @@ public final class TraceListService {
 
   private static boolean inWindow(TraceRow r, TraceQuery q) {
     return r.timestampNano() >= q.startNano() && r.timestampNano() < q.endNano();
-  }
-
-  /**
-   * The matches a scan collected (at most one more than a page, in order) → one page: full with a
-   * cursor after its last row when there were more, else what was found, with a cursor after the
-   * last row read when the read budget stopped the scan.
-   */
-  private static Page pageOfScan(List<TraceRow> found, TraceIndex.ScanOutcome outcome, TraceQuery q) {
-    List<Item> items = new ArrayList<>();
-    found.stream().limit(q.pageSize()).forEach(r -> items.add(new Item(r, 0)));
-    if (found.size() > q.pageSize()) {
-      return new Page(items, cursorOf(found.get(q.pageSize() - 1), q.sort()), false, false);
-    }
-    boolean limited = outcome.budgetExhausted() && outcome.lastVisited() != null;
-    return new Page(items, limited ? cursorOf(outcome.lastVisited(), q.sort()) : null, limited, false);
   }
 
   /** Sorted candidates → one page after the cursor. */

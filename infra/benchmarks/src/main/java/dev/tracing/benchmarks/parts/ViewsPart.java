@@ -231,9 +231,9 @@ public final class ViewsPart {
 
   /** One trace of one span, mid-window, whose root span carries the needle attribute; returns its id. */
   private static String needle(Tracing tracing, long projectId, long startNano) {
-    com.google.protobuf.ByteString traceId = com.google.protobuf.ByteString.copyFrom(new java.util.Random(projectId)
-        .ints(16, 0, 256).collect(java.io.ByteArrayOutputStream::new, (b, i) -> b.write(i), (a, b) -> a.writeBytes(
-            b.toByteArray())).toByteArray());
+    byte[] id = new byte[16];
+    new java.util.Random(projectId).nextBytes(id);
+    com.google.protobuf.ByteString traceId = com.google.protobuf.ByteString.copyFrom(id);
     io.opentelemetry.proto.trace.v1.Span span = io.opentelemetry.proto.trace.v1.Span.newBuilder()
         .setTraceId(traceId).setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
         .setName("GET /account").setStartTimeUnixNano(startNano).setEndTimeUnixNano(startNano + 3_000_000)

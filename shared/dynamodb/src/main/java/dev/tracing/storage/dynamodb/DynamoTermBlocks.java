@@ -254,25 +254,8 @@ public final class DynamoTermBlocks implements TermBlockStore {
     long now = clock.instant().getEpochSecond();
     List<TraceRow> rows = new ArrayList<>();
     String partition = SummaryItems.listPartition(projectId, hourSecond * 1_000_000_000L);
-    Map<String, AttributeValue> start = null;
-    do {
-      Map<String, AttributeValue> exclusiveStart = start;
-      QueryResponse page = DynamoErrors.call("a term block source read", () -> client.query(b -> b
-          .tableName(table)
-          .indexName(TableSchema.LIST_INDEX)
-          .keyConditionExpression("#g = :g")
-          .expressionAttributeNames(Map.of("#g", TableSchema.GPK))
-          .expressionAttributeValues(Map.of(":g", AttributeValue.fromS(partition)))
-          .exclusiveStartKey(exclusiveStart)
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-      meter.addRead(page.consumedCapacity());
-      for (Map<String, AttributeValue> item : page.items()) {
-        if (!PartitionReads.expired(item, now)) {
-          rows.add(SummaryItems.rowFromItem(item));
-        }
-      }
-      start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-    } while (start != null);
+    PartitionReads.forEachLiveItem(client, table, TableSchema.LIST_INDEX, TableSchema.GPK, partition, now, meter,
+        "a term block source read", item -> rows.add(SummaryItems.rowFromItem(item)));
     if (rows.isEmpty()) {
       return; // readers find no block and skip the hour; an hour never shrinks to nothing once built
     }
@@ -306,21 +289,27 @@ public final class DynamoTermBlocks implements TermBlockStore {
     }
     int shards = 1 << k;
     long expires = hourSecond + HOUR + retention.toSeconds();
+    // each segment's terms in hash order: a shard's terms (same top k bits) are one run of it
+    long[][] sorted = new long[m][];
+    for (int j = 0; j < m; j++) {
+      sorted[j] = terms.get(j).stream().mapToLong(Long::longValue).sorted().toArray();
+    }
+    int[] next = new int[m];
     for (int s = 0; s < shards; s++) {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
         for (int j = 0; j < m; j++) {
-          List<Long> mine = new ArrayList<>();
-          for (long t : terms.get(j)) {
-            if (top16(t) >>> (16 - k) == s || k == 0) {
-              mine.add(mix(t));
-            }
+          int from = next[j];
+          while (next[j] < sorted[j].length && top16(sorted[j][next[j]]) >>> (16 - k) == s) {
+            next[j]++;
           }
-          int length = mine.isEmpty() ? 0 : (int) Math.max(8, Math.ceil(mine.size() * BITS_PER_TERM / 8));
-          byte[] bits = new byte[length];
-          mine.forEach(x -> set(bits, x));
+          int count = next[j] - from;
+          byte[] bits = new byte[count == 0 ? 0 : (int) Math.max(8, Math.ceil(count * BITS_PER_TERM / 8))];
+          for (int i = from; i < next[j]; i++) {
+            set(bits, mix(sorted[j][i]));
+          }
           out.writeByte(truncated[j] ? TRUNCATED : 0);
-          out.writeInt(length);
+          out.writeInt(bits.length);
           out.write(bits);
         }
       } catch (IOException e) {
@@ -328,7 +317,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
       }
       Map<String, AttributeValue> item = new HashMap<>();
       item.put(TableSchema.PK, AttributeValue.fromS(blockPk(projectId, hourSecond)));
-      item.put(TableSchema.SK, AttributeValue.fromS(String.format("%04x", k == 0 ? 0 : s << (16 - k))));
+      item.put(TableSchema.SK, AttributeValue.fromS(String.format("%04x", s << (16 - k))));
       item.put("k", AttributeValue.fromN(Integer.toString(k)));
       item.put("m", AttributeValue.fromN(Integer.toString(m)));
       item.put("b", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(bytes.toByteArray())));

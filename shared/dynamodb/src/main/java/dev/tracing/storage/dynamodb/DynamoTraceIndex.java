@@ -250,6 +250,7 @@ public final class DynamoTraceIndex implements TraceIndex {
     private final String partition;
     private final boolean descending;
     private final Map<String, AttributeValue> values = new HashMap<>();
+    private final Map<String, String> names = new HashMap<>(Map.of("#p", TableSchema.DPK));
     private final String condition;
     private final java.util.ArrayDeque<DurationEntry> raw = new java.util.ArrayDeque<>();
     private final java.util.ArrayDeque<DurationEntry> ready = new java.util.ArrayDeque<>();
@@ -265,6 +266,9 @@ public final class DynamoTraceIndex implements TraceIndex {
       this.now = now;
       this.read = read;
       values.put(":p", AttributeValue.fromS(partition));
+      if (afterTraceId != null) {
+        names.put("#k", TableSchema.DSK);
+      }
       if (afterTraceId == null) {
         condition = "#p = :p";
       } else if (descending) {
@@ -316,9 +320,8 @@ public final class DynamoTraceIndex implements TraceIndex {
 
     private void fill() {
       while (raw.isEmpty() && !exhausted) {
-        QueryResponse page = indexPage(TableSchema.DURATION_INDEX, condition, condition.contains("#k")
-            ? Map.of("#p", TableSchema.DPK, "#k", TableSchema.DSK) : Map.of("#p", TableSchema.DPK), values, descending,
-            pageRows, exclusiveStart);
+        QueryResponse page = indexPage(TableSchema.DURATION_INDEX, condition, names, values, descending, pageRows,
+            exclusiveStart);
         pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
         for (Map<String, AttributeValue> item : page.items()) {
           read[0]++;

@@ -13,19 +13,29 @@ final class PartitionReads {
   }
 
   /**
-   * Hands each live item of partition {@code pk} to {@code each}, in sort-key order, charging the
+   * Hands each live item of partition {@code pk}, in sort-key order, charging the
    * read capacity to {@code meter}; {@code what} names the read in errors.
    */
   static void forEachLiveItem(DynamoDbClient client, String table, String pk, long nowEpochSecond, CapacityMeter meter,
                               String what, Consumer<Map<String, AttributeValue>> each) {
+    forEachLiveItem(client, table, null, TableSchema.PK, pk, nowEpochSecond, meter, what, each);
+  }
+
+  /**
+   * The same for partition {@code value} of {@code keyAttribute} in {@code index} (the table
+   * itself when {@code null}).
+   */
+  static void forEachLiveItem(DynamoDbClient client, String table, String index, String keyAttribute, String value,
+                              long nowEpochSecond, CapacityMeter meter, String what, Consumer<Map<String, AttributeValue>> each) {
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> exclusiveStart = start;
       QueryResponse page = DynamoErrors.call(what, () -> client.query(b -> b
           .tableName(table)
+          .indexName(index)
           .keyConditionExpression("#pk = :pk")
-          .expressionAttributeNames(Map.of("#pk", TableSchema.PK))
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(pk)))
+          .expressionAttributeNames(Map.of("#pk", keyAttribute))
+          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(value)))
           .exclusiveStartKey(exclusiveStart)
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
       meter.addRead(page.consumedCapacity());
