@@ -36,8 +36,10 @@ public record LambdaPackage(String name, String module, String artifactId, Strin
 
   public static final LambdaPackage COMPACTOR = function("compactor", "dev.tracing.functions.compactor.CompactorFunctionApplication");
 
-  /** The five functions of template.yaml. */
-  public static final List<LambdaPackage> FUNCTIONS = List.of(AUTHORIZER, INGEST, GET_TRACE, LIST_TRACES, COMPACTOR);
+  public static final LambdaPackage SUMMARIES = function("summaries", "dev.tracing.functions.summaries.SummariesFunctionApplication");
+
+  /** The six functions of template.yaml. */
+  public static final List<LambdaPackage> FUNCTIONS = List.of(AUTHORIZER, INGEST, GET_TRACE, LIST_TRACES, COMPACTOR, SUMMARIES);
 
   /** Spring Cloud Function's stock sample: {@code @SpringBootApplication} + {@code @Bean Function<String, String>}. */
   public static final LambdaPackage SCF_STOCK = new LambdaPackage("scf-stock", "infra/deploy", "tracing-deploy",

@@ -148,6 +148,8 @@ public final class LocalScenario implements AutoCloseable {
           Map.of("projectId", Long.toString(p)), Map.of("private-token", token.secret()), validContext()));
       // the scheduler's event, as EventBridge sends it: every project is compacted
       case "compactor" -> "{\"version\":\"0\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"detail\":{}}";
+      // the stream's batch holding the stored trace's chunks (folded already: read, nothing new to write)
+      case "summaries" -> GatewayEvents.JSON.writeValueAsString(dev.tracing.ingest.SummaryFolder.streamEvent(storedChunks()));
       // A direct invocation with a JSON string (aws lambda invoke --payload '"hello, lambda"'): packaged like the
       // functions (no spring-web), a Function<String, String> cannot answer an API Gateway event, since the
       // adapter then needs org.springframework.http.HttpStatus to build the gateway response.
@@ -178,6 +180,8 @@ public final class LocalScenario implements AutoCloseable {
           Map.of("projectId", p), Map.of(), ctx));
       // a project that has no rollups: read, nothing to compact, nothing written
       case "compactor" -> "{\"project_id\": \"" + p + "\"}";
+      // an empty batch: nothing to read or write
+      case "summaries" -> "{\"Records\": []}";
       default -> throw new IllegalArgumentException("no priming event for " + pkg.definition());
     };
   }
@@ -222,6 +226,10 @@ public final class LocalScenario implements AutoCloseable {
         return r.has("projects") && r.path("projects").asInt(0) >= 1 ? null
             : "expected {\"projects\": n >= 1, \"hours_compacted\": n}: " + abbreviate(responseJson);
       }
+      case "summaries": {
+        return r.path("chunks").asInt(0) >= 1 && r.path("unreadable").asInt(-1) == 0 ? null
+            : "expected {\"chunks\": n >= 1, \"unreadable\": 0}: " + abbreviate(responseJson);
+      }
       case "uppercase": {
         String body = r.isString() ? r.asString() : r.path("body").asString("");
         return body.contains("HELLO, LAMBDA") ? null : "expected HELLO, LAMBDA: " + abbreviate(responseJson);
@@ -229,6 +237,15 @@ public final class LocalScenario implements AutoCloseable {
       default:
         return "unknown package " + pkg.definition();
     }
+  }
+
+  /** The span-chunk items of {@link #storedTraceId()}, as the table's stream would show them. */
+  private java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> storedChunks() {
+    return client.query(b -> b.tableName(TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
+        .expressionAttributeValues(Map.of(
+            ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("T#" + project.projectId() + "#" + storedTraceId),
+            ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#")))
+        .consistentRead(true)).items();
   }
 
   private static String ingestPath(Project p) {

@@ -69,8 +69,9 @@ final class FunctionMainPaths {
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(c -> c.addExecutionInterceptor(recorder))
         .build();
+    // as template.yaml deploys them: ingest stores spans, the summaries function folds them from the stream
     try (Tracing tracing = new Tracing(TracingConfig.local(scenario.dynamo().endpoint(), LocalScenario.TABLE)
-        .withCaches(Duration.ZERO, Duration.ZERO), client, Clock.systemUTC());
+        .withCaches(Duration.ZERO, Duration.ZERO).withSummariesAtIngest(false), client, Clock.systemUTC());
          GenericApplicationContext context = new GenericApplicationContext()) {
       switch (function) {
         case "authorizer" -> AuthorizerFunctionApplication.register(context, tracing::stores);
@@ -78,6 +79,7 @@ final class FunctionMainPaths {
         case "get-trace" -> GetTraceFunctionApplication.register(context, () -> tracing);
         case "list-traces" -> ListTracesFunctionApplication.register(context, () -> tracing);
         case "compactor" -> dev.tracing.functions.compactor.CompactorFunctionApplication.register(context, tracing::stores);
+        case "summaries" -> dev.tracing.functions.summaries.SummariesFunctionApplication.register(context, () -> tracing);
         default -> throw new IllegalArgumentException(function);
       }
       context.refresh();
@@ -87,6 +89,7 @@ final class FunctionMainPaths {
         case "ingest" -> ingest(cast(target));
         case "get-trace" -> getTrace(cast(target));
         case "compactor" -> compactor(cast(target));
+        case "summaries" -> summaries(cast(target));
         default -> listTraces(cast(target));
       }
       primingEvent(function, target);
@@ -119,6 +122,46 @@ final class FunctionMainPaths {
         "the hour of the old spans is compacted: " + out);
     org.junit.jupiter.api.Assertions.assertTrue(((Number) out.get("term_block_hours")).intValue() >= 1,
         "the term blocks of the old spans' hour are built: " + out);
+  }
+
+  /**
+   * Two traces stored by stream-mode ingest through another client (not recorded), one of them sent
+   * twice, then folded from their stream batch, and the batch delivered again.
+   */
+  private void summaries(Function<Map<String, Object>, Map<String, Object>> fn) {
+    Project project = scenario.project();
+    String first = SampleTraces.randomTraceId();
+    String second = SampleTraces.randomTraceId();
+    try (Tracing writer = new Tracing(TracingConfig.local(scenario.dynamo().endpoint(), LocalScenario.TABLE)
+        .withCaches(Duration.ZERO, Duration.ZERO).withSummariesAtIngest(false),
+        DynamoClients.create(scenario.dynamo().endpoint(), LocalScenario.REGION), Clock.systemUTC())) {
+      for (var request : java.util.List.of(SampleTraces.checkout(first, "checkout", Instant.now().minusSeconds(30)),
+          SampleTraces.checkout(second, "checkout", Instant.now().minusSeconds(20)),
+          SampleTraces.checkout(second, "payment", Instant.now().minusSeconds(20)))) {
+        dev.tracing.api.ApiResponse r = writer.ingestEndpoint().handle(new dev.tracing.api.ApiRequest("POST",
+            "/v3/" + project.namespaceId() + "/" + project.projectId() + "/ingest/traces",
+            Map.of("namespaceId", Long.toString(project.namespaceId()), "projectId", Long.toString(project.projectId())), "",
+            Map.of("content-type", PROTOBUF), request.toByteArray(), context(project)));
+        assertEquals(200, r.status(), r.bodyText());
+      }
+    }
+    java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> chunks = new java.util.ArrayList<>();
+    try (DynamoDbClient reader = DynamoClients.create(scenario.dynamo().endpoint(), LocalScenario.REGION)) {
+      for (String traceId : java.util.List.of(first, second)) {
+        chunks.addAll(reader.query(b -> b.tableName(LocalScenario.TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
+            .expressionAttributeValues(Map.of(
+                ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("T#" + project.projectId() + "#" + traceId),
+                ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#")))).items());
+      }
+    }
+    Map<String, Object> event = dev.tracing.ingest.SummaryFolder.streamEvent(chunks);
+    Map<String, Object> out = fn.apply(event);
+    assertEquals(2, ((Number) out.get("traces")).intValue(), "both traces folded: " + out);
+    assertEquals(chunks.size(), ((Number) out.get("chunks")).intValue(), "every chunk folded: " + out);
+    fn.apply(event); // delivered again: read, nothing new
+    // a batch of one trace's changes reads its summary alone
+    Map<String, Object> one = fn.apply(dev.tracing.ingest.SummaryFolder.streamEvent(chunks.subList(0, 1)));
+    assertEquals(1, ((Number) one.get("traces")).intValue(), "one trace: " + one);
   }
 
   private void authorizer(Function<APIGatewayV2CustomAuthorizerEvent, SimpleIAMPolicyResponse> fn) {
@@ -230,6 +273,13 @@ final class FunctionMainPaths {
   private static void primingEvent(String function, Object target) {
     LambdaPackage pkg = LambdaPackage.FUNCTIONS.stream().filter(p -> p.definition().equals(function)).findFirst().orElseThrow();
     String json = LocalScenario.primingEvent(pkg);
+    if (function.equals("summaries")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> event = GatewayEvents.JSON.readValue(json, Map.class);
+      Map<String, Object> r = FunctionMainPaths.<Map<String, Object>, Map<String, Object>>cast(target).apply(event);
+      assertEquals(Map.of("records", 0, "chunks", 0, "traces", 0, "unreadable", 0), r, "priming answer of the summaries function");
+      return;
+    }
     if (function.equals("compactor")) {
       @SuppressWarnings("unchecked")
       Map<String, Object> event = GatewayEvents.JSON.readValue(json, Map.class);

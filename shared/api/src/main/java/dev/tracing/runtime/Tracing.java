@@ -6,6 +6,7 @@ import dev.tracing.api.TraceDetailEndpoint;
 import dev.tracing.config.TracingConfig;
 import dev.tracing.ingest.IngestLimiter;
 import dev.tracing.ingest.IngestService;
+import dev.tracing.ingest.SummaryFolder;
 import dev.tracing.otlp.OtlpBody;
 import dev.tracing.otlp.TraceBatcher;
 import dev.tracing.query.PageToken;
@@ -24,7 +25,8 @@ import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * The composition root of the HTTP functions (ingest, list-traces, get-trace): builds their
+ * The composition root of the HTTP functions (ingest, list-traces, get-trace) and of the summaries
+ * function that ingest's stream feeds: builds their
  * endpoints over {@link DynamoStores}, once per process, each on first use so a function only
  * builds what it serves. The authorizer and the compactor need none of this module and build
  * theirs from the stores directly.
@@ -34,6 +36,7 @@ public final class Tracing implements AutoCloseable {
   private IngestEndpoint ingest;
   private QueryEndpoint query;
   private TraceDetailEndpoint traceDetail;
+  private SummaryFolder summaryFolder;
 
   public Tracing(DynamoStores stores) {
     this.stores = stores;
@@ -107,6 +110,14 @@ public final class Tracing implements AutoCloseable {
           new PageToken(config.pageTokenSecretBytes()));
     }
     return query;
+  }
+
+  /** The summaries function's endpoint: folds stored chunks from the table's stream. */
+  public synchronized SummaryFolder summaryFolder() {
+    if (summaryFolder == null) {
+      summaryFolder = new SummaryFolder(stores.traceWriter());
+    }
+    return summaryFolder;
   }
 
   public synchronized TraceDetailEndpoint traceDetailEndpoint() {

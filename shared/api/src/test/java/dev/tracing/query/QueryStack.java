@@ -66,11 +66,15 @@ final class QueryStack implements AutoCloseable {
   private QueryEndpoint budgeted;
 
   private QueryStack(String table, Clock clock) {
+    this(table, clock, true);
+  }
+
+  private QueryStack(String table, Clock clock, boolean summariesAtIngest) {
     this.table = table;
     this.clock = clock;
     // a limit no test reaches: these tests are about queries, the limiter has tests of its own
     TracingConfig config = new TracingConfig(table, endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40, Duration.ZERO,
-        Duration.ZERO, TracingConfig.DEFAULT_MAX_BODY_BYTES, TestSecrets.PAGE_TOKEN_SECRET);
+        Duration.ZERO, TracingConfig.DEFAULT_MAX_BODY_BYTES, TestSecrets.PAGE_TOKEN_SECRET, summariesAtIngest);
     this.tracing = new Tracing(config, DynamoClients.create(endpoint(), "us-east-1"), clock);
   }
 
@@ -85,11 +89,24 @@ final class QueryStack implements AutoCloseable {
 
   /** A stack over a new, empty table. */
   static QueryStack create(String name, Clock clock) {
+    return new QueryStack(newTable(name), clock, true);
+  }
+
+  private static String newTable(String name) {
     String table = "query-" + name + "-" + TABLES.incrementAndGet();
     try (DynamoDbClient c = DynamoClients.create(endpoint(), "us-east-1")) {
       TableSchema.ensureTable(c, table);
     }
-    return new QueryStack(table, clock);
+    return table;
+  }
+
+  /**
+   * A stack over a new table whose ingest stores spans only: summaries are written when the
+   * test folds the stored chunks through {@code tracing.summaryFolder()}, as the table's stream
+   * feeds the summaries function in production.
+   */
+  static QueryStack createStreamed(String name, Clock clock) {
+    return new QueryStack(newTable(name), clock, false);
   }
 
   /** Another stack over the same table, reading with another clock (expiry, moving windows). */

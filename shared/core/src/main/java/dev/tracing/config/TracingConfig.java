@@ -16,7 +16,8 @@ import java.util.Map;
  * start. {@link #toString()} never shows it.
  */
 public record TracingConfig(String table, URI dynamoEndpoint, String region, Duration retention, long defaultBytesPerMinute,
-                            Duration tokenCacheTtl, Duration limitCacheTtl, int maxBodyBytes, String pageTokenSecret) {
+                            Duration tokenCacheTtl, Duration limitCacheTtl, int maxBodyBytes, String pageTokenSecret,
+                            boolean summariesAtIngest) {
 
   public static final String TABLE = "TRACING_TABLE";
   public static final String DYNAMODB_ENDPOINT = "TRACING_DYNAMODB_ENDPOINT";
@@ -27,6 +28,12 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
   public static final String LIMIT_CACHE_SECONDS = "TRACING_LIMIT_CACHE_SECONDS";
   public static final String MAX_BODY_BYTES = "TRACING_MAX_BODY_BYTES";
   public static final String PAGE_TOKEN_SECRET = "TRACING_PAGE_TOKEN_SECRET";
+  /**
+   * Where trace summaries are written: {@code ingest} (the default: by the ingest request, before
+   * it is answered) or {@code stream} (ingest stores the spans only; the summaries function folds
+   * them from the table's stream of changes, as {@code template.yaml} deploys it).
+   */
+  public static final String SUMMARIES = "TRACING_SUMMARIES";
 
   public static final String DEFAULT_TABLE = "tracing";
   /** Shortest accepted page-token secret, in bytes: a 256-bit HMAC key. */
@@ -52,7 +59,35 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
         Duration.ofSeconds(number(env, TOKEN_CACHE_SECONDS, 30)),
         Duration.ofSeconds(number(env, LIMIT_CACHE_SECONDS, 10)),
         (int) number(env, MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES),
-        secret(env.get(PAGE_TOKEN_SECRET)));
+        secret(env.get(PAGE_TOKEN_SECRET)),
+        summariesAtIngest(env.get(SUMMARIES)));
+  }
+
+  /**
+   * Settings with their defaults, every value given: summaries written at ingest. The constructor
+   * takes where summaries are written as well.
+   */
+  public TracingConfig(String table, URI dynamoEndpoint, String region, Duration retention, long defaultBytesPerMinute,
+                       Duration tokenCacheTtl, Duration limitCacheTtl, int maxBodyBytes, String pageTokenSecret) {
+    this(table, dynamoEndpoint, region, retention, defaultBytesPerMinute, tokenCacheTtl, limitCacheTtl, maxBodyBytes,
+        pageTokenSecret, true);
+  }
+
+  /** The same settings with summaries written at ingest ({@code true}) or from the table's stream. */
+  public TracingConfig withSummariesAtIngest(boolean atIngest) {
+    return new TracingConfig(table, dynamoEndpoint, region, retention, defaultBytesPerMinute, tokenCacheTtl, limitCacheTtl,
+        maxBodyBytes, pageTokenSecret, atIngest);
+  }
+
+  private static boolean summariesAtIngest(String v) {
+    if (v == null || v.isBlank() || v.trim().equals("ingest")) {
+      return true;
+    }
+    if (v.trim().equals("stream")) {
+      return false;
+    }
+    throw new IllegalArgumentException(SUMMARIES + " must be 'ingest' (summaries written by each ingest request) or 'stream'"
+        + " (written by the summaries function from the table's stream), got '" + v + "'");
   }
 
   /**
@@ -73,12 +108,12 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
 
   public TracingConfig withCaches(Duration tokenCache, Duration limitCache) {
     return new TracingConfig(table, dynamoEndpoint, region, retention, defaultBytesPerMinute, tokenCache, limitCache, maxBodyBytes,
-        pageTokenSecret);
+        pageTokenSecret, summariesAtIngest);
   }
 
   public TracingConfig withPageTokenSecret(String secret) {
     return new TracingConfig(table, dynamoEndpoint, region, retention, defaultBytesPerMinute, tokenCacheTtl, limitCacheTtl,
-        maxBodyBytes, secret(secret));
+        maxBodyBytes, secret(secret), summariesAtIngest);
   }
 
   /** The page-token secret as bytes; fails, saying what to set, when there is none. */
@@ -96,7 +131,7 @@ public record TracingConfig(String table, URI dynamoEndpoint, String region, Dur
     return "TracingConfig[table=" + table + ", dynamoEndpoint=" + dynamoEndpoint + ", region=" + region + ", retention="
         + retention + ", defaultBytesPerMinute=" + defaultBytesPerMinute + ", tokenCacheTtl=" + tokenCacheTtl
         + ", limitCacheTtl=" + limitCacheTtl + ", maxBodyBytes=" + maxBodyBytes + ", pageTokenSecret="
-        + (pageTokenSecret == null ? "unset" : "(set)") + "]";
+        + (pageTokenSecret == null ? "unset" : "(set)") + ", summaries=" + (summariesAtIngest ? "ingest" : "stream") + "]";
   }
 
   private static String secret(String v) {

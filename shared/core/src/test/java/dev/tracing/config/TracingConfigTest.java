@@ -13,7 +13,7 @@ import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The page-token secret as the environment and the local stack give it. */
+/** The page-token secret and where summaries are written, as the environment and the local stack give them. */
 class TracingConfigTest {
   private static final String SECRET = "0123456789abcdef0123456789abcdef-secret";
 
@@ -54,5 +54,19 @@ class TracingConfigTest {
     assertTrue(a.pageTokenSecret().length() >= TracingConfig.MIN_PAGE_TOKEN_SECRET_BYTES, a.pageTokenSecret());
     assertNotEquals(a.pageTokenSecret(), b.pageTokenSecret());
     assertEquals(SECRET, a.withPageTokenSecret(SECRET).pageTokenSecret());
+  }
+
+  @Test
+  void summariesAreWrittenAtIngestUnlessTheStreamIsNamed() {
+    assertTrue(TracingConfig.fromEnv(Map.of()).summariesAtIngest());
+    assertTrue(TracingConfig.fromEnv(Map.of(TracingConfig.SUMMARIES, "ingest")).summariesAtIngest());
+    TracingConfig streamed = TracingConfig.fromEnv(Map.of(TracingConfig.SUMMARIES, " stream "));
+    assertFalse(streamed.summariesAtIngest());
+    assertTrue(streamed.toString().contains("summaries=stream"), streamed.toString());
+    assertTrue(streamed.withSummariesAtIngest(true).summariesAtIngest());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> TracingConfig.fromEnv(Map.of(TracingConfig.SUMMARIES, "later")));
+    assertTrue(e.getMessage().contains(TracingConfig.SUMMARIES) && e.getMessage().contains("'stream'")
+        && e.getMessage().contains("'later'"), e.getMessage());
   }
 }

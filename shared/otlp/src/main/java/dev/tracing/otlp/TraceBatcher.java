@@ -117,6 +117,33 @@ public final class TraceBatcher {
     return null;
   }
 
+  /**
+   * A stored chunk read back (from the table's stream of changes): its spans' facts computed as
+   * {@link #split} computed them when the chunk was made, in payload order, so folding it into its
+   * summary later gives the summary folding it at ingest would have.
+   *
+   * @throws OtlpFormatException when the payload is not a chunk this version can read
+   */
+  public static TraceChunk storedChunk(String traceId, String key, byte[] payload) {
+    TracesData data;
+    try {
+      data = SpanChunks.decode(payload);
+    } catch (RuntimeException e) {
+      throw new OtlpFormatException("stored chunk " + key + " of trace " + traceId + " cannot be read: " + e.getMessage());
+    }
+    List<SpanFacts> facts = new ArrayList<>();
+    for (ResourceSpans rs : data.getResourceSpansList()) {
+      String service = serviceName(rs.getResource());
+      long[] resourceTerms = OtlpAttributes.inOrder(rs.getResource().getAttributesList());
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        for (Span span : ss.getSpansList()) {
+          facts.add(facts(span, service, resourceTerms));
+        }
+      }
+    }
+    return new TraceChunk(traceId, key, payload, facts);
+  }
+
   private static final com.google.protobuf.ByteString SERVICE_NAME_KEY = com.google.protobuf.ByteString.copyFromUtf8("service.name");
 
   /** The resource's {@code service.name}, or {@code unknown_service} as the OpenTelemetry SDKs say. */

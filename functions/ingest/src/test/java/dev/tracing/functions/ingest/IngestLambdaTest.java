@@ -16,6 +16,9 @@ import dev.tracing.functions.lambda.GatewayEvent;
 import dev.tracing.functions.lambda.GatewayResponse;
 import dev.tracing.functions.lambda.LambdaFunctionProcess;
 import dev.tracing.functions.lambda.LocalTracingStore;
+import dev.tracing.config.TracingConfig;
+import dev.tracing.ingest.SummaryFolder;
+import dev.tracing.functions.summaries.SummariesFunctionApplication;
 import dev.tracing.model.Grant;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
@@ -28,6 +31,7 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumSet;
@@ -60,6 +64,7 @@ class IngestLambdaTest {
   private static Project gzippedJson;
   private static Project errors;
   private static Project other;
+  private static Project streamed;
 
   @BeforeAll
   static void deploy() {
@@ -71,6 +76,7 @@ class IngestLambdaTest {
     gzippedJson = store.createProject(11, "captured-json-gzip");
     errors = store.createProject(12, "errors");
     other = store.createProject(12, "other");
+    streamed = store.createProject(13, "summaries-from-the-stream");
     ingest = LambdaFunctionProcess.builder(IngestFunctionApplication.FUNCTION, IngestFunctionApplication.class.getName())
         .env(store.functionEnvironment())
         // The captured SDK fixtures carry fixed timestamps (Nov 2026): keep them inside retention for years.
@@ -237,6 +243,40 @@ class IngestLambdaTest {
 
     assertEquals(400, response.statusCode(), response.json());
     assertEquals("invalid_parameter", response.bodyJson().get("error").asString());
+  }
+
+  /**
+   * The deployed configuration: ingest stores spans only ({@code TRACING_SUMMARIES=stream}), and the
+   * summaries function folds them from the table's stream event.
+   */
+  @Test
+  void theSummariesFunctionFoldsWhatStreamModeIngestStored() throws Exception {
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(resource("js-http-proto.bin"));
+    String traceId = OtlpIds.hex(request.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId());
+    DynamoTraceReader reader = new DynamoTraceReader(store.client(), LocalTracingStore.TABLE, Clock.systemUTC(), new CapacityMeter());
+    try (LambdaFunctionProcess storeOnly = LambdaFunctionProcess.builder(IngestFunctionApplication.FUNCTION,
+             IngestFunctionApplication.class.getName()).env(store.functionEnvironment()).env("TRACING_RETENTION_DAYS", "3650")
+             .env(TracingConfig.SUMMARIES, "stream").start();
+         LambdaFunctionProcess summaries = LambdaFunctionProcess.builder(SummariesFunctionApplication.FUNCTION,
+             SummariesFunctionApplication.class.getName()).env(store.functionEnvironment()).env("TRACING_RETENTION_DAYS", "3650")
+             .env(TracingConfig.SUMMARIES, "stream").start()) {
+      GatewayResponse response = GatewayResponse.parse(storeOnly.invoke("stream-mode-ingest",
+          ingestEvent(streamed).header("content-type", PROTOBUF).binaryBody(request.toByteArray()).json()));
+      assertAccepted(response, PROTOBUF);
+      assertTrue(reader.read(streamed.projectId(), traceId).isEmpty(), "no summary before the stream is folded");
+
+      List<Map<String, AttributeValue>> chunks = store.client().scanPaginator(b -> b.tableName(LocalTracingStore.TABLE)
+              .filterExpression("begins_with(pk, :p) AND begins_with(sk, :c)")
+              .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("T#" + streamed.projectId() + "#"),
+                  ":c", AttributeValue.fromS("C#"))))
+          .items().stream().toList();
+      assertFalse(chunks.isEmpty(), "stream-mode ingest stored its chunks");
+      JsonNode answer = GatewayEvent.readJson(summaries.invoke("summaries",
+          tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(SummaryFolder.streamEvent(chunks))));
+      assertEquals(chunks.size(), answer.get("chunks").asInt(), answer.toString());
+      assertEquals(0, answer.get("unreadable").asInt(), answer.toString());
+      assertStoredExactly(streamed, request);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -26,4 +26,27 @@ final class ChunkItems {
     item.put(DATA, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(chunk.payload())));
     return item;
   }
+
+  /** The chunk of a stream image; null when the image is not a span chunk with its payload. */
+  static DynamoTraceWriter.StreamedChunk fromImage(Map<String, AttributeValue> image) {
+    AttributeValue pk = image.get(TableSchema.PK);
+    AttributeValue sk = image.get(TableSchema.SK);
+    AttributeValue data = image.get(DATA);
+    if (pk == null || sk == null || data == null || pk.s() == null || sk.s() == null || data.b() == null
+        || !sk.s().startsWith(CHUNK_SK_PREFIX) || !pk.s().startsWith("T#")) {
+      return null;
+    }
+    String[] parts = pk.s().split("#", -1);
+    if (parts.length != 3 || parts[2].isEmpty()) {
+      return null;
+    }
+    long project;
+    try {
+      project = Long.parseLong(parts[1]);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return new DynamoTraceWriter.StreamedChunk(project, parts[2], sk.s().substring(CHUNK_SK_PREFIX.length()),
+        data.b().asByteArrayUnsafe());
+  }
 }

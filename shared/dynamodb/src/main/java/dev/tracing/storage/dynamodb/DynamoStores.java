@@ -84,7 +84,8 @@ public final class DynamoStores implements AutoCloseable {
   }
 
   public DynamoTraceWriter traceWriter() {
-    return new DynamoTraceWriter(client, config.table(), config.retention(), workers(), meter, rollups(), termBlocks());
+    return new DynamoTraceWriter(client, config.table(), config.retention(), workers(), meter, rollups(), termBlocks(),
+        config.summariesAtIngest());
   }
 
   /** The pool that fans out summary and rollup writes and index reads; its tasks charge {@link #meter}. */

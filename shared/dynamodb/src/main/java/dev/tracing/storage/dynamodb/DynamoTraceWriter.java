@@ -60,6 +60,7 @@ public final class DynamoTraceWriter implements TraceWriter {
   private final CapacityMeter meter;
   private final RollupStore rollups;
   private final DynamoTermBlocks termBlocks;
+  private final boolean foldAtIngest;
 
   /**
    * @param summaryPool runs the summary updates of one request's traces in parallel; {@code null}
@@ -74,6 +75,17 @@ public final class DynamoTraceWriter implements TraceWriter {
 
   public DynamoTraceWriter(DynamoDbClient client, String table, Duration retention, ExecutorService summaryPool,
                            CapacityMeter meter, RollupStore rollups, DynamoTermBlocks termBlocks) {
+    this(client, table, retention, summaryPool, meter, rollups, termBlocks, true);
+  }
+
+  /**
+   * @param foldAtIngest true: {@link #write} folds the chunks into their summaries before it
+   *     returns; false: it only stores them, and {@link #fold} is called later with the chunks the
+   *     table's stream of changes delivers (see docs/storage.md, "Summaries from the stream")
+   */
+  public DynamoTraceWriter(DynamoDbClient client, String table, Duration retention, ExecutorService summaryPool,
+                           CapacityMeter meter, RollupStore rollups, DynamoTermBlocks termBlocks, boolean foldAtIngest) {
+    this.foldAtIngest = foldAtIngest;
     this.termBlocks = termBlocks;
     this.client = client;
     this.table = table;
@@ -89,16 +101,41 @@ public final class DynamoTraceWriter implements TraceWriter {
       return;
     }
     List<Map<String, AttributeValue>> items = new ArrayList<>();
-    Map<String, List<TraceChunk>> piecesByTrace = new LinkedHashMap<>();
     for (TraceChunk chunk : chunks) {
       items.add(ChunkItems.toItem(projectId, chunk, expiry(chunk.minStartNano())));
-      piecesByTrace.computeIfAbsent(chunk.traceId(), k -> new ArrayList<>()).add(chunk);
     }
     batchPut(items);
+    if (foldAtIngest) {
+      fold(projectId, chunks);
+    }
+  }
+
+  /** Whether {@link #write} folds the chunks into their summaries itself. */
+  public boolean foldsAtIngest() {
+    return foldAtIngest;
+  }
+
+  /**
+   * Folds stored chunks into their traces' summaries, then the rollups and the term-block marks:
+   * the second half of {@link #write}, called by it or, when summaries come from the stream, with
+   * the chunks of many requests at once (a trace's fragments then cost one summary write).
+   * Idempotent like {@link #write}: chunks folded before count nothing twice, so a redelivered
+   * stream batch changes nothing.
+   *
+   * @param chunks stored chunks of this project, in any order; a trace may have several
+   */
+  public void fold(long projectId, List<TraceChunk> chunks) {
+    if (chunks.isEmpty()) {
+      return;
+    }
+    Map<String, List<TraceChunk>> piecesByTrace = new LinkedHashMap<>();
+    for (TraceChunk chunk : chunks) {
+      piecesByTrace.computeIfAbsent(chunk.traceId(), k -> new ArrayList<>()).add(chunk);
+    }
     RollupBatch rollupChanges = new RollupBatch();
     java.util.Set<Long> indexHours = java.util.concurrent.ConcurrentHashMap.newKeySet();
     updateSummaries(projectId, piecesByTrace, rollupChanges, indexHours);
-    // after the summaries (a failure here fails the request; its retry marks the same hours again)
+    // after the summaries (a failure here fails the call; its retry marks the same hours again)
     termBlocks.mark(projectId, indexHours);
     if (!rollupChanges.isEmpty()) {
       try {
@@ -107,6 +144,21 @@ public final class DynamoTraceWriter implements TraceWriter {
         LOG.log(java.util.logging.Level.WARNING, "rollups of project " + projectId + " not updated: " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * A span-chunk item as the table's stream shows it (its new image): where it belongs and its
+   * stored payload, which {@code TraceBatcher.storedChunk} turns back into a chunk to fold.
+   */
+  public record StreamedChunk(long projectId, String traceId, String key, byte[] payload) {
+  }
+
+  /**
+   * The chunk an item image holds, or null when the image is not a span chunk (another kind of
+   * item, or one without its payload).
+   */
+  public static StreamedChunk streamedChunk(Map<String, AttributeValue> image) {
+    return ChunkItems.fromImage(image);
   }
 
   long expiry(long startNano) {
