@@ -11,6 +11,7 @@ import dev.tracing.benchmarks.capacity.CapacityAccountant;
 import dev.tracing.benchmarks.capacity.CapacityCalculator;
 import dev.tracing.benchmarks.capacity.CostModel;
 import dev.tracing.benchmarks.capacity.ItemPerSpanDesign;
+import dev.tracing.benchmarks.capacity.StreamEmulation;
 import dev.tracing.benchmarks.workload.OtlpWorkload;
 import dev.tracing.benchmarks.workload.ServiceExportWorkload;
 import dev.tracing.dynamodblocal.LocalDynamoDb;
@@ -86,19 +87,38 @@ public final class StoragePart {
   }
 
   public static DynamoDbClient client(URI endpoint, CapacityAccountant accountant) {
+    return client(endpoint, accountant, null);
+  }
+
+  /** @param stream records the span chunks written, for the summaries function; null: none */
+  static DynamoDbClient client(URI endpoint, CapacityAccountant accountant, StreamEmulation stream) {
     return DynamoDbClient.builder()
         .httpClient(UrlConnectionHttpClient.builder().build())
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(DynamoClients.LOCAL_ACCESS_KEY, "local")))
-        .overrideConfiguration(c -> c.addExecutionInterceptor(accountant))
+        .overrideConfiguration(c -> {
+          c.addExecutionInterceptor(accountant);
+          if (stream != null) {
+            c.addExecutionInterceptor(stream);
+          }
+        })
         .build();
   }
 
   static Tracing tracing(URI endpoint, String table, CapacityAccountant acct) {
+    return tracing(endpoint, table, acct, null);
+  }
+
+  /**
+   * @param stream null: summaries written at ingest; else ingest stores chunks only and {@code stream}
+   *     records them for the summaries function, as deployed
+   */
+  static Tracing tracing(URI endpoint, String table, CapacityAccountant acct, StreamEmulation stream) {
     TracingConfig tc = new TracingConfig(table, endpoint, "us-east-1", Duration.ofDays(30), 1L << 40,
-        Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES, TracingConfig.randomSecret());
-    return new Tracing(tc, client(endpoint, acct), Clock.systemUTC());
+        Duration.ofSeconds(30), Duration.ofSeconds(10), TracingConfig.DEFAULT_MAX_BODY_BYTES, TracingConfig.randomSecret(),
+        stream == null);
+    return new Tracing(tc, client(endpoint, acct, stream), Clock.systemUTC());
   }
 
   /**
@@ -110,7 +130,8 @@ public final class StoragePart {
    */
   record Scenario(String name, int nominalSpansPerTrace, long spans, long traces, long requests, double requestsPerTrace,
                   double spreadSeconds, CapacityAccountant.Units units, Map<String, Long> unitsByKind,
-                  Map<String, double[]> writesByKind, CapacityAccountant.Storage storage, double seconds) {
+                  Map<String, double[]> writesByKind, CapacityAccountant.Storage storage, double seconds,
+                  StreamEmulation.Delivered delivered) {
     double perSpan(String kind) {
       return unitsByKind.getOrDefault(kind, 0L) / (double) spans;
     }
@@ -149,12 +170,20 @@ public final class StoragePart {
     try (LocalDynamoDb dynamo = LocalDynamoDb.startInMemory()) {
       URI endpoint = dynamo.endpoint();
       int spans = cfg.storageSpans();
-      Scenario whole25 = wholeTrace(endpoint, "tracing_whole25", 26, 25, spans, report);
-      Scenario service25 = perService(endpoint, "tracing_service25", 25, spans);
-      Scenario whole100 = wholeTrace(endpoint, "tracing_whole100", 100, 100, spans, null);
-      Scenario service100 = perService(endpoint, "tracing_service100", 100, spans);
+      // as deployed: summaries folded from the table's stream
+      Scenario whole25 = wholeTrace(endpoint, "tracing_whole25", 26, 25, spans, report, true);
+      Scenario service25 = perService(endpoint, "tracing_service25", 25, spans, true);
+      Scenario whole100 = wholeTrace(endpoint, "tracing_whole100", 100, 100, spans, null, true);
+      Scenario service100 = perService(endpoint, "tracing_service100", 100, spans, true);
+      // and written by each ingest request, for comparison (TRACING_SUMMARIES=ingest, the local stack)
+      Scenario whole25AtIngest = wholeTrace(endpoint, "tracing_whole25_ingest", 26, 25, spans, null, false);
+      Scenario service25AtIngest = perService(endpoint, "tracing_service25_ingest", 25, spans, false);
       budgets(report, whole25, service25, service100);
-      report.table(table(List.of(whole25, service25, whole100, service100)));
+      report.add(PART, "  per-service export (25-span traces), summaries written at ingest", service25AtIngest.writeUnitsPerSpan(),
+          "WCU", null, Kind.COMPUTED, String.format(Locale.ROOT, "the stream's batches: %.2fx fewer write units; whole-trace at"
+              + " ingest: %.3f", service25AtIngest.writeUnitsPerSpan() / service25.writeUnitsPerSpan(),
+              whole25AtIngest.writeUnitsPerSpan()));
+      report.table(table(List.of(whole25, service25, whole100, service100, whole25AtIngest, service25AtIngest)));
       report.note("storage: AWS X-Ray is priced at $5.00 per million traces recorded + $0.50 per million traces retrieved or"
           + " scanned; compared here: recorded only, $5.00 per million (our own reads are in the read-unit rows). " + CostModel.prices()
           + ". Costs per million traces are the cost per span times the trace size of the scenario (25 or 100).");
@@ -196,6 +225,8 @@ public final class StoragePart {
       rows.add(row("WU: " + kind, scenarios, s -> Report.format(s.perSpan(kind))));
     }
     rows.add(row("WU total", scenarios, s -> Report.format(s.writeUnitsPerSpan())));
+    rows.add(row("summaries from: stream batches (changes per batch)", scenarios, s -> s.delivered() == null ? "ingest requests"
+        : String.format(Locale.ROOT, "%,d (%.0f)", s.delivered().batches(), s.delivered().recordsPerBatch())));
     rows.add(row("summary writes per trace (ok / failed)", scenarios, s -> String.format(Locale.ROOT, "%.2f / %.2f",
         s.writesPerTrace(CapacityAccountant.SUMMARIES), s.writesPerTrace(CapacityAccountant.FAILED))));
     rows.add(row("summary item, mean bytes", scenarios, s -> {
@@ -236,9 +267,11 @@ public final class StoragePart {
    * Whole traces in 512-span batches, one writer. With {@code report}, also the read figures and
    * the item-per-span comparison.
    */
-  static Scenario wholeTrace(URI endpoint, String table, int meanSpansPerTrace, int nominal, int spanBudget, Report report) {
+  static Scenario wholeTrace(URI endpoint, String table, int meanSpansPerTrace, int nominal, int spanBudget, Report report,
+                             boolean fromStream) {
     CapacityAccountant acct = accountant(table);
-    try (Tracing tracing = tracing(endpoint, table, acct)) {
+    StreamEmulation stream = fromStream ? new StreamEmulation() : null;
+    try (Tracing tracing = tracing(endpoint, table, acct, stream)) {
       TableSchema.ensureTable(tracing.client(), table);
       OtlpWorkload workload = new OtlpWorkload(OtlpWorkload.Shape.sdkBatch().withMeanSpansPerTrace(meanSpansPerTrace), 7);
       long now = System.currentTimeMillis() * 1_000_000L;
@@ -248,6 +281,7 @@ public final class StoragePart {
       long slice = 5_000_000_000L;
       // one batch first, not counted: the service catalog records names once per hour per process
       ingest(tracing, workload.nextBatch(hourAgo - slice, hourAgo));
+      deliver(stream, tracing);
       acct.clear();
       tracing.meter().reset();
 
@@ -265,26 +299,30 @@ public final class StoragePart {
         fragments += ids.size();
         traceIds.addAll(ids);
         spans += OtlpWorkload.stats(batch).spans();
+        if (stream != null) {
+          stream.at(i * slice); // the SDK's schedule: one batch every 5 s
+        }
         ingest(tracing, batch);
         if (report != null) {
           naive.write(PROJECT, batch);
         }
         last = batch;
       }
+      StreamEmulation.Delivered delivered = deliver(stream, tracing);
       double seconds = (System.nanoTime() - started) / 1e9;
-      Scenario s = new Scenario("whole-trace, " + nominal, nominal, spans, traceIds.size(), batches,
+      Scenario s = new Scenario("whole-trace, " + nominal + (fromStream ? "" : ", at ingest"), nominal, spans, traceIds.size(), batches,
           (double) fragments / traceIds.size(), Double.NaN, acct.units(), acct.writeUnitsByKind(), acct.writesByKind(), acct.storage(),
-          seconds);
+          seconds, delivered);
       if (report != null) {
-        details(report, tracing, acct, workload, naive, s, last, now);
+        details(report, tracing, stream, acct, workload, naive, s, last, now);
       }
       return s;
     }
   }
 
   /** The dynalite cross-check, reads at ingest, stored bytes, the item-per-span design, and read units of queries. */
-  private static void details(Report report, Tracing tracing, CapacityAccountant acct, OtlpWorkload workload, ItemPerSpanDesign naive,
-                              Scenario s, ExportTraceServiceRequest last, long now) {
+  private static void details(Report report, Tracing tracing, StreamEmulation stream, CapacityAccountant acct, OtlpWorkload workload,
+                              ItemPerSpanDesign naive, Scenario s, ExportTraceServiceRequest last, long now) {
     CapacityAccountant.Units u = s.units();
     long spans = s.spans();
     report.add(PART, "dynalite-reported write units per span (table only), whole-trace 25", u.reportedWrite() / spans, "WCU", null,
@@ -322,6 +360,7 @@ public final class StoragePart {
     for (ExportTraceServiceRequest r : big) {
       ingest(tracing, r);
     }
+    deliver(stream, tracing);
     CapacityAccountant.Units bw = acct.units();
     String bigId = HexFormat.of().formatHex(big.get(0).getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId().toByteArray());
     acct.reset();
@@ -336,12 +375,13 @@ public final class StoragePart {
    * Each service's processes exporting their own spans; {@value #WRITERS} writers, each its own
    * {@link Tracing} (as separate function instances), take the requests in arrival order.
    */
-  static Scenario perService(URI endpoint, String table, int spansPerTrace, int spanBudget) {
+  static Scenario perService(URI endpoint, String table, int spansPerTrace, int spanBudget, boolean fromStream) {
     CapacityAccountant acct = accountant(table);
+    StreamEmulation stream = fromStream ? new StreamEmulation() : null;
     List<Tracing> writers = new ArrayList<>();
     try {
       for (int i = 0; i < WRITERS; i++) {
-        writers.add(tracing(endpoint, table, acct));
+        writers.add(tracing(endpoint, table, acct, stream));
       }
       TableSchema.ensureTable(writers.get(0).client(), table);
       ServiceExportWorkload workload = new ServiceExportWorkload(ServiceExportWorkload.Shape.sdkDefaults(spansPerTrace), 11);
@@ -354,6 +394,7 @@ public final class StoragePart {
           ingest(w, e.request());
         }
       }
+      deliver(stream, writers.get(0));
       acct.clear();
 
       ServiceExportWorkload.Run run = workload.run(Math.max(1, spanBudget / spansPerTrace), start);
@@ -366,6 +407,9 @@ public final class StoragePart {
         Thread t = new Thread(() -> {
           try {
             for (int i = next.getAndIncrement(); i < exports.size() && failure.get() == null; i = next.getAndIncrement()) {
+              if (stream != null) {
+                stream.at(exports.get(i).atNano());
+              }
               ingest(w, exports.get(i).request());
             }
           } catch (RuntimeException e) {
@@ -381,16 +425,22 @@ public final class StoragePart {
       if (failure.get() != null) {
         throw failure.get();
       }
+      StreamEmulation.Delivered delivered = deliver(stream, writers.get(0));
       double seconds = (System.nanoTime() - started) / 1e9;
-      return new Scenario("per-service, " + spansPerTrace, spansPerTrace, run.spans(), run.traces(), exports.size(),
-          run.requestsPerTrace(), run.meanSpreadSeconds(), acct.units(), acct.writeUnitsByKind(), acct.writesByKind(), acct.storage(),
-          seconds);
+      return new Scenario("per-service, " + spansPerTrace + (fromStream ? "" : ", at ingest"), spansPerTrace, run.spans(),
+          run.traces(), exports.size(), run.requestsPerTrace(), run.meanSpreadSeconds(), acct.units(), acct.writeUnitsByKind(),
+          acct.writesByKind(), acct.storage(), seconds, delivered);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing the per-service workload", e);
     } finally {
       writers.forEach(Tracing::close);
     }
+  }
+
+  /** Hands what ingest stored to the summaries function, as the table's stream would; nothing without a stream. */
+  private static StreamEmulation.Delivered deliver(StreamEmulation stream, Tracing tracing) {
+    return stream == null ? null : stream.deliver(tracing.summaryFolder());
   }
 
   private static void ingest(Tracing tracing, ExportTraceServiceRequest batch) {
