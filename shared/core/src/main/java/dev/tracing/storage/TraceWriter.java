@@ -7,10 +7,13 @@ import java.util.List;
 public interface TraceWriter {
 
   /**
-   * Stores the chunks of one export request and folds them into their traces' summaries.
+   * Stores the chunks of one export request and folds them into their traces' summaries, or, where
+   * summaries come from the store's stream of changes (the DynamoDB backend with
+   * {@code TRACING_SUMMARIES=stream}), stores them for that fold.
    *
-   * <p>Durable: when this returns normally, every span of every chunk is stored and counted;
-   * when it throws, the caller must not acknowledge the request (some spans may be stored).
+   * <p>Durable: when this returns normally, every span of every chunk is stored (and counted, or
+   * on its way to be counted by the stream's fold); when it throws, the caller must not
+   * acknowledge the request (some spans may be stored).
    *
    * <p>Idempotent: writing the same chunks again (an exporter retrying after a failure or a lost
    * answer) stores nothing new and counts nothing twice. A span that arrives again inside a

@@ -31,7 +31,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Writes span chunks, then folds them into their trace summaries.
+ * Writes span chunks, then folds them into their trace summaries: in {@link #write} itself, or,
+ * when summaries come from the table's stream, in {@link #fold} called by the summaries function
+ * with the chunks of many requests.
  *
  * <p>Order is what makes it safe: chunks first (plain puts under deterministic keys, so a retry
  * overwrites with identical content), summaries second (read, merge, conditional put on the
