@@ -94,9 +94,14 @@ class SuiteSmokeTest {
     assertTrue(value(StoragePart.PART, "read units per trace detail (") > 0);
     Report.Table table = report.tables().stream().filter(t -> t.title().startsWith("storage cost by scenario")).findFirst()
         .orElseThrow(() -> new AssertionError(printed));
-    assertEquals(List.of("per span unless stated", "whole-trace, 25", "per-service, 25", "whole-trace, 100", "per-service, 100"),
-        table.head());
+    assertEquals(List.of("per span unless stated", "whole-trace, 25", "per-service, 25", "whole-trace, 100", "per-service, 100",
+        "whole-trace, 25, at ingest", "per-service, 25, at ingest"), table.head());
+    List<String> from = table.rows().stream().filter(r -> r.get(0).startsWith("summaries from")).findFirst().orElseThrow();
     for (int column = 1; column <= 4; column++) {
+      assertTrue(from.get(column).matches("[\\d,]+ \\(\\d+\\)"), "stream batches in " + table.head().get(column) + ": " + from);
+    }
+    assertEquals(List.of("ingest requests", "ingest requests"), from.subList(5, 7));
+    for (int column = 1; column <= 6; column++) {
       double kinds = 0;
       double total = Double.NaN;
       for (List<String> row : table.rows()) {
