@@ -227,8 +227,8 @@ public final class LocalScenario implements AutoCloseable {
             : "expected {\"projects\": n >= 1, \"hours_compacted\": n}: " + abbreviate(responseJson);
       }
       case "summaries": {
-        return r.path("chunks").asInt(0) >= 1 && r.path("unreadable").asInt(-1) == 0 ? null
-            : "expected {\"chunks\": n >= 1, \"unreadable\": 0}: " + abbreviate(responseJson);
+        return r.path("packs").asInt(0) >= 1 && r.path("unreadable").asInt(-1) == 0 ? null
+            : "expected {\"packs\": n >= 1, \"unreadable\": 0}: " + abbreviate(responseJson);
       }
       case "uppercase": {
         String body = r.isString() ? r.asString() : r.path("body").asString("");
@@ -239,13 +239,33 @@ public final class LocalScenario implements AutoCloseable {
     }
   }
 
-  /** The span-chunk items of {@link #storedTraceId()}, as the table's stream would show them. */
+  /** The span-pack items of {@link #storedTraceId()}, as the table's stream would show them. */
   private java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> storedChunks() {
-    return client.query(b -> b.tableName(TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
-        .expressionAttributeValues(Map.of(
-            ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("T#" + project.projectId() + "#" + storedTraceId),
-            ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#")))
-        .consistentRead(true)).items();
+    return packsOf(client, project.projectId(), java.util.List.of(storedTraceId));
+  }
+
+  /**
+   * The span packs holding these traces' spans (the packs their summaries name), each once, as
+   * the table's stream shows them: key and payload.
+   */
+  public static java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> packsOf(
+      DynamoDbClient client, long projectId, java.util.List<String> traceIds) {
+    dev.tracing.storage.dynamodb.DynamoTraceReader reader = new dev.tracing.storage.dynamodb.DynamoTraceReader(client, TABLE,
+        java.time.Clock.systemUTC(), new dev.tracing.storage.dynamodb.CapacityMeter());
+    Map<String, Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> packs = new LinkedHashMap<>();
+    for (String traceId : traceIds) {
+      dev.tracing.storage.StoredTrace trace = reader.read(projectId, traceId)
+          .orElseThrow(() -> new IllegalStateException("trace " + traceId + " has no summary"));
+      for (int i = 0; i < trace.chunks().size(); i++) {
+        String pk = "F#" + projectId + "#" + trace.chunkKeys().get(i);
+        packs.putIfAbsent(pk, Map.of(
+            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(pk),
+            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("#"),
+            "d", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
+                software.amazon.awssdk.core.SdkBytes.fromByteArray(trace.chunks().get(i)))));
+      }
+    }
+    return java.util.List.copyOf(packs.values());
   }
 
   private static String ingestPath(Project p) {

@@ -129,7 +129,7 @@ final class FunctionMainPaths {
    * twice, then folded from their stream batch, and the batch delivered again.
    */
   private void summaries(Function<Map<String, Object>, Map<String, Object>> fn) {
-    Project project = scenario.project();
+    Project project = admin.createProject(scenario.project().namespaceId(), "summaries");
     String first = SampleTraces.randomTraceId();
     String second = SampleTraces.randomTraceId();
     try (Tracing writer = new Tracing(TracingConfig.local(scenario.dynamo().endpoint(), LocalScenario.TABLE)
@@ -145,19 +145,17 @@ final class FunctionMainPaths {
         assertEquals(200, r.status(), r.bodyText());
       }
     }
-    java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> chunks = new java.util.ArrayList<>();
+    java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> chunks;
     try (DynamoDbClient reader = DynamoClients.create(scenario.dynamo().endpoint(), LocalScenario.REGION)) {
-      for (String traceId : java.util.List.of(first, second)) {
-        chunks.addAll(reader.query(b -> b.tableName(LocalScenario.TABLE).keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
-            .expressionAttributeValues(Map.of(
-                ":pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("T#" + project.projectId() + "#" + traceId),
-                ":c", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("C#")))).items());
-      }
+      // the project's span packs, not folded yet: what the stream hands the function
+      chunks = reader.query(b -> b.tableName(LocalScenario.TABLE).keyConditionExpression("pk = :p")
+          .expressionAttributeValues(Map.of(":p", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+              "F#" + project.projectId())))).items();
     }
     Map<String, Object> event = dev.tracing.ingest.SummaryFolder.streamEvent(chunks);
     Map<String, Object> out = fn.apply(event);
     assertEquals(2, ((Number) out.get("traces")).intValue(), "both traces folded: " + out);
-    assertEquals(chunks.size(), ((Number) out.get("chunks")).intValue(), "every chunk folded: " + out);
+    assertEquals(chunks.size(), ((Number) out.get("packs")).intValue(), "every pack folded: " + out);
     fn.apply(event); // delivered again: read, nothing new
     // a batch of one trace's changes reads its summary alone
     Map<String, Object> one = fn.apply(dev.tracing.ingest.SummaryFolder.streamEvent(chunks.subList(0, 1)));
@@ -277,7 +275,7 @@ final class FunctionMainPaths {
       @SuppressWarnings("unchecked")
       Map<String, Object> event = GatewayEvents.JSON.readValue(json, Map.class);
       Map<String, Object> r = FunctionMainPaths.<Map<String, Object>, Map<String, Object>>cast(target).apply(event);
-      assertEquals(Map.of("records", 0, "chunks", 0, "traces", 0, "unreadable", 0), r, "priming answer of the summaries function");
+      assertEquals(Map.of("records", 0, "packs", 0, "traces", 0, "unreadable", 0), r, "priming answer of the summaries function");
       return;
     }
     if (function.equals("compactor")) {

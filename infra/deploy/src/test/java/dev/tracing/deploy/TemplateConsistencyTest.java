@@ -170,14 +170,14 @@ class TemplateConsistencyTest {
       SamTemplate.asMap(events).forEach((name, ev) -> {
         Map<String, Object> event = SamTemplate.asMap(ev);
         if ("DynamoDB".equals(event.get("Type"))) {
-          // the summaries function reads the table's stream: span chunks only
+          // the summaries function reads the table's stream: span packs only
           assertEquals(LambdaPackage.SUMMARIES.name(), fn, id + "." + name + ": only the summaries function reads the stream");
           Map<String, Object> props = SamTemplate.asMap(event.get("Properties"));
           assertEquals(Map.of("Fn::GetAtt", List.of("TracesTable", "StreamArn")), props.get("Stream"), id + "." + name + " stream");
           String pattern = String.valueOf(SamTemplate.path(props, "FilterCriteria", "Filters") instanceof List<?> l && !l.isEmpty()
               ? SamTemplate.asMap(l.get(0)).get("Pattern") : "");
-          assertTrue(pattern.contains("\"prefix\": \"C#\"") && pattern.contains("INSERT"),
-              id + "." + name + " passes only inserted or rewritten span chunks (sk C#...): " + pattern);
+          assertTrue(pattern.contains("\"pk\": {\"S\": [{\"prefix\": \"F#\"}]}") && pattern.contains("INSERT"),
+              id + "." + name + " passes only inserted or rewritten span packs (pk F#...): " + pattern);
           Map<String, Object> table = SamTemplate.map(template.resources("AWS::DynamoDB::Table").get("TracesTable"), "Properties");
           assertEquals(Map.of("StreamViewType", "NEW_IMAGE"), table.get("StreamSpecification"), "the table's stream carries new images");
           return;

@@ -18,20 +18,21 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * The summaries function: folds the span chunks that ingest stored into their traces' summaries,
+ * The summaries function: folds the span packs that ingest stored (one per request, all its
+ * traces) into their traces' summaries,
  * list and duration index entries, rollups and term-block marks, from batches of the table's
  * stream of changes (DynamoDB Streams through a Lambda event source mapping, batching window in
- * {@code template.yaml}). One batch holds the chunks of many requests, so a trace whose services
+ * {@code template.yaml}). One batch holds the packs of many requests, so a trace whose services
  * each exported their own spans gets one summary write per batch instead of one per request.
  *
  * <p>At least once, in order per trace: a stream shard holds the records of one partition key (a
  * trace) in write order, and a failed batch is delivered again; folding is idempotent (spans
- * already counted count nothing), so a redelivery changes nothing. A chunk this version cannot
+ * already counted count nothing), so a redelivery changes nothing. A pack this version cannot
  * read is logged and passed over, never retried forever (the trace detail would refuse it too).
  *
  * <p>Input: the Lambda event ({@code {"Records": [{"eventName": "INSERT", "dynamodb": {"NewImage":
- * {...}}}]}}); records that are not span chunks (removals by TTL, other items) are passed over.
- * Output: {@code {"records": n, "chunks": n, "traces": n, "unreadable": n}}.
+ * {...}}}]}}); records that are not span packs (removals by TTL, other items) are passed over.
+ * Output: {@code {"records": n, "packs": n, "traces": n, "unreadable": n}}.
  */
 public final class SummaryFolder {
   private static final Logger LOG = Logger.getLogger(SummaryFolder.class.getName());
@@ -43,11 +44,11 @@ public final class SummaryFolder {
   }
 
   /** What one batch did. */
-  public record Folded(int records, int chunks, int traces, int unreadable) {
+  public record Folded(int records, int packs, int traces, int unreadable) {
     Map<String, Object> toMap() {
       Map<String, Object> out = new LinkedHashMap<>();
       out.put("records", records);
-      out.put("chunks", chunks);
+      out.put("packs", packs);
       out.put("traces", traces);
       out.put("unreadable", unreadable);
       return out;
@@ -71,11 +72,11 @@ public final class SummaryFolder {
       throw new IllegalArgumentException("expected a DynamoDB stream event with \"Records\", got the keys " + event.keySet());
     }
     Folded f = fold(images);
-    return new Folded(records, f.chunks(), f.traces(), f.unreadable()).toMap();
+    return new Folded(records, f.packs(), f.traces(), f.unreadable()).toMap();
   }
 
   /**
-   * Folds the chunks among these item images (new images of the table's stream, in stream order).
+   * Folds the span packs among these item images (new images of the table's stream, in stream order).
    *
    * @throws dev.tracing.storage.StoreUnavailableException when a write was not confirmed: the
    *     batch must be delivered again
@@ -83,25 +84,25 @@ public final class SummaryFolder {
   public Folded fold(List<Map<String, AttributeValue>> images) {
     Map<Long, List<TraceChunk>> byProject = new LinkedHashMap<>();
     Set<String> traces = new HashSet<>();
-    int chunks = 0;
+    int packs = 0;
     int unreadable = 0;
     for (Map<String, AttributeValue> image : images) {
-      DynamoTraceWriter.StreamedChunk c = DynamoTraceWriter.streamedChunk(image);
-      if (c == null) {
+      DynamoTraceWriter.StreamedPack pack = DynamoTraceWriter.streamedPack(image);
+      if (pack == null) {
         continue;
       }
       try {
-        byProject.computeIfAbsent(c.projectId(), p -> new ArrayList<>())
-            .add(TraceBatcher.storedChunk(c.traceId(), c.key(), c.payload()));
-        chunks++;
-        traces.add(c.projectId() + "#" + c.traceId());
+        List<TraceChunk> pieces = TraceBatcher.storedPack(pack.key(), pack.payload());
+        byProject.computeIfAbsent(pack.projectId(), p -> new ArrayList<>()).addAll(pieces);
+        packs++;
+        pieces.forEach(piece -> traces.add(pack.projectId() + "#" + piece.traceId()));
       } catch (OtlpFormatException e) {
         unreadable++;
-        LOG.log(Level.WARNING, "project " + c.projectId() + ": " + e.getMessage() + "; passed over");
+        LOG.log(Level.WARNING, "project " + pack.projectId() + ": " + e.getMessage() + "; passed over");
       }
     }
     byProject.forEach(writer::fold);
-    return new Folded(images.size(), chunks, traces.size(), unreadable);
+    return new Folded(images.size(), packs, traces.size(), unreadable);
   }
 
   /**
@@ -123,7 +124,10 @@ public final class SummaryFolder {
         }
       });
       Map<String, Object> change = new LinkedHashMap<>();
-      change.put("Keys", Map.of("pk", image.get("pk"), "sk", image.get("sk")));
+      Map<String, Object> keys = new LinkedHashMap<>();
+      keys.put("pk", image.get("pk"));
+      keys.put("sk", image.get("sk"));
+      change.put("Keys", keys);
       change.put("NewImage", image);
       change.put("StreamViewType", "NEW_IMAGE");
       Map<String, Object> record = new LinkedHashMap<>();

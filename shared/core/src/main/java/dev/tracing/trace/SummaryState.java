@@ -16,7 +16,7 @@ import java.io.UncheckedIOException;
  * their span counts, {@link SpanNames}, and the attribute hashes): the reader passes them back in.
  */
 public final class SummaryState {
-  private static final int FORMAT = 3;
+  private static final int FORMAT = 4;
 
   private SummaryState() {
   }
@@ -72,6 +72,11 @@ public final class SummaryState {
       for (long c : overflow) {
         out.writeLong(c);
       }
+      long[] chunks = s.chunkIdArray();
+      writeVarLong(out, chunks.length);
+      for (long c : chunks) {
+        out.writeLong(c);
+      }
       out.flush();
       return bytes.toByteArray();
     } catch (IOException e) {
@@ -95,11 +100,15 @@ public final class SummaryState {
     for (int i = 0; i < overflow.length; i++) {
       overflow[i] = in.readLong();
     }
+    long[] chunks = new long[count(in, 1 << 20)];
+    for (int i = 0; i < chunks.length; i++) {
+      chunks[i] = in.readLong();
+    }
     if (in.available() > 0) {
       throw new IOException(in.available() + " bytes left over");
     }
     TraceSummary s = new TraceSummary(traceId, ids, errors, root, earliest, latestEnd, beside.names(),
-        beside.attributeHashes(), (flags & ATTRIBUTES_TRUNCATED) != 0, overflow);
+        beside.attributeHashes(), (flags & ATTRIBUTES_TRUNCATED) != 0, overflow, chunks);
     s.setOverflowCount(overflowCount);
     return s;
   }

@@ -1,6 +1,5 @@
 package dev.tracing.trace;
 
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -8,15 +7,17 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The spans of one trace that arrived in one request, in their stored form: OTLP
+ * The spans of one trace that arrived in one request, and the span pack that stores them with the
+ * request's other traces, in its stored form: OTLP
  * {@code TracesData} (resource and scope included, so every field survives storage exactly),
  * compressed by {@code dev.tracing.otlp.SpanChunks}. Storage keeps the payload as it is.
  *
  * @param traceId lowercase hex
- * @param key deterministic identity of this chunk ({@link #keyOf}): an exporter's retry of the
- *     same request writes the same chunk again instead of a new one
- * @param payload the encoded spans, at most {@link #MAX_PAYLOAD_BYTES}
- * @param facts one entry per span, in the order of the payload's spans
+ * @param key deterministic identity of the pack ({@link #keyOf}): an exporter's retry of the
+ *     same request writes the same pack again instead of a new one
+ * @param payload the encoded pack (this trace's spans and the request's others), at most
+ *     {@link #MAX_PAYLOAD_BYTES}
+ * @param facts one entry per span of this trace, in payload order
  */
 public record TraceChunk(String traceId, String key, byte[] payload, List<SpanFacts> facts) {
   public TraceChunk {
@@ -39,20 +40,25 @@ public record TraceChunk(String traceId, String key, byte[] payload, List<SpanFa
     return min;
   }
 
-  /** A digest of the sorted span ids: the same spans always give the same key. */
-  public static String keyOf(List<SpanFacts> facts) {
-    long[] ids = new long[facts.size()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = facts.get(i).spanId();
+  /**
+   * A digest of the sorted (trace id, span id) pairs: the same spans always give the same key, and
+   * spans of different traces never share one, even with the same span ids (a pack's key is unique
+   * in its whole project, not only in one trace).
+   *
+   * @param traceIds the trace of each span, lowercase hex
+   */
+  public static String keyOf(List<SpanFacts> facts, List<String> traceIds) {
+    String[] pairs = new String[facts.size()];
+    for (int i = 0; i < pairs.length; i++) {
+      pairs[i] = traceIds.get(i) + String.format(java.util.Locale.ROOT, "%016x", facts.get(i).spanId());
     }
-    Arrays.sort(ids);
-    ByteBuffer buf = ByteBuffer.allocate(ids.length * 8);
-    for (long id : ids) {
-      buf.putLong(id);
-    }
+    Arrays.sort(pairs);
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(buf.array());
-      return HexFormat.of().formatHex(digest, 0, 12);
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (String pair : pairs) {
+        sha.update(pair.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

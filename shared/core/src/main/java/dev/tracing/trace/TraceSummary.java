@@ -47,14 +47,16 @@ public final class TraceSummary {
   private long[] attributeHashes; // sorted
   private boolean attributesTruncated;
   private long[] overflowChunks; // sorted chunk key prefixes counted beyond MAX_TRACKED_SPANS
+  private long[] chunkIds; // sorted: every stored chunk (span pack) holding spans this summary counts
   private boolean namesTruncated;
 
   public TraceSummary(String traceId) {
-    this(traceId, new long[0], 0, null, null, 0, SpanNames.EMPTY, new long[0], false, new long[0]);
+    this(traceId, new long[0], 0, null, null, 0, SpanNames.EMPTY, new long[0], false, new long[0], new long[0]);
   }
 
   TraceSummary(String traceId, long[] spanIds, int errorCount, Head root, Head earliest, long latestEndNano,
-               SpanNames names, long[] attributeHashes, boolean attributesTruncated, long[] overflowChunks) {
+               SpanNames names, long[] attributeHashes, boolean attributesTruncated, long[] overflowChunks, long[] chunkIds) {
+    this.chunkIds = chunkIds;
     this.traceId = traceId;
     this.spanIds = spanIds;
     this.errorCount = errorCount;
@@ -145,7 +147,31 @@ public final class TraceSummary {
       Arrays.sort(grown);
       overflowChunks = grown;
     }
+    if (added > 0 && chunkKey != null && Arrays.binarySearch(chunkIds, chunk) < 0) {
+      long[] grown = Arrays.copyOf(chunkIds, chunkIds.length + 1);
+      grown[grown.length - 1] = chunk;
+      Arrays.sort(grown);
+      chunkIds = grown;
+    }
     return added;
+  }
+
+  /**
+   * The stored chunks (span packs, by the first 64 bits of their key) that hold spans this summary
+   * counts: where a reader finds the trace's spans. A chunk whose spans were all counted from
+   * another chunk already is not among them.
+   */
+  public long[] chunkIds() {
+    return chunkIds.clone();
+  }
+
+  /** A chunk id as the 16 hex digits its storage key starts with. */
+  public static String chunkKeyOf(long chunkId) {
+    return String.format(java.util.Locale.ROOT, "%016x", chunkId);
+  }
+
+  long[] chunkIdArray() {
+    return chunkIds;
   }
 
   /** Merges {@code count} distinct ids, none of them tracked yet, into the sorted {@link #spanIds}. */

@@ -38,13 +38,23 @@ public final class SpanChunks {
   }
 
   /**
-   * Encodes the spans of one trace as chunks, each payload at most
-   * {@link TraceChunk#MAX_PAYLOAD_BYTES}: a chunk too large is split into deterministic halves
-   * (stored order kept) until each piece fits. A single span always fits: ingest refuses larger
-   * ones.
+   * A span pack: the accepted spans of one export request (all its traces), encoded as one chunk
+   * payload; several packs when the request's spans do not fit one.
+   *
+   * @param key {@link TraceChunk#keyOf(List, List)} of its spans: a retry of the request makes the same packs
+   * @param facts one entry per span, in payload order
+   * @param traceIds the trace of each span, in payload order
    */
-  public static void fit(String traceId, TracesData spans, List<SpanFacts> facts, Consumer<TraceChunk> out) {
-    Deque<Piece> todo = new ArrayDeque<>(List.of(new Piece(spans, facts)));
+  public record Pack(String key, byte[] payload, List<SpanFacts> facts, List<String> traceIds) {
+  }
+
+  /**
+   * Encodes spans as packs, each payload at most {@link TraceChunk#MAX_PAYLOAD_BYTES}: a pack too
+   * large is split into deterministic halves (stored order kept) until each piece fits. A single
+   * span always fits: ingest refuses larger ones.
+   */
+  public static void fit(TracesData spans, List<SpanFacts> facts, List<String> traceIds, Consumer<Pack> out) {
+    Deque<Piece> todo = new ArrayDeque<>(List.of(new Piece(spans, facts, traceIds)));
     while (!todo.isEmpty()) {
       Piece p = todo.pop();
       byte[] payload = encode(p.spans);
@@ -53,12 +63,12 @@ public final class SpanChunks {
         todo.push(p.slice(half, p.facts.size()));
         todo.push(p.slice(0, half));
       } else {
-        out.accept(new TraceChunk(traceId, TraceChunk.keyOf(p.facts), payload, List.copyOf(p.facts)));
+        out.accept(new Pack(TraceChunk.keyOf(p.facts, p.traceIds), payload, List.copyOf(p.facts), List.copyOf(p.traceIds)));
       }
     }
   }
 
-  private record Piece(TracesData spans, List<SpanFacts> facts) {
+  private record Piece(TracesData spans, List<SpanFacts> facts, List<String> traceIds) {
     Piece slice(int from, int to) {
       TracesData.Builder data = TracesData.newBuilder();
       int index = 0;
@@ -86,7 +96,7 @@ public final class SpanChunks {
           data.addResourceSpans(rsb);
         }
       }
-      return new Piece(data.build(), new ArrayList<>(facts.subList(from, to)));
+      return new Piece(data.build(), new ArrayList<>(facts.subList(from, to)), new ArrayList<>(traceIds.subList(from, to)));
     }
   }
 

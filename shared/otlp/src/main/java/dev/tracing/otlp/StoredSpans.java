@@ -24,11 +24,13 @@ public final class StoredSpans {
   }
 
   /**
-   * Every counted span once, in stored order (callers sort as they need): a span the summary
-   * counts by id, or any span of a chunk the summary counts whole.
+   * Every counted span once, in stored order (callers sort as they need): a span of this trace
+   * the summary counts by id, or any span of this trace in a chunk the summary counts whole. A
+   * chunk (a request's span pack) holds other traces' spans too: they are passed over.
    */
   public static List<SpanRecord> of(StoredTrace trace) {
     TraceSummary summary = trace.summary();
+    com.google.protobuf.ByteString traceId = com.google.protobuf.ByteString.fromHex(summary.traceId());
     List<SpanRecord> out = new ArrayList<>(summary.spanCount());
     Set<Long> seen = new HashSet<>();
     for (int c = 0; c < trace.chunks().size(); c++) {
@@ -38,6 +40,9 @@ public final class StoredSpans {
       for (ResourceSpans rs : chunk.getResourceSpansList()) {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           for (Span span : ss.getSpansList()) {
+            if (!span.getTraceId().equals(traceId)) {
+              continue;
+            }
             long id = span.getSpanId().asReadOnlyByteBuffer().getLong();
             if ((summary.containsSpan(id) || countedAsChunk) && seen.add(id)) {
               out.add(new SpanRecord(span, rs.getResource(), rs.getSchemaUrl(), ss.getScope(), ss.getSchemaUrl()));

@@ -52,18 +52,22 @@ public final class TraceBatcher {
     long oldest = nowNano - retention.toNanos();
     long newest = nowNano + MAX_CLOCK_SKEW.toNanos();
     Map<Reason, Integer> rejected = new TreeMap<>();
-    // trace id -> (resource index, scope index) -> spans, in request order
-    Map<String, TraceParts> traces = new LinkedHashMap<>();
+    // the request's accepted spans in request order, with their resources and scopes: one pack
+    TracesData.Builder pack = TracesData.newBuilder();
+    List<SpanFacts> packFacts = new ArrayList<>();
+    List<String> packTraceIds = new ArrayList<>();
     int accepted = 0;
     for (int r = 0; r < request.getResourceSpansCount(); r++) {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
       int resourceBytes = rs.getResource().getSerializedSize();
       long[] resourceTerms = OtlpAttributes.inOrder(rs.getResource().getAttributesList()); // once, not per span
+      ResourceSpans.Builder rsb = null;
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
         // a span is stored with its resource and scope: together they must fit one item
         int envelopeBytes = resourceBytes + ss.getScope().getSerializedSize();
+        ScopeSpans.Builder ssb = null;
         for (Span span : ss.getSpansList()) {
           Reason reason = check(span, envelopeBytes, oldest, newest);
           if (reason != null) {
@@ -71,14 +75,27 @@ public final class TraceBatcher {
             continue;
           }
           accepted++;
-          String traceId = OtlpIds.hex(span.getTraceId());
-          traces.computeIfAbsent(traceId, TraceParts::new).add(r, s, span, facts(span, service, resourceTerms));
+          if (ssb == null) {
+            ssb = ScopeSpans.newBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
+          }
+          ssb.addSpans(span);
+          packFacts.add(facts(span, service, resourceTerms));
+          packTraceIds.add(OtlpIds.hex(span.getTraceId()));
+        }
+        if (ssb != null) {
+          if (rsb == null) {
+            rsb = ResourceSpans.newBuilder().setResource(rs.getResource()).setSchemaUrl(rs.getSchemaUrl());
+          }
+          rsb.addScopeSpans(ssb);
         }
       }
+      if (rsb != null) {
+        pack.addResourceSpans(rsb);
+      }
     }
-    List<TraceChunk> chunks = new ArrayList<>(traces.size());
-    for (TraceParts parts : traces.values()) {
-      parts.toChunks(request, chunks::add);
+    List<TraceChunk> chunks = new ArrayList<>();
+    if (accepted > 0) {
+      SpanChunks.fit(pack.build(), packFacts, packTraceIds, p -> chunks.addAll(byTrace(p.key(), p.payload(), p.facts(), p.traceIds())));
     }
     int rejectedCount = rejected.values().stream().mapToInt(Integer::intValue).sum();
     return new Batch(chunks, accepted, rejectedCount, rejectedCount == 0 ? "" : message(rejected));
@@ -118,30 +135,46 @@ public final class TraceBatcher {
   }
 
   /**
-   * A stored chunk read back (from the table's stream of changes): its spans' facts computed as
-   * {@link #split} computed them when the chunk was made, in payload order, so folding it into its
-   * summary later gives the summary folding it at ingest would have.
-   *
-   * @throws OtlpFormatException when the payload is not a chunk this version can read
+   * The pieces of a pack, one per trace: each holds the pack's key and payload and the facts of
+   * that trace's spans in payload order, the unit a summary folds.
    */
-  public static TraceChunk storedChunk(String traceId, String key, byte[] payload) {
+  static List<TraceChunk> byTrace(String key, byte[] payload, List<SpanFacts> facts, List<String> traceIds) {
+    Map<String, List<SpanFacts>> byTrace = new LinkedHashMap<>();
+    for (int i = 0; i < facts.size(); i++) {
+      byTrace.computeIfAbsent(traceIds.get(i), t -> new ArrayList<>()).add(facts.get(i));
+    }
+    List<TraceChunk> out = new ArrayList<>(byTrace.size());
+    byTrace.forEach((traceId, f) -> out.add(new TraceChunk(traceId, key, payload, f)));
+    return out;
+  }
+
+  /**
+   * A stored pack read back (from the table's stream of changes), as the pieces {@link #split}
+   * made of it: its spans' facts computed as they were at ingest, so folding them later gives
+   * the summaries folding them at ingest would have.
+   *
+   * @throws OtlpFormatException when the payload is not a pack this version can read
+   */
+  public static List<TraceChunk> storedPack(String key, byte[] payload) {
     TracesData data;
     try {
       data = SpanChunks.decode(payload);
     } catch (RuntimeException e) {
-      throw new OtlpFormatException("stored chunk " + key + " of trace " + traceId + " cannot be read: " + e.getMessage());
+      throw new OtlpFormatException("stored span pack " + key + " cannot be read: " + e.getMessage());
     }
     List<SpanFacts> facts = new ArrayList<>();
+    List<String> traceIds = new ArrayList<>();
     for (ResourceSpans rs : data.getResourceSpansList()) {
       String service = serviceName(rs.getResource());
       long[] resourceTerms = OtlpAttributes.inOrder(rs.getResource().getAttributesList());
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {
           facts.add(facts(span, service, resourceTerms));
+          traceIds.add(OtlpIds.hex(span.getTraceId()));
         }
       }
     }
-    return new TraceChunk(traceId, key, payload, facts);
+    return byTrace(key, payload, facts, traceIds);
   }
 
   private static final com.google.protobuf.ByteString SERVICE_NAME_KEY = com.google.protobuf.ByteString.copyFromUtf8("service.name");
@@ -205,64 +238,6 @@ public final class TraceBatcher {
 
     Reason(String text) {
       this.text = text;
-    }
-  }
-
-  /** Accepted spans of one trace, remembered with where they came from in the request. */
-  private static final class TraceParts {
-    final String traceId;
-    final List<int[]> origin = new ArrayList<>();
-    final List<Span> spans = new ArrayList<>();
-    final List<SpanFacts> facts = new ArrayList<>();
-
-    TraceParts(String traceId) {
-      this.traceId = traceId;
-    }
-
-    void add(int resource, int scope, Span span, SpanFacts f) {
-      origin.add(new int[] {resource, scope});
-      spans.add(span);
-      facts.add(f);
-    }
-
-    void toChunks(ExportTraceServiceRequest request, java.util.function.Consumer<TraceChunk> out) {
-      TracesData.Builder data = TracesData.newBuilder();
-      int lastResource = -1;
-      int lastScope = -1;
-      ResourceSpans.Builder rsb = null;
-      ScopeSpans.Builder ssb = null;
-      for (int i = 0; i < spans.size(); i++) {
-        int r = origin.get(i)[0];
-        int s = origin.get(i)[1];
-        if (r != lastResource) {
-          flush(data, rsb, ssb);
-          ResourceSpans source = request.getResourceSpans(r);
-          rsb = ResourceSpans.newBuilder().setResource(source.getResource()).setSchemaUrl(source.getSchemaUrl());
-          ssb = null;
-          lastResource = r;
-          lastScope = -1;
-        }
-        if (s != lastScope) {
-          if (ssb != null) {
-            rsb.addScopeSpans(ssb);
-          }
-          ScopeSpans source = request.getResourceSpans(r).getScopeSpans(s);
-          ssb = ScopeSpans.newBuilder().setScope(source.getScope()).setSchemaUrl(source.getSchemaUrl());
-          lastScope = s;
-        }
-        ssb.addSpans(spans.get(i));
-      }
-      flush(data, rsb, ssb);
-      SpanChunks.fit(traceId, data.build(), facts, out);
-    }
-
-    private static void flush(TracesData.Builder data, ResourceSpans.Builder rsb, ScopeSpans.Builder ssb) {
-      if (rsb != null) {
-        if (ssb != null) {
-          rsb.addScopeSpans(ssb);
-        }
-        data.addResourceSpans(rsb);
-      }
     }
   }
 }

@@ -8,6 +8,7 @@ import static dev.tracing.testing.OtlpFixtures.span;
 import static dev.tracing.testing.OtlpFixtures.traceId;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -151,7 +152,7 @@ class TraceBatcherTest {
   // Grouping
 
   @Test
-  void acceptedSpansAreGroupedByTraceKeepingResourceScopeAndRequestOrder() {
+  void acceptedSpansArePackedInRequestOrderAndFoldedPerTrace() {
     Resource frontend = service("frontend").toBuilder().addAttributes(attr("host.name", "web-1")).build();
     InstrumentationScope http = InstrumentationScope.newBuilder().setName("http").setVersion("1.2").build();
     InstrumentationScope db = InstrumentationScope.newBuilder().setName("db").build();
@@ -160,36 +161,36 @@ class TraceBatcherTest {
     Span a2 = span(TRACE_A, 2, 1, "a2", T0, MS, false);
     Span a3 = span(TRACE_A, 3, 1, "a3", T0, MS, false);
     Span b2 = span(TRACE_B, 2, 1, "b2", T0, MS, false);
+    Span refused = span(TRACE_B, 9, 1, "refused", 0, MS, false);
     ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
         .addResourceSpans(ResourceSpans.newBuilder().setResource(frontend).setSchemaUrl("https://schema/r1")
             .addScopeSpans(ScopeSpans.newBuilder().setScope(http).setSchemaUrl("https://schema/s1").addSpans(a1).addSpans(b1))
             .addScopeSpans(ScopeSpans.newBuilder().setScope(db).addSpans(a2)))
         .addResourceSpans(ResourceSpans.newBuilder().setResource(service("backend"))
-            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(b2).addSpans(a3)))
+            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(b2).addSpans(a3).addSpans(refused)))
         .build();
 
     List<TraceChunk> chunks = split(request).chunks();
 
+    // one pack: the request's accepted spans with their resources and scopes, in request order
     assertEquals(2, chunks.size());
     TraceChunk a = chunks.get(0);
+    TraceChunk b = chunks.get(1);
+    assertEquals(a.key(), b.key());
+    assertSame(a.payload(), b.payload());
+    ExportTraceServiceRequest accepted = request.toBuilder().setResourceSpans(1, request.getResourceSpans(1).toBuilder()
+        .setScopeSpans(0, request.getResourceSpans(1).getScopeSpans(0).toBuilder().removeSpans(2))).build();
+    assertEquals(accepted.getResourceSpansList(), SpanChunks.decode(a.payload()).getResourceSpansList());
+    // a piece per trace, its spans' facts in payload order
     assertEquals("0af7651916cd43dd8448eb211c80319c", a.traceId());
-    ResourceSpans expectedA0 = ResourceSpans.newBuilder().setResource(frontend).setSchemaUrl("https://schema/r1")
-        .addScopeSpans(ScopeSpans.newBuilder().setScope(http).setSchemaUrl("https://schema/s1").addSpans(a1))
-        .addScopeSpans(ScopeSpans.newBuilder().setScope(db).addSpans(a2)).build();
-    ResourceSpans expectedA1 = ResourceSpans.newBuilder().setResource(service("backend"))
-        .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(a3)).build();
-    assertEquals(List.of(expectedA0, expectedA1), SpanChunks.decode(a.payload()).getResourceSpansList());
     assertEquals(List.of(1L, 2L, 3L), a.facts().stream().map(SpanFacts::spanId).toList());
     assertEquals(List.of("frontend", "frontend", "backend"), a.facts().stream().map(SpanFacts::service).toList());
-
-    TraceChunk b = chunks.get(1);
     assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", b.traceId());
-    assertEquals(List.of(
-        ResourceSpans.newBuilder().setResource(frontend).setSchemaUrl("https://schema/r1")
-            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).setSchemaUrl("https://schema/s1").addSpans(b1)).build(),
-        ResourceSpans.newBuilder().setResource(service("backend"))
-            .addScopeSpans(ScopeSpans.newBuilder().setScope(http).addSpans(b2)).build()),
-        SpanChunks.decode(b.payload()).getResourceSpansList());
+    assertEquals(List.of("b1", "b2"), b.facts().stream().map(SpanFacts::name).toList());
+    // read back from storage, the pack gives the same pieces
+    java.util.function.Function<TraceChunk, String> shown = c -> c.traceId() + c.facts().stream()
+        .map(f -> f.spanId() + f.name() + f.service() + f.parentSpanId() + java.util.Arrays.toString(f.attributeHashes())).toList();
+    assertEquals(chunks.stream().map(shown).toList(), TraceBatcher.storedPack(a.key(), a.payload()).stream().map(shown).toList());
   }
 
   @Test

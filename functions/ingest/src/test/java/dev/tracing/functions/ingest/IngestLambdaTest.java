@@ -266,14 +266,13 @@ class IngestLambdaTest {
       assertTrue(reader.read(streamed.projectId(), traceId).isEmpty(), "no summary before the stream is folded");
 
       List<Map<String, AttributeValue>> chunks = store.client().scanPaginator(b -> b.tableName(LocalTracingStore.TABLE)
-              .filterExpression("begins_with(pk, :p) AND begins_with(sk, :c)")
-              .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("T#" + streamed.projectId() + "#"),
-                  ":c", AttributeValue.fromS("C#"))))
+              .filterExpression("pk = :p")
+              .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("F#" + streamed.projectId()))))
           .items().stream().toList();
-      assertFalse(chunks.isEmpty(), "stream-mode ingest stored its chunks");
+      assertFalse(chunks.isEmpty(), "stream-mode ingest stored its span pack");
       JsonNode answer = GatewayEvent.readJson(summaries.invoke("summaries",
           tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(SummaryFolder.streamEvent(chunks))));
-      assertEquals(chunks.size(), answer.get("chunks").asInt(), answer.toString());
+      assertEquals(chunks.size(), answer.get("packs").asInt(), answer.toString());
       assertEquals(0, answer.get("unreadable").asInt(), answer.toString());
       assertStoredExactly(streamed, request);
     }

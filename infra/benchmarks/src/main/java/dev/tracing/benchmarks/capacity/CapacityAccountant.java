@@ -182,8 +182,8 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   }
 
   /**
-   * The kind of an item, from its key as the product lays items out (docs/storage.md): span chunks
-   * ({@code C#} sort keys) and trace summaries ({@code #S}) under {@code T#} partitions, ingest
+   * The kind of an item, from its key as the product lays items out (docs/storage.md): span packs
+   * under {@code F#} partitions, trace summaries ({@code #S}) under {@code T#} partitions, ingest
    * counters under {@code Q#}, service and operation names under {@code S#} and {@code O#}, rollup
    * cells under {@code R#}.
    */
@@ -201,10 +201,13 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     if (p.startsWith("R#")) {
       return ROLLUPS;
     }
+    if (p.startsWith("F#")) {
+      return CHUNKS;
+    }
     if (s.startsWith("#S")) {
       return SUMMARIES;
     }
-    return s.startsWith("C#") ? CHUNKS : OTHER;
+    return OTHER;
   }
 
   /** Forgets the stored items too (for a fresh table). */

@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Plays DynamoDB Streams and its Lambda event source mapping for the storage benchmark (the local
- * DynamoDB has no streams): records every span-chunk item ingest writes, with the simulated time
+ * DynamoDB has no streams): records every span-pack item ingest writes, with the simulated time
  * of the request that wrote it, then hands them to the real summaries function's fold in the
  * batches the mapping in {@code template.yaml} would form: per shard (a trace's records all in
  * one; {@value #SHARDS} shards, a table of a few partitions), a batch opened by a record and
@@ -28,7 +28,7 @@ public final class StreamEmulation implements ExecutionInterceptor {
   /** The template's {@code SummaryBatchingWindowSeconds} default; {@code -Dstream.window=S} measures another. */
   public static final int WINDOW_SECONDS = Integer.getInteger("stream.window", 30);
   public static final int SHARDS = 4;
-  private static final String CHUNK_PREFIX = "C#";
+  private static final String PACK_PREFIX = "F#";
 
   private record Change(long atNano, long seq, int shard, Map<String, AttributeValue> image) {
   }
@@ -58,8 +58,8 @@ public final class StreamEmulation implements ExecutionInterceptor {
   }
 
   private void record(Map<String, AttributeValue> item) {
-    AttributeValue sk = item.get("sk");
-    if (sk != null && sk.s() != null && sk.s().startsWith(CHUNK_PREFIX)) {
+    AttributeValue pk = item.get("pk");
+    if (pk != null && pk.s() != null && pk.s().startsWith(PACK_PREFIX)) {
       int shard = Math.floorMod(item.get("pk").s().hashCode(), SHARDS);
       synchronized (changes) {
         changes.add(new Change(now.get(), seq.getAndIncrement(), shard, item));

@@ -196,7 +196,7 @@ class CapacityCalculatorTest {
   void writesAreTalliedByKindFromTheirKeys() {
     CapacityAccountant a = new CapacityAccountant("t", List.of("pk", "sk"), INDEX);
     put(a, item("T#1#a", "1#a", 10));
-    Map<String, AttributeValue> chunk = new HashMap<>(Map.of("pk", AttributeValue.fromS("T#1#a"), "sk", AttributeValue.fromS("C#00")));
+    Map<String, AttributeValue> chunk = new HashMap<>(Map.of("pk", AttributeValue.fromS("F#1"), "sk", AttributeValue.fromS("00")));
     put(a, chunk);
     put(a, Map.of("pk", AttributeValue.fromS("S#1"), "sk", AttributeValue.fromS("checkout")));
     a.account(UpdateItemRequest.builder().tableName("t").key(Map.of("pk", AttributeValue.fromS("Q#1"), "sk",

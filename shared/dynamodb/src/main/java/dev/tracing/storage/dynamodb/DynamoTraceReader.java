@@ -1,21 +1,33 @@
 package dev.tracing.storage.dynamodb;
 
+import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.trace.TraceSummary;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * Reads a trace's item collection (summary and chunks) with one paginated query, skipping items
- * whose TTL has passed: DynamoDB deletes expired items up to days late, and local DynamoDB
- * servers never do, so the filter here is what enforces retention.
+ * Reads a trace: its summary ({@code GetItem}), then the span packs it names ({@code BatchGetItem},
+ * 100 keys a call), skipping items whose TTL has passed: DynamoDB deletes expired items up to days
+ * late, and local DynamoDB servers never do, so the filter here is what enforces retention. A pack
+ * the eventually consistent read did not find yet (written a moment before its summary) is read
+ * once more, consistently.
  */
 public final class DynamoTraceReader implements TraceReader {
+  private static final int BATCH_GET_LIMIT = 100;
+  private static final int MAX_ATTEMPTS = 8;
+
   private final DynamoDbClient client;
   private final String table;
   private final Clock clock;
@@ -32,21 +44,74 @@ public final class DynamoTraceReader implements TraceReader {
   public Optional<StoredTrace> read(long projectId, String traceId) {
     long now = clock.instant().getEpochSecond();
     meter.countTraceRead();
-    String pk = SummaryItems.tracePk(projectId, traceId);
+    GetItemResponse got = DynamoErrors.call("a trace read", () -> client.getItem(b -> b.tableName(table)
+        .key(Map.of(TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, traceId)),
+            TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK)))
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addRead(got.consumedCapacity());
+    if (!got.hasItem() || got.item().isEmpty() || PartitionReads.expired(got.item(), now)) {
+      // Spans without a summary were stored by a request whose fold has not run yet (or failed
+      // before acknowledging them): they become visible once a fold counts them.
+      return Optional.empty();
+    }
+    TraceSummary summary = SummaryItems.fromItem(traceId, got.item());
+    List<String> keys = new ArrayList<>();
+    for (long id : summary.chunkIds()) {
+      keys.add(TraceSummary.chunkKeyOf(id));
+    }
+    Map<String, byte[]> packs = readPacks(projectId, keys, now, false);
+    List<String> missing = keys.stream().filter(k -> !packs.containsKey(k)).toList();
+    if (!missing.isEmpty()) {
+      packs.putAll(readPacks(projectId, missing, now, true));
+    }
     List<byte[]> chunks = new ArrayList<>();
     List<String> chunkKeys = new ArrayList<>();
-    AtomicReference<TraceSummary> summary = new AtomicReference<>();
-    PartitionReads.forEachLiveItem(client, table, pk, now, meter, "a trace read", item -> {
-      String sk = item.get(TableSchema.SK).s();
-      if (sk.equals(SummaryItems.SUMMARY_SK)) {
-        summary.set(SummaryItems.fromItem(traceId, item));
-      } else if (sk.startsWith(ChunkItems.CHUNK_SK_PREFIX)) {
-        chunks.add(item.get(ChunkItems.DATA).b().asByteArrayUnsafe());
-        chunkKeys.add(sk.substring(ChunkItems.CHUNK_SK_PREFIX.length()));
+    for (String key : keys) {
+      byte[] payload = packs.get(key);
+      if (payload != null) { // gone only when expired: its spans are past retention
+        chunks.add(payload);
+        chunkKeys.add(key);
       }
-    });
-    // Spans without a summary were written by a request that failed before acknowledging them:
-    // they become visible once the client's retry counts them.
-    return summary.get() == null ? Optional.empty() : Optional.of(new StoredTrace(projectId, summary.get(), chunks, chunkKeys));
+    }
+    return Optional.of(new StoredTrace(projectId, summary, chunks, chunkKeys));
+  }
+
+  /** The live packs among these keys, by key. */
+  private Map<String, byte[]> readPacks(long projectId, List<String> keys, long now, boolean consistent) {
+    Map<String, byte[]> found = new HashMap<>();
+    for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
+      List<Map<String, AttributeValue>> pending = new ArrayList<>();
+      for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT))) {
+        pending.add(ChunkItems.key(projectId, key));
+      }
+      for (int attempt = 1; !pending.isEmpty(); attempt++) {
+        if (attempt > MAX_ATTEMPTS) {
+          throw new StoreUnavailableException("DynamoDB left " + pending.size() + " span packs unread after " + MAX_ATTEMPTS
+              + " attempts (throttled)");
+        }
+        KeysAndAttributes request = KeysAndAttributes.builder().keys(pending).consistentRead(consistent).build();
+        BatchGetItemResponse response = DynamoErrors.call("a read of span packs", () -> client.batchGetItem(b -> b
+            .requestItems(Map.of(table, request)).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+        if (response.consumedCapacity() != null) {
+          response.consumedCapacity().forEach(meter::addRead);
+        }
+        for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
+          if (!PartitionReads.expired(item, now)) {
+            found.put(item.get(TableSchema.SK).s(), item.get(ChunkItems.DATA).b().asByteArrayUnsafe());
+          }
+        }
+        KeysAndAttributes unprocessed = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
+        pending = unprocessed == null ? List.of() : unprocessed.keys();
+        if (!pending.isEmpty()) {
+          try {
+            Thread.sleep(Math.min(1000, 10L << attempt));
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while reading span packs", e);
+          }
+        }
+      }
+    }
+    return found;
   }
 }

@@ -31,11 +31,11 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
- * Writes span chunks, then folds them into their trace summaries: in {@link #write} itself, or,
+ * Writes span packs (a request's spans, all its traces, in one item), then folds them into their trace summaries: in {@link #write} itself, or,
  * when summaries come from the table's stream, in {@link #fold} called by the summaries function
  * with the chunks of many requests.
  *
- * <p>Order is what makes it safe: chunks first (plain puts under deterministic keys, so a retry
+ * <p>Order is what makes it safe: packs first (plain puts under deterministic keys, so a retry
  * overwrites with identical content), summaries second (read, merge, conditional put on the
  * version read). The summaries of a request's traces are read in one consistent
  * {@code BatchGetItem}; a trace whose put then loses a race is read again on its own. A crash between the two leaves stored spans that the client's retry will count;
@@ -102,9 +102,13 @@ public final class DynamoTraceWriter implements TraceWriter {
     if (chunks.isEmpty()) {
       return;
     }
-    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    Map<String, List<TraceChunk>> packs = new LinkedHashMap<>();
     for (TraceChunk chunk : chunks) {
-      items.add(ChunkItems.toItem(projectId, chunk, expiry(chunk.minStartNano())));
+      packs.computeIfAbsent(chunk.key(), k -> new ArrayList<>()).add(chunk);
+    }
+    List<Map<String, AttributeValue>> items = new ArrayList<>();
+    for (List<TraceChunk> pieces : packs.values()) {
+      items.add(ChunkItems.toItem(projectId, pieces, retention.toSeconds()));
     }
     batchPut(items);
     if (foldAtIngest) {
@@ -149,17 +153,17 @@ public final class DynamoTraceWriter implements TraceWriter {
   }
 
   /**
-   * A span-chunk item as the table's stream shows it (its new image): where it belongs and its
-   * stored payload, which {@code TraceBatcher.storedChunk} turns back into a chunk to fold.
+   * A span-pack item as the table's stream shows it (its new image): its project, key and stored
+   * payload, which {@code TraceBatcher.storedPack} turns back into the pieces to fold.
    */
-  public record StreamedChunk(long projectId, String traceId, String key, byte[] payload) {
+  public record StreamedPack(long projectId, String key, byte[] payload) {
   }
 
   /**
-   * The chunk an item image holds, or null when the image is not a span chunk (another kind of
-   * item, or one without its payload).
+   * The pack an item image holds, or null when the image is not a span pack (another kind of item,
+   * or one without its payload).
    */
-  public static StreamedChunk streamedChunk(Map<String, AttributeValue> image) {
+  public static StreamedPack streamedPack(Map<String, AttributeValue> image) {
     return ChunkItems.fromImage(image);
   }
 
@@ -173,8 +177,8 @@ public final class DynamoTraceWriter implements TraceWriter {
       for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + BATCH_LIMIT))) {
         pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
       }
-      untilProcessed(pending, "span chunks", batch -> {
-        BatchWriteItemResponse response = DynamoErrors.call("a batch write of span chunks", () -> client.batchWriteItem(b -> b
+      untilProcessed(pending, "span packs", batch -> {
+        BatchWriteItemResponse response = DynamoErrors.call("a batch write of span packs", () -> client.batchWriteItem(b -> b
             .requestItems(Map.of(table, batch))
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
         meter.addWrites(response.consumedCapacity());

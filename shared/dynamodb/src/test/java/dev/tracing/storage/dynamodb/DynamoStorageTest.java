@@ -7,6 +7,7 @@ import static dev.tracing.testing.OtlpFixtures.request;
 import static dev.tracing.testing.OtlpFixtures.service;
 import static dev.tracing.testing.OtlpFixtures.span;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,6 +105,7 @@ class DynamoStorageTest {
   }
 
   /** The items of one trace's collection (summary and chunks), expired or not. */
+  /** A trace's items: its summary and the span packs the summary names (none without a summary). */
   static List<Map<String, AttributeValue>> traceItems(String table, long projectId, String traceId) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     client.queryPaginator(b -> b.tableName(table).consistentRead(true)
@@ -111,7 +113,24 @@ class DynamoStorageTest {
             .expressionAttributeNames(Map.of("#pk", TableSchema.PK))
             .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(SummaryItems.tracePk(projectId, traceId)))))
         .items().forEach(items::add);
+    for (Map<String, AttributeValue> summary : List.copyOf(items)) {
+      for (long id : SummaryItems.fromItem(traceId, summary).chunkIds()) {
+        Map<String, AttributeValue> pack = client.getItem(b -> b.tableName(table).consistentRead(true)
+            .key(ChunkItems.key(projectId, dev.tracing.trace.TraceSummary.chunkKeyOf(id)))).item();
+        if (pack != null && !pack.isEmpty()) {
+          items.add(pack);
+        }
+      }
+    }
     return items;
+  }
+
+  /** Stores the packs of these pieces without folding them: what a writer that died between its two steps leaves behind. */
+  static void putPacks(String table, long projectId, List<TraceChunk> pieces) {
+    Map<String, List<TraceChunk>> byPack = new java.util.LinkedHashMap<>();
+    pieces.forEach(p -> byPack.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(p));
+    byPack.values().forEach(pack -> client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(projectId, pack,
+        Duration.ofDays(30).toSeconds()))));
   }
 
   static boolean isSummary(Map<String, AttributeValue> item) {
@@ -206,7 +225,7 @@ class DynamoStorageTest {
           .findFirst().orElseThrow();
       assertEquals(rootStart.getEpochSecond() + RETENTION.toSeconds(), summaryExp);
       List<Long> chunkExps = items.stream().filter(i -> !isSummary(i)).map(DynamoStorageTest::exp).sorted().toList();
-      // A chunk carries the expiry of its own earliest span: never before the trace's, so no span
+      // A pack carries the expiry of its own latest span: never before the trace's, so no span
       // disappears while its summary still counts it.
       assertEquals(List.of(rootStart.getEpochSecond() + RETENTION.toSeconds(),
           childStart.getEpochSecond() + RETENTION.toSeconds()), chunkExps);
@@ -247,12 +266,28 @@ class DynamoStorageTest {
       List<TraceChunk> chunks = chunks(largeRequest(traceId));
       writer().write(PROJECT, chunks);
       List<String> keysAfterFirst = traceItems(table, PROJECT, OtlpIds.hex(traceId)).stream()
-          .map(i -> i.get(TableSchema.SK).s()).sorted().toList();
+          .map(i -> i.get(TableSchema.PK).s() + " " + i.get(TableSchema.SK).s()).sorted().toList();
 
       writer().write(PROJECT, chunks);
 
       assertEquals(keysAfterFirst, traceItems(table, PROJECT, OtlpIds.hex(traceId)).stream()
-          .map(i -> i.get(TableSchema.SK).s()).sorted().toList());
+          .map(i -> i.get(TableSchema.PK).s() + " " + i.get(TableSchema.SK).s()).sorted().toList());
+    }
+
+    @Test
+    void requestsOfTwoTracesWithTheSameSpanIdsAreStoredApart() {
+      // span packs are keyed per project: two traces reusing span ids must not share a pack key
+      ByteString first = randomTraceId();
+      ByteString second = randomTraceId();
+      write(checkoutRequest(first, 1, 2));
+      write(checkoutRequest(second, 1, 2));
+
+      for (ByteString traceId : List.of(first, second)) {
+        StoredTrace stored = read(traceId);
+        assertEquals(List.of(1L, 2L), spanIds(stored), "spans of " + OtlpIds.hex(traceId));
+        assertEquals(1, stored.chunks().size(), "one pack for " + OtlpIds.hex(traceId));
+      }
+      assertNotEquals(read(first).chunkKeys(), read(second).chunkKeys());
     }
 
     @Test
@@ -260,10 +295,7 @@ class DynamoStorageTest {
       ByteString traceId = randomTraceId();
       write(checkoutRequest(traceId, 1, 2));
       List<TraceChunk> failed = chunks(checkoutRequest(traceId, 3, 4));
-      for (TraceChunk c : failed) { // what a writer that died between its two steps leaves behind
-        long exp = Math.floorDiv(c.minStartNano(), 1_000_000_000L) + RETENTION.toSeconds();
-        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, exp)));
-      }
+      putPacks(table, PROJECT, failed);
 
       StoredTrace before = read(traceId);
       assertEquals(List.of(1L, 2L), spanIds(before));
@@ -280,10 +312,7 @@ class DynamoStorageTest {
     @Test
     void traceWhoseOnlyRequestFailedBeforeItsSummaryIsNotFound() {
       ByteString traceId = randomTraceId();
-      for (TraceChunk c : chunks(checkoutRequest(traceId, 1, 2))) {
-        client.putItem(b -> b.tableName(table).item(ChunkItems.toItem(PROJECT, c, 
-            Math.floorDiv(c.minStartNano(), 1_000_000_000L) + RETENTION.toSeconds())));
-      }
+      putPacks(table, PROJECT, chunks(checkoutRequest(traceId, 1, 2)));
 
       assertTrue(reader().read(PROJECT, OtlpIds.hex(traceId)).isEmpty());
     }
@@ -299,21 +328,21 @@ class DynamoStorageTest {
           span(traceId, 2, 1, "db", t0 + 1, 1_000, false)));
 
       writer().write(PROJECT, chunks);
-      // one chunk item, one summary item, 5 minute rollup cells (the service, its 2 operations, all
+      // one span pack, one summary item, 5 minute rollup cells (the service, its 2 operations, all
       // traces, the service's traces), the mark of their hour for the rollup compaction and the mark
       // of the summary's index hour for the term blocks, each under 1 KB
-      assertEquals(9.0, meter.writeUnits(), "one chunk item, one summary item, 5 rollup cells, 2 compaction marks");
+      assertEquals(9.0, meter.writeUnits(), "one span pack, one summary item, 5 rollup cells, 2 compaction marks");
       assertEquals(1.0, meter.readUnits(), "the consistent read of the (absent) summary");
 
       writer().write(PROJECT, chunks);
-      assertEquals(11.0, meter.writeUnits(), "a retry puts the chunk again and marks the summary's index hour again, but"
+      assertEquals(11.0, meter.writeUnits(), "a retry puts the pack again and marks the summary's index hour again, but"
           + " leaves the summary and rollups alone");
       assertEquals(2.0, meter.readUnits(), "a retry reads the summary once");
 
       meter.reset();
       read(traceId);
       assertEquals(0.0, meter.writeUnits());
-      assertEquals(0.5, meter.readUnits(), "one eventually consistent query of under 4 KB");
+      assertEquals(1.0, meter.readUnits(), "two eventually consistent reads of under 4 KB: the summary, its span pack");
     }
   }
 
