@@ -26,7 +26,7 @@ public record Config(boolean smoke, int jmhForks, int jmhWarmups, Duration jmhWa
 
 
   public static Config full() {
-    return new Config(false, 1, 8, Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 25_000, 4, 400, Duration.ofSeconds(45),
+    return new Config(false, 1, 8, Duration.ofSeconds(2), 5, Duration.ofSeconds(2), 100_000, 4, 400, Duration.ofSeconds(45),
         100_000, 10, 1000, 200, true, true, Path.of(System.getProperty("java.io.tmpdir")), List.of());
   }
 
