@@ -46,6 +46,10 @@ public final class SpanChunks {
    * @param traceIds the trace of each span, in payload order
    */
   public record Pack(String key, byte[] payload, List<SpanFacts> facts, List<String> traceIds) {
+    public Pack {
+      facts = List.copyOf(facts);
+      traceIds = List.copyOf(traceIds);
+    }
   }
 
   /**
@@ -63,7 +67,7 @@ public final class SpanChunks {
         todo.push(p.slice(half, p.facts.size()));
         todo.push(p.slice(0, half));
       } else {
-        out.accept(new Pack(TraceChunk.keyOf(p.facts, p.traceIds), payload, List.copyOf(p.facts), List.copyOf(p.traceIds)));
+        out.accept(new Pack(TraceChunk.keyOf(p.facts, p.traceIds), payload, p.facts, p.traceIds));
       }
     }
   }
