@@ -29,7 +29,7 @@ import java.util.Map;
  */
 public final class ServiceEdges {
   public static final int MAX_PENDING = 1_000;
-  private static final int FORMAT = 1;
+  private static final int FORMAT = 2;
 
   /** A call from one service to another: the child span's start, duration and status. */
   public record Edge(String parent, String child, long childStartNano, long durationNano, boolean error) {
@@ -93,8 +93,14 @@ public final class ServiceEdges {
     return pending.size();
   }
 
-  /** Services as a dictionary, then span ids with their service's index, then the waiting children. */
-  public byte[] encode() {
+  /**
+   * Services as a dictionary, then the service of each span the summary tracks, by position in its
+   * sorted span ids (no id written again: about one byte a span), then spans it does not track with
+   * their ids, then the waiting children.
+   *
+   * @param trackedSpanIds the summary's sorted span ids as they will be stored with this state
+   */
+  public byte[] encode(long[] trackedSpanIds) {
     try {
       Map<String, Integer> dictionary = new LinkedHashMap<>();
       serviceOf.values().forEach(s -> dictionary.putIfAbsent(s, dictionary.size()));
@@ -106,8 +112,19 @@ public final class ServiceEdges {
       for (String s : dictionary.keySet()) {
         out.writeUTF(s);
       }
-      Varints.write(out, serviceOf.size());
+      Varints.write(out, trackedSpanIds.length);
+      for (long id : trackedSpanIds) {
+        String service = serviceOf.get(id);
+        Varints.write(out, service == null ? 0 : dictionary.get(service) + 1);
+      }
+      List<Map.Entry<Long, String>> untracked = new ArrayList<>();
       for (Map.Entry<Long, String> e : serviceOf.entrySet()) {
+        if (java.util.Arrays.binarySearch(trackedSpanIds, e.getKey()) < 0) {
+          untracked.add(e);
+        }
+      }
+      Varints.write(out, untracked.size());
+      for (Map.Entry<Long, String> e : untracked) {
         out.writeLong(e.getKey());
         Varints.write(out, dictionary.get(e.getValue()));
       }
@@ -126,7 +143,8 @@ public final class ServiceEdges {
     }
   }
 
-  public static ServiceEdges decode(byte[] data) {
+  /** @param trackedSpanIds the sorted span ids of the summary stored with this state */
+  public static ServiceEdges decode(byte[] data, long[] trackedSpanIds) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
       int format = in.readUnsignedByte();
@@ -137,9 +155,19 @@ public final class ServiceEdges {
       for (int i = 0; i < dictionary.length; i++) {
         dictionary[i] = in.readUTF();
       }
-      int spans = Varints.readCount(in, TraceSummary.MAX_TRACKED_SPANS);
-      Map<Long, String> serviceOf = new HashMap<>(Math.max(16, spans * 2));
-      for (int i = 0; i < spans; i++) {
+      int tracked = Varints.readCount(in, TraceSummary.MAX_TRACKED_SPANS);
+      if (tracked != trackedSpanIds.length) {
+        throw new IOException("the state lists " + tracked + " spans, the summary tracks " + trackedSpanIds.length);
+      }
+      Map<Long, String> serviceOf = new HashMap<>(Math.max(16, tracked * 2));
+      for (long id : trackedSpanIds) {
+        int index = Varints.readCount(in, dictionary.length);
+        if (index > 0) {
+          serviceOf.put(id, dictionary[index - 1]);
+        }
+      }
+      int untracked = Varints.readCount(in, TraceSummary.MAX_TRACKED_SPANS);
+      for (int i = 0; i < untracked; i++) {
         long id = in.readLong();
         serviceOf.put(id, dictionary[Varints.readCount(in, dictionary.length - 1)]);
       }

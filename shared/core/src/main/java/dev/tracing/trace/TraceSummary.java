@@ -340,6 +340,11 @@ public final class TraceSummary {
     return spanIds;
   }
 
+  /** The sorted ids of the spans this summary tracks (a copy). */
+  public long[] trackedSpanIds() {
+    return spanIds.clone();
+  }
+
   long[] attributeHashArray() {
     return attributeHashes;
   }

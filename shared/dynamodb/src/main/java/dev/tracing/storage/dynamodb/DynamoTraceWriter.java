@@ -282,6 +282,7 @@ public final class DynamoTraceWriter implements TraceWriter {
       TraceSummary summary = exists ? SummaryItems.fromItem(traceId, stored) : new TraceSummary(traceId);
       long version = exists ? SummaryItems.version(stored) : 0;
       RollupBatch.TraceContribution before = exists ? contribution(summary) : null;
+      long[] storedIds = exists ? summary.trackedSpanIds() : new long[0];
       List<SpanFacts> fresh = newSpans(summary, pieces);
       int added = 0;
       for (TraceChunk piece : pieces) {
@@ -291,10 +292,10 @@ public final class DynamoTraceWriter implements TraceWriter {
         indexHours.add(hourOf(summary.timestampNano()));
         return; // every span already counted: a retry
       }
-      ServiceEdges edges = exists ? SummaryItems.edges(stored) : new ServiceEdges();
+      ServiceEdges edges = exists ? SummaryItems.edges(stored, storedIds) : new ServiceEdges();
       List<ServiceEdges.Edge> calls = edges.add(fresh);
       Map<String, AttributeValue> item = SummaryItems.toItem(projectId, summary, version + 1, expiry(summary.earliestStartNano()));
-      item.put(SummaryItems.EDGES, SummaryItems.bin(edges.encode()));
+      item.put(SummaryItems.EDGES, SummaryItems.bin(edges.encode(summary.trackedSpanIds())));
       PutItemRequest.Builder put = PutItemRequest.builder()
           .tableName(table)
           .item(item)

@@ -152,10 +152,14 @@ final class SummaryItems {
     return v == null ? "" : v.s();
   }
 
-  /** The summary's edge state; empty for a summary written without one. */
-  static ServiceEdges edges(Map<String, AttributeValue> item) {
+  /**
+   * The summary's edge state; empty for a summary written without one.
+   *
+   * @param trackedSpanIds the span ids of the summary as stored in {@code item}
+   */
+  static ServiceEdges edges(Map<String, AttributeValue> item, long[] trackedSpanIds) {
     AttributeValue v = item.get(EDGES);
-    return v == null || v.b() == null ? new ServiceEdges() : ServiceEdges.decode(v.b().asByteArray());
+    return v == null || v.b() == null ? new ServiceEdges() : ServiceEdges.decode(v.b().asByteArray(), trackedSpanIds);
   }
 
   static AttributeValue bin(byte[] data) {
