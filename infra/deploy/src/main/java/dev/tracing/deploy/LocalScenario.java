@@ -257,10 +257,10 @@ public final class LocalScenario implements AutoCloseable {
       dev.tracing.storage.StoredTrace trace = reader.read(projectId, traceId)
           .orElseThrow(() -> new IllegalStateException("trace " + traceId + " has no summary"));
       for (int i = 0; i < trace.chunks().size(); i++) {
-        String pk = "F#" + projectId + "#" + trace.chunkKeys().get(i);
-        packs.putIfAbsent(pk, Map.of(
-            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(pk),
-            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("#"),
+        String key = trace.chunkKeys().get(i);
+        packs.putIfAbsent(key, Map.of(
+            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("F#" + projectId),
+            "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(key),
             "d", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
                 software.amazon.awssdk.core.SdkBytes.fromByteArray(trace.chunks().get(i)))));
       }

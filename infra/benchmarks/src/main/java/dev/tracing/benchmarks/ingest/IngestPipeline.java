@@ -30,8 +30,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * The ingest function's work for one request, composed as {@code Tracing} composes it (body
  * decoding, rate limiter, batcher, DynamoDB writer, service catalog, OTLP response), over a
- * DynamoDB client whose HTTP layer answers at once ({@link CannedDynamoHttpClient}), and with
- * the summary updates on the calling thread: one request, one core.
+ * DynamoDB client whose HTTP layer answers at once ({@link CannedDynamoHttpClient}): one request,
+ * one core. As deployed, ingest stores the request's span pack and answers; with
+ * {@code foldAtIngest} it also folds it into summaries and rollups on the calling thread (the
+ * local stack's mode: the CPU of ingest and of the summaries function together).
  */
 public final class IngestPipeline implements AutoCloseable {
   public static final long PROJECT = 1;
@@ -45,6 +47,10 @@ public final class IngestPipeline implements AutoCloseable {
   private final Map<String, Object> grant;
 
   public IngestPipeline() {
+    this(false);
+  }
+
+  public IngestPipeline(boolean foldAtIngest) {
     client = DynamoDbClient.builder()
         .httpClient(http)
         .endpointOverride(URI.create("http://127.0.0.1:1"))
@@ -54,7 +60,10 @@ public final class IngestPipeline implements AutoCloseable {
     Clock clock = Clock.systemUTC();
     IngestLimiter limiter = new IngestLimiter(new DynamoProjectStore(client, TABLE, clock), new DynamoIngestQuota(client, TABLE),
         clock, Long.MAX_VALUE / 4, Duration.ofSeconds(10));
-    DynamoTraceWriter writer = new DynamoTraceWriter(client, TABLE, RETENTION, null, new CapacityMeter());
+    CapacityMeter meter = new CapacityMeter();
+    DynamoTraceWriter writer = new DynamoTraceWriter(client, TABLE, RETENTION, null, meter,
+        new dev.tracing.storage.dynamodb.DynamoRollupStore(client, TABLE, clock, RETENTION, null, meter),
+        new dev.tracing.storage.dynamodb.DynamoTermBlocks(client, TABLE, clock, RETENTION, Duration.ZERO, meter), foldAtIngest);
     endpoint = new IngestEndpoint(new IngestService(new OtlpBody(TracingConfig.DEFAULT_MAX_BODY_BYTES), limiter, new TraceBatcher(RETENTION), writer,
         new DynamoServiceCatalog(client, TABLE, clock, RETENTION), clock));
     grant = AuthorizerContext.of(TokenVerdict.valid(new Grant("bench", PROJECT, NAMESPACE, EnumSet.allOf(Scope.class))));

@@ -90,8 +90,9 @@ public final class IngestCpuPart {
     long measure = cfg.smoke() ? 300 : 10_000;
     double base = 0;
     double protobuf = 0;
-    String[] forms = {"parse", "PROTOBUF", "PROTOBUF_GZIP", "JSON", "JSON_GZIP"};
-    try (dev.tracing.benchmarks.ingest.IngestPipeline pipeline = new dev.tracing.benchmarks.ingest.IngestPipeline()) {
+    String[] forms = {"parse", "PROTOBUF", "PROTOBUF_GZIP", "JSON", "JSON_GZIP", "PROTOBUF_FOLD"};
+    try (dev.tracing.benchmarks.ingest.IngestPipeline pipeline = new dev.tracing.benchmarks.ingest.IngestPipeline();
+         dev.tracing.benchmarks.ingest.IngestPipeline folding = new dev.tracing.benchmarks.ingest.IngestPipeline(true)) {
       Runnable[] ops = new Runnable[forms.length];
       int[] i = {0};
       for (int k = 0; k < forms.length; k++) {
@@ -105,9 +106,11 @@ public final class IngestCpuPart {
             }
           };
         } else {
-          Payloads.Form f = Payloads.Form.valueOf(forms[k]);
+          boolean fold = forms[k].endsWith("_FOLD");
+          Payloads.Form f = Payloads.Form.valueOf(fold ? forms[k].substring(0, forms[k].length() - "_FOLD".length()) : forms[k]);
+          dev.tracing.benchmarks.ingest.IngestPipeline p = fold ? folding : pipeline;
           ops[k] = () -> {
-            if (pipeline.handle(f.contentType, f.contentEncoding, payloads.body(f, i[0]++ % payloads.size())).status() != 200) {
+            if (p.handle(f.contentType, f.contentEncoding, payloads.body(f, i[0]++ % payloads.size())).status() != 200) {
               throw new IllegalStateException("ingest failed");
             }
           };
@@ -149,6 +152,9 @@ public final class IngestCpuPart {
             report.add(PART, "per CPU-second: ingest endpoint, json", perProcessCpu, "spans/CPU-s", null, Kind.MEASURED, note);
             report.graded(PART, "  JSON vs protobuf (CPU time)", perProcessCpu / protobuf, "x", JSON_BUDGET, Kind.RATIO, null);
           }
+          case "PROTOBUF_FOLD" -> report.add(PART, "per CPU-second: ingest and summaries fold together, protobuf", perProcessCpu,
+              "spans/CPU-s", null, Kind.MEASURED, note + "; the local stack's mode (TRACING_SUMMARIES=ingest); deployed, the fold"
+                  + " runs in the summaries function over batches of many requests");
           default -> report.add(PART, "per CPU-second: ingest endpoint, " + form.toLowerCase(java.util.Locale.ROOT)
               .replace("_", " + "), perProcessCpu, "spans/CPU-s", null, Kind.MEASURED, note);
         }
