@@ -86,7 +86,7 @@ public final class Tracing implements AutoCloseable {
     if (ingest == null) {
       TracingConfig config = stores.config();
       ingest = new IngestEndpoint(new IngestService(new OtlpBody(config.maxBodyBytes()), limiter(),
-          new TraceBatcher(config.retention()), stores.traceWriter(), stores.serviceCatalog(), stores.clock()));
+          new TraceBatcher(config.retention(), config.summariesAtIngest()), stores.traceWriter(), stores.serviceCatalog(), stores.clock()));
     }
     return ingest;
   }

@@ -34,9 +34,20 @@ public final class TraceBatcher {
   public static final int MAX_SPAN_BYTES = 256 * 1024;
 
   private final Duration retention;
+  private final boolean attributeTerms;
 
   public TraceBatcher(Duration retention) {
+    this(retention, true);
+  }
+
+  /**
+   * @param attributeTerms whether the facts carry the spans' attribute-term hashes: only a fold
+   *     needs them, so ingest that leaves the fold to the summaries function (which computes them
+   *     again from the stored pack) skips them
+   */
+  public TraceBatcher(Duration retention, boolean attributeTerms) {
     this.retention = retention;
+    this.attributeTerms = attributeTerms;
   }
 
   /** The outcome: chunks to store and what was refused, with a reason for the exporter. */
@@ -61,7 +72,8 @@ public final class TraceBatcher {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
       int resourceBytes = rs.getResource().getSerializedSize();
-      long[] resourceTerms = OtlpAttributes.inOrder(rs.getResource().getAttributesList()); // once, not per span
+      // once, not per span
+      long[] resourceTerms = attributeTerms ? OtlpAttributes.inOrder(rs.getResource().getAttributesList()) : null;
       ResourceSpans.Builder rsb = null;
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
@@ -177,6 +189,7 @@ public final class TraceBatcher {
     return byTrace(key, payload, facts, traceIds);
   }
 
+  private static final long[] NO_TERMS = new long[0];
   private static final com.google.protobuf.ByteString SERVICE_NAME_KEY = com.google.protobuf.ByteString.copyFromUtf8("service.name");
 
   /** The resource's {@code service.name}, or {@code unknown_service} as the OpenTelemetry SDKs say. */
@@ -191,11 +204,12 @@ public final class TraceBatcher {
     return UNKNOWN_SERVICE;
   }
 
+  /** @param resourceTerms the resource's attribute terms; {@code null}: no attribute terms at all */
   private static SpanFacts facts(Span span, String service, long[] resourceTerms) {
     boolean root = span.getParentSpanId().isEmpty() || OtlpIds.isAllZero(span.getParentSpanId());
     return new SpanFacts(span.getSpanId().asReadOnlyByteBuffer().getLong(), root, span.getStartTimeUnixNano(),
         span.getEndTimeUnixNano(), bounded(service), bounded(span.getName()), statusCode(span),
-        OtlpAttributes.inOrder(span.getAttributesList(), resourceTerms),
+        resourceTerms == null ? NO_TERMS : OtlpAttributes.inOrder(span.getAttributesList(), resourceTerms),
         root ? 0L : span.getParentSpanId().asReadOnlyByteBuffer().getLong());
   }
 

@@ -194,6 +194,23 @@ class TraceBatcherTest {
   }
 
   @Test
+  void withoutAttributeTermsThePacksAreTheSameAndTheFoldComputesTheTermsFromThem() {
+    ExportTraceServiceRequest request = request(service("cart").toBuilder().addAttributes(attr("region", "eu")).build(),
+        span(TRACE_A, 1, 0, "GET /cart", T0, 40 * MS, false, attr("http.method", "GET")),
+        span(TRACE_B, 1, 0, "GET /", T0, MS, false));
+    List<TraceChunk> withTerms = split(request).chunks();
+    List<TraceChunk> without = new TraceBatcher(RETENTION, false).split(request, NOW).chunks();
+
+    assertEquals(withTerms.stream().map(TraceChunk::key).toList(), without.stream().map(TraceChunk::key).toList());
+    assertArrayEquals(withTerms.get(0).payload(), without.get(0).payload());
+    assertEquals(0, without.get(0).facts().get(0).attributeHashes().length, "ingest that does not fold skips the terms");
+    assertTrue(withTerms.get(0).facts().get(0).attributeHashes().length >= 2, "span and resource terms");
+    assertArrayEquals(withTerms.get(0).facts().get(0).attributeHashes(),
+        TraceBatcher.storedPack(without.get(0).key(), without.get(0).payload()).get(0).facts().get(0).attributeHashes(),
+        "the fold computes them from the stored pack");
+  }
+
+  @Test
   void factsDescribeEachSpanForTheSummary() {
     Span root = span(TRACE_A, 1, 0, "GET /cart", T0, 40 * MS, false, attr("http.method", "GET"));
     Span child = span(TRACE_A, 0x8000_0000_0000_0001L, 1, "db", T0 + MS, 2 * MS, true);

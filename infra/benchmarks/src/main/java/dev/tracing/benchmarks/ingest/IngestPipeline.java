@@ -64,7 +64,7 @@ public final class IngestPipeline implements AutoCloseable {
     DynamoTraceWriter writer = new DynamoTraceWriter(client, TABLE, RETENTION, null, meter,
         new dev.tracing.storage.dynamodb.DynamoRollupStore(client, TABLE, clock, RETENTION, null, meter),
         new dev.tracing.storage.dynamodb.DynamoTermBlocks(client, TABLE, clock, RETENTION, Duration.ZERO, meter), foldAtIngest);
-    endpoint = new IngestEndpoint(new IngestService(new OtlpBody(TracingConfig.DEFAULT_MAX_BODY_BYTES), limiter, new TraceBatcher(RETENTION), writer,
+    endpoint = new IngestEndpoint(new IngestService(new OtlpBody(TracingConfig.DEFAULT_MAX_BODY_BYTES), limiter, new TraceBatcher(RETENTION, foldAtIngest), writer,
         new DynamoServiceCatalog(client, TABLE, clock, RETENTION), clock));
     grant = AuthorizerContext.of(TokenVerdict.valid(new Grant("bench", PROJECT, NAMESPACE, EnumSet.allOf(Scope.class))));
   }
