@@ -67,6 +67,15 @@ public final class StreamEmulation implements ExecutionInterceptor {
     }
   }
 
+  /** The new images recorded so far, in write order, forgotten here (for benchmarks that batch them themselves). */
+  public List<Map<String, AttributeValue>> drain() {
+    synchronized (changes) {
+      List<Map<String, AttributeValue>> images = changes.stream().map(Change::image).toList();
+      changes.clear();
+      return images;
+    }
+  }
+
   /** What the emulated mapping delivered. */
   public record Delivered(long records, long batches, long traceFolds) {
     public double recordsPerBatch() {

@@ -21,6 +21,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -44,6 +45,8 @@ public final class IngestPipeline implements AutoCloseable {
   private final CannedDynamoHttpClient http = new CannedDynamoHttpClient();
   private final DynamoDbClient client;
   private final IngestEndpoint endpoint;
+  private final DynamoTraceWriter writer;
+  private final dev.tracing.benchmarks.capacity.StreamEmulation stream = new dev.tracing.benchmarks.capacity.StreamEmulation();
   private final Map<String, Object> grant;
 
   public IngestPipeline() {
@@ -51,17 +54,27 @@ public final class IngestPipeline implements AutoCloseable {
   }
 
   public IngestPipeline(boolean foldAtIngest) {
+    this(foldAtIngest, false);
+  }
+
+  /** @param recordPacks keep the span packs ingest writes, for {@link #writtenPacks()} (memory grows with them) */
+  public IngestPipeline(boolean foldAtIngest, boolean recordPacks) {
     client = DynamoDbClient.builder()
         .httpClient(http)
         .endpointOverride(URI.create("http://127.0.0.1:1"))
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+        .overrideConfiguration(c -> {
+          if (recordPacks) {
+            c.addExecutionInterceptor(stream);
+          }
+        })
         .build();
     Clock clock = Clock.systemUTC();
     IngestLimiter limiter = new IngestLimiter(new DynamoProjectStore(client, TABLE, clock), new DynamoIngestQuota(client, TABLE),
         clock, Long.MAX_VALUE / 4, Duration.ofSeconds(10));
     CapacityMeter meter = new CapacityMeter();
-    DynamoTraceWriter writer = new DynamoTraceWriter(client, TABLE, RETENTION, null, meter,
+    writer = new DynamoTraceWriter(client, TABLE, RETENTION, null, meter,
         new dev.tracing.storage.dynamodb.DynamoRollupStore(client, TABLE, clock, RETENTION, null, meter),
         new dev.tracing.storage.dynamodb.DynamoTermBlocks(client, TABLE, clock, RETENTION, Duration.ZERO, meter), foldAtIngest);
     endpoint = new IngestEndpoint(new IngestService(new OtlpBody(TracingConfig.DEFAULT_MAX_BODY_BYTES), limiter, new TraceBatcher(RETENTION, foldAtIngest), writer,
@@ -75,6 +88,16 @@ public final class IngestPipeline implements AutoCloseable {
         : Map.of("content-type", contentType, "content-encoding", contentEncoding);
     return endpoint.handle(new ApiRequest("POST", "/v3/1/1/ingest/traces",
         Map.of("namespaceId", Long.toString(NAMESPACE), "projectId", Long.toString(PROJECT)), "", headers, body, grant));
+  }
+
+  /** The span packs ingest wrote since the last call, as the table's stream would show them. */
+  public List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> writtenPacks() {
+    return stream.drain();
+  }
+
+  /** The summaries function's fold over this pipeline's (canned) store: every trace reads as new. */
+  public dev.tracing.ingest.SummaryFolder summaryFolder() {
+    return new dev.tracing.ingest.SummaryFolder(writer);
   }
 
   public CannedDynamoHttpClient http() {

@@ -76,6 +76,7 @@ public final class IngestCpuPart {
     row(report, score, "ingestJsonGzip", "ingest endpoint, OTLP/JSON + gzip", null, null);
     report.add(PART, "  JSON vs protobuf", score.get("ingestJson")[0] / score.get("ingestProtobuf")[0], "x", null, Kind.RATIO, null);
     cpuTime(cfg, report);
+    foldCpu(cfg, report, new Payloads(OtlpWorkload.Shape.sdkBatch(), IngestCpuBenchmark.BATCHES, 42));
   }
 
   /**
@@ -159,6 +160,46 @@ public final class IngestCpuPart {
               .replace("_", " + "), perProcessCpu, "spans/CPU-s", null, Kind.MEASURED, note);
         }
       }
+    }
+  }
+
+  /**
+   * The summaries function's CPU per span: the packs of {@code requests} requests (ingested by a
+   * recording pipeline, not timed) folded in batches of {@code perBatch}, as the stream delivers
+   * them, over the canned store (every trace reads as new: a trace's first fold, the dearest).
+   */
+  static void foldCpu(Config cfg, Report report, Payloads payloads) {
+    int perBatch = 6; // the storage benchmark's whole-trace batches: 30 s of 5-second requests
+    try (dev.tracing.benchmarks.ingest.IngestPipeline recorder = new dev.tracing.benchmarks.ingest.IngestPipeline(false, true)) {
+      int requests = cfg.smoke() ? 24 : 600;
+      for (int r = 0; r < requests; r++) {
+        Payloads.Form f = Payloads.Form.PROTOBUF;
+        if (recorder.handle(f.contentType, f.contentEncoding, payloads.body(f, r % payloads.size())).status() != 200) {
+          throw new IllegalStateException("ingest failed");
+        }
+      }
+      java.util.List<java.util.Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> packs =
+          recorder.writtenPacks();
+      dev.tracing.ingest.SummaryFolder folder = recorder.summaryFolder();
+      Runnable foldAll = () -> {
+        for (int from = 0; from < packs.size(); from += perBatch) {
+          folder.fold(packs.subList(from, Math.min(packs.size(), from + perBatch)));
+        }
+      };
+      foldAll.run(); // warm
+      foldAll.run();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long p0 = os.getProcessCpuTime();
+      int rounds = cfg.smoke() ? 1 : 3;
+      for (int i = 0; i < rounds; i++) {
+        foldAll.run();
+      }
+      double seconds = (os.getProcessCpuTime() - p0) / 1e9;
+      double spans = (double) rounds * requests * IngestCpuBenchmark.SPANS;
+      report.add(PART, "per CPU-second: summaries function, fold of " + perBatch + "-request batches", spans / seconds,
+          "spans/CPU-s", null, Kind.MEASURED, String.format(java.util.Locale.ROOT, "%d packs of whole-trace requests, each trace"
+              + " folded once per batch over a store that answers at once; the CPU that moved off ingest", packs.size()));
     }
   }
 
