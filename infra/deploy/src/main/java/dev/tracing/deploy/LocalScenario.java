@@ -259,7 +259,8 @@ public final class LocalScenario implements AutoCloseable {
       for (int i = 0; i < trace.chunks().size(); i++) {
         String key = trace.chunkKeys().get(i);
         packs.putIfAbsent(key, Map.of(
-            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("F#" + projectId),
+            "pk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
+                dev.tracing.storage.dynamodb.DynamoTraceWriter.packPartition(projectId)),
             "sk", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(key),
             "d", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromB(
                 software.amazon.awssdk.core.SdkBytes.fromByteArray(trace.chunks().get(i)))));

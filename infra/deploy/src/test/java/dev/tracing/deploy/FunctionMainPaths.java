@@ -150,7 +150,7 @@ final class FunctionMainPaths {
       // the project's span packs, not folded yet: what the stream hands the function
       chunks = reader.query(b -> b.tableName(LocalScenario.TABLE).keyConditionExpression("pk = :p")
           .expressionAttributeValues(Map.of(":p", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(
-              "F#" + project.projectId())))).items();
+              dev.tracing.storage.dynamodb.DynamoTraceWriter.packPartition(project.projectId()))))).items();
     }
     Map<String, Object> event = dev.tracing.ingest.SummaryFolder.streamEvent(chunks);
     Map<String, Object> out = fn.apply(event);

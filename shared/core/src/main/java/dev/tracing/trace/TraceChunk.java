@@ -1,5 +1,6 @@
 package dev.tracing.trace;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -31,15 +32,6 @@ public record TraceChunk(String traceId, String key, byte[] payload, List<SpanFa
     return facts.size();
   }
 
-  /** The earliest span start in this chunk, in Unix nanoseconds. */
-  public long minStartNano() {
-    long min = Long.MAX_VALUE;
-    for (SpanFacts f : facts) {
-      min = Math.min(min, f.startNano());
-    }
-    return min;
-  }
-
   /**
    * A digest of the sorted (trace id, span id) pairs: the same spans always give the same key, and
    * spans of different traces never share one, even with the same span ids (a pack's key is unique
@@ -48,15 +40,24 @@ public record TraceChunk(String traceId, String key, byte[] payload, List<SpanFa
    * @param traceIds the trace of each span, lowercase hex
    */
   public static String keyOf(List<SpanFacts> facts, List<String> traceIds) {
-    String[] pairs = new String[facts.size()];
-    for (int i = 0; i < pairs.length; i++) {
-      pairs[i] = traceIds.get(i) + String.format(java.util.Locale.ROOT, "%016x", facts.get(i).spanId());
+    Integer[] order = new Integer[facts.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
     }
-    Arrays.sort(pairs);
+    Arrays.sort(order, (a, b) -> {
+      int byTrace = traceIds.get(a).compareTo(traceIds.get(b));
+      return byTrace != 0 ? byTrace : Long.compare(facts.get(a).spanId(), facts.get(b).spanId());
+    });
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String pair : pairs) {
-        sha.update(pair.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      byte[] spanId = new byte[8];
+      for (int i : order) {
+        sha.update(traceIds.get(i).getBytes(StandardCharsets.US_ASCII));
+        long id = facts.get(i).spanId();
+        for (int k = 0; k < 8; k++) {
+          spanId[k] = (byte) (id >>> (56 - 8 * k));
+        }
+        sha.update(spanId);
       }
       return HexFormat.of().formatHex(sha.digest(), 0, 12);
     } catch (NoSuchAlgorithmException e) {

@@ -267,7 +267,7 @@ class IngestLambdaTest {
 
       List<Map<String, AttributeValue>> chunks = store.client().scanPaginator(b -> b.tableName(LocalTracingStore.TABLE)
               .filterExpression("pk = :p")
-              .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("F#" + streamed.projectId()))))
+              .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(dev.tracing.storage.dynamodb.DynamoTraceWriter.packPartition(streamed.projectId())))))
           .items().stream().toList();
       assertFalse(chunks.isEmpty(), "stream-mode ingest stored its span pack");
       JsonNode answer = GatewayEvent.readJson(summaries.invoke("summaries",

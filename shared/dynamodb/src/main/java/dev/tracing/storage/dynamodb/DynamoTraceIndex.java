@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
@@ -423,15 +421,6 @@ public final class DynamoTraceIndex implements TraceIndex {
   @Override
   public List<TraceRow> rows(long projectId, Collection<String> traceIds) {
     List<TraceRow> out = new ArrayList<>();
-    List<String> ids = new ArrayList<>(traceIds);
-    for (int from = 0; from < ids.size(); from += 100) {
-      out.addAll(rowsOfAtMost100(projectId, ids.subList(from, Math.min(ids.size(), from + 100))));
-    }
-    return out;
-  }
-
-  private List<TraceRow> rowsOfAtMost100(long projectId, List<String> traceIds) {
-    List<TraceRow> out = new ArrayList<>();
     if (traceIds.isEmpty()) {
       return out;
     }
@@ -451,25 +440,11 @@ public final class DynamoTraceIndex implements TraceIndex {
       names.put("#a" + i, projection.get(i));
       expr.append(i == 0 ? "" : ",").append("#a").append(i);
     }
-    Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().keys(keys)
-        .projectionExpression(expr.toString()).expressionAttributeNames(names).build());
-    for (int attempt = 0; !pending.isEmpty() && attempt < 8; attempt++) {
-      Map<String, KeysAndAttributes> request = pending;
-      BatchGetItemResponse r = DynamoErrors.call("a trace summary read", () -> client.batchGetItem(b -> b
-          .requestItems(request).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-      if (r.consumedCapacity() != null) {
-        r.consumedCapacity().forEach(meter::addRead);
+    Batches.getAll(client, table, keys, false, expr.toString(), names, meter, "trace summaries", item -> {
+      if (!PartitionReads.expired(item, now)) {
+        out.add(SummaryItems.rowFromItem(item));
       }
-      for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
-        if (!PartitionReads.expired(item, now)) {
-          out.add(SummaryItems.rowFromItem(item));
-        }
-      }
-      pending = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
-    }
-    if (!pending.isEmpty()) {
-      throw new dev.tracing.storage.StoreUnavailableException("DynamoDB left trace summaries unread (throttled)");
-    }
+    });
     return out;
   }
 }

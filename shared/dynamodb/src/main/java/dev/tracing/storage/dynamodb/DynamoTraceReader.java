@@ -1,6 +1,5 @@
 package dev.tracing.storage.dynamodb;
 
-import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceReader;
 import dev.tracing.trace.TraceSummary;
@@ -12,22 +11,16 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * Reads a trace: its summary ({@code GetItem}), then the span packs it names ({@code BatchGetItem},
- * 100 keys a call), skipping items whose TTL has passed: DynamoDB deletes expired items up to days
+ * Reads a trace: its summary ({@code GetItem}), then the span packs it names ({@code BatchGetItem}), skipping items whose TTL has passed: DynamoDB deletes expired items up to days
  * late, and local DynamoDB servers never do, so the filter here is what enforces retention. A pack
  * the eventually consistent read did not find yet (written a moment before its summary) is read
  * once more, consistently.
  */
 public final class DynamoTraceReader implements TraceReader {
-  private static final int BATCH_GET_LIMIT = 100;
-  private static final int MAX_ATTEMPTS = 8;
-
   private final DynamoDbClient client;
   private final String table;
   private final Clock clock;
@@ -79,39 +72,15 @@ public final class DynamoTraceReader implements TraceReader {
   /** The live packs among these keys, by key. */
   private Map<String, byte[]> readPacks(long projectId, List<String> keys, long now, boolean consistent) {
     Map<String, byte[]> found = new HashMap<>();
-    for (int from = 0; from < keys.size(); from += BATCH_GET_LIMIT) {
-      List<Map<String, AttributeValue>> pending = new ArrayList<>();
-      for (String key : keys.subList(from, Math.min(keys.size(), from + BATCH_GET_LIMIT))) {
-        pending.add(ChunkItems.key(projectId, key));
-      }
-      for (int attempt = 1; !pending.isEmpty(); attempt++) {
-        if (attempt > MAX_ATTEMPTS) {
-          throw new StoreUnavailableException("DynamoDB left " + pending.size() + " span packs unread after " + MAX_ATTEMPTS
-              + " attempts (throttled)");
-        }
-        KeysAndAttributes request = KeysAndAttributes.builder().keys(pending).consistentRead(consistent).build();
-        BatchGetItemResponse response = DynamoErrors.call("a read of span packs", () -> client.batchGetItem(b -> b
-            .requestItems(Map.of(table, request)).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-        if (response.consumedCapacity() != null) {
-          response.consumedCapacity().forEach(meter::addRead);
-        }
-        for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-          if (!PartitionReads.expired(item, now)) {
-            found.put(item.get(TableSchema.SK).s(), item.get(ChunkItems.DATA).b().asByteArrayUnsafe());
-          }
-        }
-        KeysAndAttributes unprocessed = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
-        pending = unprocessed == null ? List.of() : unprocessed.keys();
-        if (!pending.isEmpty()) {
-          try {
-            Thread.sleep(Math.min(1000, 10L << attempt));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreUnavailableException("interrupted while reading span packs", e);
-          }
-        }
-      }
+    List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
+    for (String key : keys) {
+      itemKeys.add(ChunkItems.key(projectId, key));
     }
+    Batches.getAll(client, table, itemKeys, consistent, null, null, meter, "span packs", item -> {
+      if (!PartitionReads.expired(item, now)) {
+        found.put(item.get(TableSchema.SK).s(), item.get(ChunkItems.DATA).b().asByteArrayUnsafe());
+      }
+    });
     return found;
   }
 }

@@ -16,14 +16,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
@@ -50,8 +47,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  */
 public final class DynamoTraceWriter implements TraceWriter {
   private static final int BATCH_LIMIT = 25;
-  private static final int BATCH_GET_LIMIT = 100;
-  private static final int MAX_BATCH_ATTEMPTS = 8;
   private static final int MAX_SUMMARY_ATTEMPTS = 12;
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DynamoTraceWriter.class.getName());
 
@@ -116,11 +111,6 @@ public final class DynamoTraceWriter implements TraceWriter {
     }
   }
 
-  /** Whether {@link #write} folds the chunks into their summaries itself. */
-  public boolean foldsAtIngest() {
-    return foldAtIngest;
-  }
-
   /**
    * Folds stored chunks into their traces' summaries, then the rollups and the term-block marks:
    * the second half of {@link #write}, called by it or, when summaries come from the stream, with
@@ -167,6 +157,11 @@ public final class DynamoTraceWriter implements TraceWriter {
     return ChunkItems.fromImage(image);
   }
 
+  /** The partition key all of a project's span packs share (their sort key: the pack's key). */
+  public static String packPartition(long projectId) {
+    return ChunkItems.packPk(projectId);
+  }
+
   long expiry(long startNano) {
     return Math.floorDiv(startNano, 1_000_000_000L) + retention.toSeconds();
   }
@@ -177,7 +172,7 @@ public final class DynamoTraceWriter implements TraceWriter {
       for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + BATCH_LIMIT))) {
         pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
       }
-      untilProcessed(pending, "span packs", batch -> {
+      Batches.untilProcessed(pending, "span packs", batch -> {
         BatchWriteItemResponse response = DynamoErrors.call("a batch write of span packs", () -> client.batchWriteItem(b -> b
             .requestItems(Map.of(table, batch))
             .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
@@ -224,34 +219,20 @@ public final class DynamoTraceWriter implements TraceWriter {
   }
 
   /**
-   * The stored summaries of these traces, read consistently in batches of 100 keys.
+   * The stored summaries of these traces, read consistently.
    *
    * @return by trace id; a trace without a summary has no entry
    */
   private Map<String, Map<String, AttributeValue>> readSummaries(long projectId, java.util.Collection<String> traceIds) {
     Map<String, Map<String, AttributeValue>> found = new java.util.HashMap<>();
-    List<String> ids = new ArrayList<>(traceIds);
-    for (int from = 0; from < ids.size(); from += BATCH_GET_LIMIT) {
-      List<Map<String, AttributeValue>> pending = new ArrayList<>();
-      for (String traceId : ids.subList(from, Math.min(ids.size(), from + BATCH_GET_LIMIT))) {
-        pending.add(summaryKey(projectId, traceId));
-      }
-      untilProcessed(pending, "trace summary reads", batch -> {
-        KeysAndAttributes keys = KeysAndAttributes.builder().keys(batch).consistentRead(true).build();
-        BatchGetItemResponse response = DynamoErrors.call("a batch read of trace summaries", () -> client.batchGetItem(b -> b
-            .requestItems(Map.of(table, keys))
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-        if (response.consumedCapacity() != null) {
-          response.consumedCapacity().forEach(meter::addRead);
-        }
-        for (Map<String, AttributeValue> item : response.responses().getOrDefault(table, List.of())) {
-          String pk = item.get(TableSchema.PK).s();
-          found.put(pk.substring(pk.lastIndexOf('#') + 1), item);
-        }
-        KeysAndAttributes unprocessed = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;
-        return unprocessed == null ? List.of() : unprocessed.keys();
-      });
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    for (String traceId : traceIds) {
+      keys.add(summaryKey(projectId, traceId));
     }
+    Batches.getAll(client, table, keys, true, null, null, meter, "trace summaries", item -> {
+      String pk = item.get(TableSchema.PK).s();
+      found.put(pk.substring(pk.lastIndexOf('#') + 1), item);
+    });
     return found;
   }
 
@@ -323,7 +304,7 @@ public final class DynamoTraceWriter implements TraceWriter {
         }
         return;
       } catch (ConditionalCheckFailedException raced) {
-        backoff(attempt);
+        Batches.backoff(attempt);
       }
     }
     throw new StoreUnavailableException("trace " + traceId + " is being updated by too many writers at once; retry");
@@ -358,35 +339,5 @@ public final class DynamoTraceWriter implements TraceWriter {
       }
     }
     return fresh;
-  }
-
-  /**
-   * Makes a batch call, then again with what DynamoDB left unprocessed (throttling), backing off
-   * between attempts, up to {@link #MAX_BATCH_ATTEMPTS}.
-   *
-   * @param call one batch call; returns the unprocessed part of its argument
-   */
-  private static <T> void untilProcessed(List<T> items, String what, java.util.function.Function<List<T>, List<T>> call) {
-    List<T> pending = items;
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      if (attempt > MAX_BATCH_ATTEMPTS) {
-        throw new StoreUnavailableException("DynamoDB left " + pending.size() + " " + what + " unprocessed after "
-            + MAX_BATCH_ATTEMPTS + " attempts (throttled)");
-      }
-      if (attempt > 1) {
-        backoff(attempt);
-      }
-      pending = call.apply(pending);
-    }
-  }
-
-  private static void backoff(int attempt) {
-    long capMillis = Math.min(1000, 10L << Math.min(attempt, 7));
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(capMillis / 2, capMillis + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreUnavailableException("interrupted while backing off", e);
-    }
   }
 }
