@@ -60,7 +60,7 @@ final class Batches {
         BatchGetItemResponse response = DynamoErrors.call("a batch read of " + what, () -> client.batchGetItem(b -> b
             .requestItems(Map.of(table, built)).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
         if (response.consumedCapacity() != null) {
-          response.consumedCapacity().forEach(meter::addRead);
+          response.consumedCapacity().forEach(c -> meter.addRead(c, what));
         }
         response.responses().getOrDefault(table, List.of()).forEach(each);
         KeysAndAttributes unprocessed = response.hasUnprocessedKeys() ? response.unprocessedKeys().get(table) : null;

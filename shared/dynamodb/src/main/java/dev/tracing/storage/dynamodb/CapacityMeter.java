@@ -22,6 +22,8 @@ public final class CapacityMeter implements ReadCapacity {
   private final ThreadLocal<DoubleAdder> requestReads = new ThreadLocal<>();
   private final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> writeUnitsByKind =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentHashMap<String, DoubleAdder> readUnitsByKind =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   void addWrite(ConsumedCapacity c) {
     if (c != null && c.capacityUnits() != null) {
@@ -57,6 +59,21 @@ public final class CapacityMeter implements ReadCapacity {
         request.add(c.capacityUnits());
       }
     }
+  }
+
+  /** A read counted in the totals and under its kind (e.g. {@code rollups, hourly}). */
+  void addRead(ConsumedCapacity c, String kind) {
+    addRead(c);
+    if (c != null && c.capacityUnits() != null) {
+      readUnitsByKind.computeIfAbsent(kind, k -> new DoubleAdder()).add(c.capacityUnits());
+    }
+  }
+
+  /** The read units counted so far under each kind (reads made without a kind are not in it). */
+  public java.util.Map<String, Double> readUnitsByKind() {
+    java.util.Map<String, Double> out = new java.util.TreeMap<>();
+    readUnitsByKind.forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 
   void countTraceRead() {
@@ -126,6 +143,7 @@ public final class CapacityMeter implements ReadCapacity {
   public void reset() {
     writeUnits.reset();
     writeUnitsByKind.clear();
+    readUnitsByKind.clear();
     readUnits.reset();
     traceReads.reset();
   }

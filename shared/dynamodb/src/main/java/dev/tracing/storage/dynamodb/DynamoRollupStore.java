@@ -224,7 +224,7 @@ public final class DynamoRollupStore implements RollupStore {
     String lo = String.format("%010d", first);
     String hi = String.format("%010d", last) + "#\uffff";
     for (String pk : partitions) {
-      queries.add(() -> query(pk, lo, hi, consistent));
+      queries.add(() -> query(pk, lo, hi, consistent, "rollups, " + g.name().toLowerCase(java.util.Locale.ROOT)));
     }
     long now = clock.instant().getEpochSecond();
     for (List<Map<String, AttributeValue>> items : runAll(queries)) {
@@ -279,7 +279,7 @@ public final class DynamoRollupStore implements RollupStore {
     return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
   }
 
-  private List<Map<String, AttributeValue>> query(String pk, String lo, String hi, boolean consistent) {
+  private List<Map<String, AttributeValue>> query(String pk, String lo, String hi, boolean consistent, String readKind) {
     List<Map<String, AttributeValue>> items = new ArrayList<>();
     Map<String, AttributeValue> exclusiveStart = null;
     do {
@@ -294,7 +294,7 @@ public final class DynamoRollupStore implements RollupStore {
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
           .build();
       QueryResponse page = DynamoErrors.call("a rollup read", () -> client.query(request));
-      meter.addRead(page.consumedCapacity());
+      meter.addRead(page.consumedCapacity(), readKind);
       items.addAll(page.items());
       exclusiveStart = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
     } while (exclusiveStart != null);

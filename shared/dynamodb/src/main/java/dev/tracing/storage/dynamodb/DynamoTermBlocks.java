@@ -39,6 +39,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * bytes however busy the hour: a search reads one small item per hour of its window, then only
  * the segments whose filter may hold its term. Items: {@code pk B#<project>#<yyyyMMddHH>},
  * {@code sk} the shard's first 16 hash bits as 4 hex digits, attributes {@code k}, {@code m},
+ * {@code p} (independent probes per term; absent: {@value #LEGACY_PROBES} by double hashing),
  * {@code b} (per segment: flags, filter length, filter bits) and {@code exp}. A reader finds the
  * shard of a term with one query (the greatest {@code sk} at or below the term's 16 bits), so it
  * need not know {@code k}; {@code k} never decreases for an hour, so every older item is
@@ -55,9 +56,18 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 public final class DynamoTermBlocks implements TermBlockStore {
   static final int SEGMENT_TRACES = 128;
   static final int TARGET_ITEM_BYTES = 3 * 1024;
-  /** Filter bits per distinct term: about 0.1% false positives with {@link #PROBES} probes. */
-  static final double BITS_PER_TERM = 14.4;
-  static final int PROBES = 10;
+  /**
+   * Filter bits per distinct term: about 0.001% false positives with {@link #PROBES} probes. A
+   * search tests one filter per segment of its window (about 8,000 for 7 days at a million traces
+   * a week), and each false positive costs a segment's rows (~20 read units): at 0.1% (14.4 bits)
+   * that was ~8 needless segments per 7-day search at that volume, at 0.001% it is one in ~12
+   * searches, for filters two thirds larger (written once an hour; read cost unchanged, since the
+   * shards keep each item near {@link #TARGET_ITEM_BYTES}).
+   */
+  static final double BITS_PER_TERM = 24;
+  static final int PROBES = 17;
+  /** The probes of blocks built before the item named them (attribute {@code p}), by double hashing. */
+  static final int LEGACY_PROBES = 10;
   private static final int MAX_SHARD_BITS = 12;
   private static final byte TRUNCATED = 1;
   private static final long HOUR = 3600;
@@ -137,13 +147,17 @@ public final class DynamoTermBlocks implements TermBlockStore {
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
         .build();
     QueryResponse page = DynamoErrors.call("a term block read", () -> client.query(request));
-    meter.addRead(page.consumedCapacity());
+    meter.addRead(page.consumedCapacity(), "term blocks");
     List<long[]> out = new ArrayList<>();
     if (page.items().isEmpty()) {
       return out;
     }
     Map<String, AttributeValue> item = page.items().get(0);
     int segments = Integer.parseInt(item.get("m").n());
+    AttributeValue probesAttribute = item.get("p");
+    // blocks built before items named their probe count used 10 double-hashing probes
+    boolean legacy = probesAttribute == null;
+    int probes = legacy ? LEGACY_PROBES : Integer.parseInt(probesAttribute.n());
     long mixed = mix(termHash);
     try (DataInputStream in = new DataInputStream(item.get("b").b().asInputStream())) {
       for (int j = 0; j < segments; j++) {
@@ -151,7 +165,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
         int length = in.readInt();
         byte[] bits = new byte[length];
         in.readFully(bits);
-        if ((flags & TRUNCATED) != 0 || mayContain(bits, mixed)) {
+        if ((flags & TRUNCATED) != 0 || mayContain(bits, mixed, probes, legacy)) {
           out.add(segment(hourSecond, segments, j));
         }
       }
@@ -179,15 +193,13 @@ public final class DynamoTermBlocks implements TermBlockStore {
     return z ^ (z >>> 31);
   }
 
-  private static boolean mayContain(byte[] bits, long mixed) {
+  private static boolean mayContain(byte[] bits, long mixed, int probes, boolean doubleHashing) {
     if (bits.length == 0) {
       return false;
     }
     long n = bits.length * 8L;
-    int h1 = (int) mixed;
-    int h2 = (int) (mixed >>> 32) | 1;
-    for (int i = 0; i < PROBES; i++) {
-      long bit = Integer.toUnsignedLong(h1 + i * h2) % n;
+    for (int i = 0; i < probes; i++) {
+      long bit = probe(mixed, i, n, doubleHashing);
       if ((bits[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
         return false;
       }
@@ -195,14 +207,30 @@ public final class DynamoTermBlocks implements TermBlockStore {
     return true;
   }
 
-  private static void set(byte[] bits, long mixed) {
+  /** Sets a term's bits: {@link #PROBES} independent probes for every block built now. */
+  static void set(byte[] bits, long mixed, int probes, boolean doubleHashing) {
     long n = bits.length * 8L;
-    int h1 = (int) mixed;
-    int h2 = (int) (mixed >>> 32) | 1;
-    for (int i = 0; i < PROBES; i++) {
-      long bit = Integer.toUnsignedLong(h1 + i * h2) % n;
+    for (int i = 0; i < probes; i++) {
+      long bit = probe(mixed, i, n, doubleHashing);
       bits[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
     }
+  }
+
+  /**
+   * The bit of probe {@code i} in a filter of {@code n} bits. Blocks built now derive each probe
+   * from its own 64-bit mix of the term: the double hashing of the blocks built before
+   * ({@code h1 + i·h2 mod n}) makes two terms share every bit whenever their {@code h1} and
+   * {@code h2} agree modulo {@code n}, about one chance in {@code n²} per term held: in the small
+   * filters of a sharded hour (a few hundred bits) that alone gave ten times the designed false
+   * positives.
+   */
+  private static long probe(long mixed, int i, long n, boolean doubleHashing) {
+    if (doubleHashing) {
+      int h1 = (int) mixed;
+      int h2 = (int) (mixed >>> 32) | 1;
+      return Integer.toUnsignedLong(h1 + i * h2) % n;
+    }
+    return Long.remainderUnsigned(mix(mixed + (i + 1) * 0x9E3779B97F4A7C15L), n);
   }
 
   /** Rebuilds every marked hour of the project, the current one included (not only finished ones). */
@@ -306,7 +334,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
           int count = next[j] - from;
           byte[] bits = new byte[count == 0 ? 0 : (int) Math.max(8, Math.ceil(count * BITS_PER_TERM / 8))];
           for (int i = from; i < next[j]; i++) {
-            set(bits, mix(sorted[j][i]));
+            set(bits, mix(sorted[j][i]), PROBES, false);
           }
           out.writeByte(truncated[j] ? TRUNCATED : 0);
           out.writeInt(bits.length);
@@ -320,6 +348,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
       item.put(TableSchema.SK, AttributeValue.fromS(String.format("%04x", s << (16 - k))));
       item.put("k", AttributeValue.fromN(Integer.toString(k)));
       item.put("m", AttributeValue.fromN(Integer.toString(m)));
+      item.put("p", AttributeValue.fromN(Integer.toString(PROBES)));
       item.put("b", AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(bytes.toByteArray())));
       item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(expires)));
       PutItemResponse r = DynamoErrors.call("a term block write", () -> client.putItem(b -> b
@@ -339,7 +368,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
         .scanIndexForward(false)
         .limit(1)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addRead(page.consumedCapacity());
+    meter.addRead(page.consumedCapacity(), "term blocks");
     return page.items().isEmpty() ? 0 : Integer.parseInt(page.items().get(0).get("k").n());
   }
 }

@@ -207,7 +207,7 @@ public final class DynamoTraceIndex implements TraceIndex {
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
         .build();
     QueryResponse page = DynamoErrors.call("a traces list read", () -> client.query(request));
-    meter.addRead(page.consumedCapacity());
+    meter.addRead(page.consumedCapacity(), "list index");
     return page;
   }
 

@@ -41,7 +41,7 @@ public final class DynamoTraceReader implements TraceReader {
         .key(Map.of(TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, traceId)),
             TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK)))
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addRead(got.consumedCapacity());
+    meter.addRead(got.consumedCapacity(), "summaries");
     if (!got.hasItem() || got.item().isEmpty() || PartitionReads.expired(got.item(), now)) {
       // Spans without a summary were stored by a request whose fold has not run yet (or failed
       // before acknowledging them): they become visible once a fold counts them.

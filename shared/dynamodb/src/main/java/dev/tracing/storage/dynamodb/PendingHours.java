@@ -71,7 +71,7 @@ final class PendingHours {
     GetItemResponse r = DynamoErrors.call("a " + what + " read", () -> client.getItem(b -> b
         .tableName(table).key(key(projectId)).consistentRead(consistent)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addRead(r.consumedCapacity());
+    meter.addRead(r.consumedCapacity(), "compaction marks");
     if (!r.hasItem() || r.item().isEmpty()) {
       return new Marks(0, Set.of());
     }
