@@ -72,6 +72,13 @@ class SuiteSmokeTest {
       assertTrue(ratio.value() > 0, view + " read something at both volumes");
     }
     assertTrue(value(dev.tracing.benchmarks.parts.ViewsPart.PART, "write units per span at load") > 0);
+    // Zipkin answered the same needle searches over the same spans (it found the needle, or nothing when absent)
+    for (String needle : List.of("needle present, 7 days, all pages", "needle absent, 7 days, all pages",
+        "needle present, 30 days, all pages")) {
+      assertTrue(value(dev.tracing.benchmarks.parts.ViewsPart.PART, needle + ": Zipkin (in-memory) p95") > 0, needle);
+      assertTrue(value(dev.tracing.benchmarks.parts.ViewsPart.PART, needle + ": p95 ours / Zipkin's") > 0, needle);
+    }
+    assertTrue(value(dev.tracing.benchmarks.parts.ViewsPart.PART, "Zipkin (in-memory): spans held") > 0);
   }
 
   @Test

@@ -61,9 +61,10 @@ public final class ViewsPart {
   }
 
   /** One view: its route and parameters; {@code allPages}: timed and charged until its last page. */
-  private record View(String name, String route, String query, boolean allPages, double secondsBudget) {
+  /** @param zipkinLookbackDays &gt; 0: Zipkin answers the same search over that many days, timed beside ours */
+  private record View(String name, String route, String query, boolean allPages, double secondsBudget, int zipkinLookbackDays) {
     View(String name, String route, String query) {
-      this(name, route, query, false, 0.3);
+      this(name, route, query, false, 0.3, 0);
     }
   }
 
@@ -82,13 +83,13 @@ public final class ViewsPart {
       new View("traces list, 24 hours, fastest first", "/traces", "period=24h&sort=duration_asc"),
       new View("traces list, 7 days, slowest first, service_name", "/traces", "period=7d&sort=duration_desc&service_name=checkout"),
       new View("needle present, 7 days, all pages", "/traces", "period=7d&attr_name=" + NEEDLE_KEY + "&attr_value="
-          + NEEDLE_VALUE, true, 1.0),
+          + NEEDLE_VALUE, true, 1.0, 7),
       new View("needle absent, 7 days, all pages", "/traces", "period=7d&attr_name=" + NEEDLE_KEY + "&attr_value=nobody",
-          true, 1.0),
+          true, 1.0, 7),
       new View("needle present, 30 days, all pages", "/traces", "period=30d&attr_name=" + NEEDLE_KEY + "&attr_value="
-          + NEEDLE_VALUE, true, 1.0),
+          + NEEDLE_VALUE, true, 1.0, 30),
       new View("needle present, 7 days, slowest first, all pages", "/traces", "period=7d&sort=duration_desc&attr_name="
-          + NEEDLE_KEY + "&attr_value=" + NEEDLE_VALUE, true, 1.0));
+          + NEEDLE_KEY + "&attr_value=" + NEEDLE_VALUE, true, 1.0, 0));
 
   public static void run(Config cfg, Report report, PrintStream out, int largeTraces) throws Exception {
     run(cfg, report, out, largeTraces, 0);
@@ -109,57 +110,84 @@ public final class ViewsPart {
         long now = System.currentTimeMillis() * 1_000_000L;
         long from = now - Duration.ofDays(7).toNanos() + Duration.ofMinutes(2).toNanos();
         long to = now - Duration.ofMinutes(2).toNanos();
-        Load smallLoad = load(tracing, SMALL_PROJECT, small, from, to, out, cfg.smoke());
-        Load largeLoad = load(tracing, LARGE_PROJECT, large, from, to, out, cfg.smoke());
-        String smallNeedle = needle(tracing, SMALL_PROJECT, (from + to) / 2);
-        String largeNeedle = needle(tracing, LARGE_PROJECT, (from + to) / 2);
-        // the compactor, as its schedule runs it once the hours are over
-        double unitsBefore = tracing.meter().writeUnits();
-        long compactStart = System.nanoTime();
-        int hours = tracing.rollups().compact(SMALL_PROJECT, now / 1_000_000_000L)
-            + tracing.rollups().compact(LARGE_PROJECT, now / 1_000_000_000L);
-        int blockHours = tracing.stores().termBlocks().compact(SMALL_PROJECT, now / 1_000_000_000L)
-            + tracing.stores().termBlocks().compact(LARGE_PROJECT, now / 1_000_000_000L);
-        double compactSeconds = (System.nanoTime() - compactStart) / 1e9;
-        double compactUnits = tracing.meter().writeUnits() - unitsBefore;
-        report.add(PART, "compaction: write units per span", compactUnits / (smallLoad.spans + largeLoad.spans), "WU", null,
-            Kind.MEASURED, String.format("%d hours of rollups and %d of term blocks compacted in %.1f s; each hourly cell"
-                + " and block written once", hours, blockHours, compactSeconds));
-        report.add(PART, "traces loaded in 7 days: small / large", largeLoad.traces, "",
-            null, Kind.MEASURED, String.format("%,d / %,d traces (%,d spans), %.1f spans per trace; loaded at %,.0f traces/s"
-                + " in-process into the local DynamoDB", smallLoad.traces, largeLoad.traces, largeLoad.spans,
-                largeLoad.spans / (double) largeLoad.traces, largeLoad.traces / largeLoad.seconds));
-        report.add(PART, "write units per span at load, everything included", largeLoad.writeUnits / largeLoad.spans, "WU",
-            null, Kind.MEASURED, String.format("rollups %.3f WU/span of it (%.0f%%); whole traces of ~%d spans in 512-span"
-                + " batches", largeLoad.rollupUnits / largeLoad.spans, 100 * largeLoad.rollupUnits / largeLoad.writeUnits,
-                MEAN_SPANS));
-        // what a needle search would read without term blocks: every index row of the window
-        double scanUnits = scanUnits(tracing, LARGE_PROJECT, now - Duration.ofDays(7).toNanos(), now);
-        report.add(PART, "reading the 7-day window's index rows, large project", scanUnits, "RU", null, Kind.MEASURED,
-            "every by_start row of the window, as an attribute search without term blocks reads them");
-        for (View view : VIEWS) {
-          Timing smallRun = time(tracing, SMALL_PROJECT, view, repeats);
-          Timing largeRun = time(tracing, LARGE_PROJECT, view, repeats);
-          if (view.allPages && view.query.contains(NEEDLE_VALUE) && (smallRun.rows != 1 || largeRun.rows != 1)) {
-            throw new IllegalStateException(view.name + " found " + smallRun.rows + " and " + largeRun.rows + " traces, not the"
-                + " needles " + smallNeedle + " and " + largeNeedle);
+        Load smallLoad = load(tracing, SMALL_PROJECT, small, from, to, out, cfg.smoke(), null);
+        // Zipkin (in-memory storage) is fed the large project's batches as they are ingested, converted
+        // as the OpenTelemetry Zipkin exporter maps spans, to answer the needle searches beside ours
+        ZipkinFeed zipkin = cfg.zipkin() ? ZipkinFeed.start(cfg, dataDir, (long) large * MEAN_SPANS, out) : null;
+        try {
+          Load largeLoad = load(tracing, LARGE_PROJECT, large, from, to, out, cfg.smoke(), zipkin);
+          runViews(report, tracing, now, smallLoad, largeLoad, small, large, repeats, zipkin, from, to);
+        } finally {
+          if (zipkin != null) {
+            zipkin.close();
           }
-          if (view.allPages) {
-            report.graded(PART, view.name + ": read units vs reading the window's index", largeRun.readUnits / scanUnits, "x",
-                Report.Budget.atMost(1.0 / 30, "<= 1/30"), Kind.RATIO, String.format("%.1f of %.0f read units; %.1f pages",
-                    largeRun.readUnits, scanUnits, largeRun.pages));
-          }
-          report.graded(PART, view.name + ": p95 at " + format(large) + " traces", largeRun.p95Ms, "ms",
-              Report.Budget.atMost(view.secondsBudget * 1000, "<= " + Math.round(view.secondsBudget * 1000) + " ms"), Kind.MEASURED, String.format("p50 %.1f ms; %d requests in-process through the list-traces endpoint; at %s"
-                  + " traces p95 %.1f ms", largeRun.p50Ms, repeats, format(small), smallRun.p95Ms));
-          report.graded(PART, view.name + ": read units, large / small", largeRun.readUnits / Math.max(0.5, smallRun.readUnits),
-              "x", Report.Budget.atMost(2, "<= 2x"), Kind.RATIO, String.format("%.1f read units at %s traces, %.1f at %s (X-Read-Units); per request at %s: %s; at %s: %s",
-                  largeRun.readUnits, format(large), smallRun.readUnits, format(small), format(large), largeRun.breakdown(),
-                  format(small), smallRun.breakdown()));
         }
       }
     } finally {
       deleteTree(dataDir);
+    }
+  }
+
+  private static void runViews(Report report, Tracing tracing, long now, Load smallLoad, Load largeLoad,
+                               int small, int large, int repeats, ZipkinFeed zipkin, long from, long to) throws Exception {
+    String smallNeedle = needle(tracing, SMALL_PROJECT, (from + to) / 2, null);
+    String largeNeedle = needle(tracing, LARGE_PROJECT, (from + to) / 2, zipkin);
+    // the compactor, as its schedule runs it once the hours are over
+    double unitsBefore = tracing.meter().writeUnits();
+    long compactStart = System.nanoTime();
+    int hours = tracing.rollups().compact(SMALL_PROJECT, now / 1_000_000_000L)
+        + tracing.rollups().compact(LARGE_PROJECT, now / 1_000_000_000L);
+    int blockHours = tracing.stores().termBlocks().compact(SMALL_PROJECT, now / 1_000_000_000L)
+        + tracing.stores().termBlocks().compact(LARGE_PROJECT, now / 1_000_000_000L);
+    double compactSeconds = (System.nanoTime() - compactStart) / 1e9;
+    double compactUnits = tracing.meter().writeUnits() - unitsBefore;
+    report.add(PART, "compaction: write units per span", compactUnits / (smallLoad.spans + largeLoad.spans), "WU", null,
+        Kind.MEASURED, String.format("%d hours of rollups and %d of term blocks compacted in %.1f s; each hourly cell"
+            + " and block written once", hours, blockHours, compactSeconds));
+    report.add(PART, "traces loaded in 7 days: small / large", largeLoad.traces, "",
+        null, Kind.MEASURED, String.format("%,d / %,d traces (%,d spans), %.1f spans per trace; loaded at %,.0f traces/s"
+            + " in-process into the local DynamoDB", smallLoad.traces, largeLoad.traces, largeLoad.spans,
+            largeLoad.spans / (double) largeLoad.traces, largeLoad.traces / largeLoad.seconds));
+    report.add(PART, "write units per span at load, everything included", largeLoad.writeUnits / largeLoad.spans, "WU",
+        null, Kind.MEASURED, String.format("rollups %.3f WU/span of it (%.0f%%); whole traces of ~%d spans in 512-span"
+            + " batches", largeLoad.rollupUnits / largeLoad.spans, 100 * largeLoad.rollupUnits / largeLoad.writeUnits,
+            MEAN_SPANS));
+    // what a needle search would read without term blocks: every index row of the window
+    double scanUnits = scanUnits(tracing, LARGE_PROJECT, now - Duration.ofDays(7).toNanos(), now);
+    report.add(PART, "reading the 7-day window's index rows, large project", scanUnits, "RU", null, Kind.MEASURED,
+        "every by_start row of the window, as an attribute search without term blocks reads them");
+    for (View view : VIEWS) {
+      Timing smallRun = time(tracing, SMALL_PROJECT, view, repeats);
+      Timing largeRun = time(tracing, LARGE_PROJECT, view, repeats);
+      if (view.allPages && view.query.contains(NEEDLE_VALUE) && (smallRun.rows != 1 || largeRun.rows != 1)) {
+        throw new IllegalStateException(view.name + " found " + smallRun.rows + " and " + largeRun.rows + " traces, not the"
+            + " needles " + smallNeedle + " and " + largeNeedle);
+      }
+      if (view.allPages) {
+        report.graded(PART, view.name + ": read units vs reading the window's index", largeRun.readUnits / scanUnits, "x",
+            Report.Budget.atMost(1.0 / 30, "<= 1/30"), Kind.RATIO, String.format("%.1f of %.0f read units; %.1f pages",
+                largeRun.readUnits, scanUnits, largeRun.pages));
+      }
+      report.graded(PART, view.name + ": p95 at " + format(large) + " traces", largeRun.p95Ms, "ms",
+          Report.Budget.atMost(view.secondsBudget * 1000, "<= " + Math.round(view.secondsBudget * 1000) + " ms"), Kind.MEASURED, String.format("p50 %.1f ms; %d requests in-process through the list-traces endpoint; at %s"
+              + " traces p95 %.1f ms", largeRun.p50Ms, repeats, format(small), smallRun.p95Ms));
+      report.graded(PART, view.name + ": read units, large / small", largeRun.readUnits / Math.max(0.5, smallRun.readUnits),
+          "x", Report.Budget.atMost(2, "<= 2x"), Kind.RATIO, String.format("%.1f read units at %s traces, %.1f at %s (X-Read-Units); per request at %s: %s; at %s: %s",
+              largeRun.readUnits, format(large), smallRun.readUnits, format(small), format(large), largeRun.breakdown(),
+              format(small), smallRun.breakdown()));
+      if (zipkin != null && view.zipkinLookbackDays > 0) {
+        ZipkinFeed.Timing z = zipkin.time(view.query.contains(NEEDLE_VALUE) ? NEEDLE_VALUE : "nobody",
+            view.zipkinLookbackDays, Math.min(repeats, 10), view.query.contains(NEEDLE_VALUE) ? largeNeedle : null);
+        report.add(PART, view.name + ": Zipkin (in-memory) p95 at " + format(large) + " traces", z.p95Ms(), "ms", null,
+            Kind.MEASURED, String.format("p50 %.1f ms; %d requests of /api/v2/traces?annotationQuery=%s=...&lookback=%d days"
+                + "&limit=10, the same spans", z.p50Ms(), z.requests(), NEEDLE_KEY, view.zipkinLookbackDays));
+        report.add(PART, view.name + ": p95 ours / Zipkin's", largeRun.p95Ms / z.p95Ms(), "x", null, Kind.RATIO,
+            "below 1: ours answers faster; Zipkin keeps spans in its own memory, ours reads DynamoDB");
+      }
+    }
+    if (zipkin != null) {
+      report.add(PART, "Zipkin (in-memory): spans held", zipkin.spansFed(), "spans", null, Kind.MEASURED,
+          "Zipkin's API has no duration order (its UI sorts the page it got), so slowest first has no Zipkin column");
     }
   }
 
@@ -172,8 +200,9 @@ public final class ViewsPart {
   }
 
   /** Loads about {@code traces} traces of project {@code projectId} through the ingest endpoint, from several writers. */
-  private static Load load(Tracing tracing, long projectId, int traces, long from, long to, PrintStream out, boolean quiet)
-      throws Exception {
+  /** @param zipkin {@code null}, or fed every batch once ingest accepted it */
+  private static Load load(Tracing tracing, long projectId, int traces, long from, long to, PrintStream out, boolean quiet,
+                           ZipkinFeed zipkin) throws Exception {
     Map<String, Object> grant = AuthorizerContext.of(TokenVerdict.valid(
         new Grant("bench", projectId, 1, EnumSet.allOf(Scope.class))));
     AtomicLong tracesSent = new AtomicLong();
@@ -205,6 +234,9 @@ public final class ViewsPart {
                 Map.of("content-type", "application/x-protobuf"), batch.toByteArray(), grant));
             if (r.status() != 200) {
               throw new IllegalStateException("ingest answered " + r.status() + ": " + r.bodyText());
+            }
+            if (zipkin != null) {
+              zipkin.post(batch);
             }
             long sent = tracesSent.addAndGet(stats.traces());
             spansSent.addAndGet(stats.spans());
@@ -241,7 +273,7 @@ public final class ViewsPart {
   }
 
   /** One trace of one span, mid-window, whose root span carries the needle attribute; returns its id. */
-  private static String needle(Tracing tracing, long projectId, long startNano) {
+  private static String needle(Tracing tracing, long projectId, long startNano, ZipkinFeed zipkin) throws Exception {
     // a fixed id per project ("needle" in ASCII, then the project id)
     com.google.protobuf.ByteString traceId = com.google.protobuf.ByteString.copyFrom(
         java.util.HexFormat.of().parseHex(String.format("00006e6565646c65%016x", projectId)));
@@ -264,6 +296,9 @@ public final class ViewsPart {
         Map.of("content-type", "application/x-protobuf"), request.toByteArray(), grant));
     if (r.status() != 200) {
       throw new IllegalStateException("the needle trace was refused: " + r.status() + " " + r.bodyText());
+    }
+    if (zipkin != null) {
+      zipkin.post(request);
     }
     return java.util.HexFormat.of().formatHex(traceId.toByteArray());
   }
