@@ -28,6 +28,7 @@ final class ZipkinFeed implements AutoCloseable {
   private final ZipkinServer server;
   private final HttpClient client = HttpLoad.client();
   private final AtomicLong spans = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
 
   private ZipkinFeed(ZipkinServer server) {
     this.server = server;
@@ -36,8 +37,8 @@ final class ZipkinFeed implements AutoCloseable {
   /** @param expectedSpans how many spans it will hold: sizes its span bound and heap */
   static ZipkinFeed start(Config cfg, Path dir, long expectedSpans, PrintStream out) throws IOException {
     long maxSpans = expectedSpans * 3 / 2 + 10_000;
-    // about 2.5 KB of heap per span of ten tags in Zipkin's in-memory storage, 2-16 GB
-    long gigabytes = Math.max(2, Math.min(16, (maxSpans * 2_500 + (1L << 30) - 1) >> 30));
+    // about 2.5 KB of heap per span of ten tags in Zipkin's in-memory storage, 2-12 GB
+    long gigabytes = Math.max(2, Math.min(12, (maxSpans * 2_500 + (1L << 30) - 1) >> 30));
     ZipkinServer server = ZipkinServer.start(ZipkinServer.locateJar(), Map.of("STORAGE_TYPE", "mem", "MEM_MAX_SPANS",
         Long.toString(maxSpans)), cfg.smoke() ? "512m" : gigabytes + "g", dir.resolve("zipkin-views.log"));
     out.println("zipkin (in-memory storage, up to " + maxSpans + " spans) at " + server.base());
@@ -48,16 +49,38 @@ final class ZipkinFeed implements AutoCloseable {
     return spans.get();
   }
 
-  /** Posts a batch as Zipkin v2 JSON; fails on anything but Zipkin's 202. */
-  void post(ExportTraceServiceRequest batch) throws IOException, InterruptedException {
-    HttpRequest request = HttpRequest.newBuilder(server.base().resolve("/api/v2/spans"))
-        .timeout(Duration.ofSeconds(60))
-        .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(ZipkinJson.spans(batch)))
-        .build();
-    HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() / 100 != 2) {
-      throw new IllegalStateException("Zipkin refused a batch: " + r.statusCode() + " " + r.body());
+  /**
+   * Why Zipkin stopped being fed (it refused a batch, or did not answer), or {@code null}. Zipkin's
+   * trouble never stops the part: our figures are reported, and Zipkin's rows say it was skipped.
+   */
+  String failure() {
+    return failure.get();
+  }
+
+  /** Posts a batch as Zipkin v2 JSON; anything but Zipkin's 2xx stops the feed (see {@link #failure()}). */
+  void post(ExportTraceServiceRequest batch) {
+    if (failure.get() != null) {
+      return;
+    }
+    try {
+      HttpRequest request = HttpRequest.newBuilder(server.base().resolve("/api/v2/spans"))
+          .timeout(Duration.ofSeconds(60))
+          .header("content-type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofByteArray(ZipkinJson.spans(batch)))
+          .build();
+      HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() / 100 != 2) {
+        failure.compareAndSet(null, "Zipkin refused a batch after " + spans.get() + " spans: " + r.statusCode() + " "
+            + r.body().substring(0, Math.min(200, r.body().length())));
+        return;
+      }
+    } catch (IOException e) {
+      failure.compareAndSet(null, "Zipkin did not take a batch after " + spans.get() + " spans: " + e);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure.compareAndSet(null, "interrupted while feeding Zipkin");
+      return;
     }
     batch.getResourceSpansList().forEach(rs -> rs.getScopeSpansList().forEach(ss -> spans.addAndGet(ss.getSpansCount())));
   }
