@@ -48,8 +48,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * <p>Freshness: ingest marks the index hours of the summaries it wrote after writing them (a
  * request whose summaries were already written, a retry, marks them again) on the project's
  * term-block state item ({@code pk R#<project>#C}, {@code sk #T}: {@code d} pending hours,
- * {@code w} the time of the last build). The compactor unmarks each pending hour (the current one
- * too) before reading its rows, so a later write marks it again. Readers use an hour's blocks only
+ * {@code w} the time of the last build, {@code t} the time of the last mark). The compactor
+ * unmarks each pending hour that has settled ({@link #buildNow}) before reading its rows, so a
+ * later write marks it again. Readers use an hour's blocks only
  * when it began before {@code w} and is not pending (an hour without blocks then had no rows);
  * other hours are read whole: while ingest goes on, the current hour.
  */
@@ -71,6 +72,8 @@ public final class DynamoTermBlocks implements TermBlockStore {
   private static final int MAX_SHARD_BITS = 12;
   private static final byte TRUNCATED = 1;
   private static final long HOUR = 3600;
+  /** How long after an hour's end, or after a project's last write, the compactor builds the hour. */
+  static final long SETTLE_SECONDS = 120;
   private static final DateTimeFormatter HOUR_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
   /** Meter kind of block writes and marks. */
   public static final String METER_KIND = "term blocks";
@@ -105,11 +108,15 @@ public final class DynamoTermBlocks implements TermBlockStore {
 
   /** Marks the hours (epoch seconds of their start) whose list index rows just changed. */
   public void mark(long projectId, Collection<Long> hourSeconds) {
-    marks.mark(projectId, hourSeconds);
+    marks.mark(projectId, hourSeconds, clock.instant().getEpochSecond());
   }
 
-  /** Which hours have current blocks. */
-  public record State(long compactedBeforeSecond, Set<Long> pendingHours) {
+  /**
+   * Which hours have current blocks.
+   *
+   * @param lastMarkSecond when ingest last marked an hour (0: not recorded)
+   */
+  public record State(long compactedBeforeSecond, Set<Long> pendingHours, long lastMarkSecond) {
     public State {
       pendingHours = Set.copyOf(pendingHours);
     }
@@ -126,7 +133,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
 
   private State state(long projectId, boolean consistent) {
     PendingHours.Marks m = marks.read(projectId, consistent);
-    return new State(m.doneBeforeSecond(), m.pendingHours());
+    return new State(m.doneBeforeSecond(), m.pendingHours(), m.lastMarkSecond());
   }
 
   /**
@@ -233,19 +240,20 @@ public final class DynamoTermBlocks implements TermBlockStore {
     return Long.remainderUnsigned(mix(mixed + (i + 1) * 0x9E3779B97F4A7C15L), n);
   }
 
-  /** Rebuilds every marked hour of the project, the current one included (not only finished ones). */
+  /** Rebuilds every marked hour of the project that has settled (see {@link #buildNow}). */
   @Override
   public int compact(long projectId, long nowSecond) {
     return compact(List.of(projectId), nowSecond);
   }
 
   /**
-   * Rebuilds every marked hour of these projects: unmarks them all, waits once for the list index
+   * Rebuilds every settled marked hour of these projects: unmarks them, waits once for the list index
    * to hold the rows written before the unmarks, then builds each and records {@code nowSecond}.
    */
   @Override
   public int compact(List<Long> projectIds, long nowSecond) {
     Map<Long, State> states = new java.util.LinkedHashMap<>();
+    Map<Long, List<Long>> toBuild = new java.util.LinkedHashMap<>();
     int hours = 0;
     for (long projectId : projectIds) {
       State state = state(projectId, true);
@@ -253,10 +261,15 @@ public final class DynamoTermBlocks implements TermBlockStore {
         continue; // nothing was ever written
       }
       states.put(projectId, state);
+      List<Long> build = new ArrayList<>();
       for (long h : state.pendingHours()) {
-        marks.unmark(projectId, h); // first: a row written after this point marks the hour again
-        hours++;
+        if (buildNow(h, nowSecond, state.lastMarkSecond())) {
+          marks.unmark(projectId, h); // first: a row written after this point marks the hour again
+          build.add(h);
+          hours++;
+        }
       }
+      toBuild.put(projectId, build);
     }
     if (hours > 0 && !indexSettle.isZero()) {
       try {
@@ -267,7 +280,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
       }
     }
     states.forEach((projectId, state) -> {
-      for (long h : state.pendingHours()) {
+      for (long h : toBuild.get(projectId)) {
         build(projectId, h);
       }
       if (nowSecond > state.compactedBeforeSecond()) {
@@ -275,6 +288,18 @@ public final class DynamoTermBlocks implements TermBlockStore {
       }
     });
     return hours;
+  }
+
+  /**
+   * Whether a pending hour is built on this run: an hour that ended {@value #SETTLE_SECONDS} s ago
+   * (late spans have mostly arrived), or any hour of a project that has not written for that long
+   * (a quiet project's current hour is sealed at once). The current hour of a project that is
+   * still writing waits: its next write would mark it again within moments, so its blocks would
+   * never be read, and building it on every run rewrote the hour's filters a dozen times an hour
+   * (about 6.5 times its final size). Searches read such an hour's rows whole, as they did.
+   */
+  static boolean buildNow(long hourSecond, long nowSecond, long lastMarkSecond) {
+    return hourSecond + HOUR <= nowSecond - SETTLE_SECONDS || lastMarkSecond <= nowSecond - SETTLE_SECONDS;
   }
 
   /** Reads the hour's list rows and writes its blocks whole. */

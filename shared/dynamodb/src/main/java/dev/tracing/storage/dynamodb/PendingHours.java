@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 final class PendingHours {
   static final String PENDING = "d";
   static final String DONE_BEFORE = "w";
+  /** When a writer last marked an hour (epoch seconds), where the compactor asks for it. */
+  static final String LAST_MARK = "t";
 
   private final DynamoDbClient client;
   private final String table;
@@ -41,8 +43,8 @@ final class PendingHours {
     this.what = what;
   }
 
-  /** The pending hours and how far the compactor got (0: never). */
-  record Marks(long doneBeforeSecond, Set<Long> pendingHours) {
+  /** The pending hours, how far the compactor got (0: never) and when an hour was last marked (0: not recorded). */
+  record Marks(long doneBeforeSecond, Set<Long> pendingHours, long lastMarkSecond) {
     Marks {
       pendingHours = Set.copyOf(pendingHours);
     }
@@ -53,16 +55,30 @@ final class PendingHours {
   }
 
   void mark(long projectId, Collection<Long> hourSeconds) {
+    mark(projectId, hourSeconds, -1);
+  }
+
+  /** Marks the hours and, when {@code nowSecond >= 0}, records it as the last mark (same write). */
+  void mark(long projectId, Collection<Long> hourSeconds, long nowSecond) {
     if (hourSeconds.isEmpty()) {
       return;
     }
+    Map<String, String> names = new java.util.HashMap<>(Map.of("#d", PENDING));
+    Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":h", AttributeValue.fromNs(
+        new TreeSet<>(hourSeconds).stream().map(String::valueOf).toList())));
+    String expression = "ADD #d :h";
+    if (nowSecond >= 0) {
+      expression += " SET #t = :t";
+      names.put("#t", LAST_MARK);
+      values.put(":t", AttributeValue.fromN(Long.toString(nowSecond)));
+    }
+    String update = expression;
     UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
         .tableName(table)
         .key(key(projectId))
-        .updateExpression("ADD #d :h")
-        .expressionAttributeNames(Map.of("#d", PENDING))
-        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(new TreeSet<>(hourSeconds).stream()
-            .map(String::valueOf).toList())))
+        .updateExpression(update)
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     meter.addWrite(r.consumedCapacity(), meterKind);
   }
@@ -73,15 +89,18 @@ final class PendingHours {
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     meter.addRead(r.consumedCapacity(), "compaction marks");
     if (!r.hasItem() || r.item().isEmpty()) {
-      return new Marks(0, Set.of());
+      return new Marks(0, Set.of(), 0);
     }
     Set<Long> hours = new TreeSet<>();
     AttributeValue pending = r.item().get(PENDING);
     if (pending != null && pending.hasNs()) {
       pending.ns().forEach(n -> hours.add(Long.parseLong(n)));
     }
-    AttributeValue before = r.item().get(DONE_BEFORE);
-    return new Marks(before == null || before.n() == null ? 0 : Long.parseLong(before.n()), hours);
+    return new Marks(number(r.item().get(DONE_BEFORE)), hours, number(r.item().get(LAST_MARK)));
+  }
+
+  private static long number(AttributeValue v) {
+    return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
   }
 
   void unmark(long projectId, long hourSecond) {

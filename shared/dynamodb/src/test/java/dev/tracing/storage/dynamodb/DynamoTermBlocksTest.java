@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,6 +129,27 @@ class DynamoTermBlocksTest {
     System.out.printf("term blocks: %d of %d segment tests of absent terms positive (%.3f%%)%n", positives, tests, 100 * rate);
     // designed for 0.001%: about 0.2 expected here; the 0.1% filters this replaced gave ~20
     assertTrue(positives <= 4, "false positives per segment test: " + rate + " (designed for about 0.00001)");
+  }
+
+  @Test
+  void aBusyProjectsCurrentHourWaitsUntilItSettles() {
+    long current = Instant.now().truncatedTo(ChronoUnit.HOURS).getEpochSecond();
+    traces(300, hour, "old-");
+    Map<String, Long> users = traces(50, current, "now-");
+    long now = Instant.now().getEpochSecond();
+    assertEquals(Set.of(hour, current), blocks.state(PROJECT).pendingHours());
+    // ingest wrote a moment ago: the finished hour is built, the current one would be marked again at once
+    assertEquals(1, blocks.compact(PROJECT, now));
+    assertTrue(blocks.state(PROJECT).sealed(hour));
+    assertEquals(Set.of(current), blocks.state(PROJECT).pendingHours(), "the current hour stays pending, read whole");
+    // once the project has been quiet for a while, the current hour is built too
+    assertEquals(1, blocks.compact(PROJECT, now + DynamoTermBlocks.SETTLE_SECONDS + 1));
+    assertTrue(blocks.state(PROJECT).sealed(current));
+    users.forEach((user, start) -> assertTrue(
+        covers(blocks.candidateSegments(PROJECT, current, AttributeTerms.hash("user.id", user)), start), user));
+    assertTrue(DynamoTermBlocks.buildNow(hour, hour + 3600 + DynamoTermBlocks.SETTLE_SECONDS, hour + 3600 + 100),
+        "an hour that ended long enough ago is built however busy the project");
+    assertFalse(DynamoTermBlocks.buildNow(hour, hour + 3600 + 10, hour + 3600 + 5), "not right after its end while busy");
   }
 
   @Test
