@@ -86,8 +86,11 @@ public final class CapacityAccountant implements ExecutionInterceptor {
   public static final String CATALOG = "service catalog";
   public static final String FAILED = "failed conditional writes";
   public static final String ROLLUPS = "rollups";
+  /** Term blocks (the attribute search's bloom filters, written by the compactor) and their state item. */
+  public static final String TERM_BLOCKS = "term blocks";
   public static final String OTHER = "other items";
-  public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, SECOND_INDEX, COUNTER, CATALOG, ROLLUPS, FAILED, OTHER);
+  public static final List<String> KINDS = List.of(CHUNKS, SUMMARIES, INDEX, SECOND_INDEX, COUNTER, CATALOG, ROLLUPS, TERM_BLOCKS,
+      FAILED, OTHER);
   /** Index entries whose key changed (delete + put: two index writes), counted in {@link #writesByKind()} only. */
   public static final String INDEX_KEY_MOVES = "index entries moved";
 
@@ -112,6 +115,23 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     public long billedBytes() {
       return itemBytes + indexBytes + (items + indexEntries) * CapacityCalculator.STORAGE_OVERHEAD_BYTES;
     }
+  }
+
+  /**
+   * Charges only {@code share} of {@code units} write units already counted under {@code kind}:
+   * for items written once per period whatever the traffic (the compactor's hourly rollup cells),
+   * when a run's traffic fills only part of the period.
+   */
+  public void amortize(String kind, long units, double share) {
+    long waived = Math.round(units * (1 - share));
+    synchronized (byKind) {
+      long[] v = byKind.get(kind);
+      if (v == null || v[2] < waived) {
+        throw new IllegalArgumentException(waived + " write units of " + kind + " to waive, " + (v == null ? 0 : v[2]) + " counted");
+      }
+      v[2] -= waived;
+    }
+    tableWriteUnits.add(-waived);
   }
 
   public Units units() {
@@ -185,7 +205,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
    * The kind of an item, from its key as the product lays items out (docs/storage.md): span packs
    * under {@code F#} partitions, trace summaries ({@code #S}) under {@code T#} partitions, ingest
    * counters under {@code Q#}, service and operation names under {@code S#} and {@code O#}, rollup
-   * cells under {@code R#}.
+   * cells under {@code R#}, term blocks under {@code B#} (their state item: {@code R#<project>#C}, {@code #T}).
    */
   private String kind(Map<String, AttributeValue> key) {
     AttributeValue pk = key.get(tableKeys.get(0));
@@ -197,6 +217,9 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     }
     if (p.startsWith("S#") || p.startsWith("O#")) {
       return CATALOG;
+    }
+    if (p.startsWith("B#") || p.startsWith("R#") && p.endsWith("#C") && s.equals("#T")) {
+      return TERM_BLOCKS;
     }
     if (p.startsWith("R#")) {
       return ROLLUPS;
