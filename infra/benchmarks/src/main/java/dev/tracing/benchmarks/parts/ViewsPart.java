@@ -135,10 +135,11 @@ public final class ViewsPart {
     // the compactor, as its schedule runs it once the hours are over
     double unitsBefore = tracing.meter().writeUnits();
     long compactStart = System.nanoTime();
-    int hours = tracing.rollups().compact(SMALL_PROJECT, now / 1_000_000_000L)
-        + tracing.rollups().compact(LARGE_PROJECT, now / 1_000_000_000L);
-    int blockHours = tracing.stores().termBlocks().compact(SMALL_PROJECT, now / 1_000_000_000L)
-        + tracing.stores().termBlocks().compact(LARGE_PROJECT, now / 1_000_000_000L);
+    // at the time it runs (the load took a while): the loaded hours are over, the needles' hour too
+    long compactAt = System.currentTimeMillis() / 1000;
+    int hours = tracing.rollups().compact(SMALL_PROJECT, compactAt) + tracing.rollups().compact(LARGE_PROJECT, compactAt);
+    int blockHours = tracing.stores().termBlocks().compact(SMALL_PROJECT, compactAt)
+        + tracing.stores().termBlocks().compact(LARGE_PROJECT, compactAt);
     double compactSeconds = (System.nanoTime() - compactStart) / 1e9;
     double compactUnits = tracing.meter().writeUnits() - unitsBefore;
     report.add(PART, "compaction: write units per span", compactUnits / (smallLoad.spans + largeLoad.spans), "WU", null,
