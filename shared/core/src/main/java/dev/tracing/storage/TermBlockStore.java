@@ -11,8 +11,8 @@ public interface TermBlockStore {
    * Rebuilds the blocks of each hour marked since it was last built, once it has settled (it
    * ended a little while ago, or the project stopped writing: a busy project's current hour waits,
    * since its next write would mark it again at once), and records {@code nowSecond} as the time
-   * of this build. Safe beside concurrent ingest: an
-   * hour is unmarked before its rows are read, and ingest marks an hour after writing its rows.
+   * of this build. Safe beside concurrent ingest: an hour is unmarked before its rows are read,
+   * and ingest marks an hour after writing its rows.
    *
    * @return how many hours were rebuilt
    * @throws StoreUnavailableException when the store cannot answer

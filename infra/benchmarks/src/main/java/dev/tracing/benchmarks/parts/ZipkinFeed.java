@@ -101,13 +101,7 @@ final class ZipkinFeed implements AutoCloseable {
       URI uri = server.base().resolve("/api/v2/traces?annotationQuery="
           + URLEncoder.encode(ViewsPart.NEEDLE_KEY + "=" + value, StandardCharsets.UTF_8) + "&endTs="
           + System.currentTimeMillis() + "&lookback=" + Duration.ofDays(days).toMillis() + "&limit=10");
-      long t0 = System.nanoTime();
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(5)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
-      long elapsed = System.nanoTime() - t0;
-      if (r.statusCode() != 200) {
-        throw new IllegalStateException("Zipkin answered " + r.statusCode() + " to " + uri + ": " + r.body());
-      }
+      QueryPart.Timed r = QueryPart.get(client, uri, Map.of());
       boolean found = expectTraceId != null && r.body().contains("\"traceId\":\"" + expectTraceId + "\"");
       if (expectTraceId != null ? !found : !r.body().trim().equals("[]")) {
         throw new IllegalStateException("Zipkin's answer to " + uri + " is not the expected "
@@ -115,7 +109,7 @@ final class ZipkinFeed implements AutoCloseable {
             + r.body().substring(0, Math.min(300, r.body().length())));
       }
       if (i >= 0) {
-        nanos[i] = elapsed;
+        nanos[i] = r.nanos();
       }
     }
     return new Timing(Percentiles.of(nanos, 50) / 1e6, Percentiles.of(nanos, 95) / 1e6, requests);

@@ -50,9 +50,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * term-block state item ({@code pk R#<project>#C}, {@code sk #T}: {@code d} pending hours,
  * {@code w} the time of the last build, {@code t} the time of the last mark). The compactor
  * unmarks each pending hour that has settled ({@link #buildNow}) before reading its rows, so a
- * later write marks it again. Readers use an hour's blocks only
- * when it began before {@code w} and is not pending (an hour without blocks then had no rows);
- * other hours are read whole: while ingest goes on, the current hour.
+ * later write marks it again. Readers use an hour's blocks only when it began before {@code w}
+ * and is not pending (an hour without blocks then had no rows); other hours are read whole: while
+ * ingest goes on, the current hour.
  */
 public final class DynamoTermBlocks implements TermBlockStore {
   static final int SEGMENT_TRACES = 128;
@@ -154,7 +154,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
         .build();
     QueryResponse page = DynamoErrors.call("a term block read", () -> client.query(request));
-    meter.addRead(page.consumedCapacity(), "term blocks");
+    meter.addRead(page.consumedCapacity(), METER_KIND);
     List<long[]> out = new ArrayList<>();
     if (page.items().isEmpty()) {
       return out;
@@ -393,7 +393,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
         .scanIndexForward(false)
         .limit(1)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addRead(page.consumedCapacity(), "term blocks");
+    meter.addRead(page.consumedCapacity(), METER_KIND);
     return page.items().isEmpty() ? 0 : Integer.parseInt(page.items().get(0).get("k").n());
   }
 }

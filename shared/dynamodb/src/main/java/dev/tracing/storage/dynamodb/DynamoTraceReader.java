@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 
 /**
- * Reads a trace: its summary ({@code GetItem}), then the span packs it names ({@code BatchGetItem}), skipping items whose TTL has passed: DynamoDB deletes expired items up to days
- * late, and local DynamoDB servers never do, so the filter here is what enforces retention. A pack
+ * Reads a trace: its summary ({@code GetItem}), then the span packs it names ({@code BatchGetItem}),
+ * skipping items whose TTL has passed: DynamoDB deletes expired items up to days late, and local DynamoDB servers never do, so the filter here is what enforces retention. A pack
  * the eventually consistent read did not find yet (written a moment before its summary) is read
  * once more, consistently.
  */
@@ -41,7 +41,7 @@ public final class DynamoTraceReader implements TraceReader {
         .key(Map.of(TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, traceId)),
             TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK)))
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addRead(got.consumedCapacity(), "summaries");
+    meter.addRead(got.consumedCapacity(), "trace summaries");
     if (!got.hasItem() || got.item().isEmpty() || PartitionReads.expired(got.item(), now)) {
       // Spans without a summary were stored by a request whose fold has not run yet (or failed
       // before acknowledging them): they become visible once a fold counts them.
