@@ -164,9 +164,13 @@ public final class TraceListService {
     return all;
   }
 
-  /** The attribute terms every match holds: the index may pass over rows without them. */
+  /**
+   * The attribute terms every match holds, so the index may pass over rows without them (a value
+   * over the bound is never a term).
+   */
   static long[] terms(TraceQuery.Filters f) {
-    return f.attributes().stream().mapToLong(a -> AttributeTerms.hash(a.key(), a.value())).toArray();
+    return f.attributes().stream().filter(a -> a.value().length() <= AttributeTerms.MAX_VALUE_CHARS)
+        .mapToLong(a -> AttributeTerms.hash(a.key(), a.value())).toArray();
   }
 
   static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {

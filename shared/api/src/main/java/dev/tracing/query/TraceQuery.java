@@ -121,6 +121,14 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
           return false;
         }
       }
+      // every term's prefix first: a list index row carries only those, and the index confirmed
+      // from the summary the rows that hold them all (see TraceRow#hasAttribute)
+      for (Attribute a : attributes) {
+        if (a.value().length() <= dev.tracing.trace.AttributeTerms.MAX_VALUE_CHARS
+            && !row.mayHaveTerm(dev.tracing.trace.AttributeTerms.hash(a.key(), a.value()))) {
+          return false;
+        }
+      }
       for (Attribute a : attributes) {
         if (!row.hasAttribute(a.key(), a.value())) {
           return false;

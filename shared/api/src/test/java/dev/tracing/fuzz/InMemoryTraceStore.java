@@ -140,7 +140,7 @@ final class InMemoryTraceStore implements ProjectStore, IngestQuota, TraceWriter
     Comparator<TraceRow> byDuration = Comparator.comparingLong(TraceRow::durationNano);
     Comparator<TraceRow> order = (descending ? byDuration.reversed() : byDuration).thenComparing(TraceRow::traceId);
     TraceRow after = afterTraceId == null ? null : new TraceRow(afterTraceId, 0, afterDuration, "", "", 0, 0, 0, false,
-        dev.tracing.trace.SpanNames.EMPTY, new long[0], false);
+        dev.tracing.trace.SpanNames.EMPTY, new long[0], false, false);
     List<TraceRow> rows = summaries.values().stream().map(TraceRow::of)
         .filter(r -> r.timestampNano() >= startNano && r.timestampNano() < endNano)
         .filter(r -> after == null || order.compare(r, after) > 0)

@@ -156,6 +156,15 @@ class SearchBoundsTest {
     assertTrue(ids(body).contains(longValued) || warns(body),
         "a " + LONG_VALUE.length() + "-character attr_value can never be applied exactly, yet the answer has neither the trace"
             + " nor a warning: " + body);
+
+    // and once the hour's term blocks are built: such a value is no term, so no block may rule its rows out
+    long hour = NOW.getEpochSecond() / 3600 * 3600 - 3600;
+    stack.tracing.stores().termBlocks().compact(LONG_PROJECT, NOW.getEpochSecond() + 600);
+    assertTrue(stack.tracing.stores().termBlocks().state(LONG_PROJECT).sealed(hour), "the hour before NOW is built");
+    JsonNode sealed = stack.list(LONG_PROJECT, Params.of("period", "1h", "attr_name", "payload", "attr_value", LONG_VALUE));
+    assertTrue(ids(sealed).contains(longValued) || warns(sealed), "built blocks: " + sealed);
+    assertEquals(List.of(longValued), ids(stack.list(LONG_PROJECT, Params.of("period", "1h", "attr_name", "note",
+        "attr_value", LONGEST_SEARCHABLE))), "a value of the bound's length is found through the blocks");
   }
 
   @Test

@@ -269,11 +269,15 @@ public abstract class TraceIndexContract {
     return rows;
   }
 
-  /** Every field of a row, arrays by content. */
+  /**
+   * Every field of a row, arrays by content; term hashes by the top bits a list index entry
+   * carries (a row from a summary has the whole hashes).
+   */
   private static String fields(TraceRow r) {
     return String.join(" ", r.traceId(), Long.toString(r.timestampNano()), Long.toString(r.durationNano()), r.service(),
         r.operation(), Integer.toString(r.statusCode()), Integer.toString(r.spanCount()), Integer.toString(r.errorCount()),
-        Boolean.toString(r.inProgress()), String.valueOf(r.names()), java.util.Arrays.toString(r.attributeHashes()),
+        Boolean.toString(r.inProgress()), String.valueOf(r.names()), java.util.Arrays.toString(java.util.Arrays.stream(r.attributeHashes())
+            .map(h -> h >>> TraceRow.SUFFIX_BITS).toArray()),
         Boolean.toString(r.attributesTruncated()));
   }
 
@@ -304,6 +308,7 @@ public abstract class TraceIndexContract {
       assertEquals(ids(expected), ids(rows), descending ? "slowest first" : "fastest first");
       assertEquals(expected.stream().map(TraceIndexContract::fields).toList(), rows.stream().map(TraceIndexContract::fields).toList(),
           "each row is the trace's list row");
+      assertTrue(rows.stream().noneMatch(TraceRow::termPrefixesOnly), "rows read from summaries carry whole term hashes");
     }
   }
 

@@ -302,7 +302,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
     return hourSecond + HOUR <= nowSecond - SETTLE_SECONDS || lastMarkSecond <= nowSecond - SETTLE_SECONDS;
   }
 
-  /** Reads the hour's list rows and writes its blocks whole. */
+  /** Reads the hour's list rows (and their summaries' term hashes) and writes its blocks whole. */
   void build(long projectId, long hourSecond) {
     long now = clock.instant().getEpochSecond();
     List<TraceRow> rows = new ArrayList<>();
@@ -311,6 +311,12 @@ public final class DynamoTermBlocks implements TermBlockStore {
         "a term block source read", item -> rows.add(SummaryItems.rowFromItem(item)));
     if (rows.isEmpty()) {
       return; // readers find no block and skip the hour; an hour never shrinks to nothing once built
+    }
+    // index entries carry the terms' prefixes; the filters take the whole hashes, from the summaries
+    List<TraceRow> prefixed = rows.stream().filter(TraceRow::termPrefixesOnly).toList();
+    if (!prefixed.isEmpty()) {
+      Map<String, long[]> whole = DynamoTraceIndex.wholeTermHashes(client, table, meter, METER_KIND, projectId, prefixed);
+      rows.replaceAll(r -> r.termPrefixesOnly() ? r.withAttributeHashes(whole.getOrDefault(r.traceId(), new long[0])) : r);
     }
     int m = Math.max(1, (rows.size() + SEGMENT_TRACES - 1) / SEGMENT_TRACES);
     List<Set<Long>> terms = new ArrayList<>();

@@ -93,12 +93,19 @@ public final class DynamoTraceIndex implements TraceIndex {
                   ":lo", AttributeValue.fromS(range[0]), ":hi", AttributeValue.fromS(range[1])), descending, pageRows,
               exclusiveStart);
           pageRows = Math.min(MAX_PAGE_ROWS, pageRows * 2);
+          // the page's rows in order, null where expired
+          List<TraceRow> rows = new ArrayList<>(page.items().size());
           for (Map<String, AttributeValue> item : page.items()) {
+            rows.add(PartitionReads.expired(item, now) ? null : SummaryItems.rowFromItem(item));
+          }
+          if (requiredTerms.length > 0) {
+            confirmTerms(projectId, rows, requiredTerms);
+          }
+          for (TraceRow row : rows) {
             read++;
-            if (PartitionReads.expired(item, now)) {
+            if (row == null) {
               continue;
             }
-            TraceRow row = SummaryItems.rowFromItem(item);
             if (!tieGroup.isEmpty() && tieGroup.get(0).timestampNano() != row.timestampNano()) {
               // a group of equal timestamps is complete: emit it in trace id order
               TraceRow stoppedAt = emit(tieGroup, visitor);
@@ -122,6 +129,60 @@ public final class DynamoTraceIndex implements TraceIndex {
       return new ScanOutcome(read, false, stoppedAt);
     }
     return new ScanOutcome(read, false, tieGroup.isEmpty() ? last : tieGroup.get(tieGroup.size() - 1));
+  }
+
+  /**
+   * Gives the rows that may hold every required term their whole term hashes, in place. A list
+   * index entry carries each term hash's top bits only, which rule a term out ({@link
+   * TraceRow#mayHaveTerm}) but never in: the rows holding every required prefix (the matches,
+   * plus about 0.2% of the others for a 150-term trace) have their summaries' hashes read in one
+   * batch; the rest reach the visitor as they are, and no filter can pass them.
+   */
+  private void confirmTerms(long projectId, List<TraceRow> rows, long[] requiredTerms) {
+    List<TraceRow> toConfirm = new ArrayList<>();
+    for (TraceRow row : rows) {
+      if (row == null || !row.termPrefixesOnly()) {
+        continue;
+      }
+      boolean may = true;
+      for (long t : requiredTerms) {
+        may &= row.mayHaveTerm(t);
+      }
+      if (may) {
+        toConfirm.add(row);
+      }
+    }
+    if (toConfirm.isEmpty()) {
+      return;
+    }
+    Map<String, long[]> whole = wholeTermHashes(client, table, meter, "trace summaries", projectId, toConfirm);
+    java.util.Set<TraceRow> confirm = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    confirm.addAll(toConfirm);
+    for (int i = 0; i < rows.size(); i++) {
+      TraceRow row = rows.get(i);
+      if (confirm.contains(row)) {
+        rows.set(i, row.withAttributeHashes(whole.getOrDefault(row.traceId(), new long[0])));
+      }
+    }
+  }
+
+  /**
+   * The whole term hashes of these rows' traces, read from their summaries in batches (a summary
+   * gone since its entry was read, expired, is left out: it holds no term any more).
+   */
+  static Map<String, long[]> wholeTermHashes(DynamoDbClient client, String table, CapacityMeter meter, String kind,
+                                             long projectId, List<TraceRow> rows) {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>(rows.size());
+    for (TraceRow row : rows) {
+      keys.add(Map.of(TableSchema.PK, AttributeValue.fromS(SummaryItems.tracePk(projectId, row.traceId())),
+          TableSchema.SK, AttributeValue.fromS(SummaryItems.SUMMARY_SK)));
+    }
+    Map<String, long[]> out = new HashMap<>();
+    String prefix = SummaryItems.tracePk(projectId, "");
+    Batches.getAll(client, table, keys, false, "#p,#h,#l", Map.of("#p", TableSchema.PK,
+        "#h", SummaryItems.ATTRIBUTE_HASHES, "#l", SummaryItems.ATTRIBUTE_SUFFIXES), meter, kind,
+        item -> out.put(item.get(TableSchema.PK).s().substring(prefix.length()), SummaryItems.attributeHashes(item)));
+    return out;
   }
 
   /**
@@ -404,7 +465,7 @@ public final class DynamoTraceIndex implements TraceIndex {
   /** A row holding only what a cursor needs (duration, timestamp, trace id), for a trace passed over unread. */
   private static TraceRow placeholder(DurationEntry e) {
     return new TraceRow(e.traceId(), e.timestampNano(), e.durationNano(), "", "", 0, 0, 0, false,
-        dev.tracing.trace.SpanNames.EMPTY, new long[0], false);
+        dev.tracing.trace.SpanNames.EMPTY, new long[0], false, false);
   }
 
   /** The UTC days (epoch seconds of their start) covering {@code [from, to]} nanoseconds. */
@@ -434,6 +495,7 @@ public final class DynamoTraceIndex implements TraceIndex {
     }
     List<String> projection = new ArrayList<>(TableSchema.LIST_PROJECTION);
     projection.add(TableSchema.GSK);
+    projection.add(SummaryItems.ATTRIBUTE_SUFFIXES);
     Map<String, String> names = new HashMap<>();
     StringBuilder expr = new StringBuilder();
     for (int i = 0; i < projection.size(); i++) {

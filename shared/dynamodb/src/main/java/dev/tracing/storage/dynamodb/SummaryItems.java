@@ -32,9 +32,21 @@ final class SummaryItems {
   static final String IN_PROGRESS = "ip";
   /** {@link SpanNames}: services, their operations and span counts, binary. */
   static final String NAMES = "so";
-  /** Attribute term hashes ({@link AttributeTerms#HASH_BITS} bits), sorted, 6 bytes each. */
+  /**
+   * Attribute term hashes ({@link AttributeTerms#HASH_BITS} bits), sorted: a format byte
+   * ({@value #PREFIX_FORMAT}), then each hash's top {@link TraceRow#PREFIX_BITS} bits in 2 bytes. The
+   * list index carries these (1 + 2 bytes a term), the summary alone the rest ({@link
+   * #ATTRIBUTE_SUFFIXES}), so that an index entry stays under the 1 KB of one write unit. Summaries
+   * written before hold the whole hashes here, 6 bytes each: a length that is a multiple of 6, never
+   * odd, where the new layout's always is.
+   */
   static final String ATTRIBUTE_HASHES = "at";
+  /** The low {@link TraceRow#SUFFIX_BITS} bits of each hash, in the order of {@link #ATTRIBUTE_HASHES}, 4 bytes each. */
+  static final String ATTRIBUTE_SUFFIXES = "ats";
   private static final int HASH_BYTES = AttributeTerms.HASH_BITS / 8;
+  private static final int PREFIX_BYTES = TraceRow.PREFIX_BITS / 8;
+  private static final int SUFFIX_BYTES = TraceRow.SUFFIX_BITS / 8;
+  private static final int PREFIX_FORMAT = 1;
   static final String ATTRIBUTES_TRUNCATED = "atr";
   /** {@link ServiceEdges}: the service of each span and the children waiting for a parent (not projected). */
   static final String EDGES = "eg";
@@ -91,13 +103,15 @@ final class SummaryItems {
     item.put(NAMES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(s.names().encode())));
     long[] hashes = s.attributeHashes();
     if (hashes.length > 0) {
-      byte[] packed = new byte[hashes.length * HASH_BYTES];
+      byte[] prefixes = new byte[1 + hashes.length * PREFIX_BYTES];
+      byte[] suffixes = new byte[hashes.length * SUFFIX_BYTES];
+      prefixes[0] = PREFIX_FORMAT;
       for (int i = 0; i < hashes.length; i++) {
-        for (int b = 0; b < HASH_BYTES; b++) {
-          packed[i * HASH_BYTES + b] = (byte) (hashes[i] >>> (8 * (HASH_BYTES - 1 - b)));
-        }
+        put(prefixes, 1 + i * PREFIX_BYTES, PREFIX_BYTES, hashes[i] >>> TraceRow.SUFFIX_BITS);
+        put(suffixes, i * SUFFIX_BYTES, SUFFIX_BYTES, hashes[i]);
       }
-      item.put(ATTRIBUTE_HASHES, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed)));
+      item.put(ATTRIBUTE_HASHES, bin(prefixes));
+      item.put(ATTRIBUTE_SUFFIXES, bin(suffixes));
     }
     if (s.attributesTruncated()) {
       item.put(ATTRIBUTES_TRUNCATED, AttributeValue.fromBool(true));
@@ -115,31 +129,66 @@ final class SummaryItems {
     return v == null ? SpanNames.EMPTY : SpanNames.decode(v.b().asByteArrayUnsafe());
   }
 
-  private static long[] attributeHashes(Map<String, AttributeValue> item) {
+  /** The big-endian low {@code bytes} bytes of {@code value}, at {@code offset}. */
+  private static void put(byte[] out, int offset, int bytes, long value) {
+    for (int b = 0; b < bytes; b++) {
+      out[offset + b] = (byte) (value >>> (8 * (bytes - 1 - b)));
+    }
+  }
+
+  private static long get(byte[] in, int offset, int bytes) {
+    long v = 0;
+    for (int b = 0; b < bytes; b++) {
+      v = (v << 8) | (in[offset + b] & 0xff);
+    }
+    return v;
+  }
+
+  /**
+   * The item's term hashes: whole from a summary (or a summary written before the prefix layout,
+   * or its index entry); from a list index entry of the prefix layout, the prefixes alone, each
+   * shifted to its place in the hash ({@link #termPrefixesOnly} tells which).
+   */
+  static long[] attributeHashes(Map<String, AttributeValue> item) {
     AttributeValue hashes = item.get(ATTRIBUTE_HASHES);
     if (hashes == null) {
       return new long[0];
     }
     byte[] packed = hashes.b().asByteArrayUnsafe();
-    long[] out = new long[packed.length / HASH_BYTES];
-    for (int i = 0; i < out.length; i++) {
-      long h = 0;
-      for (int b = 0; b < HASH_BYTES; b++) {
-        h = (h << 8) | (packed[i * HASH_BYTES + b] & 0xff);
+    if (packed.length % 2 == 0) { // whole hashes, as summaries held them before
+      long[] out = new long[packed.length / HASH_BYTES];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = get(packed, i * HASH_BYTES, HASH_BYTES);
       }
-      out[i] = h;
+      return out;
+    }
+    long[] out = new long[(packed.length - 1) / PREFIX_BYTES];
+    AttributeValue suffixes = item.get(ATTRIBUTE_SUFFIXES);
+    byte[] low = suffixes == null ? null : suffixes.b().asByteArrayUnsafe();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = get(packed, 1 + i * PREFIX_BYTES, PREFIX_BYTES) << TraceRow.SUFFIX_BITS
+          | (low == null ? 0 : get(low, i * SUFFIX_BYTES, SUFFIX_BYTES));
     }
     return out;
   }
 
-  /** A list row from a summary item or its list-index projection. */
+  /** Whether the item's term hashes are prefixes only: a list index entry of the prefix layout. */
+  static boolean termPrefixesOnly(Map<String, AttributeValue> item) {
+    AttributeValue hashes = item.get(ATTRIBUTE_HASHES);
+    return hashes != null && hashes.b().asByteArrayUnsafe().length % 2 == 1 && !item.containsKey(ATTRIBUTE_SUFFIXES);
+  }
+
+  /**
+   * A list row from a summary item or its list-index projection (whose term hashes may be
+   * prefixes only: see {@link TraceRow#termPrefixesOnly}).
+   */
   static TraceRow rowFromItem(Map<String, AttributeValue> item) {
     String gsk = item.get(TableSchema.GSK).s();
     String traceId = gsk.substring(gsk.indexOf('#') + 1);
     return new TraceRow(traceId, n(item, TIMESTAMP), n(item, DURATION), s(item, SERVICE), s(item, OPERATION),
         (int) n(item, STATUS), (int) n(item, SPAN_COUNT), (int) n(item, ERROR_COUNT),
         item.containsKey(IN_PROGRESS) && item.get(IN_PROGRESS).bool(), names(item), attributeHashes(item),
-        item.containsKey(ATTRIBUTES_TRUNCATED) && item.get(ATTRIBUTES_TRUNCATED).bool());
+        termPrefixesOnly(item), item.containsKey(ATTRIBUTES_TRUNCATED) && item.get(ATTRIBUTES_TRUNCATED).bool());
   }
 
   private static long n(Map<String, AttributeValue> item, String name) {

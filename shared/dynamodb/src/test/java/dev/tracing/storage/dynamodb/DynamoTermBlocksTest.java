@@ -7,6 +7,7 @@ import static dev.tracing.testing.OtlpFixtures.service;
 import static dev.tracing.testing.OtlpFixtures.span;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -245,5 +246,69 @@ class DynamoTermBlocksTest {
     });
     assertEquals(List.of(traceId), lateFound, "and after the rebuild, through the blocks");
     assertTrue(after.rowsRead() <= 2 * DynamoTermBlocks.SEGMENT_TRACES, "rows read after the rebuild: " + after.rowsRead());
+  }
+
+  /** A {@code user.id} value other than {@code value} whose term hash has the same top {@link TraceRow#PREFIX_BITS} bits. */
+  private static String samePrefixAs(String value) {
+    long needle = AttributeTerms.hash("user.id", value);
+    for (int i = 0; ; i++) {
+      long h = AttributeTerms.hash("user.id", "d" + i);
+      if (h >>> TraceRow.SUFFIX_BITS == needle >>> TraceRow.SUFFIX_BITS && h != needle) {
+        return "d" + i;
+      }
+    }
+  }
+
+  @Test
+  void indexEntriesCarryTermPrefixesAndASearchConfirmsThemFromTheSummaries() {
+    String decoy = samePrefixAs("u42");
+    traces(300, hour, "u");
+    long at = hour * 1_000_000_000L + 1_800_000L * MS;
+    ByteString decoyTrace = randomTraceId();
+    write(request(service("frontend"), span(decoyTrace, 1, 0, "GET /", at, 2 * MS, false, attr("user.id", decoy))));
+    long from = hour * 1_000_000_000L;
+    long to = (hour + 3600) * 1_000_000_000L;
+
+    // an unfiltered scan hands out the index's rows: prefixes only, which rule terms out but never in
+    List<TraceRow> rows = new ArrayList<>();
+    index.scan(PROJECT, from, to, true, 100_000, rows::add);
+    assertEquals(301, rows.size());
+    TraceRow decoyRow = rows.stream().filter(r -> r.traceId().equals(dev.tracing.otlp.OtlpIds.hex(decoyTrace)))
+        .findFirst().orElseThrow();
+    assertTrue(decoyRow.termPrefixesOnly());
+    assertFalse(decoyRow.hasAttribute("user.id", "u7"), "a prefix the entry lacks rules the term out");
+    assertThrows(IllegalStateException.class, () -> decoyRow.hasAttribute("user.id", "u42"),
+        "a prefix the entry holds decides nothing");
+    assertTrue(index.rows(PROJECT, List.of(decoyRow.traceId())).get(0).hasAttribute("user.id", decoy),
+        "rows() reads summaries: whole hashes");
+    assertFalse(index.rows(PROJECT, List.of(decoyRow.traceId())).get(0).hasAttribute("user.id", "u42"));
+
+    for (boolean sealed : List.of(false, true)) {
+      if (sealed) {
+        blocks.compact(PROJECT, Instant.now().getEpochSecond());
+        assertTrue(blocks.state(PROJECT).sealed(hour));
+      }
+      for (String[] search : List.of(new String[] {"u42", null}, new String[] {decoy, dev.tracing.otlp.OtlpIds.hex(decoyTrace)})) {
+        List<TraceRow> visited = new ArrayList<>();
+        double before = meter.readUnitsByKind().getOrDefault("trace summaries", 0.0);
+        index.scan(PROJECT, from, to, true, 100_000, new long[] {AttributeTerms.hash("user.id", search[0])}, visited::add);
+        List<String> found = visited.stream().filter(r -> r.hasAttribute("user.id", search[0])).map(TraceRow::traceId).toList();
+        assertEquals(1, found.size(), search[0] + (sealed ? " through the blocks" : " in an hour read whole"));
+        if (search[1] != null) {
+          assertEquals(List.of(search[1]), found);
+        }
+        long hash = AttributeTerms.hash("user.id", search[0]);
+        List<String> confirmed = visited.stream().filter(r -> !r.termPrefixesOnly()).map(TraceRow::traceId).toList();
+        assertTrue(confirmed.containsAll(found) && confirmed.size() <= 3, "the match arrives confirmed, and few others: "
+            + confirmed.size());
+        if (!sealed) {
+          assertTrue(confirmed.contains(decoyRow.traceId()), "the decoy holds the needle's prefix: confirmed, then refused");
+        }
+        assertTrue(visited.stream().filter(TraceRow::termPrefixesOnly).noneMatch(r -> r.mayHaveTerm(hash)),
+            "every row left unconfirmed lacks the prefix");
+        double confirmations = meter.readUnitsByKind().getOrDefault("trace summaries", 0.0) - before;
+        assertTrue(confirmations > 0 && confirmations <= 3 * 0.5, "one summary read a visited row: " + confirmations);
+      }
+    }
   }
 }
