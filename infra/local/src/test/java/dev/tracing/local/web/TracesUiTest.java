@@ -337,8 +337,9 @@ class TracesUiTest {
 
     browser.find("#download-json").click();
     Path file = browser.downloads.resolve("trace-" + slow.id() + ".json");
-    browser.await("the trace downloaded as JSON", d -> Files.exists(file));
-    JsonNode json = JsonMapper.builder().build().readTree(Files.readString(file));
+    // the file may show before the browser has written all of it: wait until it holds the whole answer
+    browser.await("the trace downloaded as JSON", d -> downloadedTrace(file) != null);
+    JsonNode json = downloadedTrace(file);
     assertEquals(slow.id(), json.get("trace_id").asString());
     assertEquals(5, json.get("spans").size());
 
@@ -505,5 +506,18 @@ class TracesUiTest {
     assertEquals("[1500000000,250000000,800000,null]", r.get("durations").toString());
     assertEquals("[\"2.62 s\",\"1.23 µs\",\"0\",\"1m 01s\"]", r.get("formatted").toString());
     assertEquals(999_999_999L, r.get("exact").asLong());
+  }
+
+  /** The downloaded trace once the file holds a whole JSON answer with its trace id; null before. */
+  private static JsonNode downloadedTrace(Path file) {
+    try {
+      if (!Files.exists(file)) {
+        return null;
+      }
+      JsonNode json = JsonMapper.builder().build().readTree(Files.readString(file));
+      return json != null && json.has("trace_id") ? json : null;
+    } catch (java.io.IOException | tools.jackson.core.JacksonException partial) {
+      return null;
+    }
   }
 }
