@@ -146,7 +146,7 @@ public final class TraceAnalytics {
     int[] errors = new int[n];
     boolean[] inexact = {false};
     TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, budget,
-        TraceListService.terms(q.filters()), row -> {
+        q.filters().requiredTerms(), row -> {
       if (TraceListService.matches(q.filters(), row, inexact)) {
         int i = (int) ((Math.floorDiv(row.timestampNano(), 1_000_000_000L) - first) / step);
         if (durations[i] == null) {

@@ -7,7 +7,6 @@ import dev.tracing.storage.StoreUnavailableException;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceIndex;
 import dev.tracing.storage.TraceReader;
-import dev.tracing.trace.AttributeTerms;
 import dev.tracing.otlp.TraceBatcher;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -100,7 +99,7 @@ public final class TraceListService {
       long from = start;
       long to = end;
       page = scanPage(q, row -> afterCursor(row, q) && matches(f, row, inexact),
-          visitor -> index.scan(projectId, from, to, q.sort().descending(), pageBudget, terms(f), visitor));
+          visitor -> index.scan(projectId, from, to, q.sort().descending(), pageBudget, f.requiredTerms(), visitor));
     } else {
       // the whole window, sorted: when it is short, or when an attribute search makes its matches few
       List<TraceRow> all = q.endNano() - q.startNano() <= SHORT_WINDOW_NANO || !f.attributes().isEmpty()
@@ -150,7 +149,7 @@ public final class TraceListService {
   private List<TraceRow> wholeWindow(long projectId, TraceQuery q, boolean[] inexact) {
     List<TraceRow> all = new ArrayList<>();
     boolean[] inexactHere = {false};
-    TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, windowBudget, terms(q.filters()),
+    TraceIndex.ScanOutcome outcome = index.scan(projectId, q.startNano(), q.endNano(), true, windowBudget, q.filters().requiredTerms(),
         row -> {
       if (matches(q.filters(), row, inexactHere)) {
         all.add(row);
@@ -162,15 +161,6 @@ public final class TraceListService {
     }
     inexact[0] |= inexactHere[0];
     return all;
-  }
-
-  /**
-   * The attribute terms every match holds, so the index may pass over rows without them (a value
-   * over the bound is never a term).
-   */
-  static long[] terms(TraceQuery.Filters f) {
-    return f.attributes().stream().filter(a -> a.value().length() <= AttributeTerms.MAX_VALUE_CHARS)
-        .mapToLong(a -> AttributeTerms.hash(a.key(), a.value())).toArray();
   }
 
   static boolean matches(TraceQuery.Filters f, TraceRow row, boolean[] inexact) {

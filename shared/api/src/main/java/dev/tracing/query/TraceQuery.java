@@ -29,6 +29,14 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
 
   /** An attribute equality, compared as text. */
   public record Attribute(String key, String value) {
+    /** Whether the value can be a search term at all: values over the bound are never kept. */
+    public boolean searchable() {
+      return value.length() <= dev.tracing.trace.AttributeTerms.MAX_VALUE_CHARS;
+    }
+
+    public long term() {
+      return dev.tracing.trace.AttributeTerms.hash(key, value);
+    }
   }
 
   /**
@@ -63,7 +71,7 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
      */
     public boolean exactFor(TraceRow row, boolean matched) {
       for (Attribute a : attributes) {
-        if (a.value().length() > dev.tracing.trace.AttributeTerms.MAX_VALUE_CHARS) {
+        if (!a.searchable()) {
           return false;
         }
       }
@@ -74,6 +82,14 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
         return notServices.isEmpty() && notOperations.isEmpty();
       }
       return attributes.isEmpty() && services.isEmpty() && operations.isEmpty();
+    }
+
+    /**
+     * The attribute terms every match holds, so an index may pass over rows without them (a value
+     * over the bound is never a term).
+     */
+    public long[] requiredTerms() {
+      return attributes.stream().filter(Attribute::searchable).mapToLong(Attribute::term).toArray();
     }
 
     /** The trace-level predicate, evaluated on the list index's row alone. */
@@ -123,9 +139,8 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
       }
       // every term's prefix first: a list index row carries only those, and the index confirmed
       // from the summary the rows that hold them all (see TraceRow#hasAttribute)
-      for (Attribute a : attributes) {
-        if (a.value().length() <= dev.tracing.trace.AttributeTerms.MAX_VALUE_CHARS
-            && !row.mayHaveTerm(dev.tracing.trace.AttributeTerms.hash(a.key(), a.value()))) {
+      for (long term : requiredTerms()) {
+        if (!row.mayHaveTerm(term)) {
           return false;
         }
       }

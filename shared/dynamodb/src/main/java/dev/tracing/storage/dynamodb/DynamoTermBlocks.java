@@ -305,19 +305,15 @@ public final class DynamoTermBlocks implements TermBlockStore {
   /** Reads the hour's list rows (and their summaries' term hashes) and writes its blocks whole. */
   void build(long projectId, long hourSecond) {
     long now = clock.instant().getEpochSecond();
-    List<TraceRow> rows = new ArrayList<>();
+    List<TraceRow> entries = new ArrayList<>();
     String partition = SummaryItems.listPartition(projectId, hourSecond * 1_000_000_000L);
     PartitionReads.forEachLiveItem(client, table, TableSchema.LIST_INDEX, TableSchema.GPK, partition, now, meter,
-        "a term block source read", item -> rows.add(SummaryItems.rowFromItem(item)));
-    if (rows.isEmpty()) {
+        "a term block source read", item -> entries.add(SummaryItems.rowFromItem(item)));
+    if (entries.isEmpty()) {
       return; // readers find no block and skip the hour; an hour never shrinks to nothing once built
     }
     // index entries carry the terms' prefixes; the filters take the whole hashes, from the summaries
-    List<TraceRow> prefixed = rows.stream().filter(TraceRow::termPrefixesOnly).toList();
-    if (!prefixed.isEmpty()) {
-      Map<String, long[]> whole = DynamoTraceIndex.wholeTermHashes(client, table, meter, METER_KIND, projectId, prefixed);
-      rows.replaceAll(r -> r.termPrefixesOnly() ? r.withAttributeHashes(whole.getOrDefault(r.traceId(), new long[0])) : r);
-    }
+    List<TraceRow> rows = DynamoTraceIndex.withWholeTerms(client, table, meter, METER_KIND, projectId, entries);
     int m = Math.max(1, (rows.size() + SEGMENT_TRACES - 1) / SEGMENT_TRACES);
     List<Set<Long>> terms = new ArrayList<>();
     boolean[] truncated = new boolean[m];

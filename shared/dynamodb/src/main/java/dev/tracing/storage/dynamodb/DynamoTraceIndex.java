@@ -139,49 +139,52 @@ public final class DynamoTraceIndex implements TraceIndex {
    * batch; the rest reach the visitor as they are, and no filter can pass them.
    */
   private void confirmTerms(long projectId, List<TraceRow> rows, long[] requiredTerms) {
-    List<TraceRow> toConfirm = new ArrayList<>();
-    for (TraceRow row : rows) {
-      if (row == null || !row.termPrefixesOnly()) {
-        continue;
-      }
-      boolean may = true;
-      for (long t : requiredTerms) {
-        may &= row.mayHaveTerm(t);
-      }
-      if (may) {
-        toConfirm.add(row);
-      }
-    }
-    if (toConfirm.isEmpty()) {
-      return;
-    }
-    Map<String, long[]> whole = wholeTermHashes(client, table, meter, "trace summaries", projectId, toConfirm);
-    java.util.Set<TraceRow> confirm = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    confirm.addAll(toConfirm);
+    List<Integer> at = new ArrayList<>();
     for (int i = 0; i < rows.size(); i++) {
       TraceRow row = rows.get(i);
-      if (confirm.contains(row)) {
-        rows.set(i, row.withAttributeHashes(whole.getOrDefault(row.traceId(), new long[0])));
+      boolean may = row != null && row.termPrefixesOnly();
+      for (int t = 0; may && t < requiredTerms.length; t++) {
+        may = row.mayHaveTerm(requiredTerms[t]);
       }
+      if (may) {
+        at.add(i);
+      }
+    }
+    if (at.isEmpty()) {
+      return;
+    }
+    List<TraceRow> confirmed = withWholeTerms(client, table, meter, "trace summaries", projectId,
+        at.stream().map(rows::get).toList());
+    for (int k = 0; k < at.size(); k++) {
+      rows.set(at.get(k), confirmed.get(k));
     }
   }
 
   /**
-   * The whole term hashes of these rows' traces, read from their summaries in batches (a summary
-   * gone since its entry was read, expired, is left out: it holds no term any more).
+   * These rows, in order, those holding term prefixes only given their summaries' whole term
+   * hashes, read in batches (a summary gone since its entry was read, expired, holds no term).
    */
-  static Map<String, long[]> wholeTermHashes(DynamoDbClient client, String table, CapacityMeter meter, String kind,
-                                             long projectId, List<TraceRow> rows) {
-    List<Map<String, AttributeValue>> keys = new ArrayList<>(rows.size());
+  static List<TraceRow> withWholeTerms(DynamoDbClient client, String table, CapacityMeter meter, String kind,
+                                       long projectId, List<TraceRow> rows) {
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
     for (TraceRow row : rows) {
-      keys.add(Map.of(TableSchema.PK, AttributeValue.fromS(SummaryItems.tracePk(projectId, row.traceId())),
-          TableSchema.SK, AttributeValue.fromS(SummaryItems.SUMMARY_SK)));
+      if (row.termPrefixesOnly()) {
+        keys.add(Map.of(TableSchema.PK, AttributeValue.fromS(SummaryItems.tracePk(projectId, row.traceId())),
+            TableSchema.SK, AttributeValue.fromS(SummaryItems.SUMMARY_SK)));
+      }
     }
-    Map<String, long[]> out = new HashMap<>();
+    if (keys.isEmpty()) {
+      return rows;
+    }
+    Map<String, long[]> whole = new HashMap<>();
     String prefix = SummaryItems.tracePk(projectId, "");
     Batches.getAll(client, table, keys, false, "#p,#h,#l", Map.of("#p", TableSchema.PK,
         "#h", SummaryItems.ATTRIBUTE_HASHES, "#l", SummaryItems.ATTRIBUTE_SUFFIXES), meter, kind,
-        item -> out.put(item.get(TableSchema.PK).s().substring(prefix.length()), SummaryItems.attributeHashes(item)));
+        item -> whole.put(item.get(TableSchema.PK).s().substring(prefix.length()), SummaryItems.attributeHashes(item)));
+    List<TraceRow> out = new ArrayList<>(rows.size());
+    for (TraceRow row : rows) {
+      out.add(row.termPrefixesOnly() ? row.withAttributeHashes(whole.getOrDefault(row.traceId(), new long[0])) : row);
+    }
     return out;
   }
 
