@@ -26,7 +26,8 @@ import java.util.List;
  *
  * <pre>
  * java -jar infra/benchmarks/target/tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|profile-ingest]
- *      [--smoke] [--traces N] [--storage-spans N] [--exporters N] [--duration SECONDS] [--no-zipkin] [--no-mysql]
+ *      [--smoke] [--traces N] [--storage-spans N] [--views-traces N] [--views-small N] [--views-data DIR]
+ *      [--exporters N] [--duration SECONDS] [--no-zipkin] [--no-mysql]
  *      [--markdown FILE]
  * </pre>
  */
@@ -38,6 +39,7 @@ public final class BenchmarkSuite {
     List<String> parts = new ArrayList<>();
     int viewsTraces = ViewsPart.DEFAULT_LARGE;
     int viewsSmall = 0;
+    Path viewsData = null;
     Config cfg = Config.full();
     Path markdown = null;
     boolean zipkin = true;
@@ -48,6 +50,7 @@ public final class BenchmarkSuite {
         case "--traces" -> cfg = cfg.withQueryTraces(number(args, i++));
         case "--views-traces" -> viewsTraces = number(args, i++);
         case "--views-small" -> viewsSmall = number(args, i++);
+        case "--views-data" -> viewsData = Path.of(args[++i]);
         case "--exporters" -> cfg = cfg.withExporters(number(args, i++));
         case "--storage-spans" -> cfg = cfg.withStorageSpans(number(args, i++));
         case "--duration" -> cfg = cfg.withE2eLimit(Duration.ofSeconds(number(args, i++)));
@@ -71,7 +74,7 @@ public final class BenchmarkSuite {
       parts.add("all");
     }
     cfg = cfg.withZipkin(zipkin, mysql && cfg.zipkinMysql()).withCommandLine(commandLine(args));
-    Report report = run(cfg, parts, System.out, viewsTraces, viewsSmall);
+    Report report = run(cfg, parts, System.out, viewsTraces, viewsSmall, viewsData);
     if (markdown != null) {
       Files.writeString(markdown, header(cfg) + "\n" + report.markdown() + "\n", StandardCharsets.UTF_8);
     }
@@ -97,7 +100,8 @@ public final class BenchmarkSuite {
 
   static void usage(PrintStream out) {
     out.println("usage: java -jar tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|views|profile-ingest]..."
-        + " [--smoke] [--traces N] [--storage-spans N] [--views-traces N] [--views-small N] [--exporters N]"
+        + " [--smoke] [--traces N] [--storage-spans N] [--views-traces N] [--views-small N] [--views-data DIR]"
+        + " [--exporters N]"
         + " [--duration SECONDS] [--no-zipkin]"
         + " [--no-mysql] [--markdown FILE]");
   }
@@ -112,6 +116,12 @@ public final class BenchmarkSuite {
    * @param viewsSmall traces of its small project; 0: a hundredth of the large one's
    */
   public static Report run(Config cfg, List<String> parts, PrintStream out, int viewsTraces, int viewsSmall) throws Exception {
+    return run(cfg, parts, out, viewsTraces, viewsSmall, null);
+  }
+
+  /** @param viewsData where the views part keeps its traces for later runs, or reuses them; {@code null}: not kept */
+  public static Report run(Config cfg, List<String> parts, PrintStream out, int viewsTraces, int viewsSmall, Path viewsData)
+      throws Exception {
     Report report = new Report();
     out.println(header(cfg));
     boolean all = parts.contains("all");
@@ -138,7 +148,7 @@ public final class BenchmarkSuite {
     }
     if (all || parts.contains("views")) {
       section(out, PART_VIEWS);
-      ViewsPart.run(cfg, report, out, viewsTraces, viewsSmall);
+      ViewsPart.run(cfg, report, out, viewsTraces, viewsSmall, viewsData);
     }
     if (parts.contains("profile-ingest")) {
       section(out, "profile: ingest endpoint under JFR");

@@ -110,8 +110,12 @@ public final class ProfilePart {
     allocations.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(12)
         .forEach(en -> out.printf("%8.2f MB  %s%n", en.getValue() / 1e6 / reqs, en.getKey()));
     print(out, "inclusive time (on the stack)", filter(inclusive), samples, 40);
+    if (cfg.smoke()) {
+      // A smoke run checks that the part works; its recording is of no use afterwards.
+      Files.deleteIfExists(file);
+    }
     report.add("profile", "ingest endpoint under JFR", requests * 512.0 / measure.toMillis() * 1000, "spans/s", null, Kind.MEASURED,
-        samples + " samples; recording " + file);
+        samples + " samples; recording " + (cfg.smoke() ? "deleted (smoke run)" : file.toString()));
   }
 
   private static Map<String, Integer> filter(Map<String, Integer> inclusive) {

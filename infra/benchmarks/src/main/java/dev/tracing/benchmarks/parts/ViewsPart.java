@@ -97,17 +97,37 @@ public final class ViewsPart {
 
   /** @param smallTraces traces of the small project; 0: a hundredth of the large one's */
   public static void run(Config cfg, Report report, PrintStream out, int largeTraces, int smallTraces) throws Exception {
+    run(cfg, report, out, largeTraces, smallTraces, null);
+  }
+
+  /**
+   * @param keepDir {@code null}: a temporary local DynamoDB, deleted at the end. Else where its data
+   *     is kept: when it already holds a load of this part ({@code views-load.properties}), the load is
+   *     skipped and the views are measured on those traces (their window as loaded, the views' windows
+   *     as of now); otherwise the traces are loaded there and kept for later runs.
+   */
+  public static void run(Config cfg, Report report, PrintStream out, int largeTraces, int smallTraces, Path keepDir)
+      throws Exception {
     int large = cfg.smoke() ? 1_000 : largeTraces;
     int small = cfg.smoke() || smallTraces <= 0 ? Math.max(1, large / 100) : smallTraces;
     int repeats = cfg.smoke() ? 3 : 40;
-    Path dataDir = Files.createTempDirectory(cfg.workDir(), "views-dynamodb");
+    Path dataDir = keepDir != null ? keepDir : Files.createTempDirectory(cfg.workDir(), "views-dynamodb");
+    Path loadFile = dataDir.resolve("views-load.properties");
+    SavedLoad saved = keepDir != null && Files.exists(loadFile) ? SavedLoad.read(loadFile) : null;
     String table = "views";
-    try (LocalDynamoDb db = LocalDynamoDb.start(dataDir, 0)) {
+    try (LocalDynamoDb db = LocalDynamoDb.start(dataDir.resolve("dynamodb"), 0)) {
       TracingConfig config = new TracingConfig(table, db.endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40,
           Duration.ofMinutes(5), Duration.ofMinutes(5), TracingConfig.DEFAULT_MAX_BODY_BYTES, TracingConfig.randomSecret());
       try (Tracing tracing = new Tracing(config, DynamoClients.create(db.endpoint(), "us-east-1"), Clock.systemUTC())) {
         TableSchema.ensureTable(tracing.client(), table);
         long now = System.currentTimeMillis() * 1_000_000L;
+        if (saved != null) {
+          out.printf("reusing the traces loaded in %s at %s (%,d / %,d traces); Zipkin is not fed on reuse%n", dataDir,
+              java.time.Instant.ofEpochMilli(saved.loadedAtMillis), saved.small.traces, saved.large.traces);
+          runViews(report, tracing, now, saved.small, saved.large, (int) saved.small.traces, (int) saved.large.traces,
+              repeats, null, saved.fromNano, saved.toNano);
+          return;
+        }
         long from = now - Duration.ofDays(7).toNanos() + Duration.ofMinutes(2).toNanos();
         long to = now - Duration.ofMinutes(2).toNanos();
         Load smallLoad = load(tracing, SMALL_PROJECT, small, from, to, out, cfg.smoke(), null);
@@ -116,6 +136,9 @@ public final class ViewsPart {
         ZipkinFeed zipkin = cfg.zipkin() ? ZipkinFeed.start(cfg, dataDir, (long) large * MEAN_SPANS, out) : null;
         try {
           Load largeLoad = load(tracing, LARGE_PROJECT, large, from, to, out, cfg.smoke(), zipkin);
+          if (keepDir != null) {
+            new SavedLoad(System.currentTimeMillis(), from, to, smallLoad, largeLoad).write(loadFile);
+          }
           runViews(report, tracing, now, smallLoad, largeLoad, small, large, repeats, zipkin, from, to);
         } finally {
           if (zipkin != null) {
@@ -124,7 +147,47 @@ public final class ViewsPart {
         }
       }
     } finally {
-      deleteTree(dataDir);
+      if (keepDir == null) {
+        deleteTree(dataDir);
+      }
+    }
+  }
+
+  /** What a kept load was: its window and its figures, so a later run can measure the views on it. */
+  private record SavedLoad(long loadedAtMillis, long fromNano, long toNano, Load small, Load large) {
+    void write(Path file) throws IOException {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("loadedAtMillis", Long.toString(loadedAtMillis));
+      p.setProperty("fromNano", Long.toString(fromNano));
+      p.setProperty("toNano", Long.toString(toNano));
+      put(p, "small", small);
+      put(p, "large", large);
+      try (var w = Files.newBufferedWriter(file)) {
+        p.store(w, "traces loaded by the views part; delete the directory to load again");
+      }
+    }
+
+    private static void put(java.util.Properties p, String prefix, Load l) {
+      p.setProperty(prefix + ".traces", Long.toString(l.traces));
+      p.setProperty(prefix + ".spans", Long.toString(l.spans));
+      p.setProperty(prefix + ".seconds", Double.toString(l.seconds));
+      p.setProperty(prefix + ".writeUnits", Double.toString(l.writeUnits));
+      p.setProperty(prefix + ".rollupUnits", Double.toString(l.rollupUnits));
+    }
+
+    static SavedLoad read(Path file) throws IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (var r = Files.newBufferedReader(file)) {
+        p.load(r);
+      }
+      return new SavedLoad(Long.parseLong(p.getProperty("loadedAtMillis")), Long.parseLong(p.getProperty("fromNano")),
+          Long.parseLong(p.getProperty("toNano")), get(p, "small"), get(p, "large"));
+    }
+
+    private static Load get(java.util.Properties p, String prefix) {
+      return new Load(Long.parseLong(p.getProperty(prefix + ".traces")), Long.parseLong(p.getProperty(prefix + ".spans")),
+          Double.parseDouble(p.getProperty(prefix + ".seconds")), Double.parseDouble(p.getProperty(prefix + ".writeUnits")),
+          Double.parseDouble(p.getProperty(prefix + ".rollupUnits")));
     }
   }
 
