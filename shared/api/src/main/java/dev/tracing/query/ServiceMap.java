@@ -1,5 +1,6 @@
 package dev.tracing.query;
 
+import dev.tracing.rollup.Granularity;
 import dev.tracing.rollup.RollupCell;
 import dev.tracing.rollup.RollupFamily;
 import dev.tracing.storage.RollupStore;
@@ -35,13 +36,16 @@ public final class ServiceMap {
 
   public Result compute(long projectId, ServiceQuery q) {
     long[] range = RollupSeries.minutesOverlapping(q.startNano(), q.endNano());
-    // one interval over the whole window: whole hours come from the hourly cells
-    long step = 3600L * Math.max(1, Math.floorDiv(range[1] - range[0] + 7200, 3600));
-    long first = Math.floorDiv(range[0], 3600) * 3600;
-    Map<String, RollupCell> services = RollupSeries.totals(
-        series.read(projectId, RollupFamily.SERVICES, "", range[0], range[1], first, step));
-    Map<String, RollupCell> calls = RollupSeries.totals(
-        series.read(projectId, RollupFamily.EDGES, "", range[0], range[1], first, step));
+    // one interval over the whole window, starting on a day: whole days, three-hour blocks and
+    // hours come from compacted cells; services and calls are read at once
+    long day = Granularity.DAY.seconds();
+    long first = Math.floorDiv(range[0], day) * day;
+    long step = day * (Math.floorDiv(range[1] - first, day) + 1);
+    List<Map<Long, Map<String, RollupCell>>> read = series.read(projectId, List.of(
+        new RollupSeries.Source(RollupFamily.SERVICES, ""), new RollupSeries.Source(RollupFamily.EDGES, "")),
+        range[0], range[1], first, step);
+    Map<String, RollupCell> services = RollupSeries.totals(read.get(0));
+    Map<String, RollupCell> calls = RollupSeries.totals(read.get(1));
     List<Node> nodes = new ArrayList<>();
     services.forEach((name, c) -> {
       if (c.count() > 0) {

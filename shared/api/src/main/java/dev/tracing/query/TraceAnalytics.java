@@ -24,8 +24,11 @@ import java.util.List;
  * window holds more, the older intervals are left out and the answer says from when it is complete.
  */
 public final class TraceAnalytics {
-  /** Interval lengths in seconds; the smallest giving at most {@link #MAX_INTERVALS} intervals is used. */
-  private static final long[] STEPS = {1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400};
+  /**
+   * Interval lengths in seconds; the smallest giving at most {@link #MAX_INTERVALS} intervals is used.
+   * No two hours: a 7-day chart takes three-hour intervals, which the rollups' three-hour cells answer.
+   */
+  private static final long[] STEPS = {1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 10800, 21600, 43200, 86400};
   static final int MAX_INTERVALS = 120;
 
   private final TraceIndex index;

@@ -2,12 +2,14 @@ package dev.tracing.query;
 
 import static dev.tracing.testing.OtlpFixtures.attr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import dev.tracing.api.ApiResponse;
 import dev.tracing.rollup.DurationHistogram;
+import dev.tracing.rollup.Granularity;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -30,6 +32,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -107,6 +110,7 @@ class RollupOracleTest {
   }
 
   private static final String[][] VIEWS = {{"/services/metrics", "interval,3600"}, {"/services/metrics", "interval,7200,service_name,db"},
+      {"/services/metrics", "interval,10800"}, {"/services/metrics", "interval,86400,service_name,checkout"},
       {"/services/map", ""}, {"/traces/analytics", ""}, {"/traces/analytics", "service_name,payment"},
       {"/traces/analytics", "status,error"}};
   private static final Map<String, String> BEFORE_COMPACTION = new LinkedHashMap<>();
@@ -157,6 +161,75 @@ class RollupOracleTest {
       stack.tracing.rollups().compact(project, NOW.getEpochSecond());
     }
     assertTrue(stack.tracing.rollups().compaction(project).pendingHours().isEmpty());
+  }
+
+  /**
+   * Three-hour and daily cells are read where they fit, never while pending at their level or
+   * holding a pending hour, and built again once an hour in them is compacted again.
+   */
+  @Test
+  void compactedBlocksAreReadWhereTheyFitAndNeverWhilePending() {
+    long project = 44;
+    long daySecond = Math.floorDiv(NOW.getEpochSecond(), 86_400) * 86_400 - 2 * 86_400; // a finished day
+    long spanStart = (daySecond + 5 * 3600 + 600) * NS;
+    stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", 0xd1L), 7001, 0, "frontend",
+        "GET /", spanStart, spanStart + 4_000_000, false))));
+    stack.tracing.rollups().compact(project, NOW.getEpochSecond());
+    var state = stack.tracing.rollups().compaction(project);
+    for (Granularity g : List.of(Granularity.THREE_HOURS, Granularity.DAY)) {
+      assertTrue(state.coarse().get(g).builtBeforeSecond() >= daySecond + 86_400, g + " built past the day: " + state);
+      assertTrue(state.coarse().get(g).pending().isEmpty(), g + " has nothing left to build: " + state);
+    }
+    assertTrue(state.complete(Granularity.DAY, daySecond));
+    QueryStack.Params week = QueryStack.Params.of("period", "7d");
+    assertEquals(1, mapSpanCount(project, week, "frontend"));
+
+    // a daily cell that disagreed with its hours would show: the map reads the day's cell
+    String table = stack.table;
+    java.util.function.Consumer<Long> writeDayCell = count -> stack.tracing.client().putItem(b -> b.tableName(table).item(Map.of(
+        "pk", AttributeValue.fromS("R#" + project + "#S#d##" + Math.floorDiv(daySecond / 86_400, 16)),
+        "sk", AttributeValue.fromS(String.format("%010d#frontend", daySecond)),
+        "c", AttributeValue.fromN(Long.toString(count)))));
+    writeDayCell.accept(1000L);
+    assertEquals(1000, mapSpanCount(project, week, "frontend"), "the whole day comes from its daily cell");
+
+    // pending at its level (a compactor stopped before building it again): read from its hours instead
+    stack.tracing.client().updateItem(b -> b.tableName(table)
+        .key(Map.of("pk", AttributeValue.fromS("R#" + project + "#C"), "sk", AttributeValue.fromS("#")))
+        .updateExpression("ADD dd :d").expressionAttributeValues(Map.of(":d", AttributeValue.fromNs(List.of(Long.toString(daySecond))))));
+    assertFalse(stack.tracing.rollups().compaction(project).complete(Granularity.DAY, daySecond));
+    assertEquals(1, mapSpanCount(project, week, "frontend"), "a pending day is read from its three-hour cells");
+    stack.tracing.rollups().compact(project, NOW.getEpochSecond());
+    assertTrue(stack.tracing.rollups().compaction(project).coarse().get(Granularity.DAY).pending().isEmpty());
+    assertEquals(1, mapSpanCount(project, week, "frontend"), "built again from its hours");
+
+    // a late span in the finished day: its hour is pending, so the day is not read until compacted again
+    writeDayCell.accept(1000L);
+    long lateStart = spanStart + 60 * NS;
+    stack.ingest(NAMESPACE, project, request("checkout", List.of(new Sent(String.format("%032x", 0xd1L), 7002, 7001,
+        "checkout", "PlaceOrder", lateStart, lateStart + 2_000_000, true))));
+    assertFalse(stack.tracing.rollups().compaction(project).complete(Granularity.DAY, daySecond));
+    assertEquals(1, mapSpanCount(project, week, "frontend"));
+    assertEquals(1, mapSpanCount(project, week, "checkout"), "counted at once, from its minute cells");
+    stack.tracing.rollups().compact(project, NOW.getEpochSecond());
+    var after = stack.tracing.rollups().compaction(project);
+    assertTrue(after.complete(Granularity.DAY, daySecond) && after.complete(Granularity.THREE_HOURS, daySecond + 3 * 3600),
+        "the day and its block were built again: " + after);
+    assertEquals(1, mapSpanCount(project, week, "frontend"), "the rebuilt daily cell holds its hours' sums");
+    assertEquals(1, mapSpanCount(project, week, "checkout"));
+    JsonNode metricsByDay = metrics(project, QueryStack.Params.of("period", "7d", "interval", "86400"));
+    assertEquals(2, metricsByDay.get("services").size(), metricsByDay.toString());
+  }
+
+  private long mapSpanCount(long project, QueryStack.Params params, String service) {
+    ApiResponse r = stack.getRoute(project, "/services/map", params);
+    assertEquals(200, r.status(), r.bodyText());
+    for (JsonNode n : QueryStack.JSON.readTree(r.body()).get("services")) {
+      if (n.get("name").asString().equals(service)) {
+        return n.get("span_count").asLong();
+      }
+    }
+    return 0;
   }
 
   private JsonNode metrics(long project, QueryStack.Params params) {
@@ -364,7 +437,7 @@ class RollupOracleTest {
         {"service_name", "inventory", "not[status]", "error"}}) {
       JsonNode body = get("/traces/analytics", window(filter));
       long step = body.get("interval_seconds").asLong();
-      assertEquals(7200, step, "a 6-day window charts 2-hour intervals");
+      assertEquals(10800, step, "a 6-day window charts 3-hour intervals, from three-hour cells where they fit");
       String service = filter.length >= 2 && filter[0].equals("service_name") ? filter[1] : null;
       Boolean error = null;
       for (int i = 0; i + 1 < filter.length; i += 2) {

@@ -1,9 +1,16 @@
 package dev.tracing.rollup;
 
-/** The bucket lengths rollups are kept at: minutes for short windows, hours for long ones. */
+/**
+ * The bucket lengths rollups are kept at. Ingest adds to minute cells; the compactor sums them
+ * into hourly cells once an hour is over, hourly cells into three-hour cells and those into daily
+ * cells once those are over. A view reads the coarsest cells that fit its intervals, so a 7-day
+ * window reads about a dozen cells per name where it fits whole days, not 10,080 minutes.
+ */
 public enum Granularity {
   MINUTE(60, "m"),
-  HOUR(3600, "h");
+  HOUR(3600, "h"),
+  THREE_HOURS(10_800, "t"),
+  DAY(86_400, "d");
 
   private final long seconds;
   private final String code;
@@ -25,5 +32,15 @@ public enum Granularity {
   /** The start (epoch seconds) of the bucket holding an instant. */
   public long bucketOf(long epochNano) {
     return Math.floorDiv(Math.floorDiv(epochNano, 1_000_000_000L), seconds) * seconds;
+  }
+
+  /** The level this one is summed from: {@code null} for minutes, which ingest writes. */
+  public Granularity finer() {
+    return ordinal() == 0 ? null : values()[ordinal() - 1];
+  }
+
+  /** Levels the compactor builds from finished cells of the level below, beyond the hours: three hours, days. */
+  public boolean aboveHour() {
+    return seconds > HOUR.seconds;
   }
 }

@@ -34,17 +34,103 @@ public interface RollupStore {
                                   long fromSecond, long toSecond);
 
   /**
-   * How far the hourly cells are complete: an hour's hourly cells hold exactly the sum of its
-   * minute cells when it ended before {@code compactedBeforeSecond} and is not pending (written to
-   * since it was last compacted). Other hours are read from their minute cells.
+   * One range of cells to read: a family's cells at a granularity whose bucket starts in
+   * {@code [fromSecond, toSecond)}, for one dimension, but none of the buckets in {@code skip}.
    */
-  record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours) {
+  record Read(RollupFamily family, Granularity granularity, String dimension, long fromSecond, long toSecond,
+              java.util.Set<Long> skip) {
+    public Read {
+      skip = java.util.Set.copyOf(skip);
+    }
+  }
+
+  /**
+   * Several ranges at once (a store may run them in parallel), in the order given.
+   *
+   * @throws StoreUnavailableException when the store cannot answer
+   */
+  default java.util.List<Map<RollupKey, RollupCell>> read(long projectId, java.util.List<Read> reads) {
+    java.util.List<Map<RollupKey, RollupCell>> out = new java.util.ArrayList<>();
+    for (Read r : reads) {
+      Map<RollupKey, RollupCell> cells = new java.util.LinkedHashMap<>(
+          read(projectId, r.family(), r.granularity(), r.dimension(), r.fromSecond(), r.toSecond()));
+      cells.keySet().removeIf(k -> r.skip().contains(k.bucketSecond()));
+      out.add(cells);
+    }
+    return out;
+  }
+
+  /**
+   * How far the compacted cells are complete. An hour's hourly cells hold exactly the sum of its
+   * minute cells when it ended before {@code compactedBeforeSecond} and is not pending (written to
+   * since it was last compacted); a three-hour or daily cell holds the sum of its hours when its
+   * level was built past it, it is not pending at its level, and no hour or finer block in it is
+   * pending. Other buckets are read from finer cells.
+   *
+   * @param coarse the levels above the hour: how far each was built, and its blocks to build again
+   */
+  record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse) {
     public Compaction {
       pendingHours = java.util.Set.copyOf(pendingHours);
+      coarse = Map.copyOf(coarse);
+    }
+
+    public Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours) {
+      this(compactedBeforeSecond, pendingHours, Map.of());
+    }
+
+    /** A level above the hour: built for every block ending by {@code builtBeforeSecond}, but the pending ones. */
+    public record Level(long builtBeforeSecond, java.util.Set<Long> pending) {
+      public Level {
+        pending = java.util.Set.copyOf(pending);
+      }
     }
 
     public boolean hourlyComplete(long hourSecond) {
       return hourSecond + 3600 <= compactedBeforeSecond && !pendingHours.contains(hourSecond);
+    }
+
+    /** How far cells of a level are built (0: not at all); minutes are always complete. */
+    public long builtBefore(Granularity g) {
+      if (g == Granularity.MINUTE) {
+        return Long.MAX_VALUE;
+      }
+      if (g == Granularity.HOUR) {
+        return compactedBeforeSecond;
+      }
+      Level level = coarse.get(g);
+      return level == null ? 0 : level.builtBeforeSecond();
+    }
+
+    /** Whether the cells of the bucket starting at {@code bucketSecond} at level {@code g} may be read. */
+    public boolean complete(Granularity g, long bucketSecond) {
+      if (g == Granularity.MINUTE) {
+        return true;
+      }
+      if (g == Granularity.HOUR) {
+        return hourlyComplete(bucketSecond);
+      }
+      long end = bucketSecond + g.seconds();
+      Level level = coarse.get(g);
+      if (level == null || end > level.builtBeforeSecond() || level.pending().contains(bucketSecond)) {
+        return false;
+      }
+      for (long h : pendingHours) {
+        if (h >= bucketSecond && h < end) {
+          return false;
+        }
+      }
+      for (Granularity f = g.finer(); f.aboveHour(); f = f.finer()) {
+        Level finer = coarse.get(f);
+        if (finer != null) {
+          for (long b : finer.pending()) {
+            if (b >= bucketSecond && b < end) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
     }
   }
 
@@ -54,9 +140,12 @@ public interface RollupStore {
   /**
    * Sums the minute cells of each hour that ended a minute or more before {@code nowSecond} and was
    * written to since it was last compacted into that hour's hourly cells (replacing them whole, so
-   * compacting again is harmless), and records the new state. Safe beside concurrent ingest: an
-   * hour is unmarked before its minute cells are read, and ingest marks an hour after writing to
-   * it, so an addition the compactor did not see leaves its hour pending.
+   * compacting again is harmless), then builds the three-hour and daily cells of the blocks that
+   * ended since the last run or hold an hour compacted again, and records the new state. Safe beside
+   * concurrent ingest: an hour is unmarked before its minute cells are read, and ingest marks an hour
+   * after writing to it, so an addition the compactor did not see leaves its hour pending; a block
+   * holding a pending hour is not read, and a block is marked pending before its hour is unmarked
+   * and unmarked only once built again.
    *
    * @return how many hours were compacted
    */

@@ -30,22 +30,26 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * Rollup cells as items of the one table, changed only by {@code UpdateItem ADD} (atomic, like the
  * ingest counter). Layout:
  * <pre>
- * pk  R#{project}#{family}#{granularity}#{dimension}#{period}   period: UTC day (minutes) or 16-day block (hours)
+ * pk  R#{project}#{family}#{granularity}#{dimension}#{period}   period: UTC day (minutes) or 16-day block (coarser)
  * sk  {bucket start, 10 digits}#{name}
  * c   count            e   errors          exp  TTL: bucket end + retention
- * h{bucket, base 36}   durations histogram (see {@link DurationHistogram}); hourly cells: hb, packed
- * x{bucket, base 36}   failed traces' durations (traces family only); hourly cells: xb, packed
+ * h{bucket, base 36}   durations histogram (see {@link DurationHistogram}); compacted cells: hb, packed
+ * x{bucket, base 36}   failed traces' durations (traces family only); compacted cells: xb, packed
  * </pre>
  * One partition holds a period's cells in time order, so a window's cells are a few queries.
  * Minute cells of the traces family keep their filter key in {@code sk} (one partition per day for
- * all filter keys, so the compactor finds every key of an hour in one query); hourly ones in
+ * all filter keys, so the compactor finds every key of an hour in one query); compacted ones in
  * {@code pk}.
  *
  * <p>Ingest adds to minute cells and marks the hours it wrote to as pending on the project's
  * compaction item ({@code pk R#{project}#C}, {@code sk #}: {@code d} the pending hours, a number
  * set changed by {@code ADD}/{@code DELETE}; {@code w} the end of the last hour compacted). The
  * compactor ({@link #compact}) writes each pending, finished hour's hourly cells whole with
- * {@code PutItem}: one write per cell and hour instead of one per request.
+ * {@code PutItem}: one write per cell and hour instead of one per request. Then it sums finished
+ * hours into three-hour cells, and those into daily cells, the same way (granularity codes
+ * {@code t} and {@code d}); their state is on the same item: {@code wt}/{@code wd} how far each
+ * level is built, {@code dt}/{@code dd} its blocks waiting to be built again because an hour in
+ * them was compacted again.
  */
 public final class DynamoRollupStore implements RollupStore {
   /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
@@ -61,6 +65,9 @@ public final class DynamoRollupStore implements RollupStore {
   private static final int MAX_BUCKETS_PER_UPDATE = 120;
   private static final long DAY = 86_400;
   private static final long HOUR_PARTITION_DAYS = 16;
+  /** The levels the compactor builds from finished cells of the level below, finest first. */
+  private static final List<Granularity> COARSE = java.util.Arrays.stream(Granularity.values())
+      .filter(Granularity::aboveHour).toList();
 
   private final DynamoDbClient client;
   private final String table;
@@ -186,12 +193,45 @@ public final class DynamoRollupStore implements RollupStore {
   @Override
   public Map<RollupKey, RollupCell> read(long projectId, RollupFamily family, Granularity g, String dimension,
                                          long fromSecond, long toSecond) {
-    boolean tracesByMinute = family == RollupFamily.TRACES && g == Granularity.MINUTE;
-    Map<RollupKey, RollupCell> all = read(projectId, family, g, tracesByMinute ? "" : dimension, fromSecond, toSecond, false);
-    if (!tracesByMinute) {
+    return read(projectId, List.of(new Read(family, g, dimension, fromSecond, toSecond, java.util.Set.of()))).get(0);
+  }
+
+  /** Every range's queries run at once on the pool. */
+  @Override
+  public List<Map<RollupKey, RollupCell>> read(long projectId, List<Read> reads) {
+    List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries = new ArrayList<>();
+    int[] firstQuery = new int[reads.size() + 1];
+    for (int i = 0; i < reads.size(); i++) {
+      Read r = reads.get(i);
+      firstQuery[i] = queries.size();
+      queries.addAll(queries(projectId, r.family(), r.granularity(), storedDimension(r.family(), r.granularity(), r.dimension()),
+          r.fromSecond(), r.toSecond(), false));
+    }
+    firstQuery[reads.size()] = queries.size();
+    List<List<Map<String, AttributeValue>>> results = runAll(queries);
+    List<Map<RollupKey, RollupCell>> out = new ArrayList<>();
+    for (int i = 0; i < reads.size(); i++) {
+      Read r = reads.get(i);
+      Map<RollupKey, RollupCell> cells = byDimension(r.family(), r.granularity(), r.dimension(), cells(r.family(),
+          r.granularity(), storedDimension(r.family(), r.granularity(), r.dimension()), r.fromSecond(), r.toSecond(),
+          results.subList(firstQuery[i], firstQuery[i + 1])));
+      cells.keySet().removeIf(k -> r.skip().contains(k.bucketSecond()));
+      out.add(cells);
+    }
+    return out;
+  }
+
+  /** Minute cells of the traces family are stored with an empty dimension (the filter key is in the sort key). */
+  private static String storedDimension(RollupFamily family, Granularity g, String dimension) {
+    return family == RollupFamily.TRACES && g == Granularity.MINUTE ? "" : dimension;
+  }
+
+  /** Minute cells of the traces family as read carry their filter key as name: keeps those of one key. */
+  private static Map<RollupKey, RollupCell> byDimension(RollupFamily family, Granularity g, String dimension,
+                                                        Map<RollupKey, RollupCell> all) {
+    if (!(family == RollupFamily.TRACES && g == Granularity.MINUTE)) {
       return all;
     }
-    // the filter key is the cell's name in this layout
     Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
     all.forEach((k, v) -> {
       if (k.name().equals(dimension)) {
@@ -208,26 +248,39 @@ public final class DynamoRollupStore implements RollupStore {
    */
   private Map<RollupKey, RollupCell> read(long projectId, RollupFamily family, Granularity g, String dimension,
                                           long fromSecond, long toSecond, boolean consistent) {
-    Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
+    return cells(family, g, dimension, fromSecond, toSecond,
+        runAll(queries(projectId, family, g, dimension, fromSecond, toSecond, consistent)));
+  }
+
+  /** One query per partition the range touches. */
+  private List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries(
+      long projectId, RollupFamily family, Granularity g, String dimension, long fromSecond, long toSecond,
+      boolean consistent) {
+    List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries = new ArrayList<>();
     if (fromSecond >= toSecond) {
-      return cells;
+      return queries;
     }
     long first = Math.floorDiv(fromSecond, g.seconds()) * g.seconds();
     long last = Math.floorDiv(toSecond - 1, g.seconds()) * g.seconds();
-    // one query per partition the window touches
     List<String> partitions = new ArrayList<>();
     long step = g == Granularity.MINUTE ? DAY : DAY * HOUR_PARTITION_DAYS;
     for (long p = Math.floorDiv(first, step) * step; p <= last; p += step) {
       partitions.add(partition(projectId, family, g, dimension, Math.max(p, first)));
     }
-    List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries = new ArrayList<>();
     String lo = String.format("%010d", first);
     String hi = String.format("%010d", last) + "#\uffff";
+    String kind = "rollups, " + g.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     for (String pk : partitions) {
-      queries.add(() -> query(pk, lo, hi, consistent, "rollups, " + g.name().toLowerCase(java.util.Locale.ROOT)));
+      queries.add(() -> query(pk, lo, hi, consistent, kind));
     }
+    return queries;
+  }
+
+  private Map<RollupKey, RollupCell> cells(RollupFamily family, Granularity g, String dimension, long fromSecond,
+                                           long toSecond, List<List<Map<String, AttributeValue>>> results) {
+    Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
     long now = clock.instant().getEpochSecond();
-    for (List<Map<String, AttributeValue>> items : runAll(queries)) {
+    for (List<Map<String, AttributeValue>> items : results) {
       for (Map<String, AttributeValue> item : items) {
         if (PartitionReads.expired(item, now)) {
           continue;
@@ -306,9 +359,23 @@ public final class DynamoRollupStore implements RollupStore {
     return compaction(projectId, false);
   }
 
+  private static String pendingAttribute(Granularity g) {
+    return PendingHours.PENDING + g.code();
+  }
+
+  private static String builtAttribute(Granularity g) {
+    return PendingHours.DONE_BEFORE + g.code();
+  }
+
   private Compaction compaction(long projectId, boolean consistent) {
-    PendingHours.Marks m = marks.read(projectId, consistent);
-    return new Compaction(m.doneBeforeSecond(), m.pendingHours());
+    Map<String, AttributeValue> item = marks.readItem(projectId, consistent);
+    PendingHours.Marks m = PendingHours.marks(item);
+    Map<Granularity, Compaction.Level> coarse = new java.util.EnumMap<>(Granularity.class);
+    for (Granularity g : COARSE) {
+      coarse.put(g, new Compaction.Level(PendingHours.number(item.get(builtAttribute(g))),
+          PendingHours.numbers(item, pendingAttribute(g))));
+    }
+    return new Compaction(m.doneBeforeSecond(), m.pendingHours(), coarse);
   }
 
   @Override
@@ -319,38 +386,82 @@ public final class DynamoRollupStore implements RollupStore {
     if (state.compactedBeforeSecond() == 0 && state.pendingHours().isEmpty()) {
       return 0; // nothing was ever written: leave no state behind either
     }
-    int compacted = 0;
-    for (long h : state.pendingHours()) {
-      if (h + hour > closedBefore) {
-        continue; // not over yet: ingest still writes to it
+    // not over yet: ingest still writes to the others
+    List<Long> hours = state.pendingHours().stream().filter(h -> h + hour <= closedBefore).sorted().toList();
+    // finished blocks above the hour that hold an hour compacted again: pending at their level
+    // before the hour is unmarked, so no reader takes them for complete until they are built again
+    Map<Granularity, java.util.Set<Long>> again = new java.util.EnumMap<>(Granularity.class);
+    Map<String, java.util.Set<Long>> toMark = new HashMap<>();
+    for (Granularity g : COARSE) {
+      java.util.Set<Long> blocks = new java.util.TreeSet<>();
+      for (long h : hours) {
+        long b = Math.floorDiv(h, g.seconds()) * g.seconds();
+        if (b + g.seconds() <= closedBefore) {
+          blocks.add(b);
+        }
       }
+      again.put(g, blocks);
+      toMark.put(pendingAttribute(g), blocks);
+    }
+    marks.markAll(projectId, toMark);
+    for (long h : hours) {
       // unmark first: an addition made after this point marks the hour again
       marks.unmark(projectId, h);
-      compactHour(projectId, h);
-      compacted++;
+      build(projectId, Granularity.HOUR, h);
     }
     if (closedBefore > state.compactedBeforeSecond()) {
       marks.advance(projectId, closedBefore);
     }
-    return compacted;
+    for (Granularity g : COARSE) {
+      long size = g.seconds();
+      Compaction.Level level = state.coarse().get(g);
+      long builtTo = Math.floorDiv(closedBefore, size) * size;
+      // from where this level was built to; the first time, from the oldest cell that may exist
+      long from = level.builtBeforeSecond() > 0 ? level.builtBeforeSecond()
+          : state.compactedBeforeSecond() > 0 ? Math.floorDiv(closedBefore - retention.toSeconds(), size) * size
+          : hours.isEmpty() ? builtTo : Math.floorDiv(hours.get(0), size) * size;
+      java.util.Set<Long> pending = new java.util.TreeSet<>(level.pending());
+      pending.addAll(again.get(g));
+      java.util.Set<Long> blocks = new java.util.TreeSet<>(pending);
+      for (long b = from; b < builtTo; b += size) {
+        blocks.add(b);
+      }
+      blocks.removeIf(b -> b + size > closedBefore);
+      for (long b : blocks) {
+        build(projectId, g, b);
+      }
+      // unmarked only once built again (the finer level is built first, so this one sums fresh cells)
+      pending.retainAll(blocks);
+      marks.unmark(projectId, pendingAttribute(g), pending);
+      if (builtTo > level.builtBeforeSecond()) {
+        marks.advance(projectId, builtAttribute(g), builtTo);
+      }
+    }
+    return hours.size();
   }
 
-  /** Sums one hour's minute cells of every family into its hourly cells. */
-  private void compactHour(long projectId, long hourSecond) {
-    long end = hourSecond + Granularity.HOUR.seconds();
-    Map<String, RollupCell> services = sumByName(read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", hourSecond, end,
-        true));
+  /**
+   * Sums the cells of one bucket of a compacted level from the level below (minutes for hours,
+   * hours for three hours, three hours for days), every family, and writes them whole. The traces
+   * family is summed from its minute cells at every level: they hold every filter key of a range
+   * in one partition, where coarser cells keep one partition per key.
+   */
+  private void build(long projectId, Granularity g, long bucketSecond) {
+    Granularity finer = g.finer();
+    long end = bucketSecond + g.seconds();
+    Map<String, RollupCell> services = sumByName(read(projectId, RollupFamily.SERVICES, finer, "", bucketSecond, end, true));
     List<Runnable> puts = new ArrayList<>();
-    services.forEach((name, cell) -> puts.add(() -> putHourly(projectId, RollupFamily.SERVICES, "", name, hourSecond, cell)));
-    sumByName(read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", hourSecond, end, true)).forEach((name, cell) ->
-        puts.add(() -> putHourly(projectId, RollupFamily.EDGES, "", name, hourSecond, cell)));
-    // a service's operations are written with its spans: the services of the hour name them all
+    services.forEach((name, cell) -> puts.add(() ->
+        put(projectId, new RollupKey(RollupFamily.SERVICES, g, bucketSecond, "", name), cell)));
+    sumByName(read(projectId, RollupFamily.EDGES, finer, "", bucketSecond, end, true)).forEach((name, cell) ->
+        puts.add(() -> put(projectId, new RollupKey(RollupFamily.EDGES, g, bucketSecond, "", name), cell)));
+    // a service's operations are written with its spans: the services of the bucket name them all
     for (String service : services.keySet()) {
-      sumByName(read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE, service, hourSecond, end, true))
-          .forEach((name, cell) -> puts.add(() -> putHourly(projectId, RollupFamily.OPERATIONS, service, name, hourSecond, cell)));
+      sumByName(read(projectId, RollupFamily.OPERATIONS, finer, service, bucketSecond, end, true)).forEach((name, cell) ->
+          puts.add(() -> put(projectId, new RollupKey(RollupFamily.OPERATIONS, g, bucketSecond, service, name), cell)));
     }
-    sumByName(read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", hourSecond, end, true)).forEach((filterKey, cell) ->
-        puts.add(() -> putHourly(projectId, RollupFamily.TRACES, filterKey, "", hourSecond, cell)));
+    sumByName(read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", bucketSecond, end, true)).forEach((filterKey, cell) ->
+        puts.add(() -> put(projectId, new RollupKey(RollupFamily.TRACES, g, bucketSecond, filterKey, ""), cell)));
     run(puts);
   }
 
@@ -360,12 +471,11 @@ public final class DynamoRollupStore implements RollupStore {
     return sums;
   }
 
-  private void putHourly(long projectId, RollupFamily family, String dimension, String name, long hourSecond, RollupCell cell) {
-    RollupKey key = new RollupKey(family, Granularity.HOUR, hourSecond, dimension, name);
+  /** Writes a compacted cell whole: counts as numbers, each histogram as one binary attribute (a third the size). */
+  private void put(long projectId, RollupKey key, RollupCell cell) {
     Map<String, AttributeValue> item = new HashMap<>(itemKey(projectId, key));
-    item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(hourSecond + Granularity.HOUR.seconds()
+    item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(key.bucketSecond() + key.granularity().seconds()
         + retention.toSeconds())));
-    // written whole: counts as numbers, each histogram as one binary attribute (a third the size)
     if (cell.count() != 0) {
       item.put(COUNT, AttributeValue.fromN(Long.toString(cell.count())));
     }
@@ -375,7 +485,7 @@ public final class DynamoRollupStore implements RollupStore {
     if (cell.durations().maxBucket() >= 0) {
       item.put(DURATIONS_PACKED, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(cell.durations().encode())));
     }
-    if (family == RollupFamily.TRACES && cell.errorDurations().maxBucket() >= 0) {
+    if (key.family() == RollupFamily.TRACES && cell.errorDurations().maxBucket() >= 0) {
       item.put(ERROR_DURATIONS_PACKED, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(cell.errorDurations().encode())));
     }
     PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b

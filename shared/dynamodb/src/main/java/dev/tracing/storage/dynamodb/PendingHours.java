@@ -84,44 +84,100 @@ final class PendingHours {
   }
 
   Marks read(long projectId, boolean consistent) {
+    return marks(readItem(projectId, consistent));
+  }
+
+  /** The state item as stored (empty when there is none), for callers that keep more sets on it. */
+  Map<String, AttributeValue> readItem(long projectId, boolean consistent) {
     GetItemResponse r = DynamoErrors.call("a " + what + " read", () -> client.getItem(b -> b
         .tableName(table).key(key(projectId)).consistentRead(consistent)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     meter.addRead(r.consumedCapacity(), "compaction marks");
-    if (!r.hasItem() || r.item().isEmpty()) {
-      return new Marks(0, Set.of(), 0);
-    }
-    Set<Long> hours = new TreeSet<>();
-    AttributeValue pending = r.item().get(PENDING);
-    if (pending != null && pending.hasNs()) {
-      pending.ns().forEach(n -> hours.add(Long.parseLong(n)));
-    }
-    return new Marks(number(r.item().get(DONE_BEFORE)), hours, number(r.item().get(LAST_MARK)));
+    return r.hasItem() ? r.item() : Map.of();
   }
 
-  private static long number(AttributeValue v) {
+  /** The hours' marks of a state item read by {@link #readItem}. */
+  static Marks marks(Map<String, AttributeValue> item) {
+    return new Marks(number(item.get(DONE_BEFORE)), numbers(item, PENDING), number(item.get(LAST_MARK)));
+  }
+
+  /** A number set attribute of the state item, empty when absent. */
+  static Set<Long> numbers(Map<String, AttributeValue> item, String attribute) {
+    Set<Long> out = new TreeSet<>();
+    AttributeValue v = item.get(attribute);
+    if (v != null && v.hasNs()) {
+      v.ns().forEach(n -> out.add(Long.parseLong(n)));
+    }
+    return out;
+  }
+
+  static long number(AttributeValue v) {
     return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
   }
 
   void unmark(long projectId, long hourSecond) {
-    DynamoErrors.call("a " + what + " unmark", () -> client.updateItem(b -> b
+    unmark(projectId, PENDING, List.of(hourSecond));
+  }
+
+  /** Removes values from a number set of the state item (atomic; absent values are ignored). */
+  void unmark(long projectId, String attribute, java.util.Collection<Long> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    UpdateItemResponse r = DynamoErrors.call("a " + what + " unmark", () -> client.updateItem(b -> b
         .tableName(table)
         .key(key(projectId))
         .updateExpression("DELETE #d :h")
-        .expressionAttributeNames(Map.of("#d", PENDING))
-        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(List.of(Long.toString(hourSecond)))))));
+        .expressionAttributeNames(Map.of("#d", attribute))
+        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(values.stream().map(String::valueOf).toList())))
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addWrite(r.consumedCapacity(), meterKind);
+  }
+
+  /** Adds values to number sets of the state item, all in one atomic write. */
+  void markAll(long projectId, Map<String, ? extends java.util.Collection<Long>> sets) {
+    Map<String, String> names = new java.util.HashMap<>();
+    Map<String, AttributeValue> values = new java.util.HashMap<>();
+    StringBuilder expression = new StringBuilder();
+    sets.forEach((attribute, set) -> {
+      if (set.isEmpty()) {
+        return;
+      }
+      int i = names.size();
+      expression.append(expression.length() == 0 ? "ADD " : ", ").append("#a").append(i).append(" :a").append(i);
+      names.put("#a" + i, attribute);
+      values.put(":a" + i, AttributeValue.fromNs(new TreeSet<>(set).stream().map(String::valueOf).toList()));
+    });
+    if (names.isEmpty()) {
+      return;
+    }
+    UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
+        .tableName(table)
+        .key(key(projectId))
+        .updateExpression(expression.toString())
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addWrite(r.consumedCapacity(), meterKind);
   }
 
   /** Raises {@code w} to {@code doneBeforeSecond}, unless another compactor recorded a later value. */
   void advance(long projectId, long doneBeforeSecond) {
+    advance(projectId, DONE_BEFORE, doneBeforeSecond);
+  }
+
+  /** Raises a number attribute of the state item, unless another compactor recorded a later value. */
+  void advance(long projectId, String attribute, long doneBeforeSecond) {
     try {
-      DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
+      UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
           .tableName(table)
           .key(key(projectId))
           .updateExpression("SET #w = :w")
           .conditionExpression("attribute_not_exists(#w) OR #w < :w")
-          .expressionAttributeNames(Map.of("#w", DONE_BEFORE))
-          .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Long.toString(doneBeforeSecond))))));
+          .expressionAttributeNames(Map.of("#w", attribute))
+          .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Long.toString(doneBeforeSecond))))
+          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+      meter.addWrite(r.consumedCapacity(), meterKind);
     } catch (ConditionalCheckFailedException later) {
       // another compactor recorded a later state
     }
