@@ -427,12 +427,18 @@ public final class DynamoRollupStore implements RollupStore {
         blocks.add(b);
       }
       blocks.removeIf(b -> b + size > closedBefore);
+      // oldest first, the state recorded after each block: a run stopped by its time limit (the
+      // first after an upgrade builds the whole retention) leaves what it built, and the next goes on
       for (long b : blocks) {
         build(projectId, g, b);
+        if (pending.contains(b)) {
+          // unmarked only once built again (the finer level is built first, so this one sums fresh cells)
+          marks.unmark(projectId, pendingAttribute(g), List.of(b));
+        }
+        if (b >= from && b + size > level.builtBeforeSecond() && b + size < builtTo) {
+          marks.advance(projectId, builtAttribute(g), b + size);
+        }
       }
-      // unmarked only once built again (the finer level is built first, so this one sums fresh cells)
-      pending.retainAll(blocks);
-      marks.unmark(projectId, pendingAttribute(g), pending);
       if (builtTo > level.builtBeforeSecond()) {
         marks.advance(projectId, builtAttribute(g), builtTo);
       }
