@@ -221,6 +221,34 @@ class RollupOracleTest {
     assertEquals(2, metricsByDay.get("services").size(), metricsByDay.toString());
   }
 
+  /** A compactor that took an hour and stopped before writing its hourly cells leaves it pending, not lost. */
+  @Test
+  void aCompactorThatStopsHalfWayLosesNothing() {
+    long project = 45;
+    long hourSecond = Math.floorDiv(NOW.getEpochSecond(), 3600) * 3600 - 4 * 3600;
+    long spanStart = (hourSecond + 120) * NS;
+    stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", 0xe1L), 8001, 0, "frontend",
+        "GET /", spanStart, spanStart + 4_000_000, false))));
+    QueryStack.Params day = QueryStack.Params.of("period", "24h");
+    assertEquals(1, mapSpanCount(project, day, "frontend"));
+    // what a compactor leaves when it stops right after taking the hour (its state moved to "dh",
+    // no hourly cell written), then records how far it got as the next run would
+    var key = Map.of("pk", AttributeValue.fromS("R#" + project + "#C"), "sk", AttributeValue.fromS("#"));
+    stack.tracing.client().updateItem(b -> b.tableName(stack.table).key(key)
+        .updateExpression("ADD dh :h DELETE d :h SET w = :w")
+        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(List.of(Long.toString(hourSecond))),
+            ":w", AttributeValue.fromN(Long.toString(hourSecond + 3 * 3600)))));
+    var state = stack.tracing.rollups().compaction(project);
+    assertTrue(state.pendingHours().contains(hourSecond) && !state.hourlyComplete(hourSecond),
+        "an hour in progress is pending to readers: " + state);
+    assertEquals(1, mapSpanCount(project, day, "frontend"), "read from its minute cells");
+    stack.tracing.rollups().compact(project, NOW.getEpochSecond());
+    assertTrue(stack.tracing.rollups().compaction(project).hourlyComplete(hourSecond), "the next run compacts it");
+    assertEquals(1, mapSpanCount(project, day, "frontend"), "from its hourly cell");
+    assertEquals(1, metrics(project, QueryStack.Params.of("period", "24h", "interval", "3600")).get("services").get(0)
+        .get("span_count").asLong());
+  }
+
   private long mapSpanCount(long project, QueryStack.Params params, String service) {
     ApiResponse r = stack.getRoute(project, "/services/map", params);
     assertEquals(200, r.status(), r.bodyText());

@@ -12,7 +12,8 @@ public interface TermBlockStore {
    * ended a little while ago, or the project stopped writing: a busy project's current hour waits,
    * since its next write would mark it again at once), and records {@code nowSecond} as the time
    * of this build. Safe beside concurrent ingest: an hour is unmarked before its rows are read,
-   * and ingest marks an hour after writing its rows.
+   * and ingest marks an hour after writing its rows; until its blocks are written the hour stays
+   * in progress, which readers take for pending, so a compactor that stops half way loses nothing.
    *
    * @return how many hours were rebuilt
    * @throws StoreUnavailableException when the store cannot answer

@@ -155,6 +155,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     synchronized (byKind) {
       byKind.clear();
       summaryAttributes.clear();
+      rollupLevels.clear();
     }
   }
 
@@ -190,6 +191,31 @@ public final class CapacityAccountant implements ExecutionInterceptor {
       }
     }
     return out;
+  }
+
+  /**
+   * Write units of rollup items by level since the last reset: {@code m}, {@code h}, {@code t},
+   * {@code d} (the cells' granularity in their key) and {@code state} (the compaction state item).
+   * The compactor writes the coarser cells once per bucket whatever the traffic.
+   */
+  public Map<String, Long> rollupWriteUnitsByLevel() {
+    synchronized (byKind) {
+      return new java.util.TreeMap<>(rollupLevels);
+    }
+  }
+
+  private final Map<String, Long> rollupLevels = new java.util.HashMap<>();
+
+  private void tallyRollupLevel(Map<String, AttributeValue> key, long units) {
+    if (!ROLLUPS.equals(kind(key))) {
+      return;
+    }
+    AttributeValue pk = key.get(tableKeys.get(0));
+    String[] parts = pk == null || pk.s() == null ? new String[0] : pk.s().split("#", -1);
+    String level = parts.length > 4 ? parts[3] : "state";
+    synchronized (byKind) {
+      rollupLevels.merge(level, units, Long::sum);
+    }
   }
 
   private void tally(String kind, long bytes, long units) {
@@ -414,6 +440,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
       sizes.put(key(update.key()), now);
       tableWriteUnits.add(CapacityCalculator.writeUnits(size));
       tally(kind(update.key()), size, CapacityCalculator.writeUnits(size));
+      tallyRollupLevel(update.key(), CapacityCalculator.writeUnits(size));
     } else if (request instanceof GetItemRequest get && response instanceof GetItemResponse r) {
       long size = r.hasItem() ? CapacityCalculator.itemSize(r.item()) : 0;
       readUnits.add(CapacityCalculator.readUnits(size, Boolean.TRUE.equals(get.consistentRead())));
@@ -478,6 +505,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     tableWriteUnits.add(units);
     String kind = kind(item);
     tally(kind, size, units);
+    tallyRollupLevel(item, units);
     if (kind.equals(SUMMARIES)) {
       synchronized (byKind) {
         item.forEach((name, value) -> {

@@ -15,6 +15,7 @@ import dev.tracing.benchmarks.capacity.StreamEmulation;
 import dev.tracing.benchmarks.workload.OtlpWorkload;
 import dev.tracing.benchmarks.workload.ServiceExportWorkload;
 import dev.tracing.dynamodblocal.LocalDynamoDb;
+import dev.tracing.rollup.Granularity;
 import dev.tracing.runtime.Tracing;
 import dev.tracing.config.TracingConfig;
 import dev.tracing.storage.dynamodb.DynamoClients;
@@ -309,7 +310,7 @@ public final class StoragePart {
         last = batch;
       }
       StreamEmulation.Delivered delivered = deliver(stream, tracing);
-      compact(tracing, acct, batches * slice / 1e9);
+      compact(tracing, acct, batches * slice / 1e9, hourAgo, hourAgo + Math.min((long) batches * slice, 3_600_000_000_000L - slice));
       double seconds = (System.nanoTime() - started) / 1e9;
       Scenario s = new Scenario("whole-trace, " + nominal + (fromStream ? "" : ", at ingest"), nominal, spans, traceIds.size(), batches,
           (double) fragments / traceIds.size(), Double.NaN, acct.units(), acct.writeUnitsByKind(), acct.writesByKind(), acct.storage(),
@@ -427,7 +428,8 @@ public final class StoragePart {
         throw failure.get();
       }
       StreamEmulation.Delivered delivered = deliver(stream, writers.get(0));
-      compact(writers.get(0), acct, (exports.get(exports.size() - 1).atNano() - exports.get(0).atNano()) / 1e9);
+      compact(writers.get(0), acct, (exports.get(exports.size() - 1).atNano() - exports.get(0).atNano()) / 1e9,
+          exports.get(0).atNano(), exports.get(exports.size() - 1).atNano());
       double seconds = (System.nanoTime() - started) / 1e9;
       return new Scenario("per-service, " + spansPerTrace + (fromStream ? "" : ", at ingest"), spansPerTrace, run.spans(),
           run.traces(), exports.size(), run.requestsPerTrace(), run.meanSpreadSeconds(), acct.units(), acct.writeUnitsByKind(),
@@ -441,21 +443,32 @@ public final class StoragePart {
   }
 
   /**
-   * The compactor's run once the scenario's hours have settled: the hourly rollup cells and the
-   * term blocks of every hour written, each built once (the schedule builds a busy hour once it is
-   * over, and again only if late spans change it). Charged with the rest: the term blocks scale
-   * with the traffic; the hourly rollup cells are a fixed few per hour, here spread over the
-   * scenario's ~100 s of traffic instead of an hour's: they are charged for the share of an hour
-   * the scenario's traffic filled (at steady traffic every hour writes them once).
+   * The compactor's run once the scenario's hours, three-hour blocks and day have settled: the
+   * hourly, three-hour and daily rollup cells and the term blocks of every hour written, each built
+   * once (the schedule builds a bucket once it is over, and again only if late spans change it).
+   * Charged with the rest: the term blocks scale with the traffic; the compacted rollup cells are a
+   * fixed few per bucket, here spread over the scenario's ~100 s of traffic instead of a bucket's:
+   * each level is charged for the share of its buckets the scenario's traffic filled (at steady
+   * traffic every bucket writes them once), the state item's writes with the hours'.
    */
-  private static void compact(Tracing tracing, CapacityAccountant acct, double trafficSeconds) {
-    long settled = System.currentTimeMillis() / 1000 + 3 * 3600;
-    long before = acct.writeUnitsByKind().getOrDefault(CapacityAccountant.ROLLUPS, 0L);
-    int hours = tracing.rollups().compact(PROJECT, settled);
-    long hourlyCells = acct.writeUnitsByKind().getOrDefault(CapacityAccountant.ROLLUPS, 0L) - before;
+  private static void compact(Tracing tracing, CapacityAccountant acct, double trafficSeconds, long firstNano, long lastNano) {
+    long settled = System.currentTimeMillis() / 1000 + 86_400 + 3 * 3600;
+    Map<String, Long> before = acct.rollupWriteUnitsByLevel();
+    tracing.rollups().compact(PROJECT, settled);
+    Map<String, Long> after = acct.rollupWriteUnitsByLevel();
     tracing.stores().termBlocks().compact(PROJECT, settled);
-    // an hour's cells are written once whatever its traffic: charge the share of an hour the traffic filled
-    acct.amortize(CapacityAccountant.ROLLUPS, hourlyCells, Math.min(1.0, trafficSeconds / (3600.0 * Math.max(1, hours))));
+    for (Granularity g : Granularity.values()) {
+      if (g == Granularity.MINUTE) {
+        continue;
+      }
+      long units = after.getOrDefault(g.code(), 0L) - before.getOrDefault(g.code(), 0L);
+      if (g == Granularity.HOUR) {
+        units += after.getOrDefault("state", 0L) - before.getOrDefault("state", 0L);
+      }
+      long buckets = Math.floorDiv(lastNano / 1_000_000_000L, g.seconds()) - Math.floorDiv(firstNano / 1_000_000_000L, g.seconds()) + 1;
+      // a bucket's cells are written once whatever its traffic: charge the share of its buckets the traffic filled
+      acct.amortize(CapacityAccountant.ROLLUPS, units, Math.min(1.0, trafficSeconds / (g.seconds() * (double) buckets)));
+    }
   }
 
   /** Hands what ingest stored to the summaries function, as the table's stream would; nothing without a stream. */

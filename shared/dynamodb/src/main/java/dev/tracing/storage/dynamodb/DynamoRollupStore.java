@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * hours into three-hour cells, and those into daily cells, the same way (granularity codes
  * {@code t} and {@code d}); their state is on the same item: {@code wt}/{@code wd} how far each
  * level is built, {@code dt}/{@code dd} its blocks waiting to be built again because an hour in
- * them was compacted again.
+ * them was compacted again; {@code dh} the hours a compactor has taken and not finished.
  */
 public final class DynamoRollupStore implements RollupStore {
   /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
@@ -405,9 +405,12 @@ public final class DynamoRollupStore implements RollupStore {
     }
     marks.markAll(projectId, toMark);
     for (long h : hours) {
-      // unmark first: an addition made after this point marks the hour again
-      marks.unmark(projectId, h);
+      // moved from pending to in progress first: an addition made after this point marks the hour
+      // again, and a compactor that stops before the hour is built leaves it in progress, which
+      // readers take for pending and the next run compacts
+      marks.take(projectId, h);
       build(projectId, Granularity.HOUR, h);
+      marks.done(projectId, h);
     }
     if (closedBefore > state.compactedBeforeSecond()) {
       marks.advance(projectId, closedBefore);

@@ -49,8 +49,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * request whose summaries were already written, a retry, marks them again) on the project's
  * term-block state item ({@code pk R#<project>#C}, {@code sk #T}: {@code d} pending hours,
  * {@code w} the time of the last build, {@code t} the time of the last mark). The compactor
- * unmarks each pending hour that has settled ({@link #buildNow}) before reading its rows, so a
- * later write marks it again. Readers use an hour's blocks only when it began before {@code w}
+ * takes each pending hour that has settled ({@link #buildNow}) before reading its rows, so a
+ * later write marks it again, and keeps it in progress (pending to readers) until it is built. Readers use an hour's blocks only when it began before {@code w}
  * and is not pending (an hour without blocks then had no rows); other hours are read whole: while
  * ingest goes on, the current hour.
  */
@@ -264,7 +264,9 @@ public final class DynamoTermBlocks implements TermBlockStore {
       List<Long> build = new ArrayList<>();
       for (long h : state.pendingHours()) {
         if (buildNow(h, nowSecond, state.lastMarkSecond())) {
-          marks.unmark(projectId, h); // first: a row written after this point marks the hour again
+          // taken first: a row written after this point marks the hour again, and the hour stays
+          // pending to readers until its blocks are built
+          marks.take(projectId, h);
           build.add(h);
           hours++;
         }
@@ -282,6 +284,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
     states.forEach((projectId, state) -> {
       for (long h : toBuild.get(projectId)) {
         build(projectId, h);
+        marks.done(projectId, h);
       }
       if (nowSecond > state.compactedBeforeSecond()) {
         marks.advance(projectId, nowSecond);

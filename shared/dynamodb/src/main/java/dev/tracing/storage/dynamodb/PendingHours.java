@@ -16,12 +16,18 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * A project's hours waiting for a compactor, on one small state item ({@code pk R#<project>#C}):
  * {@code d} the pending hours (a number set, changed only by atomic {@code ADD}/{@code DELETE}),
  * {@code w} how far the compactor got (only ever raised). Writers mark an hour after writing to
- * it; the compactor unmarks an hour before reading it, so a write it did not see leaves the hour
- * marked. The rollups and the term blocks each keep one such item (sort keys {@code #} and
+ * it; the compactor moves an hour to {@code dh} (in progress) before reading it, so a write it did
+ * not see leaves the hour marked, and removes it from {@code dh} once built, so a compactor that
+ * stops half way leaves it pending. The rollups and the term blocks each keep one such item (sort keys {@code #} and
  * {@code #T}).
  */
 final class PendingHours {
   static final String PENDING = "d";
+  /**
+   * Hours a compactor has taken (moved here from {@link #PENDING} in one write) and not finished
+   * building: pending to readers and to the next compactor, so one that stops half way loses nothing.
+   */
+  static final String IN_PROGRESS = "dh";
   static final String DONE_BEFORE = "w";
   /** When a writer last marked an hour (epoch seconds), where the compactor asks for it. */
   static final String LAST_MARK = "t";
@@ -96,9 +102,21 @@ final class PendingHours {
     return r.hasItem() ? r.item() : Map.of();
   }
 
-  /** The hours' marks of a state item read by {@link #readItem}. */
+  /** The hours' marks of a state item read by {@link #readItem}; hours in progress count as pending. */
   static Marks marks(Map<String, AttributeValue> item) {
-    return new Marks(number(item.get(DONE_BEFORE)), numbers(item, PENDING), number(item.get(LAST_MARK)));
+    Set<Long> pending = numbers(item, PENDING);
+    pending.addAll(numbers(item, IN_PROGRESS));
+    return new Marks(number(item.get(DONE_BEFORE)), pending, number(item.get(LAST_MARK)));
+  }
+
+  /** Takes a pending hour for building: after this, a write to it marks it pending again. */
+  void take(long projectId, long hourSecond) {
+    move(projectId, PENDING, IN_PROGRESS, hourSecond);
+  }
+
+  /** The hour taken by {@link #take} is built. */
+  void done(long projectId, long hourSecond) {
+    unmark(projectId, IN_PROGRESS, List.of(hourSecond));
   }
 
   /** A number set attribute of the state item, empty when absent. */
@@ -115,10 +133,6 @@ final class PendingHours {
     return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
   }
 
-  void unmark(long projectId, long hourSecond) {
-    unmark(projectId, PENDING, List.of(hourSecond));
-  }
-
   /** Removes values from a number set of the state item (atomic; absent values are ignored). */
   void unmark(long projectId, String attribute, java.util.Collection<Long> values) {
     if (values.isEmpty()) {
@@ -130,6 +144,19 @@ final class PendingHours {
         .updateExpression("DELETE #d :h")
         .expressionAttributeNames(Map.of("#d", attribute))
         .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(values.stream().map(String::valueOf).toList())))
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addWrite(r.consumedCapacity(), meterKind);
+  }
+
+  /** Moves a value from one number set of the state item to another, in one atomic write. */
+  void move(long projectId, String from, String to, long value) {
+    AttributeValue v = AttributeValue.fromNs(List.of(Long.toString(value)));
+    UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
+        .tableName(table)
+        .key(key(projectId))
+        .updateExpression("ADD #t :v DELETE #f :v")
+        .expressionAttributeNames(Map.of("#t", to, "#f", from))
+        .expressionAttributeValues(Map.of(":v", v))
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     meter.addWrite(r.consumedCapacity(), meterKind);
   }

@@ -105,6 +105,23 @@ class DynamoTermBlocksTest {
     return segments.stream().anyMatch(s -> s[0] <= timestampNano && timestampNano < s[1]);
   }
 
+  /** A compactor that took an hour and stopped before writing its blocks leaves it pending: searches read it whole. */
+  @Test
+  void anHourTakenButNotBuiltStaysPending() {
+    traces(40, hour, "v");
+    assertEquals(1, blocks.compact(PROJECT, Instant.now().getEpochSecond()));
+    assertTrue(blocks.state(PROJECT).sealed(hour));
+    // a later write to the hour, then a compactor that takes it (moves it to "in progress") and stops
+    traces(3, hour, "late");
+    new PendingHours(client, table, "#T", meter, "term blocks", "term block state").take(PROJECT, hour);
+    var state = blocks.state(PROJECT);
+    assertTrue(state.pendingHours().contains(hour) && !state.sealed(hour), "in progress is pending to readers: " + state);
+    assertEquals(1, blocks.compact(PROJECT, Instant.now().getEpochSecond()), "the next run builds it");
+    assertTrue(blocks.state(PROJECT).sealed(hour));
+    assertFalse(blocks.candidateSegments(PROJECT, hour, AttributeTerms.hash("user.id", "late0")).isEmpty(),
+        "the late trace's term leads to a segment once the hour is built again");
+  }
+
   @Test
   void everyTermOfEveryTraceLeadsToItsSegmentAndAbsentTermsRarelyDo() {
     Map<String, Long> users = traces(600, hour, "u");
