@@ -4,7 +4,8 @@ package dev.tracing.rollup;
  * The bucket lengths rollups are kept at. Ingest adds to minute cells; the compactor sums them
  * into hourly cells once an hour is over, hourly cells into three-hour cells and those into daily
  * cells once those are over. A view reads the coarsest cells that fit its intervals, so a 7-day
- * window reads about a dozen cells per name where it fits whole days, not 10,080 minutes.
+ * window of one interval reads about 30 cells per name (days, and the blocks, hours and minutes
+ * around them), not 10,080 minutes.
  */
 public enum Granularity {
   MINUTE(60, "m"),
