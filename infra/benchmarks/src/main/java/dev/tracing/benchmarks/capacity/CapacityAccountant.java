@@ -206,8 +206,8 @@ public final class CapacityAccountant implements ExecutionInterceptor {
 
   private final Map<String, Long> rollupLevels = new java.util.HashMap<>();
 
-  private void tallyRollupLevel(Map<String, AttributeValue> key, long units) {
-    if (!ROLLUPS.equals(kind(key))) {
+  private void tallyRollupLevel(String kind, Map<String, AttributeValue> key, long units) {
+    if (!ROLLUPS.equals(kind)) {
       return;
     }
     AttributeValue pk = key.get(tableKeys.get(0));
@@ -439,8 +439,9 @@ public final class CapacityAccountant implements ExecutionInterceptor {
       now[0] = size;
       sizes.put(key(update.key()), now);
       tableWriteUnits.add(CapacityCalculator.writeUnits(size));
-      tally(kind(update.key()), size, CapacityCalculator.writeUnits(size));
-      tallyRollupLevel(update.key(), CapacityCalculator.writeUnits(size));
+      String kind = kind(update.key());
+      tally(kind, size, CapacityCalculator.writeUnits(size));
+      tallyRollupLevel(kind, update.key(), CapacityCalculator.writeUnits(size));
     } else if (request instanceof GetItemRequest get && response instanceof GetItemResponse r) {
       long size = r.hasItem() ? CapacityCalculator.itemSize(r.item()) : 0;
       readUnits.add(CapacityCalculator.readUnits(size, Boolean.TRUE.equals(get.consistentRead())));
@@ -505,7 +506,7 @@ public final class CapacityAccountant implements ExecutionInterceptor {
     tableWriteUnits.add(units);
     String kind = kind(item);
     tally(kind, size, units);
-    tallyRollupLevel(item, units);
+    tallyRollupLevel(kind, item, units);
     if (kind.equals(SUMMARIES)) {
       synchronized (byKind) {
         item.forEach((name, value) -> {

@@ -98,12 +98,17 @@ public final class DynamoRollupStore implements RollupStore {
 
   /** The item of a cell: minute cells of the traces family keep the filter key in the sort key. */
   static Map<String, AttributeValue> itemKey(long projectId, RollupKey key) {
-    boolean tracesByMinute = key.family() == RollupFamily.TRACES && key.granularity() == Granularity.MINUTE;
-    String dimension = tracesByMinute ? "" : key.dimension();
-    String name = tracesByMinute ? key.dimension() : key.name();
+    boolean filterKeyInSortKey = filterKeyInSortKey(key.family(), key.granularity());
+    String dimension = filterKeyInSortKey ? "" : key.dimension();
+    String name = filterKeyInSortKey ? key.dimension() : key.name();
     return Map.of(
         TableSchema.PK, AttributeValue.fromS(partition(projectId, key.family(), key.granularity(), dimension, key.bucketSecond())),
         TableSchema.SK, AttributeValue.fromS(sortKey(key.bucketSecond(), name)));
+  }
+
+  /** Minute cells of the traces family keep their filter key in the sort key, with an empty dimension in {@code pk}. */
+  private static boolean filterKeyInSortKey(RollupFamily family, Granularity g) {
+    return family == RollupFamily.TRACES && g == Granularity.MINUTE;
   }
 
   static String sortKey(long bucketSecond, String name) {
@@ -204,34 +209,27 @@ public final class DynamoRollupStore implements RollupStore {
     for (int i = 0; i < reads.size(); i++) {
       Read r = reads.get(i);
       firstQuery[i] = queries.size();
-      queries.addAll(queries(projectId, r.family(), r.granularity(), storedDimension(r.family(), r.granularity(), r.dimension()),
-          r.fromSecond(), r.toSecond(), false));
+      String stored = filterKeyInSortKey(r.family(), r.granularity()) ? "" : r.dimension();
+      queries.addAll(queries(projectId, r.family(), r.granularity(), stored, r.fromSecond(), r.toSecond(), false));
     }
     firstQuery[reads.size()] = queries.size();
     List<List<Map<String, AttributeValue>>> results = runAll(queries);
     List<Map<RollupKey, RollupCell>> out = new ArrayList<>();
     for (int i = 0; i < reads.size(); i++) {
       Read r = reads.get(i);
-      Map<RollupKey, RollupCell> cells = byDimension(r.family(), r.granularity(), r.dimension(), cells(r.family(),
-          r.granularity(), storedDimension(r.family(), r.granularity(), r.dimension()), r.fromSecond(), r.toSecond(),
-          results.subList(firstQuery[i], firstQuery[i + 1])));
+      boolean inSortKey = filterKeyInSortKey(r.family(), r.granularity());
+      Map<RollupKey, RollupCell> stored = cells(r.family(), r.granularity(), inSortKey ? "" : r.dimension(),
+          r.fromSecond(), r.toSecond(), results.subList(firstQuery[i], firstQuery[i + 1]));
+      Map<RollupKey, RollupCell> cells = inSortKey ? ofFilterKey(r.family(), r.granularity(), r.dimension(), stored) : stored;
       cells.keySet().removeIf(k -> r.skip().contains(k.bucketSecond()));
       out.add(cells);
     }
     return out;
   }
 
-  /** Minute cells of the traces family are stored with an empty dimension (the filter key is in the sort key). */
-  private static String storedDimension(RollupFamily family, Granularity g, String dimension) {
-    return family == RollupFamily.TRACES && g == Granularity.MINUTE ? "" : dimension;
-  }
-
-  /** Minute cells of the traces family as read carry their filter key as name: keeps those of one key. */
-  private static Map<RollupKey, RollupCell> byDimension(RollupFamily family, Granularity g, String dimension,
+  /** Cells read where the filter key is the sort key's name: those of one key, named as cells of that dimension. */
+  private static Map<RollupKey, RollupCell> ofFilterKey(RollupFamily family, Granularity g, String dimension,
                                                         Map<RollupKey, RollupCell> all) {
-    if (!(family == RollupFamily.TRACES && g == Granularity.MINUTE)) {
-      return all;
-    }
     Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
     all.forEach((k, v) -> {
       if (k.name().equals(dimension)) {

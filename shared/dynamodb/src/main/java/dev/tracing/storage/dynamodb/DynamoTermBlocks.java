@@ -50,9 +50,10 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
  * term-block state item ({@code pk R#<project>#C}, {@code sk #T}: {@code d} pending hours,
  * {@code w} the time of the last build, {@code t} the time of the last mark). The compactor
  * takes each pending hour that has settled ({@link #buildNow}) before reading its rows, so a
- * later write marks it again, and keeps it in progress (pending to readers) until it is built. Readers use an hour's blocks only when it began before {@code w}
- * and is not pending (an hour without blocks then had no rows); other hours are read whole: while
- * ingest goes on, the current hour.
+ * later write marks it again, and keeps it in progress (pending to readers) until it is built.
+ * Readers use an hour's blocks only when it began before {@code w} and is not pending (an hour
+ * without blocks then had no rows); other hours are read whole: while ingest goes on, the current
+ * hour.
  */
 public final class DynamoTermBlocks implements TermBlockStore {
   static final int SEGMENT_TRACES = 128;

@@ -70,23 +70,14 @@ final class PendingHours {
       return;
     }
     Map<String, String> names = new java.util.HashMap<>(Map.of("#d", PENDING));
-    Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":h", AttributeValue.fromNs(
-        new TreeSet<>(hourSeconds).stream().map(String::valueOf).toList())));
+    Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":h", numberSet(hourSeconds)));
     String expression = "ADD #d :h";
     if (nowSecond >= 0) {
       expression += " SET #t = :t";
       names.put("#t", LAST_MARK);
       values.put(":t", AttributeValue.fromN(Long.toString(nowSecond)));
     }
-    String update = expression;
-    UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
-        .tableName(table)
-        .key(key(projectId))
-        .updateExpression(update)
-        .expressionAttributeNames(names)
-        .expressionAttributeValues(values)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(r.consumedCapacity(), meterKind);
+    update(projectId, "mark", expression, null, names, values);
   }
 
   Marks read(long projectId, boolean consistent) {
@@ -109,9 +100,10 @@ final class PendingHours {
     return new Marks(number(item.get(DONE_BEFORE)), pending, number(item.get(LAST_MARK)));
   }
 
-  /** Takes a pending hour for building: after this, a write to it marks it pending again. */
+  /** Takes a pending hour for building, in one write: after this, a write to it marks it pending again. */
   void take(long projectId, long hourSecond) {
-    move(projectId, PENDING, IN_PROGRESS, hourSecond);
+    update(projectId, "mark", "ADD #t :v DELETE #f :v", null, Map.of("#t", IN_PROGRESS, "#f", PENDING),
+        Map.of(":v", numberSet(List.of(hourSecond))));
   }
 
   /** The hour taken by {@link #take} is built. */
@@ -133,36 +125,19 @@ final class PendingHours {
     return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
   }
 
-  /** Removes values from a number set of the state item (atomic; absent values are ignored). */
-  void unmark(long projectId, String attribute, java.util.Collection<Long> values) {
-    if (values.isEmpty()) {
-      return;
-    }
-    UpdateItemResponse r = DynamoErrors.call("a " + what + " unmark", () -> client.updateItem(b -> b
-        .tableName(table)
-        .key(key(projectId))
-        .updateExpression("DELETE #d :h")
-        .expressionAttributeNames(Map.of("#d", attribute))
-        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(values.stream().map(String::valueOf).toList())))
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(r.consumedCapacity(), meterKind);
+  private static AttributeValue numberSet(Collection<Long> values) {
+    return AttributeValue.fromNs(new TreeSet<>(values).stream().map(String::valueOf).toList());
   }
 
-  /** Moves a value from one number set of the state item to another, in one atomic write. */
-  void move(long projectId, String from, String to, long value) {
-    AttributeValue v = AttributeValue.fromNs(List.of(Long.toString(value)));
-    UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
-        .tableName(table)
-        .key(key(projectId))
-        .updateExpression("ADD #t :v DELETE #f :v")
-        .expressionAttributeNames(Map.of("#t", to, "#f", from))
-        .expressionAttributeValues(Map.of(":v", v))
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(r.consumedCapacity(), meterKind);
+  /** Removes values from a number set of the state item (atomic; absent values are ignored). */
+  void unmark(long projectId, String attribute, Collection<Long> values) {
+    if (!values.isEmpty()) {
+      update(projectId, "unmark", "DELETE #d :h", null, Map.of("#d", attribute), Map.of(":h", numberSet(values)));
+    }
   }
 
   /** Adds values to number sets of the state item, all in one atomic write. */
-  void markAll(long projectId, Map<String, ? extends java.util.Collection<Long>> sets) {
+  void markAll(long projectId, Map<String, ? extends Collection<Long>> sets) {
     Map<String, String> names = new java.util.HashMap<>();
     Map<String, AttributeValue> values = new java.util.HashMap<>();
     StringBuilder expression = new StringBuilder();
@@ -173,19 +148,11 @@ final class PendingHours {
       int i = names.size();
       expression.append(expression.length() == 0 ? "ADD " : ", ").append("#a").append(i).append(" :a").append(i);
       names.put("#a" + i, attribute);
-      values.put(":a" + i, AttributeValue.fromNs(new TreeSet<>(set).stream().map(String::valueOf).toList()));
+      values.put(":a" + i, numberSet(set));
     });
-    if (names.isEmpty()) {
-      return;
+    if (!names.isEmpty()) {
+      update(projectId, "mark", expression.toString(), null, names, values);
     }
-    UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
-        .tableName(table)
-        .key(key(projectId))
-        .updateExpression(expression.toString())
-        .expressionAttributeNames(names)
-        .expressionAttributeValues(values)
-        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(r.consumedCapacity(), meterKind);
   }
 
   /** Raises {@code w} to {@code doneBeforeSecond}, unless another compactor recorded a later value. */
@@ -196,17 +163,24 @@ final class PendingHours {
   /** Raises a number attribute of the state item, unless another compactor recorded a later value. */
   void advance(long projectId, String attribute, long doneBeforeSecond) {
     try {
-      UpdateItemResponse r = DynamoErrors.call("a " + what + " mark", () -> client.updateItem(b -> b
-          .tableName(table)
-          .key(key(projectId))
-          .updateExpression("SET #w = :w")
-          .conditionExpression("attribute_not_exists(#w) OR #w < :w")
-          .expressionAttributeNames(Map.of("#w", attribute))
-          .expressionAttributeValues(Map.of(":w", AttributeValue.fromN(Long.toString(doneBeforeSecond))))
-          .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-      meter.addWrite(r.consumedCapacity(), meterKind);
+      update(projectId, "mark", "SET #w = :w", "attribute_not_exists(#w) OR #w < :w", Map.of("#w", attribute),
+          Map.of(":w", AttributeValue.fromN(Long.toString(doneBeforeSecond))));
     } catch (ConditionalCheckFailedException later) {
       // another compactor recorded a later state
     }
+  }
+
+  /** One update of the state item, its write units metered; {@code condition} may be {@code null}. */
+  private void update(long projectId, String action, String expression, String condition, Map<String, String> names,
+                      Map<String, AttributeValue> values) {
+    UpdateItemResponse r = DynamoErrors.call("a " + what + " " + action, () -> client.updateItem(b -> b
+        .tableName(table)
+        .key(key(projectId))
+        .updateExpression(expression)
+        .conditionExpression(condition)
+        .expressionAttributeNames(names)
+        .expressionAttributeValues(values)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addWrite(r.consumedCapacity(), meterKind);
   }
 }
