@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.time.Clock;
 
 /**
@@ -55,17 +54,17 @@ public final class IngestService {
 
   public Result ingest(long projectId, String contentType, String contentEncoding, byte[] body) {
     long limit;
-    ExportTraceServiceRequest request;
+    OtlpBody.Decoded request;
     try {
       // The limit is known before decoding, so a body that could never fit is not decoded at all.
       limit = limiter.limitOf(projectId);
-      request = bodies.read(contentType, contentEncoding, body, limit);
+      request = bodies.decode(contentType, contentEncoding, body, limit);
     } catch (StoreUnavailableException e) {
       return new Result.Unavailable(e.getMessage());
     } catch (OtlpBody.BodyException e) {
       return new Result.Refused(e.status(), e.getMessage(), 0);
     }
-    long size = request.getSerializedSize();
+    long size = request.protobufBytes();
     IngestLimiter.Decision decision;
     try {
       decision = limiter.admit(projectId, size, limit);
@@ -82,7 +81,7 @@ public final class IngestService {
           + " retry after " + over.retryAfterSeconds() + " seconds", over.retryAfterSeconds());
     }
     IngestLimiter.Decision.Admitted admitted = (IngestLimiter.Decision.Admitted) decision;
-    TraceBatcher.Batch batch = batcher.split(request, clock.instant());
+    TraceBatcher.Batch batch = batcher.split(request.request(), request.protobuf(), clock.instant());
     try {
       writer.write(projectId, batch.chunks());
     } catch (StoreUnavailableException e) {

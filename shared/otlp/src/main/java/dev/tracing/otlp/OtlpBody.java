@@ -84,6 +84,23 @@ public final class OtlpBody {
    *     export request
    */
   public ExportTraceServiceRequest read(String contentType, String contentEncoding, byte[] body, long bytesPerMinute) {
+    return decode(contentType, contentEncoding, body, bytesPerMinute).request();
+  }
+
+  /**
+   * A decoded body.
+   *
+   * @param protobuf the request's protobuf bytes as received (inflated), or {@code null} for OTLP/JSON
+   */
+  public record Decoded(ExportTraceServiceRequest request, byte[] protobuf) {
+    /** The request's size for the ingest limit: its protobuf encoding (as received, when it came so). */
+    public long protobufBytes() {
+      return protobuf != null ? protobuf.length : request.getSerializedSize();
+    }
+  }
+
+  /** {@link #read(String, String, byte[], long)}, keeping a protobuf body's bytes. */
+  public Decoded decode(String contentType, String contentEncoding, byte[] body, long bytesPerMinute) {
     Encoding encoding = encodingOf(contentType);
     if (encoding == null) {
       throw new BodyException(415, "unsupported Content-Type '" + (contentType == null ? "" : quote(contentType))
@@ -99,10 +116,10 @@ public final class OtlpBody {
       throw new BodyException(413, "the request body is " + raw.length + " bytes" + cap.reason());
     }
     if (encoding == Encoding.PROTOBUF) {
-      return parseProtobuf(raw);
+      return new Decoded(parseProtobuf(raw), raw);
     }
     try {
-      return OtlpJsonReader.parseRequest(raw);
+      return new Decoded(OtlpJsonReader.parseRequest(raw), null);
     } catch (OtlpFormatException e) {
       throw new BodyException(400, "the body is not a valid OTLP/JSON ExportTraceServiceRequest: " + e.getMessage());
     }

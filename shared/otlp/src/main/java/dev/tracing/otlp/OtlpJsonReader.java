@@ -17,6 +17,7 @@ import static dev.tracing.otlp.OtlpJsonValues.startObject;
 import static dev.tracing.otlp.OtlpJsonValues.string;
 import static dev.tracing.otlp.OtlpJsonValues.uint32;
 import static dev.tracing.otlp.OtlpJsonValues.uint64;
+import static dev.tracing.otlp.OtlpJsonValues.utf8;
 import static dev.tracing.otlp.OtlpJsonValues.where;
 
 import com.google.protobuf.ByteString;
@@ -147,7 +148,7 @@ public final class OtlpJsonReader {
             readScopeSpans(p, rs.addScopeSpansBuilder());
           }
         }
-        case "schemaUrl", "schema_url" -> rs.setSchemaUrl(string(p));
+        case "schemaUrl", "schema_url" -> rs.setSchemaUrlBytes(utf8(p));
         default -> p.skipChildren();
       }
     }
@@ -205,7 +206,7 @@ public final class OtlpJsonReader {
             readSpan(p, ss.addSpansBuilder());
           }
         }
-        case "schemaUrl", "schema_url" -> ss.setSchemaUrl(string(p));
+        case "schemaUrl", "schema_url" -> ss.setSchemaUrlBytes(utf8(p));
         default -> p.skipChildren();
       }
     }
@@ -215,8 +216,8 @@ public final class OtlpJsonReader {
     startObject(p);
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
-        case "name" -> s.setName(string(p));
-        case "version" -> s.setVersion(string(p));
+        case "name" -> s.setNameBytes(utf8(p));
+        case "version" -> s.setVersionBytes(utf8(p));
         case "attributes" -> readAttributes(p, s::addAttributesBuilder);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             s.setDroppedAttributesCount(uint32(p));
@@ -231,10 +232,10 @@ public final class OtlpJsonReader {
       switch (name) {
         case "traceId", "trace_id" -> s.setTraceId(spanHexId(p, TRACE_ID_BYTES));
         case "spanId", "span_id" -> s.setSpanId(spanHexId(p, SPAN_ID_BYTES));
-        case "traceState", "trace_state" -> s.setTraceState(string(p));
+        case "traceState", "trace_state" -> s.setTraceStateBytes(utf8(p));
         case "parentSpanId", "parent_span_id" -> s.setParentSpanId(spanHexId(p, SPAN_ID_BYTES));
         case "flags" -> s.setFlags(uint32(p));
-        case "name" -> s.setName(string(p));
+        case "name" -> s.setNameBytes(utf8(p));
         case "kind" -> s.setKindValue(enumValue(p, SPAN_KINDS, "span kind"));
         case "startTimeUnixNano", "start_time_unix_nano" -> s.setStartTimeUnixNano(spanTime(p));
         case "endTimeUnixNano", "end_time_unix_nano" -> s.setEndTimeUnixNano(spanTime(p));
@@ -266,7 +267,7 @@ public final class OtlpJsonReader {
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
         case "timeUnixNano", "time_unix_nano" -> e.setTimeUnixNano(uint64(p));
-        case "name" -> e.setName(string(p));
+        case "name" -> e.setNameBytes(utf8(p));
         case "attributes" -> readAttributes(p, e::addAttributesBuilder);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             e.setDroppedAttributesCount(uint32(p));
@@ -281,7 +282,7 @@ public final class OtlpJsonReader {
       switch (name) {
         case "traceId", "trace_id" -> l.setTraceId(spanHexId(p, TRACE_ID_BYTES));
         case "spanId", "span_id" -> l.setSpanId(spanHexId(p, SPAN_ID_BYTES));
-        case "traceState", "trace_state" -> l.setTraceState(string(p));
+        case "traceState", "trace_state" -> l.setTraceStateBytes(utf8(p));
         case "attributes" -> readAttributes(p, l::addAttributesBuilder);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             l.setDroppedAttributesCount(uint32(p));
@@ -295,7 +296,7 @@ public final class OtlpJsonReader {
     startObject(p);
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
-        case "message" -> s.setMessage(string(p));
+        case "message" -> s.setMessageBytes(utf8(p));
         case "code" -> s.setCodeValue(enumValue(p, STATUS_CODES, "status code"));
         default -> p.skipChildren();
       }
@@ -318,7 +319,7 @@ public final class OtlpJsonReader {
     startObject(p);
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
-        case "key" -> kv.setKey(string(p));
+        case "key" -> kv.setKeyBytes(utf8(p));
         case "value" -> readAnyValue(p, kv.getValueBuilder(), depth);
         case "keyStrindex", "key_strindex" -> kv.setKeyStrindex(int32(p));
         default -> p.skipChildren();
@@ -334,7 +335,7 @@ public final class OtlpJsonReader {
     startObject(p);
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
-        case "stringValue", "string_value" -> v.setStringValue(string(p));
+        case "stringValue", "string_value" -> v.setStringValueBytes(utf8(p));
         case "boolValue", "bool_value" -> v.setBoolValue(bool(p));
         case "intValue", "int_value" -> v.setIntValue(int64(p));
         case "doubleValue", "double_value" -> v.setDoubleValue(float64(p));

@@ -84,6 +84,15 @@ final class OtlpJsonValues {
     return p.getString();
   }
 
+  /**
+   * A string field's value as UTF-8, for the {@code set…Bytes} setters: the request is stored
+   * protobuf-encoded, and a message holding its strings as bytes is written by copying them,
+   * where one holding {@code String}s has each measured and encoded again.
+   */
+  static ByteString utf8(JsonParser p) {
+    return ByteString.copyFromUtf8(string(p));
+  }
+
   static boolean bool(JsonParser p) {
     return switch (p.currentToken()) {
       case VALUE_TRUE -> true;

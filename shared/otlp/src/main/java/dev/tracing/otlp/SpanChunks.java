@@ -1,5 +1,8 @@
 package dev.tracing.otlp;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdDictCompress;
+import com.github.luben.zstd.ZstdDictDecompress;
 import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceChunk;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -11,28 +14,39 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
- * The stored form of a chunk's spans: OTLP {@code TracesData}, raw-deflated with a preset
- * dictionary behind a one-byte format tag. OTLP is the storage format because it keeps every
- * field of every span exactly, and spans of one trace share resource, scope and attribute keys,
- * so they compress well (docs/storage.md has the measured ratio).
+ * The stored form of a chunk's spans: OTLP {@code TracesData}, compressed with a preset dictionary
+ * behind a one-byte format tag. OTLP is the storage format because it keeps every field of every
+ * span exactly, and spans of one trace share resource, scope and attribute keys, so they compress
+ * well (docs/storage.md has the measured ratio).
  */
 public final class SpanChunks {
   /**
    * Raw deflate with a preset dictionary ({@code chunk-dictionary-2.txt}: OpenTelemetry semantic
    * convention keys and common SDK values). A chunk of a few KB has little history of its own to
    * refer back to; the dictionary gives it one. The file is part of the format: never edit it, add
-   * a new format with a new dictionary instead.
+   * a new format with a new dictionary instead. Read only: packs stored before format 3.
    */
   private static final byte FORMAT_DEFLATE_DICTIONARY = 2;
+  /**
+   * A Zstandard frame (level 3, its content size in the header) with the same file as a raw-content
+   * dictionary. Against format 2 on the benchmark's requests: 4-5 times less CPU, and 1-10% smaller
+   * from 100 spans a request up (2% larger at 20).
+   */
+  private static final byte FORMAT_ZSTD_DICTIONARY = 3;
+  private static final int ZSTD_LEVEL = 3;
+  /** Larger than any pack (each is under an item's 400 KB, at most ~20x compressed): a corrupt size is refused. */
+  private static final int MAX_INFLATED_BYTES = 64 * 1024 * 1024;
   private static final byte[] DICTIONARY = dictionary("chunk-dictionary-2.txt");
+  private static final ZstdDictCompress ZSTD_COMPRESS = new ZstdDictCompress(DICTIONARY, ZSTD_LEVEL);
+  private static final ZstdDictDecompress ZSTD_DECOMPRESS = new ZstdDictDecompress(DICTIONARY);
 
   private SpanChunks() {
   }
@@ -72,6 +86,25 @@ public final class SpanChunks {
     }
   }
 
+  /**
+   * Like {@link #fit}, for spans still in the bytes they arrived in: an export request whose every
+   * span was accepted is already the {@code TracesData} to store (the two messages share their wire
+   * form), so it is compressed as received, without encoding the decoded spans again. Only a pack
+   * too large for one item is cut, from {@code decoded}, as {@link #fit} cuts it.
+   *
+   * @param tracesData the encoded {@code TracesData} (or {@code ExportTraceServiceRequest}) holding exactly the spans of {@code facts}
+   * @param decoded the same spans, decoded
+   */
+  public static void fitEncoded(byte[] tracesData, TracesData decoded, List<SpanFacts> facts, List<String> traceIds,
+                                Consumer<Pack> out) {
+    byte[] payload = compress(tracesData);
+    if (facts.size() > 1 && payload.length > TraceChunk.MAX_PAYLOAD_BYTES) {
+      fit(decoded, facts, traceIds, out);
+    } else {
+      out.accept(new Pack(TraceChunk.keyOf(facts, traceIds), payload, facts, traceIds));
+    }
+  }
+
   private record Piece(TracesData spans, List<SpanFacts> facts, List<String> traceIds) {
     Piece slice(int from, int to) {
       TracesData.Builder data = TracesData.newBuilder();
@@ -105,27 +138,36 @@ public final class SpanChunks {
   }
 
   public static byte[] encode(TracesData data) {
-    byte[] raw = data.toByteArray();
-    Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
-    try {
-      deflater.setDictionary(DICTIONARY);
-      deflater.setInput(raw);
-      deflater.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 3 + 64);
-      out.write(FORMAT_DEFLATE_DICTIONARY);
-      byte[] buf = new byte[8192];
-      while (!deflater.finished()) {
-        int n = deflater.deflate(buf);
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
-    } finally {
-      deflater.end();
+    return compress(data.toByteArray());
+  }
+
+  private static byte[] compress(byte[] raw) {
+    byte[] out = new byte[1 + (int) Zstd.compressBound(raw.length)];
+    out[0] = FORMAT_ZSTD_DICTIONARY;
+    long n = Zstd.compressFastDict(out, 1, raw, 0, raw.length, ZSTD_COMPRESS);
+    if (Zstd.isError(n)) {
+      throw new IllegalStateException("span chunk compression failed: " + Zstd.getErrorName(n));
     }
+    return Arrays.copyOf(out, 1 + (int) n);
   }
 
   /** @throws IllegalStateException for a payload this codec did not write (unknown format, truncated, corrupt) */
   public static TracesData decode(byte[] payload) {
+    try {
+      // Stored chunks were accepted within ingest's nesting limits; parse them with room to spare.
+      com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(inflate(payload));
+      in.setRecursionLimit(200);
+      return TracesData.parseFrom(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt span chunk", e);
+    }
+  }
+
+  /** The encoded {@code TracesData} a payload holds. */
+  static byte[] inflate(byte[] payload) {
+    if (payload.length > 0 && payload[0] == FORMAT_ZSTD_DICTIONARY) {
+      return unzstd(payload);
+    }
     if (payload.length == 0 || payload[0] != FORMAT_DEFLATE_DICTIONARY) {
       throw new IllegalStateException("unknown span chunk format " + (payload.length == 0 ? "(empty)" : payload[0]));
     }
@@ -142,15 +184,35 @@ public final class SpanChunks {
         }
         out.write(buf, 0, n);
       }
-      // Stored chunks were accepted within ingest's nesting limits; parse them with room to spare.
-      com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(out.toByteArray());
-      in.setRecursionLimit(200);
-      return TracesData.parseFrom(in);
-    } catch (DataFormatException | IOException e) {
+      return out.toByteArray();
+    } catch (DataFormatException e) {
       throw new IllegalStateException("corrupt span chunk", e);
     } finally {
       inflater.end();
     }
+  }
+
+  private static byte[] unzstd(byte[] payload) {
+    long size;
+    long n;
+    byte[] out;
+    try {
+      size = payload.length < 2 ? -1 : Zstd.getFrameContentSize(payload, 1, payload.length - 1);
+      if (size < 0 || size > MAX_INFLATED_BYTES) {
+        throw new IllegalStateException("corrupt span chunk (zstd frame content size " + size + ")");
+      }
+      out = new byte[(int) size];
+      n = Zstd.decompressFastDict(out, 0, payload, 1, payload.length - 1, ZSTD_DECOMPRESS);
+    } catch (IllegalStateException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // zstd-jni reports a truncated or damaged frame with its own unchecked exceptions
+      throw new IllegalStateException("corrupt span chunk (" + e.getMessage() + ")", e);
+    }
+    if (Zstd.isError(n) || n != size) {
+      throw new IllegalStateException("corrupt span chunk (" + (Zstd.isError(n) ? Zstd.getErrorName(n) : n + " of " + size + " bytes") + ")");
+    }
+    return out;
   }
 
   private static byte[] dictionary(String name) {

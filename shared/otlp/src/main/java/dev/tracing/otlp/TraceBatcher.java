@@ -12,10 +12,12 @@ import io.opentelemetry.proto.trace.v1.TracesData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Validates the spans of an export request and groups the accepted ones by trace.
@@ -59,40 +61,94 @@ public final class TraceBatcher {
   }
 
   public Batch split(ExportTraceServiceRequest request, Instant now) {
+    return split(request, null, now);
+  }
+
+  /**
+   * @param received the request as it arrived, protobuf-encoded, or {@code null} (OTLP/JSON): when
+   *     every span is accepted, these bytes are the pack's spans as they are
+   */
+  public Batch split(ExportTraceServiceRequest request, byte[] received, Instant now) {
     long nowNano = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     long oldest = nowNano - retention.toNanos();
     long newest = nowNano + MAX_CLOCK_SKEW.toNanos();
+    WireSizes wire = received == null ? null : WireSizes.scan(received);
+    if (wire != null && wire.count() != spanCount(request)) {
+      wire = null; // not the bytes of this request: measure the decoded spans
+    }
     Map<Reason, Integer> rejected = new TreeMap<>();
     // the request's accepted spans in request order, with their resources and scopes: one pack
-    TracesData.Builder pack = TracesData.newBuilder();
     List<SpanFacts> packFacts = new ArrayList<>();
     List<String> packTraceIds = new ArrayList<>();
-    int accepted = 0;
+    BitSet refused = new BitSet();
+    int index = 0;
     for (int r = 0; r < request.getResourceSpansCount(); r++) {
       ResourceSpans rs = request.getResourceSpans(r);
       String service = serviceName(rs.getResource());
-      int resourceBytes = rs.getResource().getSerializedSize();
+      int resourceBytes = wire == null ? rs.getResource().getSerializedSize() : 0;
       // once, not per span
       long[] resourceTerms = attributeTerms ? OtlpAttributes.inOrder(rs.getResource().getAttributesList()) : null;
-      ResourceSpans.Builder rsb = null;
       for (int s = 0; s < rs.getScopeSpansCount(); s++) {
         ScopeSpans ss = rs.getScopeSpans(s);
         // a span is stored with its resource and scope: together they must fit one item
-        int envelopeBytes = resourceBytes + ss.getScope().getSerializedSize();
-        ScopeSpans.Builder ssb = null;
+        int envelopeBytes = wire == null ? resourceBytes + ss.getScope().getSerializedSize() : 0;
         for (Span span : ss.getSpansList()) {
-          Reason reason = check(span, envelopeBytes, oldest, newest);
+          Reason reason = wire != null
+              ? check(span, wire.spanBytes(index), wire.envelopeBytes(index), oldest, newest)
+              : check(span, span.getSerializedSize(), envelopeBytes, oldest, newest);
           if (reason != null) {
             rejected.merge(reason, 1, Integer::sum);
-            continue;
+            refused.set(index);
+          } else {
+            packFacts.add(facts(span, service, resourceTerms));
+            packTraceIds.add(OtlpIds.hex(span.getTraceId()));
           }
-          accepted++;
-          if (ssb == null) {
-            ssb = ScopeSpans.newBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
+          index++;
+        }
+      }
+    }
+    List<TraceChunk> chunks = new ArrayList<>();
+    Consumer<SpanChunks.Pack> out = p -> chunks.addAll(byTrace(p.key(), p.payload(), p.facts(), p.traceIds()));
+    if (!packFacts.isEmpty() && !refused.isEmpty()) {
+      SpanChunks.fit(accepted(request, refused), packFacts, packTraceIds, out);
+    } else if (!packFacts.isEmpty()) {
+      // every span accepted: the request's resource spans are the pack's
+      TracesData all = TracesData.newBuilder().addAllResourceSpans(request.getResourceSpansList()).build();
+      if (wire != null) {
+        SpanChunks.fitEncoded(received, all, packFacts, packTraceIds, out);
+      } else {
+        SpanChunks.fit(all, packFacts, packTraceIds, out);
+      }
+    }
+    int rejectedCount = refused.cardinality();
+    return new Batch(chunks, packFacts.size(), rejectedCount, rejectedCount == 0 ? "" : message(rejected));
+  }
+
+  private static int spanCount(ExportTraceServiceRequest request) {
+    int n = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        n += ss.getSpansCount();
+      }
+    }
+    return n;
+  }
+
+  /** The request's spans but the refused ones, with their resources and scopes, in request order. */
+  private static TracesData accepted(ExportTraceServiceRequest request, BitSet refused) {
+    TracesData.Builder pack = TracesData.newBuilder();
+    int index = 0;
+    for (ResourceSpans rs : request.getResourceSpansList()) {
+      ResourceSpans.Builder rsb = null;
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        ScopeSpans.Builder ssb = null;
+        for (Span span : ss.getSpansList()) {
+          if (!refused.get(index++)) {
+            if (ssb == null) {
+              ssb = ScopeSpans.newBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
+            }
+            ssb.addSpans(span);
           }
-          ssb.addSpans(span);
-          packFacts.add(facts(span, service, resourceTerms));
-          packTraceIds.add(OtlpIds.hex(span.getTraceId()));
         }
         if (ssb != null) {
           if (rsb == null) {
@@ -105,15 +161,10 @@ public final class TraceBatcher {
         pack.addResourceSpans(rsb);
       }
     }
-    List<TraceChunk> chunks = new ArrayList<>();
-    if (accepted > 0) {
-      SpanChunks.fit(pack.build(), packFacts, packTraceIds, p -> chunks.addAll(byTrace(p.key(), p.payload(), p.facts(), p.traceIds())));
-    }
-    int rejectedCount = rejected.values().stream().mapToInt(Integer::intValue).sum();
-    return new Batch(chunks, accepted, rejectedCount, rejectedCount == 0 ? "" : message(rejected));
+    return pack.build();
   }
 
-  private static Reason check(Span span, int envelopeBytes, long oldest, long newest) {
+  private static Reason check(Span span, int spanBytes, int envelopeBytes, long oldest, long newest) {
     if (span.getTraceId().size() != 16 || OtlpIds.isAllZero(span.getTraceId())) {
       return Reason.TRACE_ID;
     }
@@ -129,7 +180,7 @@ public final class TraceBatcher {
         return Reason.LINK_ID;
       }
     }
-    if ((long) span.getSerializedSize() + envelopeBytes > MAX_SPAN_BYTES) {
+    if ((long) spanBytes + envelopeBytes > MAX_SPAN_BYTES) {
       return Reason.TOO_LARGE;
     }
     long start = span.getStartTimeUnixNano();

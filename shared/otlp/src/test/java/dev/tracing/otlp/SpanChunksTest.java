@@ -29,10 +29,34 @@ class SpanChunksTest {
   void chunksAreStoredWithTheDictionaryAndReadBack() {
     TracesData data = sample();
     byte[] payload = SpanChunks.encode(data);
-    assertEquals(2, payload[0], "format 2: deflate with the preset dictionary");
+    assertEquals(3, payload[0], "format 3: zstd with the preset dictionary");
     assertEquals(data, SpanChunks.decode(payload));
     assertTrue(payload.length < plainDeflate(data).length, "the dictionary makes a small chunk smaller: " + payload.length
         + " vs " + plainDeflate(data).length + " bytes");
+  }
+
+  @Test
+  void packsStoredInTheDeflateFormatAreStillRead() throws Exception {
+    TracesData data = sample();
+    byte[] dictionary;
+    try (var in = SpanChunks.class.getResourceAsStream("chunk-dictionary-2.txt")) {
+      dictionary = in.readAllBytes();
+    }
+    byte[] format2 = deflate(data, dictionary, (byte) 2);
+
+    assertEquals(data, SpanChunks.decode(format2));
+  }
+
+  @Test
+  void aZstdFrameWhoseSizeOrBytesAreWrongIsRefused() {
+    byte[] payload = SpanChunks.encode(sample());
+    byte[] flipped = payload.clone();
+    flipped[flipped.length / 2] ^= 0x55;
+    byte[] header = Arrays.copyOf(payload, 3);
+    for (byte[] bad : new byte[][] {flipped, header, new byte[] {3}}) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> SpanChunks.decode(bad), () -> Arrays.toString(bad));
+      assertTrue(e.getMessage().startsWith("corrupt span chunk") || e.getMessage().startsWith("unknown"), e.getMessage());
+    }
   }
 
   @Test
@@ -47,12 +71,19 @@ class SpanChunksTest {
 
   /** Deflate without the dictionary, behind a first byte of 1: for size comparison, and not a stored format. */
   private static byte[] plainDeflate(TracesData data) {
+    return deflate(data, null, (byte) 1);
+  }
+
+  private static byte[] deflate(TracesData data, byte[] dictionary, byte format) {
     Deflater d = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
     try {
+      if (dictionary != null) {
+        d.setDictionary(dictionary);
+      }
       d.setInput(data.toByteArray());
       d.finish();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      out.write(1);
+      out.write(format);
       byte[] buf = new byte[4096];
       while (!d.finished()) {
         out.write(buf, 0, d.deflate(buf));

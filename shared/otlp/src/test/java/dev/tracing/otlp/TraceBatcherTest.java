@@ -50,7 +50,30 @@ class TraceBatcherTest {
   }
 
   private TraceBatcher.Batch split(ExportTraceServiceRequest request) {
-    return batcher.split(request, NOW);
+    return splitBothWays(batcher, request, NOW);
+  }
+
+  /**
+   * Splits a request both ways ingest does, decoded alone (as OTLP/JSON arrives) and with its
+   * protobuf bytes (as protobuf arrives), checks that the two agree to the byte, and returns the second.
+   */
+  static TraceBatcher.Batch splitBothWays(TraceBatcher batcher, ExportTraceServiceRequest request, Instant now) {
+    TraceBatcher.Batch decoded = batcher.split(request, now);
+    TraceBatcher.Batch received = batcher.split(request, request.toByteArray(), now);
+    assertEquals(decoded.acceptedSpans(), received.acceptedSpans());
+    assertEquals(decoded.rejectedSpans(), received.rejectedSpans());
+    assertEquals(decoded.rejectionMessage(), received.rejectionMessage());
+    assertEquals(shown(decoded.chunks()), shown(received.chunks()));
+    for (int i = 0; i < decoded.chunks().size(); i++) {
+      assertArrayEquals(decoded.chunks().get(i).payload(), received.chunks().get(i).payload());
+    }
+    return received;
+  }
+
+  private static List<String> shown(List<TraceChunk> chunks) {
+    return chunks.stream().map(c -> c.traceId() + " " + c.key() + c.facts().stream()
+        .map(f -> f.spanId() + f.name() + f.service() + f.parentSpanId() + f.startNano() + f.statusCode()
+            + java.util.Arrays.toString(f.attributeHashes())).toList()).toList();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -295,6 +318,53 @@ class TraceBatcherTest {
   }
 
   @Test
+  void aRequestWhoseEverySpanIsAcceptedIsStoredInTheBytesItCameIn() throws Exception {
+    Span a1 = span(TRACE_A, 1, 0, "a1", T0, MS, false, attr("http.route", "/cart"));
+    Span b1 = span(TRACE_B, 1, 0, "b1", T0, MS, true);
+    ScopeSpans scope = ScopeSpans.newBuilder().setScope(InstrumentationScope.newBuilder().setName("http")).addSpans(a1)
+        .addSpans(b1).build();
+    // a layout protobuf would not write itself: the resource after its scope spans, and an empty scope
+    byte[] resourceSpans = concat(
+        ResourceSpans.newBuilder().addScopeSpans(scope).addScopeSpans(ScopeSpans.getDefaultInstance()).build().toByteArray(),
+        ResourceSpans.newBuilder().setResource(service("cart")).build().toByteArray());
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(bytes);
+    out.writeByteArray(1, resourceSpans);
+    out.flush();
+    byte[] received = bytes.toByteArray();
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(received);
+    assertEquals(1, request.getResourceSpansCount());
+    assertFalse(java.util.Arrays.equals(received, request.toByteArray()), "not the layout protobuf writes");
+
+    TraceBatcher.Batch batch = batcher.split(request, received, NOW);
+
+    assertEquals(2, batch.acceptedSpans());
+    assertArrayEquals(received, SpanChunks.inflate(batch.chunks().get(0).payload()), "stored as received");
+    assertEquals(List.of("cart", "cart"), batch.chunks().stream().map(c -> c.facts().get(0).service()).toList());
+    assertEquals(shown(batch.chunks()), shown(TraceBatcher.storedPack(batch.chunks().get(0).key(),
+        batch.chunks().get(0).payload())), "the fold reads back the facts ingest computed");
+    assertEquals(shown(batcher.split(request, NOW).chunks()), shown(batch.chunks()), "the same pieces as decoded");
+  }
+
+  @Test
+  void aRequestWithARefusedSpanIsStoredWithoutIt() {
+    Span refused = span(TRACE_A, 9, 1, "refused", 0, MS, false);
+    ExportTraceServiceRequest request = request(service("cart"), good(1), refused, good(2));
+
+    TraceBatcher.Batch batch = batcher.split(request, request.toByteArray(), NOW);
+
+    assertEquals(1, batch.rejectedSpans());
+    assertEquals(List.of(1L, 2L), SpanChunks.decode(batch.chunks().get(0).payload()).getResourceSpans(0).getScopeSpans(0)
+        .getSpansList().stream().map(x -> x.getSpanId().asReadOnlyByteBuffer().getLong()).toList());
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
   void aSpanTooLargeForAnItemIsRefusedAndTheOthersKept() {
     var traceId = OtlpFixtures.randomTraceId();
     long now = OtlpFixtures.nanos(Instant.now());
@@ -303,7 +373,7 @@ class TraceBatcherTest {
     Span fine = OtlpFixtures.span(traceId, 2, 1, "fine", now, 10, false);
     ExportTraceServiceRequest request = OtlpFixtures.request(OtlpFixtures.service("s"), huge, fine);
 
-    TraceBatcher.Batch batch = new TraceBatcher(Duration.ofDays(30)).split(request, Instant.now());
+    TraceBatcher.Batch batch = splitBothWays(new TraceBatcher(Duration.ofDays(30)), request, Instant.now());
 
     assertEquals(1, batch.acceptedSpans());
     assertEquals(1, batch.rejectedSpans());

@@ -74,8 +74,9 @@ public class IngestCpuBenchmark {
   @Benchmark
   @OperationsPerInvocation(SPANS)
   public TraceBatcher.Batch decodeAndBatch() {
-    return batcher.split(bodies.read("application/x-protobuf", null, payloads.body(Payloads.Form.PROTOBUF, nextIndex())),
-        Instant.now());
+    OtlpBody.Decoded d = bodies.decode("application/x-protobuf", null, payloads.body(Payloads.Form.PROTOBUF, nextIndex()),
+        Long.MAX_VALUE);
+    return batcher.split(d.request(), d.protobuf(), Instant.now());
   }
 
   @Benchmark
