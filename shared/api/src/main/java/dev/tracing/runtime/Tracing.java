@@ -8,6 +8,7 @@ import dev.tracing.ingest.IngestLimiter;
 import dev.tracing.ingest.IngestService;
 import dev.tracing.ingest.SummaryFolder;
 import dev.tracing.otlp.OtlpBody;
+import dev.tracing.otlp.SpanChunks;
 import dev.tracing.otlp.TraceBatcher;
 import dev.tracing.query.PageToken;
 import dev.tracing.query.ServiceMap;
@@ -84,6 +85,7 @@ public final class Tracing implements AutoCloseable {
 
   public synchronized IngestEndpoint ingestEndpoint() {
     if (ingest == null) {
+      SpanChunks.load();
       TracingConfig config = stores.config();
       ingest = new IngestEndpoint(new IngestService(new OtlpBody(config.maxBodyBytes()), limiter(),
           new TraceBatcher(config.retention(), config.summariesAtIngest()), stores.traceWriter(), stores.serviceCatalog(), stores.clock()));
@@ -115,6 +117,7 @@ public final class Tracing implements AutoCloseable {
   /** The summaries function's endpoint: folds stored chunks from the table's stream. */
   public synchronized SummaryFolder summaryFolder() {
     if (summaryFolder == null) {
+      SpanChunks.load();
       summaryFolder = new SummaryFolder(stores.traceWriter());
     }
     return summaryFolder;
@@ -122,6 +125,7 @@ public final class Tracing implements AutoCloseable {
 
   public synchronized TraceDetailEndpoint traceDetailEndpoint() {
     if (traceDetail == null) {
+      SpanChunks.load();
       traceDetail = new TraceDetailEndpoint(stores.traceReader(), stores.meter());
     }
     return traceDetail;

@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -49,6 +50,15 @@ public final class SpanChunks {
   private static final ZstdDictDecompress ZSTD_DECOMPRESS = new ZstdDictDecompress(DICTIONARY);
 
   private SpanChunks() {
+  }
+
+  /**
+   * Readies the codec now: the class's initialization loads the native Zstandard library and its
+   * dictionaries. Functions that store or read spans call it while they start, so that a SnapStart
+   * snapshot already holds them and no request pays for loading them.
+   */
+  public static void load() {
+    // calling a static method initializes the class: the static fields above did the work
   }
 
   /**
@@ -107,34 +117,42 @@ public final class SpanChunks {
 
   private record Piece(TracesData spans, List<SpanFacts> facts, List<String> traceIds) {
     Piece slice(int from, int to) {
-      TracesData.Builder data = TracesData.newBuilder();
-      int index = 0;
-      for (ResourceSpans rs : spans.getResourceSpansList()) {
-        ResourceSpans.Builder rsb = null;
-        for (ScopeSpans ss : rs.getScopeSpansList()) {
-          ScopeSpans.Builder ssb = null;
-          for (var span : ss.getSpansList()) {
-            if (index >= from && index < to) {
-              if (ssb == null) {
-                ssb = ScopeSpans.newBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
-              }
-              ssb.addSpans(span);
+      return new Piece(select(spans.getResourceSpansList(), i -> i >= from && i < to),
+          new ArrayList<>(facts.subList(from, to)), new ArrayList<>(traceIds.subList(from, to)));
+    }
+  }
+
+  /**
+   * The spans whose index (in request order) {@code keep} accepts, with their resources and scopes,
+   * in the same order; resources and scopes left without a span are left out.
+   */
+  static TracesData select(List<ResourceSpans> resourceSpans, IntPredicate keep) {
+    TracesData.Builder data = TracesData.newBuilder();
+    int index = 0;
+    for (ResourceSpans rs : resourceSpans) {
+      ResourceSpans.Builder rsb = null;
+      for (ScopeSpans ss : rs.getScopeSpansList()) {
+        ScopeSpans.Builder ssb = null;
+        for (var span : ss.getSpansList()) {
+          if (keep.test(index++)) {
+            if (ssb == null) {
+              ssb = ScopeSpans.newBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
             }
-            index++;
-          }
-          if (ssb != null) {
-            if (rsb == null) {
-              rsb = ResourceSpans.newBuilder().setResource(rs.getResource()).setSchemaUrl(rs.getSchemaUrl());
-            }
-            rsb.addScopeSpans(ssb);
+            ssb.addSpans(span);
           }
         }
-        if (rsb != null) {
-          data.addResourceSpans(rsb);
+        if (ssb != null) {
+          if (rsb == null) {
+            rsb = ResourceSpans.newBuilder().setResource(rs.getResource()).setSchemaUrl(rs.getSchemaUrl());
+          }
+          rsb.addScopeSpans(ssb);
         }
       }
-      return new Piece(data.build(), new ArrayList<>(facts.subList(from, to)), new ArrayList<>(traceIds.subList(from, to)));
+      if (rsb != null) {
+        data.addResourceSpans(rsb);
+      }
     }
+    return data.build();
   }
 
   public static byte[] encode(TracesData data) {

@@ -110,7 +110,7 @@ public final class TraceBatcher {
     List<TraceChunk> chunks = new ArrayList<>();
     Consumer<SpanChunks.Pack> out = p -> chunks.addAll(byTrace(p.key(), p.payload(), p.facts(), p.traceIds()));
     if (!packFacts.isEmpty() && !refused.isEmpty()) {
-      SpanChunks.fit(accepted(request, refused), packFacts, packTraceIds, out);
+      SpanChunks.fit(SpanChunks.select(request.getResourceSpansList(), i -> !refused.get(i)), packFacts, packTraceIds, out);
     } else if (!packFacts.isEmpty()) {
       // every span accepted: the request's resource spans are the pack's
       TracesData all = TracesData.newBuilder().addAllResourceSpans(request.getResourceSpansList()).build();
@@ -132,36 +132,6 @@ public final class TraceBatcher {
       }
     }
     return n;
-  }
-
-  /** The request's spans but the refused ones, with their resources and scopes, in request order. */
-  private static TracesData accepted(ExportTraceServiceRequest request, BitSet refused) {
-    TracesData.Builder pack = TracesData.newBuilder();
-    int index = 0;
-    for (ResourceSpans rs : request.getResourceSpansList()) {
-      ResourceSpans.Builder rsb = null;
-      for (ScopeSpans ss : rs.getScopeSpansList()) {
-        ScopeSpans.Builder ssb = null;
-        for (Span span : ss.getSpansList()) {
-          if (!refused.get(index++)) {
-            if (ssb == null) {
-              ssb = ScopeSpans.newBuilder().setScope(ss.getScope()).setSchemaUrl(ss.getSchemaUrl());
-            }
-            ssb.addSpans(span);
-          }
-        }
-        if (ssb != null) {
-          if (rsb == null) {
-            rsb = ResourceSpans.newBuilder().setResource(rs.getResource()).setSchemaUrl(rs.getSchemaUrl());
-          }
-          rsb.addScopeSpans(ssb);
-        }
-      }
-      if (rsb != null) {
-        pack.addResourceSpans(rsb);
-      }
-    }
-    return pack.build();
   }
 
   private static Reason check(Span span, int spanBytes, int envelopeBytes, long oldest, long newest) {

@@ -53,68 +53,41 @@ final class WireSizes {
   }
 
   private boolean request(int from, int to) {
-    pos = from;
-    while (pos < to) {
-      int tag = varint();
-      if (tag >>> 3 == 1 && (tag & 7) == LENGTH_DELIMITED) {
-        int len = length(to);
-        if (len < 0) {
-          return false;
-        }
-        int end = pos + len;
-        if (!resourceSpans(pos, end)) {
-          return false;
-        }
-        pos = end;
-      } else if (!skip(tag)) {
-        return false;
-      }
-    }
-    return pos == to;
+    return eachMessage(from, to, 1, (start, len) -> resourceSpans(start, start + len));
   }
 
   /** ResourceSpans: 1 resource, 2 scope_spans, 3 schema_url. */
   private boolean resourceSpans(int from, int to) {
     int resource = single(from, to);
-    if (resource < 0) {
-      return false;
-    }
-    pos = from;
-    while (pos < to) {
-      int tag = varint();
-      if (tag >>> 3 == 2 && (tag & 7) == LENGTH_DELIMITED) {
-        int len = length(to);
-        if (len < 0) {
-          return false;
-        }
-        int end = pos + len;
-        if (!scopeSpans(pos, end, resource)) {
-          return false;
-        }
-        pos = end;
-      } else if (!skip(tag)) {
-        return false;
-      }
-    }
-    return pos == to;
+    return resource >= 0 && eachMessage(from, to, 2, (start, len) -> scopeSpans(start, start + len, resource));
   }
 
   /** ScopeSpans: 1 scope, 2 spans, 3 schema_url. */
   private boolean scopeSpans(int from, int to, int resource) {
     int scope = single(from, to);
-    if (scope < 0) {
-      return false;
-    }
+    return scope >= 0 && eachMessage(from, to, 2, (start, len) -> {
+      add(len, resource + scope);
+      return true;
+    });
+  }
+
+  /** What to do with one message field: its bytes are {@code [start, start + length)}. */
+  private interface MessageField {
+    boolean accept(int start, int length);
+  }
+
+  /** Calls {@code each} for every occurrence of message field {@code field} in {@code [from, to)}, skipping the others. */
+  private boolean eachMessage(int from, int to, int field, MessageField each) {
     pos = from;
     while (pos < to) {
       int tag = varint();
-      if (tag >>> 3 == 2 && (tag & 7) == LENGTH_DELIMITED) {
+      if (tag >>> 3 == field && (tag & 7) == LENGTH_DELIMITED) {
         int len = length(to);
-        if (len < 0) {
+        int start = pos;
+        if (len < 0 || !each.accept(start, len)) {
           return false;
         }
-        add(len, resource + scope);
-        pos += len;
+        pos = start + len;
       } else if (!skip(tag)) {
         return false;
       }
