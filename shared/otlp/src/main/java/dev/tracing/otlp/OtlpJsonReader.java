@@ -34,6 +34,7 @@ import io.opentelemetry.proto.trace.v1.Status;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -158,7 +159,7 @@ public final class OtlpJsonReader {
     startObject(p);
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
-        case "attributes" -> readAttributes(p, r::addAttributesBuilder);
+        case "attributes" -> readAttributes(p, r::addAttributes);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             r.setDroppedAttributesCount(uint32(p));
         case "entityRefs", "entity_refs" -> {
@@ -203,7 +204,9 @@ public final class OtlpJsonReader {
         case "spans" -> {
           startArray(p);
           while (nextElement(p)) {
-            readSpan(p, ss.addSpansBuilder());
+            Span.Builder span = Span.newBuilder();
+            readSpan(p, span);
+            ss.addSpans(span.build());
           }
         }
         case "schemaUrl", "schema_url" -> ss.setSchemaUrlBytes(utf8(p));
@@ -218,7 +221,7 @@ public final class OtlpJsonReader {
       switch (name) {
         case "name" -> s.setNameBytes(utf8(p));
         case "version" -> s.setVersionBytes(utf8(p));
-        case "attributes" -> readAttributes(p, s::addAttributesBuilder);
+        case "attributes" -> readAttributes(p, s::addAttributes);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             s.setDroppedAttributesCount(uint32(p));
         default -> p.skipChildren();
@@ -239,24 +242,32 @@ public final class OtlpJsonReader {
         case "kind" -> s.setKindValue(enumValue(p, SPAN_KINDS, "span kind"));
         case "startTimeUnixNano", "start_time_unix_nano" -> s.setStartTimeUnixNano(spanTime(p));
         case "endTimeUnixNano", "end_time_unix_nano" -> s.setEndTimeUnixNano(spanTime(p));
-        case "attributes" -> readAttributes(p, s::addAttributesBuilder);
+        case "attributes" -> readAttributes(p, s::addAttributes);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             s.setDroppedAttributesCount(uint32(p));
         case "events" -> {
           startArray(p);
           while (nextElement(p)) {
-            readEvent(p, s.addEventsBuilder());
+            Span.Event.Builder event = Span.Event.newBuilder();
+            readEvent(p, event);
+            s.addEvents(event.build());
           }
         }
         case "droppedEventsCount", "dropped_events_count" -> s.setDroppedEventsCount(uint32(p));
         case "links" -> {
           startArray(p);
           while (nextElement(p)) {
-            readLink(p, s.addLinksBuilder());
+            Span.Link.Builder link = Span.Link.newBuilder();
+            readLink(p, link);
+            s.addLinks(link.build());
           }
         }
         case "droppedLinksCount", "dropped_links_count" -> s.setDroppedLinksCount(uint32(p));
-        case "status" -> readStatus(p, s.getStatusBuilder());
+        case "status" -> {
+          Status.Builder status = Status.newBuilder();
+          readStatus(p, status);
+          s.setStatus(status.build());
+        }
         default -> p.skipChildren();
       }
     }
@@ -268,7 +279,7 @@ public final class OtlpJsonReader {
       switch (name) {
         case "timeUnixNano", "time_unix_nano" -> e.setTimeUnixNano(uint64(p));
         case "name" -> e.setNameBytes(utf8(p));
-        case "attributes" -> readAttributes(p, e::addAttributesBuilder);
+        case "attributes" -> readAttributes(p, e::addAttributes);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             e.setDroppedAttributesCount(uint32(p));
         default -> p.skipChildren();
@@ -283,7 +294,7 @@ public final class OtlpJsonReader {
         case "traceId", "trace_id" -> l.setTraceId(spanHexId(p, TRACE_ID_BYTES));
         case "spanId", "span_id" -> l.setSpanId(spanHexId(p, SPAN_ID_BYTES));
         case "traceState", "trace_state" -> l.setTraceStateBytes(utf8(p));
-        case "attributes" -> readAttributes(p, l::addAttributesBuilder);
+        case "attributes" -> readAttributes(p, l::addAttributes);
         case "droppedAttributesCount", "dropped_attributes_count" ->
             l.setDroppedAttributesCount(uint32(p));
         case "flags" -> l.setFlags(uint32(p));
@@ -303,15 +314,16 @@ public final class OtlpJsonReader {
     }
   }
 
-  /** Adds builders through {@code add} so each KeyValue is parsed in place, without copies. */
-  private interface KeyValueAdder {
-    KeyValue.Builder add();
-  }
-
-  private static void readAttributes(JsonParser p, KeyValueAdder add) {
+  /**
+   * Each attribute is built on its own and handed to {@code add}: a message's nested builders
+   * ({@code addAttributesBuilder()}) cost more than building the small messages and adding them.
+   */
+  private static void readAttributes(JsonParser p, Consumer<KeyValue> add) {
     startArray(p);
     while (nextElement(p)) {
-      readKeyValue(p, add.add(), 0);
+      KeyValue.Builder kv = KeyValue.newBuilder();
+      readKeyValue(p, kv, 0);
+      add.accept(kv.build());
     }
   }
 
@@ -320,7 +332,11 @@ public final class OtlpJsonReader {
     for (String name; (name = nextField(p)) != null; ) {
       switch (name) {
         case "key" -> kv.setKeyBytes(utf8(p));
-        case "value" -> readAnyValue(p, kv.getValueBuilder(), depth);
+        case "value" -> {
+          AnyValue.Builder value = AnyValue.newBuilder();
+          readAnyValue(p, value, depth);
+          kv.setValue(value.build());
+        }
         case "keyStrindex", "key_strindex" -> kv.setKeyStrindex(int32(p));
         default -> p.skipChildren();
       }
@@ -350,7 +366,9 @@ public final class OtlpJsonReader {
             if (field.equals("values")) {
               startArray(p);
               while (nextElement(p)) {
-                readAnyValue(p, array.addValuesBuilder(), depth + 1);
+                AnyValue.Builder value = AnyValue.newBuilder();
+                readAnyValue(p, value, depth + 1);
+                array.addValues(value.build());
               }
             } else {
               p.skipChildren();
@@ -365,7 +383,9 @@ public final class OtlpJsonReader {
             if (field.equals("values")) {
               startArray(p);
               while (nextElement(p)) {
-                readKeyValue(p, list.addValuesBuilder(), depth + 1);
+                KeyValue.Builder kv = KeyValue.newBuilder();
+                readKeyValue(p, kv, depth + 1);
+                list.addValues(kv.build());
               }
             } else {
               p.skipChildren();
