@@ -358,6 +358,31 @@ class TraceBatcherTest {
         .getSpansList().stream().map(x -> x.getSpanId().asReadOnlyByteBuffer().getLong()).toList());
   }
 
+  @Test
+  void aRequestTooLargeForOnePackIsCutTheSameWayWhetherItsBytesAreKeptOrNot() {
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    Span[] spans = new Span[10];
+    for (int i = 0; i < spans.length; i++) {
+      StringBuilder blob = new StringBuilder();
+      for (int c = 0; c < 60_000; c++) {
+        blob.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      spans[i] = span(TRACE_A, i + 1, i == 0 ? 0 : 1, "s" + i, T0, MS, false, attr("blob", blob.toString()));
+    }
+    ExportTraceServiceRequest request = request(service("cart"), spans);
+
+    TraceBatcher.Batch batch = split(request); // both ways, compared to the byte
+
+    assertEquals(10, batch.acceptedSpans());
+    java.util.Set<String> packs = new java.util.TreeSet<>();
+    batch.chunks().forEach(c -> {
+      packs.add(c.key());
+      assertTrue(c.payload().length <= TraceChunk.MAX_PAYLOAD_BYTES, c.payload().length + " bytes");
+    });
+    assertTrue(packs.size() >= 2, "cut into " + packs.size() + " packs");
+  }
+
   private static byte[] concat(byte[] a, byte[] b) {
     byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
