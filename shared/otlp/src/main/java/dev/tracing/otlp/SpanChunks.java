@@ -3,6 +3,7 @@ package dev.tracing.otlp;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdDictCompress;
 import com.github.luben.zstd.ZstdDictDecompress;
+import com.github.luben.zstd.ZstdException;
 import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceChunk;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -82,18 +83,7 @@ public final class SpanChunks {
    * span always fits: ingest refuses larger ones.
    */
   public static void fit(TracesData spans, List<SpanFacts> facts, List<String> traceIds, Consumer<Pack> out) {
-    Deque<Piece> todo = new ArrayDeque<>(List.of(new Piece(spans, facts, traceIds)));
-    while (!todo.isEmpty()) {
-      Piece p = todo.pop();
-      byte[] payload = encode(p.spans);
-      if (p.facts.size() > 1 && payload.length > TraceChunk.MAX_PAYLOAD_BYTES) {
-        int half = p.facts.size() / 2;
-        todo.push(p.slice(half, p.facts.size()));
-        todo.push(p.slice(0, half));
-      } else {
-        out.accept(new Pack(TraceChunk.keyOf(p.facts, p.traceIds), payload, p.facts, p.traceIds));
-      }
-    }
+    fit(new Piece(spans, null, facts, traceIds), out);
   }
 
   /**
@@ -107,17 +97,28 @@ public final class SpanChunks {
    */
   public static void fitEncoded(byte[] tracesData, TracesData decoded, List<SpanFacts> facts, List<String> traceIds,
                                 Consumer<Pack> out) {
-    byte[] payload = compress(tracesData);
-    if (facts.size() > 1 && payload.length > TraceChunk.MAX_PAYLOAD_BYTES) {
-      fit(decoded, facts, traceIds, out);
-    } else {
-      out.accept(new Pack(TraceChunk.keyOf(facts, traceIds), payload, facts, traceIds));
+    fit(new Piece(decoded, tracesData, facts, traceIds), out);
+  }
+
+  private static void fit(Piece whole, Consumer<Pack> out) {
+    Deque<Piece> todo = new ArrayDeque<>(List.of(whole));
+    while (!todo.isEmpty()) {
+      Piece p = todo.pop();
+      byte[] payload = p.encoded != null ? compress(p.encoded) : encode(p.spans);
+      if (p.facts.size() > 1 && payload.length > TraceChunk.MAX_PAYLOAD_BYTES) {
+        int half = p.facts.size() / 2;
+        todo.push(p.slice(half, p.facts.size()));
+        todo.push(p.slice(0, half));
+      } else {
+        out.accept(new Pack(TraceChunk.keyOf(p.facts, p.traceIds), payload, p.facts, p.traceIds));
+      }
     }
   }
 
-  private record Piece(TracesData spans, List<SpanFacts> facts, List<String> traceIds) {
+  /** Spans to store: decoded, and for the whole request as received also {@code encoded} ({@code null} otherwise). */
+  private record Piece(TracesData spans, byte[] encoded, List<SpanFacts> facts, List<String> traceIds) {
     Piece slice(int from, int to) {
-      return new Piece(select(spans.getResourceSpansList(), i -> i >= from && i < to),
+      return new Piece(select(spans.getResourceSpansList(), i -> i >= from && i < to), null,
           new ArrayList<>(facts.subList(from, to)), new ArrayList<>(traceIds.subList(from, to)));
     }
   }
@@ -211,20 +212,15 @@ public final class SpanChunks {
   }
 
   private static byte[] unzstd(byte[] payload) {
-    long size;
+    long size = payload.length < 2 ? -1 : Zstd.getFrameContentSize(payload, 1, payload.length - 1);
+    if (size < 0 || size > MAX_INFLATED_BYTES) {
+      throw new IllegalStateException("corrupt span chunk (zstd frame content size " + size + ")");
+    }
+    byte[] out = new byte[(int) size];
     long n;
-    byte[] out;
     try {
-      size = payload.length < 2 ? -1 : Zstd.getFrameContentSize(payload, 1, payload.length - 1);
-      if (size < 0 || size > MAX_INFLATED_BYTES) {
-        throw new IllegalStateException("corrupt span chunk (zstd frame content size " + size + ")");
-      }
-      out = new byte[(int) size];
       n = Zstd.decompressFastDict(out, 0, payload, 1, payload.length - 1, ZSTD_DECOMPRESS);
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // zstd-jni reports a truncated or damaged frame with its own unchecked exceptions
+    } catch (ZstdException e) {
       throw new IllegalStateException("corrupt span chunk (" + e.getMessage() + ")", e);
     }
     if (Zstd.isError(n) || n != size) {

@@ -97,24 +97,13 @@ final class WireSizes {
 
   /** The length of field 1 (a message) in {@code [from, to)}: 0 when absent, -1 when given twice. */
   private int single(int from, int to) {
-    pos = from;
-    int found = -1;
-    while (pos < to) {
-      int tag = varint();
-      if (tag >>> 3 == 1 && (tag & 7) == LENGTH_DELIMITED) {
-        if (found >= 0) {
-          return -1;
-        }
-        found = length(to);
-        if (found < 0) {
-          return -1;
-        }
-        pos += found;
-      } else if (!skip(tag)) {
-        return -1;
-      }
-    }
-    return pos == to ? Math.max(found, 0) : -1;
+    int[] found = {-1};
+    boolean plain = eachMessage(from, to, 1, (start, len) -> {
+      boolean first = found[0] < 0;
+      found[0] = len;
+      return first;
+    });
+    return plain ? Math.max(found[0], 0) : -1;
   }
 
   private void add(int spanBytes, int envelopeBytes) {
