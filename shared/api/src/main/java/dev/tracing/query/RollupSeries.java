@@ -42,36 +42,212 @@ final class RollupSeries {
    */
   Map<Long, Map<String, RollupCell>> read(long projectId, RollupFamily family, String dimension, long fromSecond,
                                           long toSecond, long firstInterval, long step) {
-    return read(projectId, List.of(new Source(family, dimension)), fromSecond, toSecond, firstInterval, step).get(0);
+    return read(projectId, List.of(new Source(family, dimension)), fromSecond, toSecond, firstInterval, step, true, false)
+        .get(0).series();
   }
 
-  /** Several sources over the same range, read at once; one answer per source, in order. */
-  List<Map<Long, Map<String, RollupCell>>> read(long projectId, List<Source> sources, long fromSecond, long toSecond,
-                                                long firstInterval, long step) {
-    List<Map<Long, Map<String, RollupCell>>> out = new ArrayList<>();
-    sources.forEach(s -> out.add(new TreeMap<>()));
+  /**
+   * What a range reads to: per interval and name the summed cells, and per name the range's totals.
+   * A series point that is exactly one complete three-hour or daily cell is a digest cell
+   * ({@link RollupCell#isDigest()}: counts and percentiles, no histograms).
+   */
+  record Answer(Map<Long, Map<String, RollupCell>> series, Map<String, RollupCell> totals) {
+  }
+
+  /**
+   * Several sources over the same range, read at once; one answer per source, in order.
+   *
+   * @param series whether the answer needs the intervals (else only the totals)
+   * @param totals whether it needs the totals: read, where they can be, as differences of prefix
+   *     sums (two histograms per name whatever the window's length) instead of summing the intervals
+   */
+  List<Answer> read(long projectId, List<Source> sources, long fromSecond, long toSecond, long firstInterval, long step,
+                    boolean series, boolean totals) {
+    List<Answer> out = new ArrayList<>();
+    sources.forEach(s -> out.add(new Answer(new TreeMap<>(), new TreeMap<>())));
     if (fromSecond >= toSecond) {
       return out;
     }
     // the compaction state is needed only where a compacted bucket may fit
     long hour = Granularity.HOUR.seconds();
-    boolean compacted = fits(Granularity.HOUR, firstInterval, step)
-        && Math.floorDiv(fromSecond + hour - 1, hour) < Math.floorDiv(toSecond, hour);
+    long firstHour = Math.floorDiv(fromSecond + hour - 1, hour) * hour;
+    long lastHour = Math.floorDiv(toSecond, hour) * hour;
+    boolean compacted = fits(Granularity.HOUR, firstInterval, step) && firstHour < lastHour;
     RollupStore.Compaction compaction = compacted ? store.compaction(projectId) : null;
+    boolean kept = compaction != null;
+
+    // prefix sums are kept for the families whose totals a view shows
+    boolean prefixed = sources.stream().allMatch(src -> src.family() != RollupFamily.TRACES);
+    // series points that are one complete cell of a level keeping digests (with totals, only where
+    // prefix sums give the totals over those points)
+    Granularity digestLevel = null;
+    if (series && kept && (prefixed || !totals)) {
+      for (Granularity g : DIGEST_LEVELS) {
+        if (g.seconds() == step && fits(g, firstInterval, step)) {
+          digestLevel = g;
+        }
+      }
+    }
+    List<long[]> runs = new ArrayList<>();
+    // prefix sums and digests outlive the hours they sum: only hours not expired
+    long retained = kept ? Math.max(fromSecond, store.retainedFromSecond()) : fromSecond;
+    if (digestLevel != null) {
+      long builtBefore = compaction.builtBefore(digestLevel);
+      for (long t = firstInterval; t + step <= toSecond; t += step) {
+        if (t >= retained && t + step <= builtBefore && compaction.complete(digestLevel, t)) {
+          if (!runs.isEmpty() && runs.get(runs.size() - 1)[1] == t) {
+            runs.get(runs.size() - 1)[1] = t + step;
+          } else {
+            runs.add(new long[] {t, t + step});
+          }
+        }
+      }
+    }
+    // totals only: the whole hours, and the hour around either end when fewer of its minutes fall
+    // outside the window than inside (those are read and taken away: histograms subtract exactly)
+    boolean extendLeft = false;
+    boolean extendRight = false;
+    if (!series && totals && kept && prefixed) {
+      long horizon = store.retainedFromSecond();
+      long start = Math.max(firstHour, Math.floorDiv(horizon + hour - 1, hour) * hour);
+      long end = lastHour;
+      long lowHour = Math.floorDiv(fromSecond, hour) * hour;
+      if (start == firstHour && lowHour < fromSecond && lowHour >= horizon && fromSecond - lowHour < firstHour - fromSecond) {
+        start = lowHour;
+        extendLeft = true;
+      }
+      if (lastHour < toSecond && lastHour + hour - toSecond < toSecond - lastHour) {
+        end = lastHour + hour;
+        extendRight = true;
+      }
+      if (start < end) {
+        runs.add(new long[] {start, end});
+      } else {
+        extendLeft = extendRight = false;
+      }
+    }
+    // with totals, each run is cut where its prefix sums stop being exact (a pending hour): what
+    // follows is read as cells
+    List<long[]> segments = new ArrayList<>();
+    if (totals && !runs.isEmpty()) {
+      List<long[]> cut = new ArrayList<>();
+      for (long[] run : runs) {
+        List<long[]> runSegments = new ArrayList<>();
+        long reached = prefixSegments(compaction, run[0], run[1], runSegments);
+        if (digestLevel != null && reached < run[1]) {
+          // whole intervals only: the rest of the run is read as cells
+          reached = run[0] + Math.floorDiv(reached - run[0], step) * step;
+          runSegments.clear();
+          prefixSegments(compaction, run[0], reached, runSegments);
+        }
+        if (reached > run[0]) {
+          cut.add(new long[] {run[0], reached});
+          segments.addAll(runSegments);
+        } else {
+          extendLeft = false;
+        }
+        if (reached < run[1]) {
+          extendRight = false;
+        }
+      }
+      runs = cut;
+    }
+    List<Part> outside = new ArrayList<>();
+    if (extendLeft) {
+      plan(LEVELS.length - 1, runs.get(0)[0], fromSecond, firstInterval, step, compaction, outside);
+    }
+    if (extendRight) {
+      plan(LEVELS.length - 1, toSecond, runs.get(0)[1], firstInterval, step, compaction, outside);
+    }
+
+    // the rest of the range, from cells
     List<Part> parts = new ArrayList<>();
-    plan(LEVELS.length - 1, fromSecond, toSecond, firstInterval, step, compaction, parts);
+    long at = fromSecond;
+    for (long[] run : runs) {
+      plan(LEVELS.length - 1, at, run[0], firstInterval, step, compaction, parts);
+      at = run[1];
+    }
+    plan(LEVELS.length - 1, at, toSecond, firstInterval, step, compaction, parts);
+
     List<RollupStore.Read> reads = new ArrayList<>();
     for (Source source : sources) {
       for (Part p : parts) {
         reads.add(new RollupStore.Read(source.family(), p.granularity(), source.dimension(), p.fromSecond(), p.toSecond(),
             p.skip()));
       }
+      if (series && digestLevel != null) {
+        for (long[] run : runs) {
+          reads.add(RollupStore.Read.digests(source.family(), digestLevel, source.dimension(), run[0], run[1]));
+        }
+      }
+      if (totals) {
+        for (long[] seg : segments) {
+          reads.add(RollupStore.Read.prefix(source.family(), source.dimension(), seg[0], seg[1]));
+          reads.add(RollupStore.Read.prefix(source.family(), source.dimension(), seg[0], seg[2]));
+        }
+        for (Part p : outside) {
+          reads.add(new RollupStore.Read(source.family(), p.granularity(), source.dimension(), p.fromSecond(),
+              p.toSecond(), p.skip()));
+        }
+      }
     }
     List<Map<RollupKey, RollupCell>> cells = store.read(projectId, reads);
-    for (int i = 0; i < cells.size(); i++) {
-      add(out.get(i / parts.size()), cells.get(i), firstInterval, step);
+    int perSource = reads.size() / sources.size();
+    for (int s = 0; s < sources.size(); s++) {
+      Answer answer = out.get(s);
+      int i = s * perSource;
+      for (int k = 0; k < parts.size(); k++, i++) {
+        add(answer.series(), cells.get(i), firstInterval, step);
+        if (totals) {
+          cells.get(i).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).merge(cell));
+        }
+      }
+      if (series && digestLevel != null) {
+        for (int k = 0; k < runs.size(); k++, i++) {
+          cells.get(i).forEach((key, cell) ->
+              answer.series().computeIfAbsent(key.bucketSecond(), b -> new HashMap<>()).put(key.name(), cell));
+        }
+      }
+      if (totals) {
+        for (int k = 0; k < segments.size(); k++, i += 2) {
+          cells.get(i + 1).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).merge(cell));
+          cells.get(i).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).subtract(cell));
+        }
+        for (int k = 0; k < outside.size(); k++, i++) {
+          cells.get(i).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).subtract(cell));
+        }
+      }
     }
     return out;
+  }
+
+  /** The levels whose complete cells have digests. */
+  private static final List<Granularity> DIGEST_LEVELS = List.of(Granularity.THREE_HOURS, Granularity.DAY);
+
+  /**
+   * Splits {@code [from, to)} (hour boundaries) into prefix blocks' pieces {@code {blockStart, from, to}}
+   * whose sums are exact at both ends, from {@code from} on while they are.
+   *
+   * @return where the pieces end: {@code to}, or earlier where a block's sums stop being exact
+   */
+  static long prefixSegments(RollupStore.Compaction compaction, long from, long to, List<long[]> out) {
+    long block = RollupStore.PREFIX_BLOCK_SECONDS;
+    long at = from;
+    while (at < to) {
+      long blockStart = Math.floorDiv(at, block) * block;
+      long blockEnd = Math.min(blockStart + block, to);
+      long usable = compaction.prefixUsableTo(blockStart);
+      long end = Math.min(blockEnd, usable);
+      if (end <= at) {
+        break;
+      }
+      out.add(new long[] {blockStart, at, end});
+      at = end;
+      if (end < blockEnd) {
+        break;
+      }
+    }
+    return at;
   }
 
   /** A range read at one level, but the buckets in {@code skip} (not complete: read finer). */
@@ -122,14 +298,6 @@ final class RollupSeries {
       long interval = firstInterval + Math.floorDiv(key.bucketSecond() - firstInterval, step) * step;
       out.computeIfAbsent(interval, k -> new HashMap<>()).computeIfAbsent(key.name(), k -> new RollupCell()).merge(cell);
     });
-  }
-
-  /** All intervals summed, per name. */
-  static Map<String, RollupCell> totals(Map<Long, Map<String, RollupCell>> series) {
-    Map<String, RollupCell> totals = new TreeMap<>();
-    series.values().forEach(byName -> byName.forEach((name, cell) ->
-        totals.computeIfAbsent(name, k -> new RollupCell()).merge(cell)));
-    return totals;
   }
 
   /** Whole minutes overlapping {@code [startNano, endNano)}: the range span rollups answer for. */

@@ -41,11 +41,11 @@ public final class ServiceMap {
     long day = Granularity.DAY.seconds();
     long first = Math.floorDiv(range[0], day) * day;
     long step = day * (Math.floorDiv(range[1] - first, day) + 1);
-    List<Map<Long, Map<String, RollupCell>>> read = series.read(projectId, List.of(
+    List<RollupSeries.Answer> read = series.read(projectId, List.of(
         new RollupSeries.Source(RollupFamily.SERVICES, ""), new RollupSeries.Source(RollupFamily.EDGES, "")),
-        range[0], range[1], first, step);
-    Map<String, RollupCell> services = RollupSeries.totals(read.get(0));
-    Map<String, RollupCell> calls = RollupSeries.totals(read.get(1));
+        range[0], range[1], first, step, false, true);
+    Map<String, RollupCell> services = read.get(0).totals();
+    Map<String, RollupCell> calls = read.get(1).totals();
     List<Node> nodes = new ArrayList<>();
     services.forEach((name, c) -> {
       if (c.count() > 0) {
@@ -57,7 +57,7 @@ public final class ServiceMap {
       int sep = name.indexOf(RollupFamily.EDGE_SEPARATOR);
       if (c.count() > 0 && sep > 0) {
         edges.add(new Edge(name.substring(0, sep), name.substring(sep + 1), c.count(), c.errors(),
-            c.durations().percentile(50), c.durations().percentile(95)));
+            c.percentile(50), c.percentile(95)));
       }
     });
     return new Result(nodes, edges);

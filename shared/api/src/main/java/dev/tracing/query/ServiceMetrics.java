@@ -22,8 +22,7 @@ public final class ServiceMetrics {
   /** One interval of one service or operation. */
   public record Point(long intervalSecond, long spanCount, long errorCount, Long p50, Long p95, Long p99) {
     static Point of(long interval, RollupCell c) {
-      return new Point(interval, c.count(), c.errors(), c.durations().percentile(50), c.durations().percentile(95),
-          c.durations().percentile(99));
+      return new Point(interval, c.count(), c.errors(), c.percentile(50), c.percentile(95), c.percentile(99));
     }
   }
 
@@ -49,8 +48,10 @@ public final class ServiceMetrics {
     long first = Math.floorDiv(range[0], step) * step;
     RollupFamily family = q.service() == null ? RollupFamily.SERVICES : RollupFamily.OPERATIONS;
     String dimension = q.service() == null ? "" : q.service();
-    Map<Long, Map<String, RollupCell>> byInterval = series.read(projectId, family, dimension, range[0], range[1], first, step);
-    Map<String, RollupCell> totals = RollupSeries.totals(byInterval);
+    RollupSeries.Answer answer = series.read(projectId, List.of(new RollupSeries.Source(family, dimension)), range[0],
+        range[1], first, step, true, true).get(0);
+    Map<Long, Map<String, RollupCell>> byInterval = answer.series();
+    Map<String, RollupCell> totals = answer.totals();
     List<Entry> entries = new ArrayList<>();
     totals.forEach((name, total) -> {
       if (total.count() <= 0) {

@@ -129,12 +129,11 @@ public final class TraceAnalytics {
     List<Interval> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       RollupCell c = intervals[i];
-      DurationHistogram h = c.durations();
       if (c.count() <= 0) {
         out.add(new Interval(first + i * step, 0, 0, null, null, null, null, null));
       } else {
-        out.add(new Interval(first + i * step, (int) c.count(), (int) c.errors(), h.percentile(50), h.percentile(75),
-            h.percentile(90), h.percentile(95), h.percentile(99)));
+        out.add(new Interval(first + i * step, (int) c.count(), (int) c.errors(), c.percentile(50), c.percentile(75),
+            c.percentile(90), c.percentile(95), c.percentile(99)));
       }
     }
     return new Result(step, out, null, inexact[0], true);

@@ -186,22 +186,43 @@ class RollupOracleTest {
 
     // a daily cell that disagreed with its hours would show: the map reads the day's cell
     String table = stack.table;
-    java.util.function.Consumer<Long> writeDayCell = count -> stack.tracing.client().putItem(b -> b.tableName(table).item(Map.of(
-        "pk", AttributeValue.fromS("R#" + project + "#S#d##" + Math.floorDiv(daySecond / 86_400, 16)),
-        "sk", AttributeValue.fromS(String.format("%010d#frontend", daySecond)),
-        "c", AttributeValue.fromN(Long.toString(count)))));
+    // the day's cell and its digest (what a series point of one day reads), both saying `count`
+    java.util.function.Consumer<Long> writeDayCell = count -> {
+      stack.tracing.client().putItem(b -> b.tableName(table).item(Map.of(
+          "pk", AttributeValue.fromS("R#" + project + "#S#d##" + Math.floorDiv(daySecond / 86_400, 16)),
+          "sk", AttributeValue.fromS(String.format("%010d#frontend", daySecond)),
+          "c", AttributeValue.fromN(Long.toString(count)))));
+      java.io.ByteArrayOutputStream entry = new java.io.ByteArrayOutputStream();
+      dev.tracing.rollup.Varints.writeBytes(entry, "frontend".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      dev.tracing.rollup.Varints.write(entry, count * 2);
+      dev.tracing.rollup.Varints.write(entry, 0);
+      // a digest of all items, its five percentiles in bucket 300 (~0.15 s), nothing by status
+      entry.write(1);
+      for (int p = 0; p < 5; p++) {
+        dev.tracing.rollup.Varints.write(entry, 300);
+      }
+      entry.write(0);
+      entry.write(0);
+      java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+      dev.tracing.rollup.Varints.writeBytes(packed, entry.toByteArray());
+      stack.tracing.client().putItem(b -> b.tableName(table).item(Map.of(
+          "pk", AttributeValue.fromS("R#" + project + "#S#dq##" + Math.floorDiv(daySecond / 86_400, 16)),
+          "sk", AttributeValue.fromS(String.format("%010d#~", daySecond)),
+          "pb", AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromByteArray(packed.toByteArray())))));
+    };
     writeDayCell.accept(1000L);
-    assertEquals(1000, mapSpanCount(project, week, "frontend"), "the whole day comes from its daily cell");
+    assertEquals(1000, daySpanCount(project, "frontend", daySecond), "the day's point comes from its daily cell's digest");
+    assertEquals(1, mapSpanCount(project, week, "frontend"), "the map's totals are differences of prefix sums");
 
     // pending at its level (a compactor stopped before building it again): read from its hours instead
     stack.tracing.client().updateItem(b -> b.tableName(table)
         .key(Map.of("pk", AttributeValue.fromS("R#" + project + "#C"), "sk", AttributeValue.fromS("#")))
         .updateExpression("ADD dd :d").expressionAttributeValues(Map.of(":d", AttributeValue.fromNs(List.of(Long.toString(daySecond))))));
     assertFalse(stack.tracing.rollups().compaction(project).complete(Granularity.DAY, daySecond));
-    assertEquals(1, mapSpanCount(project, week, "frontend"), "a pending day is read from its three-hour cells");
+    assertEquals(1, daySpanCount(project, "frontend", daySecond), "a pending day is read from its three-hour cells");
     stack.tracing.rollups().compact(project, NOW.getEpochSecond());
     assertTrue(stack.tracing.rollups().compaction(project).coarse().get(Granularity.DAY).pending().isEmpty());
-    assertEquals(1, mapSpanCount(project, week, "frontend"), "built again from its hours");
+    assertEquals(1, daySpanCount(project, "frontend", daySecond), "built again from its hours");
 
     // a late span in the finished day: its hour is pending, so the day is not read until compacted again
     writeDayCell.accept(1000L);
@@ -209,16 +230,93 @@ class RollupOracleTest {
     stack.ingest(NAMESPACE, project, request("checkout", List.of(new Sent(String.format("%032x", 0xd1L), 7002, 7001,
         "checkout", "PlaceOrder", lateStart, lateStart + 2_000_000, true))));
     assertFalse(stack.tracing.rollups().compaction(project).complete(Granularity.DAY, daySecond));
-    assertEquals(1, mapSpanCount(project, week, "frontend"));
-    assertEquals(1, mapSpanCount(project, week, "checkout"), "counted at once, from its minute cells");
+    assertEquals(1, daySpanCount(project, "frontend", daySecond));
+    assertEquals(1, daySpanCount(project, "checkout", daySecond), "counted at once, from its minute cells");
+    assertEquals(1, mapSpanCount(project, week, "checkout"), "the prefix sums stop before the pending hour");
     stack.tracing.rollups().compact(project, NOW.getEpochSecond());
     var after = stack.tracing.rollups().compaction(project);
     assertTrue(after.complete(Granularity.DAY, daySecond) && after.complete(Granularity.THREE_HOURS, daySecond + 3 * 3600),
         "the day and its block were built again: " + after);
-    assertEquals(1, mapSpanCount(project, week, "frontend"), "the rebuilt daily cell holds its hours' sums");
-    assertEquals(1, mapSpanCount(project, week, "checkout"));
+    assertEquals(1, daySpanCount(project, "frontend", daySecond), "the rebuilt daily cell holds its hours' sums");
+    assertEquals(1, daySpanCount(project, "checkout", daySecond));
+    assertEquals(1, mapSpanCount(project, week, "checkout"), "the prefix sums after the hour were rebuilt");
     JsonNode metricsByDay = metrics(project, QueryStack.Params.of("period", "7d", "interval", "86400"));
     assertEquals(2, metricsByDay.get("services").size(), metricsByDay.toString());
+  }
+
+  /**
+   * Once compacted, a long window's totals are differences of prefix sums and its series points of
+   * whole three-hour blocks their digests: no three-hour or daily histogram is read (the figures
+   * equal the oracle's and the minute cells': the tests above).
+   */
+  @Test
+  void longViewsReadPrefixSumsAndDigestsInsteadOfHistograms() {
+    var meter = stack.tracing.meter();
+    meter.reset();
+    assertEquals(200, stack.getRoute(PROJECT, "/services/map", window()).status());
+    Map<String, Double> map = meter.readUnitsByKind();
+    assertTrue(map.containsKey("rollups, prefix sums"), map.toString());
+    assertFalse(map.containsKey("rollups, day") || map.containsKey("rollups, three hours"), map.toString());
+    meter.reset();
+    assertEquals(200, stack.getRoute(PROJECT, "/services/metrics", window("interval,10800".split(","))).status());
+    Map<String, Double> metrics = meter.readUnitsByKind();
+    assertTrue(metrics.containsKey("rollups, three hours digests") && metrics.containsKey("rollups, prefix sums"),
+        metrics.toString());
+    assertFalse(metrics.containsKey("rollups, day") || metrics.containsKey("rollups, three hours"), metrics.toString());
+    meter.reset();
+    assertEquals(200, stack.getRoute(PROJECT, "/traces/analytics", window("status,error".split(","))).status());
+    Map<String, Double> analytics = meter.readUnitsByKind();
+    assertTrue(analytics.containsKey("rollups, three hours digests"), analytics.toString());
+    assertFalse(analytics.containsKey("rollups, three hours"), analytics.toString());
+  }
+
+  /**
+   * The map's totals are differences of prefix sums where those are exact, and read from cells from
+   * an hour whose sums wait to be rebuilt (a compactor stopped half way) until the next run rebuilds them.
+   */
+  @Test
+  void prefixSumsAreReadOnlyWhereExact() {
+    long project = 46;
+    long hourSecond = Math.floorDiv(NOW.getEpochSecond(), 3600) * 3600 - 5 * 3600;
+    long spanStart = (hourSecond + 300) * NS;
+    stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", 0xf1L), 9101, 0, "frontend",
+        "GET /", spanStart, spanStart + 4_000_000, false))));
+    stack.tracing.rollups().compact(project, NOW.getEpochSecond());
+    long blockStart = Math.floorDiv(hourSecond, dev.tracing.storage.RollupStore.PREFIX_BLOCK_SECONDS)
+        * dev.tracing.storage.RollupStore.PREFIX_BLOCK_SECONDS;
+    var state = stack.tracing.rollups().compaction(project);
+    assertTrue(state.prefixUsableTo(blockStart) > hourSecond, "sums built past the hour: " + state);
+    QueryStack.Params day = QueryStack.Params.of("period", "24h");
+    assertEquals(1, mapSpanCount(project, day, "frontend"));
+
+    // a wrong sum at the end of the hour: read, since the state says the sums there are exact
+    java.io.ByteArrayOutputStream entry = new java.io.ByteArrayOutputStream();
+    dev.tracing.rollup.Varints.writeBytes(entry, "frontend".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    dev.tracing.rollup.Varints.write(entry, 2000);
+    dev.tracing.rollup.Varints.write(entry, 0);
+    dev.tracing.rollup.Varints.writeBytes(entry, new byte[0]);
+    dev.tracing.rollup.Varints.writeBytes(entry, new byte[0]);
+    java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+    dev.tracing.rollup.Varints.writeBytes(packed, entry.toByteArray());
+    stack.tracing.client().putItem(b -> b.tableName(stack.table).item(Map.of(
+        "pk", AttributeValue.fromS("R#" + project + "#S#p##" + blockStart / dev.tracing.storage.RollupStore.PREFIX_BLOCK_SECONDS),
+        "sk", AttributeValue.fromS(String.format("%010d#~", hourSecond + 3600)),
+        "pb", AttributeValue.fromB(software.amazon.awssdk.core.SdkBytes.fromByteArray(packed.toByteArray())))));
+    assertEquals(1000, mapSpanCount(project, day, "frontend"), "the sums are what the map reads");
+
+    // the hour's sums waiting to be rebuilt (left by a compactor that stopped): read from its cells
+    var key = Map.of("pk", AttributeValue.fromS("R#" + project + "#C"), "sk", AttributeValue.fromS("#"));
+    stack.tracing.client().updateItem(b -> b.tableName(stack.table).key(key).updateExpression("ADD dp :h")
+        .expressionAttributeValues(Map.of(":h", AttributeValue.fromNs(List.of(Long.toString(hourSecond))))));
+    assertEquals(hourSecond, stack.tracing.rollups().compaction(project).prefixUsableTo(blockStart));
+    assertEquals(1, mapSpanCount(project, day, "frontend"), "from the hour on, cells");
+    assertEquals(1, metrics(project, QueryStack.Params.of("period", "24h", "interval", "10800")).get("services").get(0)
+        .get("span_count").asLong());
+
+    stack.tracing.rollups().compact(project, NOW.getEpochSecond());
+    var rebuilt = stack.tracing.rollups().compaction(project);
+    assertTrue(rebuilt.prefixPending().isEmpty() && rebuilt.prefixUsableTo(blockStart) > hourSecond, rebuilt.toString());
+    assertEquals(1, mapSpanCount(project, day, "frontend"), "the next run rebuilt the sums from the hour");
   }
 
   /** A compactor that took an hour and stopped before writing its hourly cells leaves it pending, not lost. */
@@ -255,6 +353,20 @@ class RollupOracleTest {
     for (JsonNode n : QueryStack.JSON.readTree(r.body()).get("services")) {
       if (n.get("name").asString().equals(service)) {
         return n.get("span_count").asLong();
+      }
+    }
+    return 0;
+  }
+
+  /** A service's span count on one day, as the series point of daily intervals says it (a complete day: its digest). */
+  private long daySpanCount(long project, String service, long daySecond) {
+    for (JsonNode n : metrics(project, QueryStack.Params.of("period", "7d", "interval", "86400")).get("services")) {
+      if (n.get("name").asString().equals(service)) {
+        for (JsonNode point : n.get("series")) {
+          if (point.get("interval").asLong() == daySecond) {
+            return point.get("span_count").asLong();
+          }
+        }
       }
     }
     return 0;

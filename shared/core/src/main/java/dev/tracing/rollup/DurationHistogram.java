@@ -100,19 +100,24 @@ public final class DurationHistogram {
    * {@link #RELATIVE_ERROR} of the exact one; {@code null} when empty.
    */
   public Long percentile(int percentile) {
+    return isEmpty() ? null : valueOf(percentileBucket(percentile));
+  }
+
+  /** The bucket {@link #percentile} reports; -1 when empty. */
+  public int percentileBucket(int percentile) {
     long n = total();
     if (n == 0) {
-      return null;
+      return -1;
     }
     long rank = Math.max(1, (long) Math.ceil(percentile / 100.0 * n));
     long seen = 0;
     for (int b = 0; b <= maxBucket; b++) {
       seen += Math.max(0, counts[b]);
       if (seen >= rank) {
-        return valueOf(b);
+        return b;
       }
     }
-    return valueOf(maxBucket);
+    return maxBucket;
   }
 
   /**
@@ -126,8 +131,8 @@ public final class DurationHistogram {
     int previous = -1;
     for (int b = 0; b <= maxBucket; b++) {
       if (counts[b] != 0) {
-        writeVarint(out, b - previous);
-        writeVarint(out, (counts[b] << 1) ^ (counts[b] >> 63));
+        Varints.write(out, b - previous);
+        Varints.write(out, (counts[b] << 1) ^ (counts[b] >> 63));
         previous = b;
       }
     }
@@ -139,33 +144,9 @@ public final class DurationHistogram {
     int[] at = {0};
     int bucket = -1;
     while (at[0] < data.length) {
-      bucket += (int) readVarint(data, at);
-      long zigzag = readVarint(data, at);
+      bucket += (int) Varints.read(data, at);
+      long zigzag = Varints.read(data, at);
       addToBucket(bucket, (zigzag >>> 1) ^ -(zigzag & 1));
     }
-  }
-
-  private static void writeVarint(java.io.ByteArrayOutputStream out, long value) {
-    long v = value;
-    while ((v & ~0x7fL) != 0) {
-      out.write((int) ((v & 0x7f) | 0x80));
-      v >>>= 7;
-    }
-    out.write((int) v);
-  }
-
-  private static long readVarint(byte[] data, int[] at) {
-    long value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      if (at[0] >= data.length) {
-        throw new IllegalArgumentException("histogram bytes end inside a number");
-      }
-      int b = data[at[0]++] & 0xff;
-      value |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        return value;
-      }
-    }
-    throw new IllegalArgumentException("histogram number longer than 64 bits");
   }
 }

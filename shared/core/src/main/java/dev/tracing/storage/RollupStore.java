@@ -33,14 +33,55 @@ public interface RollupStore {
   Map<RollupKey, RollupCell> read(long projectId, RollupFamily family, Granularity granularity, String dimension,
                                   long fromSecond, long toSecond);
 
+  /** What a {@link Read} reads. */
+  enum ReadKind {
+    /** The cells, with their histograms. */
+    CELLS,
+    /**
+     * The cells' digests ({@link dev.tracing.rollup.CellDigest}): counts and percentiles, no
+     * histograms; kept for the three-hour and daily levels, answered as {@link RollupCell#isDigest()} cells.
+     */
+    DIGESTS,
+    /**
+     * Prefix sums: per name, the sum of the hourly cells from the start of a prefix block
+     * ({@code fromSecond}, a multiple of {@link #PREFIX_BLOCK_SECONDS}) to an hour boundary in it
+     * ({@code toSecond}), keyed with the boundary as bucket. Kept for the services, operations and
+     * calls families; exact only up to {@link Compaction#prefixUsableTo}.
+     */
+    PREFIX
+  }
+
+  /** How long a prefix block is: sums start again every 16 UTC days (the coarse cells' partitions). */
+  long PREFIX_BLOCK_SECONDS = 16 * 86_400L;
+
   /**
    * One range of cells to read: a family's cells at a granularity whose bucket starts in
-   * {@code [fromSecond, toSecond)}, for one dimension, but none of the buckets in {@code skip}.
+   * {@code [fromSecond, toSecond)}, for one dimension, but none of the buckets in {@code skip};
+   * or their digests, or the family's prefix sums at one boundary (see {@link ReadKind}).
    */
   record Read(RollupFamily family, Granularity granularity, String dimension, long fromSecond, long toSecond,
-              java.util.Set<Long> skip) {
+              java.util.Set<Long> skip, ReadKind kind) {
     public Read {
       skip = java.util.Set.copyOf(skip);
+    }
+
+    public Read(RollupFamily family, Granularity granularity, String dimension, long fromSecond, long toSecond,
+                java.util.Set<Long> skip) {
+      this(family, granularity, dimension, fromSecond, toSecond, skip, ReadKind.CELLS);
+    }
+
+    /** The digests of a level's cells whose bucket starts in {@code [fromSecond, toSecond)}. */
+    public static Read digests(RollupFamily family, Granularity granularity, String dimension, long fromSecond,
+                               long toSecond) {
+      return new Read(family, granularity, dimension, fromSecond, toSecond, java.util.Set.of(), ReadKind.DIGESTS);
+    }
+
+    /**
+     * The prefix sums of a family and dimension over {@code [blockStart, boundarySecond)}: from the
+     * start of a prefix block to an hour boundary in it (or its end); nothing when they are equal.
+     */
+    public static Read prefix(RollupFamily family, String dimension, long blockStart, long boundarySecond) {
+      return new Read(family, Granularity.HOUR, dimension, blockStart, boundarySecond, java.util.Set.of(), ReadKind.PREFIX);
     }
   }
 
@@ -52,6 +93,9 @@ public interface RollupStore {
   default java.util.List<Map<RollupKey, RollupCell>> read(long projectId, java.util.List<Read> reads) {
     java.util.List<Map<RollupKey, RollupCell>> out = new java.util.ArrayList<>();
     for (Read r : reads) {
+      if (r.kind() != ReadKind.CELLS) {
+        throw new UnsupportedOperationException("this store keeps no " + r.kind() + " (its compaction state never offers them)");
+      }
       Map<RollupKey, RollupCell> cells = new java.util.LinkedHashMap<>(
           read(projectId, r.family(), r.granularity(), r.dimension(), r.fromSecond(), r.toSecond()));
       cells.keySet().removeIf(k -> r.skip().contains(k.bucketSecond()));
@@ -67,16 +111,48 @@ public interface RollupStore {
    * level was built past it, it is not pending at its level, and no hour or finer block in it is
    * pending. Other buckets are read from finer cells.
    *
+   * <p>Every three-hour and daily cell complete at its level has a digest; prefix sums are exact
+   * up to {@link #prefixUsableTo}.
+   *
    * @param coarse the levels above the hour: how far each was built, and its blocks to build again
+   * @param prefixBuiltBefore prefix sums were built at every boundary up to here (0: none)
+   * @param prefixPending hours compacted again whose prefix sums after them are not rebuilt yet
    */
-  record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse) {
+  record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse,
+                    long prefixBuiltBefore, java.util.Set<Long> prefixPending) {
     public Compaction {
       pendingHours = java.util.Set.copyOf(pendingHours);
       coarse = Map.copyOf(coarse);
+      prefixPending = java.util.Set.copyOf(prefixPending);
+    }
+
+    public Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse) {
+      this(compactedBeforeSecond, pendingHours, coarse, 0, java.util.Set.of());
     }
 
     public Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours) {
       this(compactedBeforeSecond, pendingHours, Map.of());
+    }
+
+    /**
+     * The last boundary of the prefix block starting at {@code blockStart} whose prefix sums are
+     * exact: every hour before it in the block compacted, none pending or compacted again since its
+     * sums were built. {@code blockStart} itself (the sum of nothing) when none is.
+     */
+    public long prefixUsableTo(long blockStart) {
+      long hour = Granularity.HOUR.seconds();
+      long usable = Math.min(blockStart + PREFIX_BLOCK_SECONDS, Math.floorDiv(prefixBuiltBefore, hour) * hour);
+      for (long h : pendingHours) {
+        if (h >= blockStart && h < usable) {
+          usable = h;
+        }
+      }
+      for (long h : prefixPending) {
+        if (h >= blockStart && h < usable) {
+          usable = h;
+        }
+      }
+      return Math.max(blockStart, usable);
     }
 
     /** A level above the hour: built for every block ending by {@code builtBeforeSecond}, but the pending ones. */
@@ -132,6 +208,14 @@ public interface RollupStore {
       }
       return true;
     }
+  }
+
+  /**
+   * The start of the oldest hour whose cells have not expired (their TTL is past): prefix sums,
+   * which outlive single hours, are read only from here on. {@link Long#MIN_VALUE} when nothing expires.
+   */
+  default long retainedFromSecond() {
+    return Long.MIN_VALUE;
   }
 
   /** The project's compaction state; nothing compacted yet: {@code compactedBeforeSecond} 0. */

@@ -444,7 +444,8 @@ public final class StoragePart {
 
   /**
    * The compactor's run once the scenario's hours, three-hour blocks and day have settled: the
-   * hourly, three-hour and daily rollup cells and the term blocks of every hour written, each built
+   * hourly, three-hour and daily rollup cells (with the coarser cells' digests and the hours'
+   * prefix sums) and the term blocks of every hour written, each built
    * once (the schedule builds a bucket once it is over, and again only if late spans change it).
    * Charged with the rest: the term blocks scale with the traffic; the compacted rollup cells are a
    * fixed few per bucket, here spread over the scenario's ~100 s of traffic instead of a bucket's:
@@ -461,9 +462,12 @@ public final class StoragePart {
       if (g == Granularity.MINUTE) {
         continue;
       }
-      long units = after.getOrDefault(g.code(), 0L) - before.getOrDefault(g.code(), 0L);
-      if (g == Granularity.HOUR) {
-        units += after.getOrDefault("state", 0L) - before.getOrDefault("state", 0L);
+      // a level's cells and their digests (partition level code + "q"); with the hours, the prefix
+      // sums (one item per hour with cells, per family) and the state item
+      List<String> levels = g == Granularity.HOUR ? List.of(g.code(), "p", "state") : List.of(g.code(), g.code() + "q");
+      long units = 0;
+      for (String level : levels) {
+        units += after.getOrDefault(level, 0L) - before.getOrDefault(level, 0L);
       }
       long buckets = Math.floorDiv(lastNano / 1_000_000_000L, g.seconds()) - Math.floorDiv(firstNano / 1_000_000_000L, g.seconds()) + 1;
       // a bucket's cells are written once whatever its traffic: charge the share of its buckets the traffic filled

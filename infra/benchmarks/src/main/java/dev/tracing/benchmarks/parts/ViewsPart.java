@@ -15,6 +15,7 @@ import dev.tracing.model.Scope;
 import dev.tracing.runtime.Tracing;
 import dev.tracing.config.TracingConfig;
 import dev.tracing.storage.dynamodb.DynamoClients;
+import dev.tracing.storage.dynamodb.DynamoRollupStore;
 import dev.tracing.storage.dynamodb.TableSchema;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import java.io.IOException;
@@ -115,16 +116,22 @@ public final class ViewsPart {
     Path loadFile = dataDir.resolve("views-load.properties");
     SavedLoad saved = keepDir != null && Files.exists(loadFile) ? SavedLoad.read(loadFile) : null;
     String table = "views";
+    // measured on a kept load, the views see the time its traces were spread back from (and on from
+    // there): the window's last minutes hold traces, as a busy project's do, not the empty time the
+    // load itself took
+    Clock clock = saved == null ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(),
+        Duration.ofMillis(saved.toNano / 1_000_000L + Duration.ofMinutes(2).toMillis() - System.currentTimeMillis()));
     try (LocalDynamoDb db = LocalDynamoDb.start(dataDir.resolve("dynamodb"), 0)) {
       TracingConfig config = new TracingConfig(table, db.endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40,
           Duration.ofMinutes(5), Duration.ofMinutes(5), TracingConfig.DEFAULT_MAX_BODY_BYTES, TracingConfig.randomSecret());
-      try (Tracing tracing = new Tracing(config, DynamoClients.create(db.endpoint(), "us-east-1"), Clock.systemUTC())) {
+      try (Tracing tracing = new Tracing(config, DynamoClients.create(db.endpoint(), "us-east-1"), clock)) {
         TableSchema.ensureTable(tracing.client(), table);
-        long now = System.currentTimeMillis() * 1_000_000L;
+        long now = clock.millis() * 1_000_000L;
         if (saved != null) {
-          out.printf("reusing the traces loaded in %s at %s (%,d / %,d traces); Zipkin is not fed on reuse%n", dataDir,
-              java.time.Instant.ofEpochMilli(saved.loadedAtMillis), saved.small.traces, saved.large.traces);
-          runViews(report, tracing, now, saved.small, saved.large, (int) saved.small.traces, (int) saved.large.traces,
+          out.printf("reusing the traces loaded in %s at %s (%,d / %,d traces); Zipkin is not fed on reuse; the views'"
+              + " clock is set back to %s, when the load began%n", dataDir,
+              java.time.Instant.ofEpochMilli(saved.loadedAtMillis), saved.small.traces, saved.large.traces, clock.instant());
+          runViews(report, tracing, clock, now, saved.small, saved.large, (int) saved.small.traces, (int) saved.large.traces,
               repeats, null, saved.fromNano, saved.toNano);
           return;
         }
@@ -139,7 +146,7 @@ public final class ViewsPart {
           if (keepDir != null) {
             new SavedLoad(System.currentTimeMillis(), from, to, smallLoad, largeLoad).write(loadFile);
           }
-          runViews(report, tracing, now, smallLoad, largeLoad, small, large, repeats, zipkin, from, to);
+          runViews(report, tracing, clock, now, smallLoad, largeLoad, small, large, repeats, zipkin, from, to);
         } finally {
           if (zipkin != null) {
             zipkin.close();
@@ -191,7 +198,7 @@ public final class ViewsPart {
     }
   }
 
-  private static void runViews(Report report, Tracing tracing, long now, Load smallLoad, Load largeLoad,
+  private static void runViews(Report report, Tracing tracing, Clock clock, long now, Load smallLoad, Load largeLoad,
                                int small, int large, int repeats, ZipkinFeed zipkin, long from, long to) throws Exception {
     String smallNeedle = needle(tracing, SMALL_PROJECT, (from + to) / 2, null);
     String largeNeedle = needle(tracing, LARGE_PROJECT, (from + to) / 2, zipkin);
@@ -199,15 +206,30 @@ public final class ViewsPart {
     double unitsBefore = tracing.meter().writeUnits();
     long compactStart = System.nanoTime();
     // at the time it runs (the load took a while): the loaded hours are over, the needles' hour too
-    long compactAt = System.currentTimeMillis() / 1000;
-    int hours = tracing.rollups().compact(SMALL_PROJECT, compactAt) + tracing.rollups().compact(LARGE_PROJECT, compactAt);
+    long compactAt = clock.millis() / 1000;
+    // each project's rollups on their own, so the cost of the compacted cells, digests and prefix
+    // sums shows at both volumes
+    String[] kinds = {DynamoRollupStore.METER_KIND, DynamoRollupStore.DIGEST_METER_KIND, DynamoRollupStore.PREFIX_METER_KIND};
+    StringBuilder rollupUnits = new StringBuilder();
+    int hours = 0;
+    for (long project : new long[] {SMALL_PROJECT, LARGE_PROJECT}) {
+      double[] before = new double[kinds.length];
+      for (int k = 0; k < kinds.length; k++) {
+        before[k] = tracing.meter().writeUnits(kinds[k]);
+      }
+      hours += tracing.rollups().compact(project, compactAt);
+      double spans = project == SMALL_PROJECT ? smallLoad.spans : largeLoad.spans;
+      rollupUnits.append(String.format("; project %d's rollups: cells %.4f, digests %.4f, prefix sums %.4f WU per span",
+          project, (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,
+          (tracing.meter().writeUnits(kinds[1]) - before[1]) / spans, (tracing.meter().writeUnits(kinds[2]) - before[2]) / spans));
+    }
     int blockHours = tracing.stores().termBlocks().compact(SMALL_PROJECT, compactAt)
         + tracing.stores().termBlocks().compact(LARGE_PROJECT, compactAt);
     double compactSeconds = (System.nanoTime() - compactStart) / 1e9;
     double compactUnits = tracing.meter().writeUnits() - unitsBefore;
     report.add(PART, "compaction: write units per span", compactUnits / (smallLoad.spans + largeLoad.spans), "WU", null,
         Kind.MEASURED, String.format("%d hours of rollups and %d of term blocks compacted in %.1f s; each hourly cell"
-            + " and block written once", hours, blockHours, compactSeconds));
+            + " and block written once%s", hours, blockHours, compactSeconds, rollupUnits));
     report.add(PART, "traces loaded in 7 days: small / large", largeLoad.traces, "",
         null, Kind.MEASURED, String.format("%,d / %,d traces (%,d spans), %.1f spans per trace; loaded at %,.0f traces/s"
             + " in-process into the local DynamoDB", smallLoad.traces, largeLoad.traces, largeLoad.spans,

@@ -5,6 +5,8 @@ import dev.tracing.rollup.Granularity;
 import dev.tracing.rollup.RollupCell;
 import dev.tracing.rollup.RollupFamily;
 import dev.tracing.rollup.RollupKey;
+import dev.tracing.rollup.CellDigest;
+import dev.tracing.rollup.Varints;
 import dev.tracing.storage.RollupStore;
 import dev.tracing.storage.StoreUnavailableException;
 import java.time.Clock;
@@ -54,6 +56,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 public final class DynamoRollupStore implements RollupStore {
   /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
   public static final String METER_KIND = "rollups";
+  /** What the compactor's digest and prefix sum writes are counted under (rollups too, apart to show their cost). */
+  public static final String DIGEST_METER_KIND = "rollups, digests";
+  public static final String PREFIX_METER_KIND = "rollups, prefix sums";
   static final String COUNT = "c";
   static final String ERRORS = "e";
   static final char DURATIONS = 'h';
@@ -61,6 +66,19 @@ public final class DynamoRollupStore implements RollupStore {
   /** Hourly cells (written whole by the compactor): each histogram packed in one binary attribute. */
   static final String DURATIONS_PACKED = "hb";
   static final String ERROR_DURATIONS_PACKED = "xb";
+  /** Digest and prefix items: the packed entries of all names of a bucket (or boundary), and how many parts they take. */
+  static final String PACKED = "pb";
+  static final String PARTS = "n";
+  /** The sort key suffix of a packed item's head (after its other parts, which are numbered from 1). */
+  private static final String HEAD = "~";
+  /** A packed item's part is cut before it passes this many bytes (DynamoDB's item limit is 400 KB). */
+  private static final int MAX_PART_BYTES = 300_000;
+  /** The attribute recording how far prefix sums are built, and the hours whose prefix sums wait to be rebuilt. */
+  static final String PREFIX_BUILT = "wp";
+  static final String PREFIX_PENDING = "dp";
+  /** The families prefix sums are kept for: those whose totals a view shows (traces analytics shows none). */
+  private static final List<RollupFamily> PREFIX_FAMILIES = List.of(RollupFamily.SERVICES, RollupFamily.EDGES,
+      RollupFamily.OPERATIONS);
   /** Histogram buckets per update: keeps each update expression well below DynamoDB's 4 KB. */
   private static final int MAX_BUCKETS_PER_UPDATE = 120;
   private static final long DAY = 86_400;
@@ -94,6 +112,18 @@ public final class DynamoRollupStore implements RollupStore {
     long day = Math.floorDiv(bucketSecond, DAY);
     long period = g == Granularity.MINUTE ? day : Math.floorDiv(day, HOUR_PARTITION_DAYS);
     return "R#" + projectId + "#" + family.code() + "#" + g.code() + "#" + dimension + "#" + period;
+  }
+
+  /** Where a level's digests are kept: one item per bucket (and dimension) holding every name's. */
+  static String digestPartition(long projectId, RollupFamily family, Granularity g, String dimension, long bucketSecond) {
+    long period = Math.floorDiv(Math.floorDiv(bucketSecond, DAY), HOUR_PARTITION_DAYS);
+    return "R#" + projectId + "#" + family.code() + "#" + g.code() + "q#" + dimension + "#" + period;
+  }
+
+  /** Where a prefix block's sums are kept: one item per boundary (and dimension) holding every name's. */
+  static String prefixPartition(long projectId, RollupFamily family, String dimension, long blockStart) {
+    return "R#" + projectId + "#" + family.code() + "#p#" + dimension + "#"
+        + Math.floorDiv(blockStart, RollupStore.PREFIX_BLOCK_SECONDS);
   }
 
   /** The item of a cell: minute cells of the traces family keep the filter key in the sort key. */
@@ -209,14 +239,27 @@ public final class DynamoRollupStore implements RollupStore {
     for (int i = 0; i < reads.size(); i++) {
       Read r = reads.get(i);
       firstQuery[i] = queries.size();
-      String stored = filterKeyInSortKey(r.family(), r.granularity()) ? "" : r.dimension();
-      queries.addAll(queries(projectId, r.family(), r.granularity(), stored, r.fromSecond(), r.toSecond(), false));
+      switch (r.kind()) {
+        case DIGESTS -> queries.addAll(digestQueries(projectId, r.family(), r.granularity(), r.dimension(), r.fromSecond(),
+            r.toSecond()));
+        case PREFIX -> queries.add(() -> prefixItems(projectId, r.family(), r.dimension(), r.fromSecond(), r.toSecond(), false));
+        default -> {
+          String stored = filterKeyInSortKey(r.family(), r.granularity()) ? "" : r.dimension();
+          queries.addAll(queries(projectId, r.family(), r.granularity(), stored, r.fromSecond(), r.toSecond(), false));
+        }
+      }
     }
     firstQuery[reads.size()] = queries.size();
     List<List<Map<String, AttributeValue>>> results = runAll(queries);
     List<Map<RollupKey, RollupCell>> out = new ArrayList<>();
     for (int i = 0; i < reads.size(); i++) {
       Read r = reads.get(i);
+      if (r.kind() != ReadKind.CELLS) {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        results.subList(firstQuery[i], firstQuery[i + 1]).forEach(items::addAll);
+        out.add(r.kind() == ReadKind.DIGESTS ? digestCells(r, items) : prefixCells(r, items));
+        continue;
+      }
       boolean inSortKey = filterKeyInSortKey(r.family(), r.granularity());
       Map<RollupKey, RollupCell> stored = cells(r.family(), r.granularity(), inSortKey ? "" : r.dimension(),
           r.fromSecond(), r.toSecond(), results.subList(firstQuery[i], firstQuery[i + 1]));
@@ -352,6 +395,295 @@ public final class DynamoRollupStore implements RollupStore {
     return items;
   }
 
+  // ---- digests and prefix sums: packed items holding every name of a bucket or boundary ----
+
+  /** One query per partition the level's range touches; heads and parts of every bucket in it. */
+  private List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> digestQueries(
+      long projectId, RollupFamily family, Granularity g, String dimension, long fromSecond, long toSecond) {
+    List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries = new ArrayList<>();
+    if (fromSecond >= toSecond) {
+      return queries;
+    }
+    long first = Math.floorDiv(fromSecond + g.seconds() - 1, g.seconds()) * g.seconds();
+    long last = Math.floorDiv(toSecond - 1, g.seconds()) * g.seconds();
+    if (first > last) {
+      return queries;
+    }
+    String lo = String.format("%010d", first);
+    String hi = String.format("%010d", last) + "#\uffff";
+    String kind = "rollups, " + g.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " digests";
+    long step = DAY * HOUR_PARTITION_DAYS;
+    for (long p = Math.floorDiv(first, step) * step; p <= last; p += step) {
+      String pk = digestPartition(projectId, family, g, dimension, Math.max(p, first));
+      queries.add(() -> query(pk, lo, hi, false, kind));
+    }
+    return queries;
+  }
+
+  private Map<RollupKey, RollupCell> digestCells(Read r, List<Map<String, AttributeValue>> items) {
+    Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
+    long now = clock.instant().getEpochSecond();
+    unpack(items.stream().filter(item -> !PartitionReads.expired(item, now)).toList()).forEach((bucket, entries) -> {
+      if (bucket < r.fromSecond() || bucket >= r.toSecond()) {
+        return;
+      }
+      for (byte[] entry : entries) {
+        int[] at = {0};
+        String name = new String(Varints.readBytes(entry, at), java.nio.charset.StandardCharsets.UTF_8);
+        long count = zigzag(Varints.read(entry, at));
+        long errors = zigzag(Varints.read(entry, at));
+        cells.put(new RollupKey(r.family(), r.granularity(), bucket, r.dimension(), name),
+            RollupCell.ofDigest(count, errors, CellDigest.decode(entry, at)));
+      }
+    });
+    return cells;
+  }
+
+  /**
+   * The head and parts of the prefix item at the latest boundary in {@code (blockStart, boundary]}:
+   * the block's sums up to {@code boundary}, since no hour between that item and the boundary
+   * holds a cell (every compacted hour with cells writes its boundary's item).
+   */
+  private List<Map<String, AttributeValue>> prefixItems(long projectId, RollupFamily family, String dimension,
+                                                        long blockStart, long boundary, boolean consistent) {
+    if (boundary <= blockStart) {
+      return List.of();
+    }
+    String pk = prefixPartition(projectId, family, dimension, blockStart);
+    String kind = "rollups, prefix sums";
+    QueryResponse last = DynamoErrors.call("a rollup read", () -> client.query(b -> b
+        .tableName(table)
+        .keyConditionExpression("#p = :p AND #s <= :hi")
+        .expressionAttributeNames(Map.of("#p", TableSchema.PK, "#s", TableSchema.SK))
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pk),
+            ":hi", AttributeValue.fromS(String.format("%010d#\uffff", boundary))))
+        .scanIndexForward(false)
+        .limit(1)
+        .consistentRead(consistent)
+        .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addRead(last.consumedCapacity(), kind);
+    if (!last.hasItems() || last.items().isEmpty()) {
+      return List.of();
+    }
+    Map<String, AttributeValue> head = last.items().get(0);
+    List<Map<String, AttributeValue>> items = new ArrayList<>(List.of(head));
+    if (parts(head) > 1) {
+      String key = head.get(TableSchema.SK).s().substring(0, 10);
+      items.addAll(query(pk, key + "#0", key + "#:", consistent, kind));
+    }
+    return items;
+  }
+
+  private Map<RollupKey, RollupCell> prefixCells(Read r, List<Map<String, AttributeValue>> items) {
+    Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
+    unpack(items).forEach((boundary, entries) -> {
+      for (byte[] entry : entries) {
+        int[] at = {0};
+        String name = new String(Varints.readBytes(entry, at), java.nio.charset.StandardCharsets.UTF_8);
+        cells.put(new RollupKey(r.family(), Granularity.HOUR, r.toSecond(), r.dimension(), name), decodeCell(entry, at));
+      }
+    });
+    return cells;
+  }
+
+  private static int parts(Map<String, AttributeValue> item) {
+    AttributeValue n = item.get(PARTS);
+    return n == null || n.n() == null ? 1 : Integer.parseInt(n.n());
+  }
+
+  /**
+   * Packed items by their key (bucket or boundary): each key's entries, its head's part first. Parts
+   * beyond the count its head gives (left by an earlier, longer write) are ignored; a key whose head
+   * is missing (a write that stopped before it) is skipped.
+   */
+  static Map<Long, List<byte[]>> unpack(List<Map<String, AttributeValue>> items) {
+    Map<Long, Map<String, AttributeValue>> heads = new java.util.TreeMap<>();
+    Map<Long, Map<Integer, Map<String, AttributeValue>>> others = new HashMap<>();
+    for (Map<String, AttributeValue> item : items) {
+      String sk = item.get(TableSchema.SK).s();
+      long key = Long.parseLong(sk.substring(0, 10));
+      String part = sk.substring(11);
+      if (part.equals(HEAD)) {
+        heads.put(key, item);
+      } else {
+        others.computeIfAbsent(key, k -> new HashMap<>()).put(Integer.parseInt(part), item);
+      }
+    }
+    Map<Long, List<byte[]>> out = new java.util.TreeMap<>();
+    heads.forEach((key, head) -> {
+      List<byte[]> entries = new ArrayList<>();
+      int n = parts(head);
+      entries(head, entries);
+      Map<Integer, Map<String, AttributeValue>> rest = others.getOrDefault(key, Map.of());
+      for (int k = 1; k < n; k++) {
+        Map<String, AttributeValue> part = rest.get(k);
+        if (part == null) {
+          throw new StoreUnavailableException("rollup item " + key + " lacks its part " + k + " of " + n);
+        }
+        entries(part, entries);
+      }
+      out.put(key, entries);
+    });
+    return out;
+  }
+
+  private static void entries(Map<String, AttributeValue> item, List<byte[]> out) {
+    AttributeValue packed = item.get(PACKED);
+    if (packed == null || packed.b() == null) {
+      return;
+    }
+    byte[] data = packed.b().asByteArray();
+    int[] at = {0};
+    while (at[0] < data.length) {
+      out.add(Varints.readBytes(data, at));
+    }
+  }
+
+  /** Writes a key's entries as a head item and, when they do not fit one, numbered parts written before it. */
+  private void writePacked(String pk, long keySecond, List<byte[]> entries, long expiresSecond, String meterKind) {
+    List<java.io.ByteArrayOutputStream> parts = new ArrayList<>();
+    java.io.ByteArrayOutputStream current = new java.io.ByteArrayOutputStream();
+    for (byte[] e : entries) {
+      if (current.size() > 0 && current.size() + e.length + 5 > MAX_PART_BYTES) {
+        parts.add(current);
+        current = new java.io.ByteArrayOutputStream();
+      }
+      Varints.writeBytes(current, e);
+    }
+    parts.add(current);
+    String key = String.format("%010d", keySecond);
+    for (int k = 1; k < parts.size(); k++) {
+      putPacked(pk, key + "#" + k, parts.get(k).toByteArray(), expiresSecond, 0, meterKind);
+    }
+    putPacked(pk, key + "#" + HEAD, parts.get(0).toByteArray(), expiresSecond, parts.size(), meterKind);
+  }
+
+  private void putPacked(String pk, String sk, byte[] packed, long expiresSecond, int parts, String meterKind) {
+    Map<String, AttributeValue> item = new HashMap<>();
+    item.put(TableSchema.PK, AttributeValue.fromS(pk));
+    item.put(TableSchema.SK, AttributeValue.fromS(sk));
+    item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(expiresSecond)));
+    item.put(PACKED, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(packed)));
+    if (parts > 1) {
+      item.put(PARTS, AttributeValue.fromN(Integer.toString(parts)));
+    }
+    PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b
+        .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
+    meter.addWrite(response.consumedCapacity(), meterKind);
+  }
+
+  private static byte[] nameBytes(String name) {
+    return name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static long zigzag(long encoded) {
+    return (encoded >>> 1) ^ -(encoded & 1);
+  }
+
+  private static long toZigzag(long value) {
+    return (value << 1) ^ (value >> 63);
+  }
+
+  /** A digest entry: name, count, errors, digest. */
+  static byte[] digestEntry(String name, RollupCell cell, boolean withStatus) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(48);
+    Varints.writeBytes(out, nameBytes(name));
+    Varints.write(out, toZigzag(cell.count()));
+    Varints.write(out, toZigzag(cell.errors()));
+    CellDigest.of(cell, withStatus).encode(out);
+    return out.toByteArray();
+  }
+
+  /** A prefix entry: name, count, errors, both histograms packed. */
+  static byte[] prefixEntry(String name, RollupCell cell) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
+    Varints.writeBytes(out, nameBytes(name));
+    Varints.write(out, toZigzag(cell.count()));
+    Varints.write(out, toZigzag(cell.errors()));
+    Varints.writeBytes(out, cell.durations().encode());
+    Varints.writeBytes(out, cell.errorDurations().encode());
+    return out.toByteArray();
+  }
+
+  private static RollupCell decodeCell(byte[] entry, int[] at) {
+    RollupCell cell = new RollupCell();
+    cell.addCounts(zigzag(Varints.read(entry, at)), zigzag(Varints.read(entry, at)));
+    cell.durations().addEncoded(Varints.readBytes(entry, at));
+    cell.errorDurations().addEncoded(Varints.readBytes(entry, at));
+    return cell;
+  }
+
+  /** Writes the digests of one bucket's compacted cells: per family and dimension, one packed item of every name. */
+  private void putDigests(long projectId, Granularity g, long bucketSecond, RollupFamily family, String dimension,
+                          Map<String, RollupCell> byName) {
+    if (byName.isEmpty()) {
+      return;
+    }
+    List<byte[]> entries = new ArrayList<>();
+    new java.util.TreeMap<>(byName).forEach((name, cell) ->
+        entries.add(digestEntry(name, cell, family == RollupFamily.TRACES)));
+    writePacked(digestPartition(projectId, family, g, dimension, bucketSecond), bucketSecond, entries,
+        bucketSecond + g.seconds() + retention.toSeconds(), DIGEST_METER_KIND);
+  }
+
+  /**
+   * Rebuilds the prefix sums of one block from hour {@code fromHour} to {@code toSecond}: starting
+   * from the sums at {@code fromHour}, adds each hour's hourly cells in turn and writes the sums at
+   * the end of every hour that has cells, for every family and dimension kept (strongly consistent
+   * reads: the hours were just built).
+   */
+  private void rebuildPrefixes(long projectId, long blockStart, long fromHour, long toSecond) {
+    if (fromHour >= toSecond) {
+      return;
+    }
+    long expires = blockStart + RollupStore.PREFIX_BLOCK_SECONDS + retention.toSeconds();
+    Map<RollupKey, RollupCell> services = read(projectId, RollupFamily.SERVICES, Granularity.HOUR, "", fromHour, toSecond, true);
+    List<Runnable> rebuilds = new ArrayList<>();
+    rebuilds.add(() -> rebuildPrefix(projectId, RollupFamily.SERVICES, "", blockStart, fromHour, services, expires));
+    rebuilds.add(() -> rebuildPrefix(projectId, RollupFamily.EDGES, "", blockStart, fromHour,
+        read(projectId, RollupFamily.EDGES, Granularity.HOUR, "", fromHour, toSecond, true), expires));
+    // a service's operations are written with its spans: the services of these hours name all that changed
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    services.keySet().forEach(k -> names.add(k.name()));
+    for (String service : names) {
+      rebuilds.add(() -> rebuildPrefix(projectId, RollupFamily.OPERATIONS, service, blockStart, fromHour,
+          read(projectId, RollupFamily.OPERATIONS, Granularity.HOUR, service, fromHour, toSecond, true), expires));
+    }
+    run(rebuilds);
+  }
+
+  private void rebuildPrefix(long projectId, RollupFamily family, String dimension, long blockStart, long fromHour,
+                             Map<RollupKey, RollupCell> hourly, long expires) {
+    if (hourly.isEmpty()) {
+      return;
+    }
+    Map<String, RollupCell> running = new java.util.TreeMap<>();
+    unpack(prefixItems(projectId, family, dimension, blockStart, fromHour, true)).values().forEach(entries -> {
+      for (byte[] entry : entries) {
+        int[] at = {0};
+        running.put(new String(Varints.readBytes(entry, at), java.nio.charset.StandardCharsets.UTF_8), decodeCell(entry, at));
+      }
+    });
+    Map<Long, List<Map.Entry<RollupKey, RollupCell>>> byHour = new java.util.TreeMap<>();
+    hourly.entrySet().forEach(e -> byHour.computeIfAbsent(e.getKey().bucketSecond(), k -> new ArrayList<>()).add(e));
+    String pk = prefixPartition(projectId, family, dimension, blockStart);
+    byHour.forEach((hour, cells) -> {
+      for (Map.Entry<RollupKey, RollupCell> e : cells) {
+        running.computeIfAbsent(e.getKey().name(), n -> new RollupCell()).merge(e.getValue());
+      }
+      List<byte[]> entries = new ArrayList<>();
+      running.forEach((name, cell) -> entries.add(prefixEntry(name, cell)));
+      writePacked(pk, hour + Granularity.HOUR.seconds(), entries, expires, PREFIX_METER_KIND);
+    });
+  }
+
+  /** An hour's cells expire at its end plus the retention: the first hour whose cells are still read. */
+  @Override
+  public long retainedFromSecond() {
+    long hour = Granularity.HOUR.seconds();
+    return Math.floorDiv(clock.instant().getEpochSecond() - retention.toSeconds() - hour, hour) * hour + hour;
+  }
+
   @Override
   public Compaction compaction(long projectId) {
     return compaction(projectId, false);
@@ -361,8 +693,13 @@ public final class DynamoRollupStore implements RollupStore {
     return PendingHours.PENDING + g.code();
   }
 
+  /**
+   * How far a level above the hour is built, with its digests: {@code vt}, {@code vd}. (Compactors
+   * before digests recorded {@code wt}, {@code wd}; those blocks have no digests, so the first
+   * compactor that writes them builds the levels again from the oldest cell, as a first run does.)
+   */
   private static String builtAttribute(Granularity g) {
-    return PendingHours.DONE_BEFORE + g.code();
+    return "v" + g.code();
   }
 
   private Compaction compaction(long projectId, boolean consistent) {
@@ -373,7 +710,8 @@ public final class DynamoRollupStore implements RollupStore {
       coarse.put(g, new Compaction.Level(PendingHours.number(item.get(builtAttribute(g))),
           PendingHours.numbers(item, pendingAttribute(g))));
     }
-    return new Compaction(m.doneBeforeSecond(), m.pendingHours(), coarse);
+    return new Compaction(m.doneBeforeSecond(), m.pendingHours(), coarse, PendingHours.number(item.get(PREFIX_BUILT)),
+        PendingHours.numbers(item, PREFIX_PENDING));
   }
 
   @Override
@@ -401,6 +739,9 @@ public final class DynamoRollupStore implements RollupStore {
       again.put(g, blocks);
       toMark.put(pendingAttribute(g), blocks);
     }
+    // the prefix sums after each hour compacted now change: marked before the hour is unmarked,
+    // so readers stop at the hour until the sums after it are rebuilt
+    toMark.put(PREFIX_PENDING, new java.util.TreeSet<>(hours));
     marks.markAll(projectId, toMark);
     for (long h : hours) {
       // moved from pending to in progress first: an addition made after this point marks the hour
@@ -444,7 +785,40 @@ public final class DynamoRollupStore implements RollupStore {
         marks.advance(projectId, builtAttribute(g), builtTo);
       }
     }
+    buildPrefixes(projectId, state, hours, closedBefore);
     return hours.size();
+  }
+
+  /**
+   * Builds the prefix sums from where they were built to (the first time: from the oldest hour
+   * that may hold cells) and rebuilds them from each hour compacted again now or left in
+   * {@code dp} by an earlier run, block by block, oldest first, recording after each block how far
+   * they are built and unmarking its hours: a run stopped by its time limit (the first builds the
+   * whole retention) leaves what it built, and the next goes on.
+   */
+  private void buildPrefixes(long projectId, Compaction state, List<Long> hours, long closedBefore) {
+    long hour = Granularity.HOUR.seconds();
+    long block = RollupStore.PREFIX_BLOCK_SECONDS;
+    long builtTo = state.prefixBuiltBefore() > 0 ? state.prefixBuiltBefore()
+        : state.compactedBeforeSecond() > 0 ? Math.floorDiv(closedBefore - retention.toSeconds(), hour) * hour
+        : hours.isEmpty() ? closedBefore : hours.get(0);
+    Map<Long, Long> rebuildFrom = new java.util.TreeMap<>();
+    for (long b = Math.floorDiv(builtTo, block) * block; b < closedBefore; b += block) {
+      rebuildFrom.put(b, Math.max(b, builtTo));
+    }
+    java.util.Set<Long> again = new java.util.TreeSet<>(hours);
+    again.addAll(state.prefixPending());
+    for (long h : again) {
+      rebuildFrom.merge(Math.floorDiv(h, block) * block, h, Math::min);
+    }
+    rebuildFrom.forEach((blockStart, from) -> {
+      long blockEnd = Math.min(blockStart + block, closedBefore);
+      rebuildPrefixes(projectId, blockStart, Math.floorDiv(from, hour) * hour, blockEnd);
+      marks.unmark(projectId, PREFIX_PENDING, again.stream().filter(h -> h >= blockStart && h < blockStart + block).toList());
+      if (blockEnd > state.prefixBuiltBefore()) {
+        marks.advance(projectId, PREFIX_BUILT, blockEnd);
+      }
+    });
   }
 
   /**
@@ -460,15 +834,29 @@ public final class DynamoRollupStore implements RollupStore {
     List<Runnable> puts = new ArrayList<>();
     services.forEach((name, cell) -> puts.add(() ->
         put(projectId, new RollupKey(RollupFamily.SERVICES, g, bucketSecond, "", name), cell)));
-    sumByName(read(projectId, RollupFamily.EDGES, finer, "", bucketSecond, end, true)).forEach((name, cell) ->
+    Map<String, RollupCell> edges = sumByName(read(projectId, RollupFamily.EDGES, finer, "", bucketSecond, end, true));
+    edges.forEach((name, cell) ->
         puts.add(() -> put(projectId, new RollupKey(RollupFamily.EDGES, g, bucketSecond, "", name), cell)));
     // a service's operations are written with its spans: the services of the bucket name them all
+    Map<String, Map<String, RollupCell>> operations = new LinkedHashMap<>();
     for (String service : services.keySet()) {
-      sumByName(read(projectId, RollupFamily.OPERATIONS, finer, service, bucketSecond, end, true)).forEach((name, cell) ->
+      Map<String, RollupCell> ops = sumByName(read(projectId, RollupFamily.OPERATIONS, finer, service, bucketSecond, end, true));
+      operations.put(service, ops);
+      ops.forEach((name, cell) ->
           puts.add(() -> put(projectId, new RollupKey(RollupFamily.OPERATIONS, g, bucketSecond, service, name), cell)));
     }
-    sumByName(read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", bucketSecond, end, true)).forEach((filterKey, cell) ->
+    Map<String, RollupCell> traces = sumByName(read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", bucketSecond,
+        end, true));
+    traces.forEach((filterKey, cell) ->
         puts.add(() -> put(projectId, new RollupKey(RollupFamily.TRACES, g, bucketSecond, filterKey, ""), cell)));
+    if (g.aboveHour()) {
+      // a series point that is exactly this bucket reads its digest instead of its histograms
+      puts.add(() -> putDigests(projectId, g, bucketSecond, RollupFamily.SERVICES, "", services));
+      operations.forEach((service, ops) -> puts.add(() -> putDigests(projectId, g, bucketSecond, RollupFamily.OPERATIONS,
+          service, ops)));
+      traces.forEach((filterKey, cell) -> puts.add(() -> putDigests(projectId, g, bucketSecond, RollupFamily.TRACES,
+          filterKey, Map.of("", cell))));
+    }
     run(puts);
   }
 
