@@ -278,9 +278,7 @@ class RollupOracleTest {
   void prefixSumsAreReadOnlyWhereExact() {
     long project = 46;
     long hourSecond = Math.floorDiv(NOW.getEpochSecond(), 3600) * 3600 - 5 * 3600;
-    long spanStart = (hourSecond + 300) * NS;
-    stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", 0xf1L), 9101, 0, "frontend",
-        "GET /", spanStart, spanStart + 4_000_000, false))));
+    ingestRootSpan(project, 0xf1L, (hourSecond + 300) * NS);
     stack.tracing.rollups().compact(project, NOW.getEpochSecond());
     long blockStart = Math.floorDiv(hourSecond, dev.tracing.storage.RollupStore.PREFIX_BLOCK_SECONDS)
         * dev.tracing.storage.RollupStore.PREFIX_BLOCK_SECONDS;
@@ -324,9 +322,7 @@ class RollupOracleTest {
   void aCompactorThatStopsHalfWayLosesNothing() {
     long project = 45;
     long hourSecond = Math.floorDiv(NOW.getEpochSecond(), 3600) * 3600 - 4 * 3600;
-    long spanStart = (hourSecond + 120) * NS;
-    stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", 0xe1L), 8001, 0, "frontend",
-        "GET /", spanStart, spanStart + 4_000_000, false))));
+    ingestRootSpan(project, 0xe1L, (hourSecond + 120) * NS);
     QueryStack.Params day = QueryStack.Params.of("period", "24h");
     assertEquals(1, mapSpanCount(project, day, "frontend"));
     // what a compactor leaves when it stops right after taking the hour (its state moved to "dh",
@@ -345,6 +341,12 @@ class RollupOracleTest {
     assertEquals(1, mapSpanCount(project, day, "frontend"), "from its hourly cell");
     assertEquals(1, metrics(project, QueryStack.Params.of("period", "24h", "interval", "3600")).get("services").get(0)
         .get("span_count").asLong());
+  }
+
+  /** One frontend root span of 4 ms, a trace of its own. */
+  private static void ingestRootSpan(long project, long traceId, long startNano) {
+    stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", traceId), traceId + 1, 0,
+        "frontend", "GET /", startNano, startNano + 4_000_000, false))));
   }
 
   private long mapSpanCount(long project, QueryStack.Params params, String service) {
