@@ -1,11 +1,11 @@
 package dev.tracing.storage.dynamodb;
 
+import dev.tracing.rollup.CellDigest;
 import dev.tracing.rollup.DurationHistogram;
 import dev.tracing.rollup.Granularity;
 import dev.tracing.rollup.RollupCell;
 import dev.tracing.rollup.RollupFamily;
 import dev.tracing.rollup.RollupKey;
-import dev.tracing.rollup.CellDigest;
 import dev.tracing.rollup.Varints;
 import dev.tracing.storage.RollupStore;
 import dev.tracing.storage.StoreUnavailableException;
@@ -76,9 +76,6 @@ public final class DynamoRollupStore implements RollupStore {
   /** The attribute recording how far prefix sums are built, and the hours whose prefix sums wait to be rebuilt. */
   static final String PREFIX_BUILT = "wp";
   static final String PREFIX_PENDING = "dp";
-  /** The families prefix sums are kept for: those whose totals a view shows (traces analytics shows none). */
-  private static final List<RollupFamily> PREFIX_FAMILIES = List.of(RollupFamily.SERVICES, RollupFamily.EDGES,
-      RollupFamily.OPERATIONS);
   /** Histogram buckets per update: keeps each update expression well below DynamoDB's 4 KB. */
   private static final int MAX_BUCKETS_PER_UPDATE = 120;
   private static final long DAY = 86_400;
