@@ -19,7 +19,11 @@ import java.util.TreeSet;
  * compactor has summed, when each such bucket falls in one interval (the interval is a whole
  * number of them, and the intervals start on one); the minutes around them, the buckets not
  * compacted yet (the last hour or two) and those written to since their compaction come from finer
- * cells. A 7-day window of one interval reads about 30 cells per name instead of 10,080.
+ * cells. A series point that is exactly one complete three-hour or daily cell reads that cell's
+ * digest instead (its percentiles, a few bytes); totals over whole hours are differences of the
+ * compactor's prefix sums (two items per family and prefix block, whatever the window's length).
+ * A 7-day chart reads 56 digests and the cells of its first and last points per name; the map two
+ * prefix items per family and the minutes around its whole hours, instead of 10,080 minute cells.
  */
 final class RollupSeries {
   private static final Granularity[] LEVELS = Granularity.values();
