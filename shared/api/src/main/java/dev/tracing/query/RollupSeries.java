@@ -78,14 +78,13 @@ final class RollupSeries {
     long lastHour = Math.floorDiv(toSecond, hour) * hour;
     boolean compacted = fits(Granularity.HOUR, firstInterval, step) && firstHour < lastHour;
     RollupStore.Compaction compaction = compacted ? store.compaction(projectId) : null;
-    boolean kept = compaction != null;
 
     // prefix sums are kept for the families whose totals a view shows
     boolean prefixed = sources.stream().allMatch(src -> src.family() != RollupFamily.TRACES);
     // series points that are one complete cell of a level keeping digests (with totals, only where
     // prefix sums give the totals over those points)
     Granularity digestLevel = null;
-    if (series && kept && (prefixed || !totals)) {
+    if (series && compaction != null && (prefixed || !totals)) {
       for (Granularity g : DIGEST_LEVELS) {
         if (g.seconds() == step && fits(g, firstInterval, step)) {
           digestLevel = g;
@@ -94,7 +93,8 @@ final class RollupSeries {
     }
     List<long[]> runs = new ArrayList<>();
     // prefix sums and digests outlive the hours they sum: only hours not expired
-    long retained = kept ? Math.max(fromSecond, store.retainedFromSecond()) : fromSecond;
+    long horizon = store.retainedFromSecond();
+    long retained = Math.max(fromSecond, horizon);
     if (digestLevel != null) {
       long builtBefore = compaction.builtBefore(digestLevel);
       for (long t = firstInterval; t + step <= toSecond; t += step) {
@@ -111,8 +111,7 @@ final class RollupSeries {
     // outside the window than inside (those are read and taken away: histograms subtract exactly)
     boolean extendLeft = false;
     boolean extendRight = false;
-    if (!series && totals && kept && prefixed) {
-      long horizon = store.retainedFromSecond();
+    if (!series && totals && compaction != null && prefixed) {
       long start = Math.max(firstHour, Math.floorDiv(horizon + hour - 1, hour) * hour);
       long end = lastHour;
       long lowHour = Math.floorDiv(fromSecond, hour) * hour;
@@ -203,7 +202,7 @@ final class RollupSeries {
       for (int k = 0; k < parts.size(); k++, i++) {
         add(answer.series(), cells.get(i), firstInterval, step);
         if (totals) {
-          cells.get(i).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).merge(cell));
+          sum(answer.totals(), cells.get(i), false);
         }
       }
       if (series && digestLevel != null) {
@@ -214,15 +213,27 @@ final class RollupSeries {
       }
       if (totals) {
         for (int k = 0; k < segments.size(); k++, i += 2) {
-          cells.get(i + 1).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).merge(cell));
-          cells.get(i).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).subtract(cell));
+          sum(answer.totals(), cells.get(i + 1), false);
+          sum(answer.totals(), cells.get(i), true);
         }
         for (int k = 0; k < outside.size(); k++, i++) {
-          cells.get(i).forEach((key, cell) -> answer.totals().computeIfAbsent(key.name(), n -> new RollupCell()).subtract(cell));
+          sum(answer.totals(), cells.get(i), true);
         }
       }
     }
     return out;
+  }
+
+  /** Adds cells to (or takes them from) per-name totals. */
+  private static void sum(Map<String, RollupCell> totals, Map<RollupKey, RollupCell> cells, boolean subtract) {
+    cells.forEach((key, cell) -> {
+      RollupCell total = totals.computeIfAbsent(key.name(), n -> new RollupCell());
+      if (subtract) {
+        total.subtract(cell);
+      } else {
+        total.merge(cell);
+      }
+    });
   }
 
   /** The levels whose complete cells have digests. */

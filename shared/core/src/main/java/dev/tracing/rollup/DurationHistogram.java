@@ -132,7 +132,7 @@ public final class DurationHistogram {
     for (int b = 0; b <= maxBucket; b++) {
       if (counts[b] != 0) {
         Varints.write(out, b - previous);
-        Varints.write(out, (counts[b] << 1) ^ (counts[b] >> 63));
+        Varints.writeSigned(out, counts[b]);
         previous = b;
       }
     }
@@ -145,8 +145,7 @@ public final class DurationHistogram {
     int bucket = -1;
     while (at[0] < data.length) {
       bucket += (int) Varints.read(data, at);
-      long zigzag = Varints.read(data, at);
-      addToBucket(bucket, (zigzag >>> 1) ^ -(zigzag & 1));
+      addToBucket(bucket, Varints.readSigned(data, at));
     }
   }
 }

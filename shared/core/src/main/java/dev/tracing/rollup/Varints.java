@@ -32,6 +32,16 @@ public final class Varints {
     throw new IllegalArgumentException("packed rollup number longer than 64 bits");
   }
 
+  /** A number that may be negative, zigzag-encoded (small magnitudes stay short). */
+  public static void writeSigned(ByteArrayOutputStream out, long value) {
+    write(out, (value << 1) ^ (value >> 63));
+  }
+
+  public static long readSigned(byte[] data, int[] at) {
+    long zigzag = read(data, at);
+    return (zigzag >>> 1) ^ -(zigzag & 1);
+  }
+
   /** A byte string: its length, then its bytes. */
   public static void writeBytes(ByteArrayOutputStream out, byte[] bytes) {
     write(out, bytes.length);

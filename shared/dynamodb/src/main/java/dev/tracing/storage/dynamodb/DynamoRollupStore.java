@@ -106,21 +106,27 @@ public final class DynamoRollupStore implements RollupStore {
   }
 
   static String partition(long projectId, RollupFamily family, Granularity g, String dimension, long bucketSecond) {
+    return partitionKey(projectId, family, g.code(), dimension, period(g, bucketSecond));
+  }
+
+  /** A bucket's partition period: its UTC day for minutes, its 16-day block for coarser levels. */
+  private static long period(Granularity g, long bucketSecond) {
     long day = Math.floorDiv(bucketSecond, DAY);
-    long period = g == Granularity.MINUTE ? day : Math.floorDiv(day, HOUR_PARTITION_DAYS);
-    return "R#" + projectId + "#" + family.code() + "#" + g.code() + "#" + dimension + "#" + period;
+    return g == Granularity.MINUTE ? day : Math.floorDiv(day, HOUR_PARTITION_DAYS);
+  }
+
+  private static String partitionKey(long projectId, RollupFamily family, String level, String dimension, long period) {
+    return "R#" + projectId + "#" + family.code() + "#" + level + "#" + dimension + "#" + period;
   }
 
   /** Where a level's digests are kept: one item per bucket (and dimension) holding every name's. */
   static String digestPartition(long projectId, RollupFamily family, Granularity g, String dimension, long bucketSecond) {
-    long period = Math.floorDiv(Math.floorDiv(bucketSecond, DAY), HOUR_PARTITION_DAYS);
-    return "R#" + projectId + "#" + family.code() + "#" + g.code() + "q#" + dimension + "#" + period;
+    return partitionKey(projectId, family, g.code() + "q", dimension, period(g, bucketSecond));
   }
 
   /** Where a prefix block's sums are kept: one item per boundary (and dimension) holding every name's. */
   static String prefixPartition(long projectId, RollupFamily family, String dimension, long blockStart) {
-    return "R#" + projectId + "#" + family.code() + "#p#" + dimension + "#"
-        + Math.floorDiv(blockStart, RollupStore.PREFIX_BLOCK_SECONDS);
+    return partitionKey(projectId, family, "p", dimension, Math.floorDiv(blockStart, RollupStore.PREFIX_BLOCK_SECONDS));
   }
 
   /** The item of a cell: minute cells of the traces family keep the filter key in the sort key. */
@@ -237,12 +243,12 @@ public final class DynamoRollupStore implements RollupStore {
       Read r = reads.get(i);
       firstQuery[i] = queries.size();
       switch (r.kind()) {
-        case DIGESTS -> queries.addAll(digestQueries(projectId, r.family(), r.granularity(), r.dimension(), r.fromSecond(),
-            r.toSecond()));
+        case DIGESTS -> queries.addAll(queries(projectId, r.family(), r.granularity(), r.dimension(), r.fromSecond(),
+            r.toSecond(), false, true));
         case PREFIX -> queries.add(() -> prefixItems(projectId, r.family(), r.dimension(), r.fromSecond(), r.toSecond(), false));
         default -> {
           String stored = filterKeyInSortKey(r.family(), r.granularity()) ? "" : r.dimension();
-          queries.addAll(queries(projectId, r.family(), r.granularity(), stored, r.fromSecond(), r.toSecond(), false));
+          queries.addAll(queries(projectId, r.family(), r.granularity(), stored, r.fromSecond(), r.toSecond(), false, false));
         }
       }
     }
@@ -287,13 +293,13 @@ public final class DynamoRollupStore implements RollupStore {
   private Map<RollupKey, RollupCell> read(long projectId, RollupFamily family, Granularity g, String dimension,
                                           long fromSecond, long toSecond, boolean consistent) {
     return cells(family, g, dimension, fromSecond, toSecond,
-        runAll(queries(projectId, family, g, dimension, fromSecond, toSecond, consistent)));
+        runAll(queries(projectId, family, g, dimension, fromSecond, toSecond, consistent, false)));
   }
 
-  /** One query per partition the range touches. */
+  /** One query per partition the range touches, of the level's cells or ({@code digests}) of their digests. */
   private List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries(
       long projectId, RollupFamily family, Granularity g, String dimension, long fromSecond, long toSecond,
-      boolean consistent) {
+      boolean consistent, boolean digests) {
     List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries = new ArrayList<>();
     if (fromSecond >= toSecond) {
       return queries;
@@ -303,11 +309,13 @@ public final class DynamoRollupStore implements RollupStore {
     List<String> partitions = new ArrayList<>();
     long step = g == Granularity.MINUTE ? DAY : DAY * HOUR_PARTITION_DAYS;
     for (long p = Math.floorDiv(first, step) * step; p <= last; p += step) {
-      partitions.add(partition(projectId, family, g, dimension, Math.max(p, first)));
+      long bucket = Math.max(p, first);
+      partitions.add(digests ? digestPartition(projectId, family, g, dimension, bucket)
+          : partition(projectId, family, g, dimension, bucket));
     }
     String lo = String.format("%010d", first);
     String hi = String.format("%010d", last) + "#\uffff";
-    String kind = "rollups, " + g.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    String kind = "rollups, " + g.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + (digests ? " digests" : "");
     for (String pk : partitions) {
       queries.add(() -> query(pk, lo, hi, consistent, kind));
     }
@@ -394,29 +402,6 @@ public final class DynamoRollupStore implements RollupStore {
 
   // ---- digests and prefix sums: packed items holding every name of a bucket or boundary ----
 
-  /** One query per partition the level's range touches; heads and parts of every bucket in it. */
-  private List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> digestQueries(
-      long projectId, RollupFamily family, Granularity g, String dimension, long fromSecond, long toSecond) {
-    List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries = new ArrayList<>();
-    if (fromSecond >= toSecond) {
-      return queries;
-    }
-    long first = Math.floorDiv(fromSecond + g.seconds() - 1, g.seconds()) * g.seconds();
-    long last = Math.floorDiv(toSecond - 1, g.seconds()) * g.seconds();
-    if (first > last) {
-      return queries;
-    }
-    String lo = String.format("%010d", first);
-    String hi = String.format("%010d", last) + "#\uffff";
-    String kind = "rollups, " + g.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + " digests";
-    long step = DAY * HOUR_PARTITION_DAYS;
-    for (long p = Math.floorDiv(first, step) * step; p <= last; p += step) {
-      String pk = digestPartition(projectId, family, g, dimension, Math.max(p, first));
-      queries.add(() -> query(pk, lo, hi, false, kind));
-    }
-    return queries;
-  }
-
   private Map<RollupKey, RollupCell> digestCells(Read r, List<Map<String, AttributeValue>> items) {
     Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
     long now = clock.instant().getEpochSecond();
@@ -426,9 +411,9 @@ public final class DynamoRollupStore implements RollupStore {
       }
       for (byte[] entry : entries) {
         int[] at = {0};
-        String name = new String(Varints.readBytes(entry, at), java.nio.charset.StandardCharsets.UTF_8);
-        long count = zigzag(Varints.read(entry, at));
-        long errors = zigzag(Varints.read(entry, at));
+        String name = readName(entry, at);
+        long count = Varints.readSigned(entry, at);
+        long errors = Varints.readSigned(entry, at);
         cells.put(new RollupKey(r.family(), r.granularity(), bucket, r.dimension(), name),
             RollupCell.ofDigest(count, errors, CellDigest.decode(entry, at)));
       }
@@ -473,14 +458,26 @@ public final class DynamoRollupStore implements RollupStore {
 
   private Map<RollupKey, RollupCell> prefixCells(Read r, List<Map<String, AttributeValue>> items) {
     Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
-    unpack(items).forEach((boundary, entries) -> {
+    prefixSums(items).forEach((name, cell) ->
+        cells.put(new RollupKey(r.family(), Granularity.HOUR, r.toSecond(), r.dimension(), name), cell));
+    return cells;
+  }
+
+  /** The sums one prefix item (head and parts) holds, by name. */
+  private static Map<String, RollupCell> prefixSums(List<Map<String, AttributeValue>> items) {
+    Map<String, RollupCell> sums = new java.util.TreeMap<>();
+    unpack(items).values().forEach(entries -> {
       for (byte[] entry : entries) {
         int[] at = {0};
-        String name = new String(Varints.readBytes(entry, at), java.nio.charset.StandardCharsets.UTF_8);
-        cells.put(new RollupKey(r.family(), Granularity.HOUR, r.toSecond(), r.dimension(), name), decodeCell(entry, at));
+        String name = readName(entry, at);
+        RollupCell cell = new RollupCell();
+        cell.addCounts(Varints.readSigned(entry, at), Varints.readSigned(entry, at));
+        cell.durations().addEncoded(Varints.readBytes(entry, at));
+        cell.errorDurations().addEncoded(Varints.readBytes(entry, at));
+        sums.put(name, cell);
       }
     });
-    return cells;
+    return sums;
   }
 
   private static int parts(Map<String, AttributeValue> item) {
@@ -569,45 +566,32 @@ public final class DynamoRollupStore implements RollupStore {
     meter.addWrite(response.consumedCapacity(), meterKind);
   }
 
-  private static byte[] nameBytes(String name) {
-    return name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  /** The start every digest and prefix entry shares: name, count, errors. */
+  private static java.io.ByteArrayOutputStream entry(String name, RollupCell cell) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64);
+    Varints.writeBytes(out, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Varints.writeSigned(out, cell.count());
+    Varints.writeSigned(out, cell.errors());
+    return out;
   }
 
-  private static long zigzag(long encoded) {
-    return (encoded >>> 1) ^ -(encoded & 1);
-  }
-
-  private static long toZigzag(long value) {
-    return (value << 1) ^ (value >> 63);
+  private static String readName(byte[] entry, int[] at) {
+    return new String(Varints.readBytes(entry, at), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** A digest entry: name, count, errors, digest. */
   static byte[] digestEntry(String name, RollupCell cell, boolean withStatus) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(48);
-    Varints.writeBytes(out, nameBytes(name));
-    Varints.write(out, toZigzag(cell.count()));
-    Varints.write(out, toZigzag(cell.errors()));
+    java.io.ByteArrayOutputStream out = entry(name, cell);
     CellDigest.of(cell, withStatus).encode(out);
     return out.toByteArray();
   }
 
   /** A prefix entry: name, count, errors, both histograms packed. */
   static byte[] prefixEntry(String name, RollupCell cell) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256);
-    Varints.writeBytes(out, nameBytes(name));
-    Varints.write(out, toZigzag(cell.count()));
-    Varints.write(out, toZigzag(cell.errors()));
+    java.io.ByteArrayOutputStream out = entry(name, cell);
     Varints.writeBytes(out, cell.durations().encode());
     Varints.writeBytes(out, cell.errorDurations().encode());
     return out.toByteArray();
-  }
-
-  private static RollupCell decodeCell(byte[] entry, int[] at) {
-    RollupCell cell = new RollupCell();
-    cell.addCounts(zigzag(Varints.read(entry, at)), zigzag(Varints.read(entry, at)));
-    cell.durations().addEncoded(Varints.readBytes(entry, at));
-    cell.errorDurations().addEncoded(Varints.readBytes(entry, at));
-    return cell;
   }
 
   /** Writes the digests of one bucket's compacted cells: per family and dimension, one packed item of every name. */
@@ -654,13 +638,7 @@ public final class DynamoRollupStore implements RollupStore {
     if (hourly.isEmpty()) {
       return;
     }
-    Map<String, RollupCell> running = new java.util.TreeMap<>();
-    unpack(prefixItems(projectId, family, dimension, blockStart, fromHour, true)).values().forEach(entries -> {
-      for (byte[] entry : entries) {
-        int[] at = {0};
-        running.put(new String(Varints.readBytes(entry, at), java.nio.charset.StandardCharsets.UTF_8), decodeCell(entry, at));
-      }
-    });
+    Map<String, RollupCell> running = prefixSums(prefixItems(projectId, family, dimension, blockStart, fromHour, true));
     Map<Long, List<Map.Entry<RollupKey, RollupCell>>> byHour = new java.util.TreeMap<>();
     hourly.entrySet().forEach(e -> byHour.computeIfAbsent(e.getKey().bucketSecond(), k -> new ArrayList<>()).add(e));
     String pk = prefixPartition(projectId, family, dimension, blockStart);
