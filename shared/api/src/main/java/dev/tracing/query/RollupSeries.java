@@ -17,9 +17,9 @@ import java.util.TreeSet;
  * Reads the rollup cells of a whole-minute range and sums them per interval and name. Each part of
  * the range comes from the coarsest cells that fit it: whole days, three-hour blocks and hours the
  * compactor has summed, when each such bucket falls in one interval (the interval is a whole
- * number of them, and the intervals start on one); the minutes around them, the buckets not
- * compacted yet (the last hour or two) and those written to since their compaction come from finer
- * cells. A series point that is exactly one complete three-hour or daily cell reads that cell's
+ * number of them, and the intervals start on one); the part hours at the window's ends and the
+ * hour still open from ten-minute cells and the minutes around them; the buckets not compacted yet
+ * and those written to since their compaction from finer cells. A series point that is exactly one complete three-hour or daily cell reads that cell's
  * digest instead (its percentiles, a few bytes); totals over whole hours are differences of the
  * compactor's prefix sums (two items per family and prefix block, whatever the window's length).
  * A 7-day chart reads 56 digests and the cells of its first and last points per name; the map two
@@ -76,7 +76,9 @@ final class RollupSeries {
     long hour = Granularity.HOUR.seconds();
     long firstHour = Math.floorDiv(fromSecond + hour - 1, hour) * hour;
     long lastHour = Math.floorDiv(toSecond, hour) * hour;
-    boolean compacted = fits(Granularity.HOUR, firstInterval, step) && firstHour < lastHour;
+    long ten = Granularity.TEN_MINUTES.seconds();
+    boolean compacted = fits(Granularity.TEN_MINUTES, firstInterval, step)
+        && Math.floorDiv(fromSecond + ten - 1, ten) * ten < Math.floorDiv(toSecond, ten) * ten;
     RollupStore.Compaction compaction = compacted ? store.compaction(projectId) : null;
 
     // prefix sums are kept for the families whose totals a view shows
@@ -107,19 +109,21 @@ final class RollupSeries {
         }
       }
     }
-    // totals only: the whole hours, and the hour around either end when fewer of its minutes fall
-    // outside the window than inside (those are read and taken away: histograms subtract exactly)
+    // totals only: the whole hours, and the hour around either end when fewer of its cells (ten-minute
+    // blocks and minutes) fall outside the window than inside (those are read and taken away:
+    // histograms subtract exactly)
     boolean extendLeft = false;
     boolean extendRight = false;
     if (!series && totals && compaction != null && prefixed) {
       long start = Math.max(firstHour, Math.floorDiv(horizon + hour - 1, hour) * hour);
       long end = lastHour;
       long lowHour = Math.floorDiv(fromSecond, hour) * hour;
-      if (start == firstHour && lowHour < fromSecond && lowHour >= horizon && fromSecond - lowHour < firstHour - fromSecond) {
+      if (start == firstHour && lowHour < fromSecond && lowHour >= horizon
+          && cellsIn(lowHour, fromSecond) < cellsIn(fromSecond, firstHour)) {
         start = lowHour;
         extendLeft = true;
       }
-      if (lastHour < toSecond && lastHour + hour - toSecond < toSecond - lastHour) {
+      if (lastHour < toSecond && cellsIn(toSecond, lastHour + hour) < cellsIn(lastHour, toSecond)) {
         end = lastHour + hour;
         extendRight = true;
       }
@@ -222,6 +226,13 @@ final class RollupSeries {
       }
     }
     return out;
+  }
+
+  /** How many cells a part of one hour reads: its whole ten-minute blocks, and the minutes around them. */
+  private static long cellsIn(long fromSecond, long toSecond) {
+    long ten = Granularity.TEN_MINUTES.seconds();
+    long tens = Math.max(0, Math.floorDiv(toSecond, ten) - Math.floorDiv(fromSecond + ten - 1, ten));
+    return tens + (toSecond - fromSecond) / 60 - tens * 10;
   }
 
   /** Adds cells to (or takes them from) per-name totals. */

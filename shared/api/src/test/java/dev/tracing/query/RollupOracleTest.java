@@ -343,14 +343,83 @@ class RollupOracleTest {
         .get("span_count").asLong());
   }
 
+  /**
+   * The hour still open is read from the ten-minute cells of its finished blocks and the minutes
+   * after them; a block written to since it was built is read from its minutes until it is built
+   * again, and a wrong ten-minute cell would show (so they are what is read).
+   */
+  @Test
+  void theOpenHourReadsTenMinuteCellsOfFinishedBlocksOnly() {
+    long project = 47;
+    long hourSecond = Math.floorDiv(NOW.getEpochSecond(), 3600) * 3600;
+    long nowSecond = hourSecond + 47 * 60;
+    QueryStack open = stack.withClock(Clock.fixed(Instant.ofEpochSecond(nowSecond), ZoneOffset.UTC));
+    try {
+      for (int minute : new int[] {3, 15, 27, 41}) {
+        ingestRootSpan(open, project, 0x470L + minute, (hourSecond + minute * 60 + 5) * NS);
+      }
+      var marked = open.tracing.rollups().compaction(project);
+      assertEquals(java.util.Set.of(hourSecond, hourSecond + 600, hourSecond + 1200, hourSecond + 2400),
+          marked.tenMinutes().pending(), "ingest marks the ten-minute blocks it wrote to: " + marked);
+      assertEquals(0, open.tracing.rollups().compact(project, nowSecond), "no hour is over");
+      var state = open.tracing.rollups().compaction(project);
+      assertEquals(hourSecond, state.tenMinutes().fromSecond(), "a new project's level starts at its oldest block");
+      assertEquals(hourSecond + 2400, state.tenMinutes().builtBeforeSecond(), "blocks finished a minute ago are built");
+      assertEquals(java.util.Set.of(hourSecond + 2400), state.tenMinutes().pending(), "the block still open waits");
+      for (long b = hourSecond; b < hourSecond + 2400; b += 600) {
+        assertTrue(state.complete(Granularity.TEN_MINUTES, b), "block " + b + " is complete: " + state);
+      }
+      QueryStack.Params hour = QueryStack.Params.of("period", "1h");
+      var meter = open.tracing.meter();
+      meter.reset();
+      assertEquals(4, mapSpanCount(open, project, hour, "frontend"));
+      assertTrue(meter.readUnitsByKind().containsKey("rollups, ten minutes"), meter.readUnitsByKind().toString());
+      assertEquals(4, metrics(open, project, QueryStack.Params.of("period", "1h", "interval", "600")).get("services").get(0)
+          .get("span_count").asLong());
+
+      // a wrong ten-minute cell is read while its block is complete...
+      String pk = "R#" + project + "#S#x##" + Math.floorDiv(hourSecond / 86_400, 16);
+      open.tracing.client().putItem(b -> b.tableName(open.table).item(Map.of("pk", AttributeValue.fromS(pk),
+          "sk", AttributeValue.fromS(String.format("%010d#frontend", hourSecond + 1200)),
+          "c", AttributeValue.fromN("1000"))));
+      assertEquals(1003, mapSpanCount(open, project, hour, "frontend"), "the block's ten-minute cell is what is read");
+      // ...and not once a span lands in it: its minutes are read until the next run builds it again
+      ingestRootSpan(open, project, 0x47aL, (hourSecond + 22 * 60) * NS);
+      assertFalse(open.tracing.rollups().compaction(project).complete(Granularity.TEN_MINUTES, hourSecond + 1200));
+      assertEquals(5, mapSpanCount(open, project, hour, "frontend"), "counted at once, from its minute cells");
+      open.tracing.rollups().compact(project, nowSecond);
+      assertTrue(open.tracing.rollups().compaction(project).complete(Granularity.TEN_MINUTES, hourSecond + 1200));
+      assertEquals(5, mapSpanCount(open, project, hour, "frontend"), "built again from its minutes");
+
+      // a project compacted before ingest marked ten-minute blocks: its level starts after the next hour
+      var key = Map.of("pk", AttributeValue.fromS("R#" + project + "#C"), "sk", AttributeValue.fromS("#"));
+      open.tracing.client().updateItem(b -> b.tableName(open.table).key(key).updateExpression("REMOVE fx, vx"));
+      open.tracing.rollups().compact(project, nowSecond);
+      var upgraded = open.tracing.rollups().compaction(project);
+      assertEquals(hourSecond + 2 * 3600, upgraded.tenMinutes().fromSecond(), upgraded.toString());
+      assertFalse(upgraded.complete(Granularity.TEN_MINUTES, hourSecond), "blocks before the level's start are not read");
+      assertEquals(5, mapSpanCount(open, project, hour, "frontend"), "read from minutes");
+    } finally {
+      open.close();
+    }
+  }
+
   /** One frontend root span of 4 ms, a trace of its own. */
   private static void ingestRootSpan(long project, long traceId, long startNano) {
-    stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", traceId), traceId + 1, 0,
+    ingestRootSpan(stack, project, traceId, startNano);
+  }
+
+  private static void ingestRootSpan(QueryStack into, long project, long traceId, long startNano) {
+    into.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", traceId), traceId + 1, 0,
         "frontend", "GET /", startNano, startNano + 4_000_000, false))));
   }
 
   private long mapSpanCount(long project, QueryStack.Params params, String service) {
-    ApiResponse r = stack.getRoute(project, "/services/map", params);
+    return mapSpanCount(stack, project, params, service);
+  }
+
+  private static long mapSpanCount(QueryStack on, long project, QueryStack.Params params, String service) {
+    ApiResponse r = on.getRoute(project, "/services/map", params);
     assertEquals(200, r.status(), r.bodyText());
     for (JsonNode n : QueryStack.JSON.readTree(r.body()).get("services")) {
       if (n.get("name").asString().equals(service)) {
@@ -375,7 +444,11 @@ class RollupOracleTest {
   }
 
   private JsonNode metrics(long project, QueryStack.Params params) {
-    ApiResponse r = stack.getRoute(project, "/services/metrics", params);
+    return metrics(stack, project, params);
+  }
+
+  private static JsonNode metrics(QueryStack on, long project, QueryStack.Params params) {
+    ApiResponse r = on.getRoute(project, "/services/metrics", params);
     assertEquals(200, r.status(), r.bodyText());
     return QueryStack.JSON.readTree(r.body());
   }

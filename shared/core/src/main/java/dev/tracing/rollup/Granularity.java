@@ -2,13 +2,16 @@ package dev.tracing.rollup;
 
 /**
  * The bucket lengths rollups are kept at. Ingest adds to minute cells; the compactor sums them
- * into hourly cells once an hour is over, hourly cells into three-hour cells and those into daily
- * cells once those are over. A view reads the coarsest cells that fit its intervals, so a 7-day
- * window of one interval reads about 30 cells per name (days, and the blocks, hours and minutes
- * around them), not 10,080 minutes.
+ * into ten-minute cells once a ten-minute block is over (so the hour still open, and the part
+ * hours at a window's ends, read a few cells instead of up to 59 minutes), and into hourly cells
+ * once an hour is over, hourly cells into three-hour cells and those into daily cells once those
+ * are over. A view reads the coarsest cells that fit its intervals, so a 7-day window of one
+ * interval reads about 30 cells per name (days, and the blocks, hours, ten-minute blocks and
+ * minutes around them), not 10,080 minutes.
  */
 public enum Granularity {
   MINUTE(60, "m"),
+  TEN_MINUTES(600, "x"),
   HOUR(3600, "h"),
   THREE_HOURS(10_800, "t"),
   DAY(86_400, "d");
@@ -35,9 +38,21 @@ public enum Granularity {
     return Math.floorDiv(Math.floorDiv(epochNano, 1_000_000_000L), seconds) * seconds;
   }
 
-  /** The level this one is summed from: {@code null} for minutes, which ingest writes. */
+  /** The start (epoch seconds) of the bucket holding an epoch second. */
+  public long bucketOfSecond(long epochSecond) {
+    return Math.floorDiv(epochSecond, seconds) * seconds;
+  }
+
+  /**
+   * The level this one is summed from: {@code null} for minutes, which ingest writes; minutes for
+   * ten-minute blocks and for hours (an hour does not wait for, or depend on, its ten-minute cells).
+   */
   public Granularity finer() {
-    return ordinal() == 0 ? null : values()[ordinal() - 1];
+    return switch (this) {
+      case MINUTE -> null;
+      case TEN_MINUTES, HOUR -> MINUTE;
+      default -> values()[ordinal() - 1];
+    };
   }
 
   /** Levels the compactor builds from finished cells of the level below, beyond the hours: three hours, days. */

@@ -107,9 +107,10 @@ public interface RollupStore {
   /**
    * How far the compacted cells are complete. An hour's hourly cells hold exactly the sum of its
    * minute cells when it ended before {@code compactedBeforeSecond} and is not pending (written to
-   * since it was last compacted); a three-hour or daily cell holds the sum of its hours when its
-   * level was built past it, it is not pending at its level, and no hour or finer block in it is
-   * pending. Other buckets are read from finer cells.
+   * since it was last compacted); a ten-minute cell likewise, by the ten-minute level's own marks;
+   * a three-hour or daily cell holds the sum of its hours when its level was built past it, it is
+   * not pending at its level, and no hour or finer block in it is pending. Other buckets are read
+   * from finer cells.
    *
    * <p>Every three-hour and daily cell complete at its level has a digest; prefix sums are exact
    * up to {@link #prefixUsableTo}.
@@ -117,13 +118,21 @@ public interface RollupStore {
    * @param coarse the levels above the hour: how far each was built, and its blocks to build again
    * @param prefixBuiltBefore prefix sums were built at every boundary up to here (0: none)
    * @param prefixPending hours compacted again whose prefix sums after them are not rebuilt yet
+   * @param tenMinutes the ten-minute level: the first block it holds, how far it was built, and
+   *     its blocks written to since they were built (or being built)
    */
   record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse,
-                    long prefixBuiltBefore, java.util.Set<Long> prefixPending) {
+                    long prefixBuiltBefore, java.util.Set<Long> prefixPending, Level tenMinutes) {
     public Compaction {
       pendingHours = java.util.Set.copyOf(pendingHours);
       coarse = Map.copyOf(coarse);
       prefixPending = java.util.Set.copyOf(prefixPending);
+      java.util.Objects.requireNonNull(tenMinutes, "tenMinutes");
+    }
+
+    public Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse,
+                      long prefixBuiltBefore, java.util.Set<Long> prefixPending) {
+      this(compactedBeforeSecond, pendingHours, coarse, prefixBuiltBefore, prefixPending, Level.NONE);
     }
 
     public Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse) {
@@ -155,10 +164,27 @@ public interface RollupStore {
       return Math.max(blockStart, usable);
     }
 
-    /** A level above the hour: built for every block ending by {@code builtBeforeSecond}, but the pending ones. */
-    public record Level(long builtBeforeSecond, java.util.Set<Long> pending) {
+    /**
+     * A compacted level: built for every block from {@code fromSecond} that ends by
+     * {@code builtBeforeSecond}, but the pending ones. The levels above the hour hold every block
+     * of the retention ({@code fromSecond} unbounded); the ten-minute level holds the blocks from
+     * the compactor's first run that kept it.
+     */
+    public record Level(long fromSecond, long builtBeforeSecond, java.util.Set<Long> pending) {
+      /** A level with no block built. */
+      public static final Level NONE = new Level(Long.MAX_VALUE, 0, java.util.Set.of());
+
       public Level {
         pending = java.util.Set.copyOf(pending);
+      }
+
+      public Level(long builtBeforeSecond, java.util.Set<Long> pending) {
+        this(Long.MIN_VALUE, builtBeforeSecond, pending);
+      }
+
+      /** This level with other blocks pending. */
+      public Level withPending(java.util.Set<Long> blocks) {
+        return new Level(fromSecond, builtBeforeSecond, blocks);
       }
     }
 
@@ -174,6 +200,9 @@ public interface RollupStore {
       if (g == Granularity.HOUR) {
         return compactedBeforeSecond;
       }
+      if (g == Granularity.TEN_MINUTES) {
+        return tenMinutes.builtBeforeSecond();
+      }
       Level level = coarse.get(g);
       return level == null ? 0 : level.builtBeforeSecond();
     }
@@ -187,6 +216,10 @@ public interface RollupStore {
         return hourlyComplete(bucketSecond);
       }
       long end = bucketSecond + g.seconds();
+      if (g == Granularity.TEN_MINUTES) {
+        return bucketSecond >= tenMinutes.fromSecond() && end <= tenMinutes.builtBeforeSecond()
+            && !tenMinutes.pending().contains(bucketSecond);
+      }
       Level level = coarse.get(g);
       if (level == null || end > level.builtBeforeSecond() || level.pending().contains(bucketSecond)) {
         return false;
@@ -222,9 +255,9 @@ public interface RollupStore {
   Compaction compaction(long projectId);
 
   /**
-   * Sums the minute cells of each hour that ended a minute or more before {@code nowSecond} and was
-   * written to since it was last compacted into that hour's hourly cells (replacing them whole, so
-   * compacting again is harmless), then builds the three-hour and daily cells of the blocks that
+   * Sums the minute cells of each ten-minute block and each hour that ended a minute or more before
+   * {@code nowSecond} and was written to since it was last compacted into its ten-minute or hourly
+   * cells (replacing them whole, so compacting again is harmless), then builds the three-hour and daily cells of the blocks that
    * ended since the last run or hold an hour compacted again, and records the new state. Safe beside
    * concurrent ingest: an hour is unmarked (and marked in progress until built) before its minute
    * cells are read, and ingest marks an hour after writing to it, so an addition the compactor did

@@ -52,6 +52,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * {@code t} and {@code d}); their state is on the same item: {@code wt}/{@code wd} how far each
  * level is built, {@code dt}/{@code dd} its blocks waiting to be built again because an hour in
  * them was compacted again; {@code dh} the hours a compactor has taken and not finished.
+ *
+ * <p>Ten-minute cells (code {@code x}) serve the hour still open and the part hours at a window's
+ * ends. Ingest marks the ten-minute blocks it wrote to in {@code dx}, in the same write as the
+ * hours; each run builds the finished ones from their minutes ({@code dxh} while it does),
+ * records how far it got in {@code vx}, and the first run that kept the level where it starts
+ * ({@code fx}).
  */
 public final class DynamoRollupStore implements RollupStore {
   /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
@@ -152,15 +158,20 @@ public final class DynamoRollupStore implements RollupStore {
   public void add(long projectId, Map<RollupKey, RollupCell> cells) {
     List<Runnable> updates = new ArrayList<>();
     java.util.Set<Long> hours = new java.util.TreeSet<>();
+    java.util.Set<Long> tens = new java.util.TreeSet<>();
     cells.forEach((key, cell) -> {
       for (Map<String, Long> part : additions(key, cell)) {
         updates.add(() -> update(projectId, key, part));
       }
-      hours.add(Math.floorDiv(key.bucketSecond(), Granularity.HOUR.seconds()) * Granularity.HOUR.seconds());
+      hours.add(Granularity.HOUR.bucketOfSecond(key.bucketSecond()));
+      tens.add(Granularity.TEN_MINUTES.bucketOfSecond(key.bucketSecond()));
     });
     run(updates);
-    // after the cells: an hour is marked pending only once its additions are stored
-    marks.mark(projectId, hours);
+    // after the cells: an hour and a ten-minute block are marked pending only once its additions
+    // are stored (both in one write of the state item)
+    if (!hours.isEmpty()) {
+      marks.markAll(projectId, Map.of(PendingHours.PENDING, hours, pendingAttribute(Granularity.TEN_MINUTES), tens));
+    }
   }
 
   /** The additions of a cell, split so no update carries more than {@link #MAX_BUCKETS_PER_UPDATE} buckets. */
@@ -668,6 +679,11 @@ public final class DynamoRollupStore implements RollupStore {
     return PendingHours.PENDING + g.code();
   }
 
+  /** The ten-minute blocks a compactor has taken and not finished building (pending to readers). */
+  static final String TENS_IN_PROGRESS = "dxh";
+  /** The first ten-minute block the level holds (set once, by the first compactor that builds it). */
+  static final String TENS_FROM = "fx";
+
   /**
    * How far a level above the hour is built, with its digests: {@code vt}, {@code vd}. (Compactors
    * before digests recorded {@code wt}, {@code wd}; those blocks have no digests, so the first
@@ -685,8 +701,14 @@ public final class DynamoRollupStore implements RollupStore {
       coarse.put(g, new Compaction.Level(PendingHours.number(item.get(builtAttribute(g))),
           PendingHours.numbers(item, pendingAttribute(g))));
     }
+    java.util.Set<Long> tensPending = PendingHours.numbers(item, pendingAttribute(Granularity.TEN_MINUTES));
+    tensPending.addAll(PendingHours.numbers(item, TENS_IN_PROGRESS));
+    AttributeValue tensFrom = item.get(TENS_FROM);
+    Compaction.Level tens = tensFrom == null || tensFrom.n() == null ? Compaction.Level.NONE.withPending(tensPending)
+        : new Compaction.Level(Long.parseLong(tensFrom.n()), PendingHours.number(item.get(builtAttribute(Granularity.TEN_MINUTES))),
+            tensPending);
     return new Compaction(m.doneBeforeSecond(), m.pendingHours(), coarse, PendingHours.number(item.get(PREFIX_BUILT)),
-        PendingHours.numbers(item, PREFIX_PENDING));
+        PendingHours.numbers(item, PREFIX_PENDING), tens);
   }
 
   @Override
@@ -718,6 +740,7 @@ public final class DynamoRollupStore implements RollupStore {
     // so readers stop at the hour until the sums after it are rebuilt
     toMark.put(PREFIX_PENDING, new java.util.TreeSet<>(hours));
     marks.markAll(projectId, toMark);
+    compactTenMinutes(projectId, state, nowSecond);
     for (long h : hours) {
       // moved from pending to in progress first: an addition made after this point marks the hour
       // again, and a compactor that stops before the hour is built leaves it in progress, which
@@ -762,6 +785,52 @@ public final class DynamoRollupStore implements RollupStore {
     }
     buildPrefixes(projectId, state, hours, closedBefore);
     return hours.size();
+  }
+
+  /**
+   * Builds the ten-minute cells of every finished block written to since it was last built, with
+   * the hours' protocol: the blocks are moved from pending to in progress in one write before their
+   * minute cells are read (an addition after it marks its block again), and out of it once built.
+   * The first run that keeps the level records where it starts: for a project never compacted,
+   * its oldest pending block (ingest has marked every block it wrote); for one compacted before,
+   * the hour after next (blocks before may hold minutes written before ingest marked blocks, so
+   * they stay read from minutes until they expire).
+   */
+  private void compactTenMinutes(long projectId, Compaction state, long nowSecond) {
+    Granularity g = Granularity.TEN_MINUTES;
+    long size = g.seconds();
+    long closedBefore = g.bucketOfSecond(nowSecond - 60);
+    Compaction.Level level = state.tenMinutes();
+    long from = level.fromSecond();
+    if (from == Compaction.Level.NONE.fromSecond()) {
+      long hour = Granularity.HOUR.seconds();
+      if (state.compactedBeforeSecond() == 0) {
+        from = closedBefore;
+        for (long h : state.pendingHours()) {
+          from = Math.min(from, h);
+        }
+        for (long b : level.pending()) {
+          from = Math.min(from, b);
+        }
+      } else {
+        from = Granularity.HOUR.bucketOfSecond(nowSecond) + 2 * hour;
+      }
+      marks.setOnce(projectId, TENS_FROM, from);
+    }
+    long start = from;
+    List<Long> blocks = level.pending().stream().filter(b -> b + size <= closedBefore).sorted().toList();
+    // blocks before the level's start are never read: unmarked without building them
+    List<Long> before = blocks.stream().filter(b -> b < start).toList();
+    List<Long> build = blocks.stream().filter(b -> b >= start).toList();
+    marks.take(projectId, pendingAttribute(g), TENS_IN_PROGRESS, build);
+    for (long b : build) {
+      build(projectId, g, b);
+    }
+    marks.unmark(projectId, TENS_IN_PROGRESS, build);
+    marks.unmark(projectId, pendingAttribute(g), before);
+    if (closedBefore > level.builtBeforeSecond()) {
+      marks.advance(projectId, builtAttribute(g), closedBefore);
+    }
   }
 
   /**

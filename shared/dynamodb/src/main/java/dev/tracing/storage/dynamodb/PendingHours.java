@@ -106,6 +106,17 @@ final class PendingHours {
         Map.of(":v", numberSet(List.of(hourSecond))));
   }
 
+  /**
+   * Takes pending values of one set for building, in one write: moved from {@code pending} to
+   * {@code inProgress}, so a write to one of them after this marks it pending again.
+   */
+  void take(long projectId, String pending, String inProgress, Collection<Long> values) {
+    if (!values.isEmpty()) {
+      update(projectId, "mark", "ADD #t :v DELETE #f :v", null, Map.of("#t", inProgress, "#f", pending),
+          Map.of(":v", numberSet(values)));
+    }
+  }
+
   /** The hour taken by {@link #take} is built. */
   void done(long projectId, long hourSecond) {
     unmark(projectId, IN_PROGRESS, List.of(hourSecond));
@@ -167,6 +178,16 @@ final class PendingHours {
           Map.of(":w", AttributeValue.fromN(Long.toString(doneBeforeSecond))));
     } catch (ConditionalCheckFailedException later) {
       // another compactor recorded a later state
+    }
+  }
+
+  /** Sets a number attribute of the state item unless it is set already (the first compactor's value stays). */
+  void setOnce(long projectId, String attribute, long value) {
+    try {
+      update(projectId, "mark", "SET #w = :w", "attribute_not_exists(#w)", Map.of("#w", attribute),
+          Map.of(":w", AttributeValue.fromN(Long.toString(value))));
+    } catch (ConditionalCheckFailedException set) {
+      // another compactor set it first
     }
   }
 
