@@ -209,7 +209,8 @@ public final class ViewsPart {
     long compactAt = clock.millis() / 1000;
     // each project's rollups on their own, so the cost of the compacted cells, digests and prefix
     // sums shows at both volumes
-    String[] kinds = {DynamoRollupStore.METER_KIND, DynamoRollupStore.DIGEST_METER_KIND, DynamoRollupStore.PREFIX_METER_KIND};
+    String[] kinds = {DynamoRollupStore.METER_KIND, DynamoRollupStore.DIGEST_METER_KIND, DynamoRollupStore.PREFIX_METER_KIND,
+        DynamoRollupStore.TEN_MINUTES_METER_KIND};
     StringBuilder rollupUnits = new StringBuilder();
     int hours = 0;
     for (long project : new long[] {SMALL_PROJECT, LARGE_PROJECT}) {
@@ -219,9 +220,10 @@ public final class ViewsPart {
       }
       hours += tracing.rollups().compact(project, compactAt);
       double spans = project == SMALL_PROJECT ? smallLoad.spans : largeLoad.spans;
-      rollupUnits.append(String.format("; project %d's rollups: cells %.4f, digests %.4f, prefix sums %.4f WU per span",
-          project, (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,
-          (tracing.meter().writeUnits(kinds[1]) - before[1]) / spans, (tracing.meter().writeUnits(kinds[2]) - before[2]) / spans));
+      rollupUnits.append(String.format("; project %d's rollups: cells %.4f, digests %.4f, prefix sums %.4f, ten-minute"
+          + " cells %.4f WU per span", project, (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,
+          (tracing.meter().writeUnits(kinds[1]) - before[1]) / spans, (tracing.meter().writeUnits(kinds[2]) - before[2]) / spans,
+          (tracing.meter().writeUnits(kinds[3]) - before[3]) / spans));
     }
     int blockHours = tracing.stores().termBlocks().compact(SMALL_PROJECT, compactAt)
         + tracing.stores().termBlocks().compact(LARGE_PROJECT, compactAt);

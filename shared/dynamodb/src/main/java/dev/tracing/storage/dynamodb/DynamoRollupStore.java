@@ -65,6 +65,8 @@ public final class DynamoRollupStore implements RollupStore {
   /** What the compactor's digest and prefix sum writes are counted under (rollups too, apart to show their cost). */
   public static final String DIGEST_METER_KIND = "rollups, digests";
   public static final String PREFIX_METER_KIND = "rollups, prefix sums";
+  /** What the compactor's ten-minute cells are counted under (rollups too, apart to show their cost). */
+  public static final String TEN_MINUTES_METER_KIND = "rollups, ten minutes";
   static final String COUNT = "c";
   static final String ERRORS = "e";
   static final char DURATIONS = 'h';
@@ -929,7 +931,8 @@ public final class DynamoRollupStore implements RollupStore {
     }
     PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b
         .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(response.consumedCapacity(), METER_KIND);
+    meter.addWrite(response.consumedCapacity(), key.granularity() == Granularity.TEN_MINUTES ? TEN_MINUTES_METER_KIND
+        : METER_KIND);
   }
 
   private void run(List<Runnable> tasks) {
