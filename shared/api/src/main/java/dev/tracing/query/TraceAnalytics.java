@@ -17,7 +17,8 @@ import java.util.List;
  * <p>From the traces rollups when the filters allow (none, one {@code service_name}, {@code status}
  * or {@code not[status]}) and intervals are whole minutes (windows over 2 hours): whole minutes
  * and hours from the rollup cells, the seconds before the first and after the last whole minute
- * from the list index, so counts are exact and percentiles within
+ * from the list index (or, when fewer, the whole minute from the rollups less the rows of its
+ * seconds outside the window), so counts are exact and percentiles within
  * {@link DurationHistogram#RELATIVE_ERROR}; the cost follows the number of buckets, not of traces.
  *
  * <p>Otherwise from the list index: reads at most {@code budget} index rows, newest first; when the
@@ -100,7 +101,21 @@ public final class TraceAnalytics {
     // whole minutes inside the window from the rollups; the seconds around them from the index
     long wholeFrom = Math.floorDiv(q.startNano() + 59_999_999_999L, 60_000_000_000L) * 60;
     long wholeTo = Math.floorDiv(q.endNano(), 60_000_000_000L) * 60;
-    Map<Long, Map<String, RollupCell>> cells = rollups.read(projectId, RollupFamily.TRACES, filterKey, wholeFrom, wholeTo,
+    // at either end, the minute the window cuts is taken whole from the rollups and the rows of its
+    // seconds outside the window taken away, when those are fewer seconds than the ones inside
+    long cellsFrom = wholeFrom;
+    long cellsTo = wholeTo;
+    if (wholeFrom < wholeTo) {
+      long lowMinuteNano = (wholeFrom - 60) * 1_000_000_000L;
+      if (q.startNano() - lowMinuteNano < wholeFrom * 1_000_000_000L - q.startNano()) {
+        cellsFrom = wholeFrom - 60;
+      }
+      long highMinuteEndNano = (wholeTo + 60) * 1_000_000_000L;
+      if (q.endNano() > wholeTo * 1_000_000_000L && highMinuteEndNano - q.endNano() < q.endNano() - wholeTo * 1_000_000_000L) {
+        cellsTo = wholeTo + 60;
+      }
+    }
+    Map<Long, Map<String, RollupCell>> cells = rollups.read(projectId, RollupFamily.TRACES, filterKey, cellsFrom, cellsTo,
         first, step);
     RollupCell[] intervals = new RollupCell[n];
     for (int i = 0; i < n; i++) {
@@ -120,11 +135,28 @@ public final class TraceAnalytics {
       }
       return true;
     };
+    // a row outside the window but in a minute taken whole falls in that minute's interval (intervals
+    // are whole minutes)
+    TraceIndex.RowVisitor outside = row -> {
+      if (TraceListService.matches(q.filters(), row, inexact)) {
+        int i = (int) ((Math.floorDiv(row.timestampNano(), 1_000_000_000L) - first) / step);
+        intervals[i].add(row.durationNano(), row.isError(), -1);
+      }
+      return true;
+    };
     if (wholeFrom >= wholeTo) {
       index.scan(projectId, q.startNano(), q.endNano(), true, Integer.MAX_VALUE, exact);
     } else {
-      index.scan(projectId, q.startNano(), Math.min(q.endNano(), wholeFrom * 1_000_000_000L), true, Integer.MAX_VALUE, exact);
-      index.scan(projectId, Math.max(q.startNano(), wholeTo * 1_000_000_000L), q.endNano(), true, Integer.MAX_VALUE, exact);
+      if (cellsFrom < wholeFrom) {
+        index.scan(projectId, cellsFrom * 1_000_000_000L, q.startNano(), true, Integer.MAX_VALUE, outside);
+      } else {
+        index.scan(projectId, q.startNano(), wholeFrom * 1_000_000_000L, true, Integer.MAX_VALUE, exact);
+      }
+      if (cellsTo > wholeTo) {
+        index.scan(projectId, q.endNano(), cellsTo * 1_000_000_000L, true, Integer.MAX_VALUE, outside);
+      } else {
+        index.scan(projectId, wholeTo * 1_000_000_000L, q.endNano(), true, Integer.MAX_VALUE, exact);
+      }
     }
     List<Interval> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

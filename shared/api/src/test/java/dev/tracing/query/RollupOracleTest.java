@@ -404,6 +404,47 @@ class RollupOracleTest {
     }
   }
 
+  /**
+   * Where a window cuts a minute closer to its far side, analytics takes the minute's cell whole and
+   * the rows of its seconds outside the window away: the counts stay the list's.
+   */
+  @Test
+  void analyticsTakesAwayTheRowsOutsideAMinuteItReadsWhole() {
+    long project = 49;
+    long t0 = Instant.parse("2026-11-24T06:30:00Z").getEpochSecond();
+    long t1 = t0 + 3 * 3600;
+    long[][] traces = {{t0 + 2, 1}, {t0 + 30, 0}, {t1 + 10, 0}, {t1 + 58, 1}};
+    for (long[] t : traces) {
+      stack.ingest(NAMESPACE, project, request("frontend", List.of(new Sent(String.format("%032x", 0x490L + t[0]), t[0],
+          0, "frontend", "GET /", t[0] * NS, t[0] * NS + 4_000_000, t[1] == 1))));
+    }
+    // 5 s of the first minute and 5 s of the last fall outside: each minute is read whole, less those rows
+    QueryStack.Params window = QueryStack.Params.of("start_time", "2026-11-24T06:30:05Z", "end_time", "2026-11-24T09:30:55Z");
+    var meter = stack.tracing.meter();
+    meter.reset();
+    ApiResponse r = stack.getRoute(project, "/traces/analytics", window);
+    assertEquals(200, r.status(), r.bodyText());
+    JsonNode body = QueryStack.JSON.readTree(r.body());
+    long count = 0;
+    long errors = 0;
+    for (JsonNode interval : body.get("results")) {
+      count += interval.get("count").asLong();
+      errors += interval.get("error_count").asLong();
+    }
+    assertEquals(2, count, "the traces at 06:30:30 and 09:30:10: " + body);
+    assertEquals(0, errors, "the failed trace at 06:30:02 is outside the window: " + body);
+    JsonNode list = QueryStack.JSON.readTree(stack.getRoute(project, "/traces", window).body());
+    assertEquals(count, list.get("traces").size(), "the list finds the same traces");
+    assertTrue(meter.readUnitsByKind().containsKey("rollups, minute"), meter.readUnitsByKind().toString());
+    JsonNode failed = QueryStack.JSON.readTree(stack.getRoute(project, "/traces/analytics",
+        QueryStack.Params.of("start_time", "2026-11-24T06:30:05Z", "end_time", "2026-11-24T09:30:55Z", "status", "error")).body());
+    long failedCount = 0;
+    for (JsonNode interval : failed.get("results")) {
+      failedCount += interval.get("count").asLong();
+    }
+    assertEquals(0, failedCount, failed.toString());
+  }
+
   /** One frontend root span of 4 ms, a trace of its own. */
   private static void ingestRootSpan(long project, long traceId, long startNano) {
     ingestRootSpan(stack, project, traceId, startNano);
