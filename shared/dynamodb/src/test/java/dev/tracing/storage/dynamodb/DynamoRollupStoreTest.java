@@ -89,6 +89,11 @@ class DynamoRollupStoreTest {
         .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(
             DynamoRollupStore.prefixPartition(PROJECT, RollupFamily.OPERATIONS, "checkout", prefixBlock))))).count();
     assertTrue(parts > 1, "the sums of the hour take more than one item: " + parts);
+    long deflated = client.query(b -> b.tableName(table).keyConditionExpression("pk = :p")
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(
+            DynamoRollupStore.prefixPartition(PROJECT, RollupFamily.OPERATIONS, "checkout", prefixBlock)))))
+        .items().stream().filter(i -> i.containsKey("z")).count();
+    assertEquals(parts, deflated, "every part of the sums is stored deflated");
 
     List<Map<RollupKey, RollupCell>> read = store.read(PROJECT, List.of(
         RollupStore.Read.prefix(RollupFamily.OPERATIONS, "checkout", prefixBlock, block + 2 * hour),
@@ -122,6 +127,28 @@ class DynamoRollupStoreTest {
     Map<Long, List<byte[]>> unpacked = DynamoRollupStore.unpack(items);
     assertEquals(List.of("a", "b"), unpacked.get(3600L).stream().map(String::new).toList());
     assertEquals(List.of("c"), unpacked.get(7200L).stream().map(String::new).toList());
+  }
+
+  /** A deflated packed item reads as its entries; a damaged one is refused with what it is, not read as garbage. */
+  @Test
+  void deflatedItemsAreReadAndDamagedOnesRefused() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 100; i++) {
+      Varints.writeBytes(out, ("entry " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    byte[] deflated = DynamoRollupStore.deflate(out.toByteArray());
+    assertTrue(deflated.length < out.size(), deflated.length + " of " + out.size());
+    Map<String, AttributeValue> item = new HashMap<>(Map.of("pk", AttributeValue.fromS("p"),
+        "sk", AttributeValue.fromS("0000003600#~"), "pb", AttributeValue.fromB(SdkBytes.fromByteArray(deflated)),
+        "z", AttributeValue.fromN("1")));
+    List<byte[]> entries = DynamoRollupStore.unpack(List.of(item)).get(3600L);
+    assertEquals(100, entries.size());
+    assertEquals("entry 99", new String(entries.get(99), java.nio.charset.StandardCharsets.UTF_8));
+
+    item.put("pb", AttributeValue.fromB(SdkBytes.fromByteArray(java.util.Arrays.copyOf(deflated, deflated.length / 2))));
+    dev.tracing.storage.StoreUnavailableException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.tracing.storage.StoreUnavailableException.class, () -> DynamoRollupStore.unpack(List.of(item)));
+    assertTrue(e.getMessage().contains("0000003600#~") && e.getMessage().contains("damaged"), e.getMessage());
   }
 
   private static Map<String, AttributeValue> packed(String sk, int parts, String entry) {
