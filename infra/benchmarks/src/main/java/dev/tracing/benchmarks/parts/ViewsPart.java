@@ -116,12 +116,13 @@ public final class ViewsPart {
     Path loadFile = dataDir.resolve("views-load.properties");
     SavedLoad saved = keepDir != null && Files.exists(loadFile) ? SavedLoad.read(loadFile) : null;
     String table = "views";
-    // measured on a kept load, the views see the moment its last trace started (every request the
-    // same instant): the window's last minutes hold traces, as a busy project's do, not the empty
-    // time the load itself took; and the hour they are in is pending, as ingest keeps a busy
-    // project's current hour (see runViews)
-    Clock clock = saved == null ? Clock.systemUTC()
-        : Clock.fixed(java.time.Instant.ofEpochSecond(0, saved.toNano), java.time.ZoneOffset.UTC);
+    // measured on a kept load, every request sees one instant inside its traces: 30 s before the end
+    // of the last whole hour they fill, so the window's last hour is full of traces, as a busy
+    // project's is (not the empty time the load itself took), and pending, as ingest keeps a busy
+    // project's current hour (see runViews). At 59.5 minutes into its hour a window's ends read the
+    // most ten-minute and minute cells a totals view reads (five blocks and nine minutes at the end)
+    Clock clock = saved == null ? Clock.systemUTC() : Clock.fixed(java.time.Instant.ofEpochSecond(
+        Math.floorDiv(saved.toNano / 1_000_000_000L, 3600) * 3600 - 30), java.time.ZoneOffset.UTC);
     try (LocalDynamoDb db = LocalDynamoDb.start(dataDir.resolve("dynamodb"), 0)) {
       TracingConfig config = new TracingConfig(table, db.endpoint(), "us-east-1", Duration.ofDays(30), 1L << 40,
           Duration.ofMinutes(5), Duration.ofMinutes(5), TracingConfig.DEFAULT_MAX_BODY_BYTES, TracingConfig.randomSecret());
@@ -130,7 +131,7 @@ public final class ViewsPart {
         long now = clock.millis() * 1_000_000L;
         if (saved != null) {
           out.printf("reusing the traces loaded in %s at %s (%,d / %,d traces); Zipkin is not fed on reuse; the views'"
-              + " clock is set back to %s, when the load began%n", dataDir,
+              + " clock is fixed at %s, inside the traces, its hour pending%n", dataDir,
               java.time.Instant.ofEpochMilli(saved.loadedAtMillis), saved.small.traces, saved.large.traces, clock.instant());
           runViews(report, tracing, clock, now, saved.small, saved.large, (int) saved.small.traces, (int) saved.large.traces,
               repeats, null, saved.fromNano, saved.toNano, true);
