@@ -128,35 +128,21 @@ public final class TraceAnalytics {
       intervals[i] = c;
     }
     boolean[] inexact = {false};
-    TraceIndex.RowVisitor exact = row -> {
+    // rows in the window are added; rows outside it in a minute taken whole are taken away (they fall
+    // in that minute's interval: intervals are whole minutes)
+    java.util.function.IntFunction<TraceIndex.RowVisitor> rows = sign -> row -> {
       if (TraceListService.matches(q.filters(), row, inexact)) {
         int i = (int) ((Math.floorDiv(row.timestampNano(), 1_000_000_000L) - first) / step);
-        intervals[i].add(row.durationNano(), row.isError(), 1);
+        intervals[i].add(row.durationNano(), row.isError(), sign);
       }
       return true;
     };
-    // a row outside the window but in a minute taken whole falls in that minute's interval (intervals
-    // are whole minutes)
-    TraceIndex.RowVisitor outside = row -> {
-      if (TraceListService.matches(q.filters(), row, inexact)) {
-        int i = (int) ((Math.floorDiv(row.timestampNano(), 1_000_000_000L) - first) / step);
-        intervals[i].add(row.durationNano(), row.isError(), -1);
-      }
-      return true;
-    };
-    if (wholeFrom >= wholeTo) {
-      index.scan(projectId, q.startNano(), q.endNano(), true, Integer.MAX_VALUE, exact);
-    } else {
-      if (cellsFrom < wholeFrom) {
-        index.scan(projectId, cellsFrom * 1_000_000_000L, q.startNano(), true, Integer.MAX_VALUE, outside);
-      } else {
-        index.scan(projectId, q.startNano(), wholeFrom * 1_000_000_000L, true, Integer.MAX_VALUE, exact);
-      }
-      if (cellsTo > wholeTo) {
-        index.scan(projectId, q.endNano(), cellsTo * 1_000_000_000L, true, Integer.MAX_VALUE, outside);
-      } else {
-        index.scan(projectId, wholeTo * 1_000_000_000L, q.endNano(), true, Integer.MAX_VALUE, exact);
-      }
+    long ns = 1_000_000_000L;
+    long[][] ends = wholeFrom >= wholeTo ? new long[][] {{q.startNano(), q.endNano(), 1}} : new long[][] {
+        cellsFrom < wholeFrom ? new long[] {cellsFrom * ns, q.startNano(), -1} : new long[] {q.startNano(), wholeFrom * ns, 1},
+        cellsTo > wholeTo ? new long[] {q.endNano(), cellsTo * ns, -1} : new long[] {wholeTo * ns, q.endNano(), 1}};
+    for (long[] e : ends) {
+      index.scan(projectId, e[0], e[1], true, Integer.MAX_VALUE, rows.apply((int) e[2]));
     }
     List<Interval> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

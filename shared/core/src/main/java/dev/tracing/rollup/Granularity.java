@@ -35,7 +35,7 @@ public enum Granularity {
 
   /** The start (epoch seconds) of the bucket holding an instant. */
   public long bucketOf(long epochNano) {
-    return Math.floorDiv(Math.floorDiv(epochNano, 1_000_000_000L), seconds) * seconds;
+    return bucketOfSecond(Math.floorDiv(epochNano, 1_000_000_000L));
   }
 
   /** The start (epoch seconds) of the bucket holding an epoch second. */

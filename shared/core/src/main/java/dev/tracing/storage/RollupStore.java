@@ -181,11 +181,6 @@ public interface RollupStore {
       public Level(long builtBeforeSecond, java.util.Set<Long> pending) {
         this(Long.MIN_VALUE, builtBeforeSecond, pending);
       }
-
-      /** This level with other blocks pending. */
-      public Level withPending(java.util.Set<Long> blocks) {
-        return new Level(fromSecond, builtBeforeSecond, blocks);
-      }
     }
 
     public boolean hourlyComplete(long hourSecond) {

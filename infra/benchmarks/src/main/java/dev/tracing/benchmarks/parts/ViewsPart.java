@@ -234,17 +234,11 @@ public final class ViewsPart {
     if (currentHourPending) {
       // a kept load was compacted after it ended, its last hour too; under continuous ingest the
       // current hour is pending for the rollups (no hourly cell, no prefix sum past it; its finished
-      // ten-minute blocks built) and for the term blocks (its rows read whole): marked so again
-      long hour = Math.floorDiv(now / 1_000_000_000L, 3600) * 3600;
+      // ten-minute blocks built) and for the term blocks (its rows read whole): one more trace, a
+      // few seconds before the instant, marks it so through the write path
       for (long project : new long[] {SMALL_PROJECT, LARGE_PROJECT}) {
-        for (String sk : new String[] {"#", "#T"}) {
-          tracing.client().updateItem(b -> b.tableName(tracing.config().table())
-              .key(Map.of(TableSchema.PK, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("R#" + project + "#C"),
-                  TableSchema.SK, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(sk)))
-              .updateExpression("ADD d :h")
-              .expressionAttributeValues(Map.of(":h",
-                  software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromNs(List.of(Long.toString(hour))))));
-        }
+        ingest(tracing, project, oneSpan(String.format("00006c6174657374%016x", project), "GET /cart",
+            now - 5_000_000_000L, null), "the current hour's trace");
       }
     }
     double compactUnits = tracing.meter().writeUnits() - unitsBefore;
@@ -389,32 +383,45 @@ public final class ViewsPart {
   /** One trace of one span, mid-window, whose root span carries the needle attribute; returns its id. */
   private static String needle(Tracing tracing, long projectId, long startNano, ZipkinFeed zipkin) throws Exception {
     // a fixed id per project ("needle" in ASCII, then the project id)
-    com.google.protobuf.ByteString traceId = com.google.protobuf.ByteString.copyFrom(
-        java.util.HexFormat.of().parseHex(String.format("00006e6565646c65%016x", projectId)));
-    io.opentelemetry.proto.trace.v1.Span span = io.opentelemetry.proto.trace.v1.Span.newBuilder()
-        .setTraceId(traceId).setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
-        .setName("GET /account").setStartTimeUnixNano(startNano).setEndTimeUnixNano(startNano + 3_000_000)
-        .addAttributes(io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey(NEEDLE_KEY)
-            .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(NEEDLE_VALUE)))
-        .build();
-    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder().addResourceSpans(
+    String traceId = String.format("00006e6565646c65%016x", projectId);
+    ExportTraceServiceRequest request = oneSpan(traceId, "GET /account", startNano,
+        io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey(NEEDLE_KEY)
+            .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue(NEEDLE_VALUE)).build());
+    ingest(tracing, projectId, request, "the needle trace");
+    if (zipkin != null) {
+      zipkin.post(request);
+    }
+    return traceId;
+  }
+
+  /** A trace of one 3 ms frontend span, with one attribute or none. */
+  private static ExportTraceServiceRequest oneSpan(String traceIdHex, String name, long startNano,
+                                                   io.opentelemetry.proto.common.v1.KeyValue attribute) {
+    io.opentelemetry.proto.trace.v1.Span.Builder span = io.opentelemetry.proto.trace.v1.Span.newBuilder()
+        .setTraceId(com.google.protobuf.ByteString.copyFrom(java.util.HexFormat.of().parseHex(traceIdHex)))
+        .setSpanId(com.google.protobuf.ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+        .setName(name).setStartTimeUnixNano(startNano).setEndTimeUnixNano(startNano + 3_000_000);
+    if (attribute != null) {
+      span.addAttributes(attribute);
+    }
+    return ExportTraceServiceRequest.newBuilder().addResourceSpans(
         io.opentelemetry.proto.trace.v1.ResourceSpans.newBuilder()
             .setResource(io.opentelemetry.proto.resource.v1.Resource.newBuilder().addAttributes(
                 io.opentelemetry.proto.common.v1.KeyValue.newBuilder().setKey("service.name")
                     .setValue(io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setStringValue("frontend"))))
             .addScopeSpans(io.opentelemetry.proto.trace.v1.ScopeSpans.newBuilder().addSpans(span))).build();
+  }
+
+  /** Sends a request through the ingest endpoint in-process. */
+  private static void ingest(Tracing tracing, long projectId, ExportTraceServiceRequest request, String what) {
     Map<String, Object> grant = AuthorizerContext.of(TokenVerdict.valid(
         new Grant("bench", projectId, 1, EnumSet.allOf(Scope.class))));
     ApiResponse r = tracing.ingestEndpoint().handle(new ApiRequest("POST", "/v3/1/" + projectId + "/ingest/traces",
         Map.of("namespaceId", "1", "projectId", Long.toString(projectId)), "",
         Map.of("content-type", "application/x-protobuf"), request.toByteArray(), grant));
     if (r.status() != 200) {
-      throw new IllegalStateException("the needle trace was refused: " + r.status() + " " + r.bodyText());
+      throw new IllegalStateException(what + " was refused: " + r.status() + " " + r.bodyText());
     }
-    if (zipkin != null) {
-      zipkin.post(request);
-    }
-    return java.util.HexFormat.of().formatHex(traceId.toByteArray());
   }
 
   /** The read units of reading every list-index row of the window once. */

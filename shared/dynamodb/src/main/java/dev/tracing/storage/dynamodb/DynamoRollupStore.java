@@ -764,10 +764,11 @@ public final class DynamoRollupStore implements RollupStore {
     }
     java.util.Set<Long> tensPending = PendingHours.numbers(item, pendingAttribute(Granularity.TEN_MINUTES));
     tensPending.addAll(PendingHours.numbers(item, TENS_IN_PROGRESS));
+    // no start recorded: no block built yet
     AttributeValue tensFrom = item.get(TENS_FROM);
-    Compaction.Level tens = tensFrom == null || tensFrom.n() == null ? Compaction.Level.NONE.withPending(tensPending)
-        : new Compaction.Level(Long.parseLong(tensFrom.n()), PendingHours.number(item.get(builtAttribute(Granularity.TEN_MINUTES))),
-            tensPending);
+    Compaction.Level tens = new Compaction.Level(
+        tensFrom == null || tensFrom.n() == null ? Compaction.Level.NONE.fromSecond() : Long.parseLong(tensFrom.n()),
+        PendingHours.number(item.get(builtAttribute(Granularity.TEN_MINUTES))), tensPending);
     return new Compaction(m.doneBeforeSecond(), m.pendingHours(), coarse, PendingHours.number(item.get(PREFIX_BUILT)),
         PendingHours.numbers(item, PREFIX_PENDING), tens);
   }

@@ -60,24 +60,13 @@ final class PendingHours {
     return Map.of(TableSchema.PK, AttributeValue.fromS("R#" + projectId + "#C"), TableSchema.SK, AttributeValue.fromS(sortKey));
   }
 
-  void mark(long projectId, Collection<Long> hourSeconds) {
-    mark(projectId, hourSeconds, -1);
-  }
-
-  /** Marks the hours and, when {@code nowSecond >= 0}, records it as the last mark (same write). */
+  /** Marks the hours and records {@code nowSecond} as the last mark (same write). */
   void mark(long projectId, Collection<Long> hourSeconds, long nowSecond) {
     if (hourSeconds.isEmpty()) {
       return;
     }
-    Map<String, String> names = new java.util.HashMap<>(Map.of("#d", PENDING));
-    Map<String, AttributeValue> values = new java.util.HashMap<>(Map.of(":h", numberSet(hourSeconds)));
-    String expression = "ADD #d :h";
-    if (nowSecond >= 0) {
-      expression += " SET #t = :t";
-      names.put("#t", LAST_MARK);
-      values.put(":t", AttributeValue.fromN(Long.toString(nowSecond)));
-    }
-    update(projectId, "mark", expression, null, names, values);
+    update(projectId, "mark", "ADD #d :h SET #t = :t", null, Map.of("#d", PENDING, "#t", LAST_MARK),
+        Map.of(":h", numberSet(hourSeconds), ":t", AttributeValue.fromN(Long.toString(nowSecond))));
   }
 
   Marks read(long projectId, boolean consistent) {
@@ -102,8 +91,7 @@ final class PendingHours {
 
   /** Takes a pending hour for building, in one write: after this, a write to it marks it pending again. */
   void take(long projectId, long hourSecond) {
-    update(projectId, "mark", "ADD #t :v DELETE #f :v", null, Map.of("#t", IN_PROGRESS, "#f", PENDING),
-        Map.of(":v", numberSet(List.of(hourSecond))));
+    take(projectId, PENDING, IN_PROGRESS, List.of(hourSecond));
   }
 
   /**
