@@ -19,11 +19,12 @@ import java.util.TreeSet;
  * compactor has summed, when each such bucket falls in one interval (the interval is a whole
  * number of them, and the intervals start on one); the part hours at the window's ends and the
  * hour still open from ten-minute cells and the minutes around them; the buckets not compacted yet
- * and those written to since their compaction from finer cells. A series point that is exactly one complete three-hour or daily cell reads that cell's
- * digest instead (its percentiles, a few bytes); totals over whole hours are differences of the
- * compactor's prefix sums (two items per family and prefix block, whatever the window's length).
- * A 7-day chart reads 56 digests and the cells of its first and last points per name; the map two
- * prefix items per family and the minutes around its whole hours, instead of 10,080 minute cells.
+ * and those written to since their compaction from finer cells. A series point that is exactly one
+ * complete three-hour or daily cell reads that cell's digest instead (its percentiles, a few
+ * bytes); totals over whole hours are differences of the compactor's prefix sums (two items per
+ * family and prefix block, whatever the window's length). A 7-day chart reads 56 digests and the
+ * cells of its first and last points per name; the map two prefix items per family and the
+ * ten-minute and minute cells around its whole hours, instead of 10,080 minute cells.
  */
 final class RollupSeries {
   private static final Granularity[] LEVELS = Granularity.values();

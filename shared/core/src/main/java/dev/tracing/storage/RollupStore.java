@@ -252,13 +252,13 @@ public interface RollupStore {
   /**
    * Sums the minute cells of each ten-minute block and each hour that ended a minute or more before
    * {@code nowSecond} and was written to since it was last compacted into its ten-minute or hourly
-   * cells (replacing them whole, so compacting again is harmless), then builds the three-hour and daily cells of the blocks that
-   * ended since the last run or hold an hour compacted again, and records the new state. Safe beside
-   * concurrent ingest: an hour is unmarked (and marked in progress until built) before its minute
-   * cells are read, and ingest marks an hour after writing to it, so an addition the compactor did
-   * not see leaves its hour pending, and a compactor that stops half way leaves it in progress; a block
-   * holding a pending hour is not read, and a block is marked pending before its hour is unmarked
-   * and unmarked only once built again.
+   * cells (replacing them whole, so compacting again is harmless), then builds the three-hour and
+   * daily cells of the blocks that ended since the last run or hold an hour compacted again, and
+   * records the new state. Safe beside concurrent ingest: an hour (or ten-minute block) is unmarked
+   * (and marked in progress until built) before its minute cells are read, and ingest marks it after
+   * writing to it, so an addition the compactor did not see leaves it pending, and a compactor that
+   * stops half way leaves it in progress; a block holding a pending hour is not read, and a block is
+   * marked pending before its hour is unmarked and unmarked only once built again.
    *
    * @return how many hours were compacted
    */
