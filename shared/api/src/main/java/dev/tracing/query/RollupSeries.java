@@ -18,13 +18,15 @@ import java.util.TreeSet;
  * the range comes from the coarsest cells that fit it: whole days, three-hour blocks and hours the
  * compactor has summed, when each such bucket falls in one interval (the interval is a whole
  * number of them, and the intervals start on one); the part hours at the window's ends and the
- * hour still open from ten-minute cells and the minutes around them; the buckets not compacted yet
- * and those written to since their compaction from finer cells. A series point that is exactly one
- * complete three-hour or daily cell reads that cell's digest instead (its percentiles, a few
- * bytes); totals over whole hours are differences of the compactor's prefix sums (two items per
- * family and prefix block, whatever the window's length). A 7-day chart reads 56 digests and the
- * cells of its first and last points per name; the map two prefix items per family and the
- * ten-minute and minute cells around its whole hours, instead of 10,080 minute cells.
+ * hour still open from the hour's running sums at ten-minute boundaries (a run of whole blocks is
+ * the difference of two, or one from the hour's start) and the minutes around them; the buckets
+ * not compacted yet and those written to since their compaction from finer cells. A series point
+ * that is exactly one complete three-hour or daily cell reads that cell's digest instead (its
+ * percentiles, a few bytes); totals over whole hours are differences of the compactor's prefix
+ * sums (two items per family and prefix block, whatever the window's length). A 7-day chart reads
+ * 56 digests and the cells of its first and last points per name; the map two prefix items per
+ * family, a few running sums and the minutes around its whole hours, instead of 10,080 minute
+ * cells.
  */
 final class RollupSeries {
   private static final Granularity[] LEVELS = Granularity.values();
@@ -110,8 +112,8 @@ final class RollupSeries {
         }
       }
     }
-    // totals only: the whole hours, and the hour around either end when fewer of its cells (ten-minute
-    // blocks and minutes) fall outside the window than inside (those are read and taken away:
+    // totals only: the whole hours, and the hour around either end when fewer of its items (running
+    // sums and minutes) fall outside the window than inside (those are read and taken away:
     // histograms subtract exactly)
     boolean extendLeft = false;
     boolean extendRight = false;
@@ -177,63 +179,97 @@ final class RollupSeries {
     }
     plan(LEVELS.length - 1, at, toSecond, firstInterval, step, compaction, parts);
 
-    List<RollupStore.Read> reads = new ArrayList<>();
+    // each read once (a running sum may end one part and start the next)
+    Reads reads = new Reads();
+    List<List<int[]>> perSource = new ArrayList<>();
     for (Source source : sources) {
+      List<int[]> slots = new ArrayList<>();
       for (Part p : parts) {
-        reads.add(new RollupStore.Read(source.family(), p.granularity(), source.dimension(), p.fromSecond(), p.toSecond(),
-            p.skip()));
+        slots.add(reads.add(p.reads(source)));
       }
       if (series && digestLevel != null) {
         for (long[] run : runs) {
-          reads.add(RollupStore.Read.digests(source.family(), digestLevel, source.dimension(), run[0], run[1]));
+          slots.add(reads.add(List.of(RollupStore.Read.digests(source.family(), digestLevel, source.dimension(), run[0],
+              run[1]))));
         }
       }
       if (totals) {
         for (long[] seg : segments) {
-          reads.add(RollupStore.Read.prefix(source.family(), source.dimension(), seg[0], seg[1]));
-          reads.add(RollupStore.Read.prefix(source.family(), source.dimension(), seg[0], seg[2]));
+          slots.add(reads.add(List.of(RollupStore.Read.prefix(source.family(), source.dimension(), seg[0], seg[1]),
+              RollupStore.Read.prefix(source.family(), source.dimension(), seg[0], seg[2]))));
         }
         for (Part p : outside) {
-          reads.add(new RollupStore.Read(source.family(), p.granularity(), source.dimension(), p.fromSecond(),
-              p.toSecond(), p.skip()));
+          slots.add(reads.add(p.reads(source)));
         }
       }
+      perSource.add(slots);
     }
-    List<Map<RollupKey, RollupCell>> cells = store.read(projectId, reads);
-    int perSource = reads.size() / sources.size();
+    List<Map<RollupKey, RollupCell>> cells = store.read(projectId, reads.unique);
     for (int s = 0; s < sources.size(); s++) {
       Answer answer = out.get(s);
-      int i = s * perSource;
-      for (int k = 0; k < parts.size(); k++, i++) {
-        add(answer.series(), cells.get(i), firstInterval, step);
+      java.util.Iterator<int[]> slot = perSource.get(s).iterator();
+      for (Part p : parts) {
+        Map<RollupKey, RollupCell> read = p.cells(Reads.of(cells, slot.next()));
+        add(answer.series(), read, firstInterval, step);
         if (totals) {
-          sum(answer.totals(), cells.get(i), false);
+          sum(answer.totals(), read, false);
         }
       }
       if (series && digestLevel != null) {
-        for (int k = 0; k < runs.size(); k++, i++) {
-          cells.get(i).forEach((key, cell) ->
+        for (int k = 0; k < runs.size(); k++) {
+          cells.get(slot.next()[0]).forEach((key, cell) ->
               answer.series().computeIfAbsent(key.bucketSecond(), b -> new HashMap<>()).put(key.name(), cell));
         }
       }
       if (totals) {
-        for (int k = 0; k < segments.size(); k++, i += 2) {
-          sum(answer.totals(), cells.get(i + 1), false);
-          sum(answer.totals(), cells.get(i), true);
+        for (int k = 0; k < segments.size(); k++) {
+          int[] ends = slot.next();
+          sum(answer.totals(), cells.get(ends[1]), false);
+          sum(answer.totals(), cells.get(ends[0]), true);
         }
-        for (int k = 0; k < outside.size(); k++, i++) {
-          sum(answer.totals(), cells.get(i), true);
+        for (Part p : outside) {
+          sum(answer.totals(), p.cells(Reads.of(cells, slot.next())), true);
         }
       }
     }
     return out;
   }
 
-  /** How many cells a part of one hour reads: its whole ten-minute blocks, and the minutes around them. */
+  /** The reads of one request, each kept once; a piece of the answer names its reads by index. */
+  private static final class Reads {
+    final List<RollupStore.Read> unique = new ArrayList<>();
+    private final Map<RollupStore.Read, Integer> index = new HashMap<>();
+
+    int[] add(List<RollupStore.Read> reads) {
+      int[] at = new int[reads.size()];
+      for (int k = 0; k < at.length; k++) {
+        at[k] = index.computeIfAbsent(reads.get(k), r -> {
+          unique.add(r);
+          return unique.size() - 1;
+        });
+      }
+      return at;
+    }
+
+    static List<Map<RollupKey, RollupCell>> of(List<Map<RollupKey, RollupCell>> cells, int[] at) {
+      List<Map<RollupKey, RollupCell>> out = new ArrayList<>(at.length);
+      for (int k : at) {
+        out.add(cells.get(k));
+      }
+      return out;
+    }
+  }
+
+  /**
+   * How many items a part of one hour reads: its whole ten-minute blocks one running sum, or the
+   * difference of two when they start after the hour's, and the minutes around them.
+   */
   private static long cellsIn(long fromSecond, long toSecond) {
     long ten = Granularity.TEN_MINUTES.seconds();
-    long tens = Math.max(0, Math.floorDiv(toSecond, ten) - Math.floorDiv(fromSecond + ten - 1, ten));
-    return tens + (toSecond - fromSecond) / 60 - tens * 10;
+    long firstBlock = Math.floorDiv(fromSecond + ten - 1, ten) * ten;
+    long tens = Math.max(0, Math.floorDiv(toSecond, ten) - firstBlock / ten);
+    long running = tens == 0 ? 0 : Math.floorMod(firstBlock, Granularity.HOUR.seconds()) == 0 ? 1 : 2;
+    return running + (toSecond - fromSecond) / 60 - tens * 10;
   }
 
   /** Adds cells to (or takes them from) per-name totals. */
@@ -277,8 +313,39 @@ final class RollupSeries {
     return at;
   }
 
-  /** A range read at one level, but the buckets in {@code skip} (not complete: read finer). */
-  private record Part(Granularity granularity, long fromSecond, long toSecond, Set<Long> skip) {
+  /**
+   * A range read at one level, but the buckets in {@code skip} (not complete: read finer); or
+   * ({@code running}) whole ten-minute blocks of one hour, read as the difference of the hour's
+   * running sums at the range's ends.
+   */
+  private record Part(Granularity granularity, long fromSecond, long toSecond, Set<Long> skip, boolean running) {
+    /** What to read for a source: one range, or the running sums at the end and (unless the hour's start) the start. */
+    List<RollupStore.Read> reads(Source source) {
+      if (!running) {
+        return List.of(new RollupStore.Read(source.family(), granularity, source.dimension(), fromSecond, toSecond, skip));
+      }
+      long hourStart = Granularity.HOUR.bucketOfSecond(fromSecond);
+      return List.of(RollupStore.Read.running(source.family(), source.dimension(), hourStart, toSecond),
+          RollupStore.Read.running(source.family(), source.dimension(), hourStart, fromSecond));
+    }
+
+    /** The cells read, keyed at their bucket; a running part's at its start. */
+    Map<RollupKey, RollupCell> cells(List<Map<RollupKey, RollupCell>> read) {
+      if (!running) {
+        return read.get(0);
+      }
+      Map<String, RollupCell> sums = new TreeMap<>();
+      sum(sums, read.get(0), false);
+      sum(sums, read.get(1), true);
+      Map<RollupKey, RollupCell> cells = new HashMap<>();
+      read.get(0).keySet().forEach(k -> {
+        RollupCell cell = sums.get(k.name());
+        if (cell.count() != 0) {
+          cells.put(new RollupKey(k.family(), granularity, fromSecond, k.dimension(), k.name()), cell);
+        }
+      });
+      return cells;
+    }
   }
 
   /** Whether each bucket of a level falls in one interval. */
@@ -294,7 +361,7 @@ final class RollupSeries {
     }
     Granularity g = LEVELS[level];
     if (g == Granularity.MINUTE) {
-      out.add(new Part(g, lo, hi, Set.of()));
+      out.add(new Part(g, lo, hi, Set.of(), false));
       return;
     }
     long size = g.seconds();
@@ -306,6 +373,28 @@ final class RollupSeries {
     }
     long builtTo = Math.min(blocksTo, Math.max(blocksFrom, Math.floorDiv(compaction.builtBefore(g), size) * size));
     plan(level - 1, lo, blocksFrom, firstInterval, step, compaction, out);
+    if (g == Granularity.TEN_MINUTES) {
+      // runs of complete blocks, each in one hour and one interval: the difference of two running sums
+      long runStart = -1;
+      for (long b = blocksFrom; b < builtTo; b += size) {
+        boolean complete = compaction.complete(g, b);
+        if (runStart >= 0 && (!complete || Math.floorMod(b, Granularity.HOUR.seconds()) == 0
+            || Math.floorMod(b - firstInterval, step) == 0)) {
+          out.add(new Part(g, runStart, b, Set.of(), true));
+          runStart = -1;
+        }
+        if (complete) {
+          runStart = runStart < 0 ? b : runStart;
+        } else {
+          plan(level - 1, b, b + size, firstInterval, step, compaction, out);
+        }
+      }
+      if (runStart >= 0) {
+        out.add(new Part(g, runStart, builtTo, Set.of(), true));
+      }
+      plan(level - 1, builtTo, hi, firstInterval, step, compaction, out);
+      return;
+    }
     Set<Long> skip = new TreeSet<>();
     for (long b = blocksFrom; b < builtTo; b += size) {
       if (!compaction.complete(g, b)) {
@@ -314,7 +403,7 @@ final class RollupSeries {
       }
     }
     if (skip.size() < (builtTo - blocksFrom) / size) {
-      out.add(new Part(g, blocksFrom, builtTo, skip));
+      out.add(new Part(g, blocksFrom, builtTo, skip, false));
     }
     plan(level - 1, builtTo, hi, firstInterval, step, compaction, out);
   }

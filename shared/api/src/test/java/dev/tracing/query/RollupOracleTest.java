@@ -344,17 +344,18 @@ class RollupOracleTest {
   }
 
   /**
-   * The hour still open is read from the ten-minute cells of its finished blocks and the minutes
-   * after them; a block written to since it was built is read from its minutes until it is built
-   * again, and a wrong ten-minute cell would show (so they are what is read).
+   * The hour still open is read from its running sums at the end of its last finished block and the
+   * minutes after them; a block written to since it was built makes the sums from it on unread
+   * until they are built again, and a wrong running sum would show (so they are what is read).
    */
   @Test
-  void theOpenHourReadsTenMinuteCellsOfFinishedBlocksOnly() {
+  void theOpenHourReadsRunningSumsOfFinishedBlocksOnly() {
     long project = 47;
     long hourSecond = Math.floorDiv(NOW.getEpochSecond(), 3600) * 3600;
     long nowSecond = hourSecond + 47 * 60;
     QueryStack open = stack.withClock(Clock.fixed(Instant.ofEpochSecond(nowSecond), ZoneOffset.UTC));
     try {
+      // blocks 0, 1, 2 and 4 of the hour; block 3 stays empty
       for (int minute : new int[] {3, 15, 27, 41}) {
         ingestRootSpan(open, project, 0x470L + minute, (hourSecond + minute * 60 + 5) * NS);
       }
@@ -363,7 +364,7 @@ class RollupOracleTest {
           marked.tenMinutes().pending(), "ingest marks the ten-minute blocks it wrote to: " + marked);
       assertEquals(0, open.tracing.rollups().compact(project, nowSecond), "no hour is over");
       var state = open.tracing.rollups().compaction(project);
-      assertEquals(hourSecond, state.tenMinutes().fromSecond(), "a new project's level starts at its oldest block");
+      assertEquals(hourSecond, state.tenMinutes().fromSecond(), "a new project's level starts at its oldest hour");
       assertEquals(hourSecond + 2400, state.tenMinutes().builtBeforeSecond(), "blocks finished a minute ago are built");
       assertEquals(java.util.Set.of(hourSecond + 2400), state.tenMinutes().pending(), "the block still open waits");
       for (long b = hourSecond; b < hourSecond + 2400; b += 600) {
@@ -374,26 +375,57 @@ class RollupOracleTest {
       meter.reset();
       assertEquals(4, mapSpanCount(open, project, hour, "frontend"));
       assertTrue(meter.readUnitsByKind().containsKey("rollups, ten minutes"), meter.readUnitsByKind().toString());
-      assertEquals(4, metrics(open, project, QueryStack.Params.of("period", "1h", "interval", "600")).get("services").get(0)
-          .get("span_count").asLong());
+      JsonNode series = metrics(open, project, QueryStack.Params.of("period", "1h", "interval", "600")).get("services")
+          .get(0);
+      assertEquals(4, series.get("span_count").asLong(), series.toString());
+      java.util.Map<Long, Long> perBlock = new java.util.TreeMap<>();
+      for (JsonNode point : series.get("series")) {
+        if (point.get("span_count").asLong() != 0) {
+          perBlock.put(point.get("interval").asLong(), point.get("span_count").asLong());
+        }
+      }
+      assertEquals(java.util.Map.of(hourSecond, 1L, hourSecond + 600, 1L, hourSecond + 1200, 1L, hourSecond + 2400, 1L),
+          perBlock, "each block's point is the difference of two running sums: " + series);
 
-      // a wrong ten-minute cell is read while its block is complete...
-      String pk = "R#" + project + "#S#x##" + Math.floorDiv(hourSecond / 86_400, 16);
-      open.tracing.client().putItem(b -> b.tableName(open.table).item(Map.of("pk", AttributeValue.fromS(pk),
-          "sk", AttributeValue.fromS(String.format("%010d#frontend", hourSecond + 1200)),
-          "c", AttributeValue.fromN("1000"))));
-      assertEquals(1003, mapSpanCount(open, project, hour, "frontend"), "the block's ten-minute cell is what is read");
-      // ...and not once a span lands in it: its minutes are read until the next run builds it again
+      // a wrong running sum is read while its block is complete: the sums up to block 2 replaced by
+      // those up to block 0 lose the spans of blocks 1 and 2...
+      String pk = "R#" + project + "#S#xp##" + Math.floorDiv(hourSecond / 86_400, 16);
+      var stored = open.tracing.client().getItem(b -> b.tableName(open.table).key(Map.of("pk", AttributeValue.fromS(pk),
+          "sk", AttributeValue.fromS(String.format("%010d#~", hourSecond + 600))))).item();
+      assertFalse(stored.isEmpty(), "the running sums at the end of block 0");
+      Map<String, AttributeValue> wrong = new java.util.HashMap<>(stored);
+      wrong.put("sk", AttributeValue.fromS(String.format("%010d#~", hourSecond + 1800)));
+      open.tracing.client().putItem(b -> b.tableName(open.table).item(wrong));
+      assertEquals(2, mapSpanCount(open, project, hour, "frontend"), "the running sums are what is read");
+      // ...and not once a span lands in a block before it: the blocks from there on are read from
+      // their minutes until the next run builds them again
       ingestRootSpan(open, project, 0x47aL, (hourSecond + 22 * 60) * NS);
-      assertFalse(open.tracing.rollups().compaction(project).complete(Granularity.TEN_MINUTES, hourSecond + 1200));
+      var written = open.tracing.rollups().compaction(project);
+      assertTrue(written.complete(Granularity.TEN_MINUTES, hourSecond + 600), written.toString());
+      assertFalse(written.complete(Granularity.TEN_MINUTES, hourSecond + 1200), written.toString());
+      assertFalse(written.complete(Granularity.TEN_MINUTES, hourSecond + 1800), "the sums after a pending block change");
       assertEquals(5, mapSpanCount(open, project, hour, "frontend"), "counted at once, from its minute cells");
       open.tracing.rollups().compact(project, nowSecond);
-      assertTrue(open.tracing.rollups().compaction(project).complete(Granularity.TEN_MINUTES, hourSecond + 1200));
-      assertEquals(5, mapSpanCount(open, project, hour, "frontend"), "built again from its minutes");
+      assertTrue(open.tracing.rollups().compaction(project).complete(Granularity.TEN_MINUTES, hourSecond + 1800));
+      assertEquals(5, mapSpanCount(open, project, hour, "frontend"), "built again from the block on");
+
+      // a project whose compactor built per-block ten-minute cells: every hour from where they
+      // started is built again as running sums, the first run marking its blocks pending
+      var key = Map.of("pk", AttributeValue.fromS("R#" + project + "#C"), "sk", AttributeValue.fromS("#"));
+      open.tracing.client().updateItem(b -> b.tableName(open.table).key(key)
+          .updateExpression("SET fx = :f REMOVE fr").expressionAttributeValues(Map.of(":f",
+              AttributeValue.fromN(Long.toString(hourSecond)))));
+      open.tracing.client().deleteItem(b -> b.tableName(open.table).key(Map.of("pk", AttributeValue.fromS(pk),
+          "sk", AttributeValue.fromS(String.format("%010d#~", hourSecond + 1800)))));
+      open.tracing.rollups().compact(project, nowSecond);
+      var rebuilt = open.tracing.rollups().compaction(project);
+      assertEquals(hourSecond, rebuilt.tenMinutes().fromSecond(), rebuilt.toString());
+      assertTrue(rebuilt.complete(Granularity.TEN_MINUTES, hourSecond + 1800), rebuilt.toString());
+      assertEquals(java.util.Set.of(hourSecond + 2400), rebuilt.tenMinutes().pending(), rebuilt.toString());
+      assertEquals(5, mapSpanCount(open, project, hour, "frontend"), "the deleted sums were built again");
 
       // a project compacted before ingest marked ten-minute blocks: its level starts after the next hour
-      var key = Map.of("pk", AttributeValue.fromS("R#" + project + "#C"), "sk", AttributeValue.fromS("#"));
-      open.tracing.client().updateItem(b -> b.tableName(open.table).key(key).updateExpression("REMOVE fx, vx"));
+      open.tracing.client().updateItem(b -> b.tableName(open.table).key(key).updateExpression("REMOVE fx, fr, vx"));
       open.tracing.rollups().compact(project, nowSecond);
       var upgraded = open.tracing.rollups().compaction(project);
       assertEquals(hourSecond + 2 * 3600, upgraded.tenMinutes().fromSecond(), upgraded.toString());

@@ -43,10 +43,14 @@ public interface RollupStore {
      */
     DIGESTS,
     /**
-     * Prefix sums: per name, the sum of the hourly cells from the start of a prefix block
-     * ({@code fromSecond}, a multiple of {@link #PREFIX_BLOCK_SECONDS}) to an hour boundary in it
-     * ({@code toSecond}), keyed with the boundary as bucket. Kept for the services, operations and
-     * calls families; exact only up to {@link Compaction#prefixUsableTo}.
+     * Prefix sums: per name, the sum of a family's cells from the start of a block
+     * ({@code fromSecond}) to a boundary in it ({@code toSecond}), keyed with the boundary as
+     * bucket. At {@link Granularity#HOUR}: hourly cells from the start of a prefix block (a
+     * multiple of {@link #PREFIX_BLOCK_SECONDS}) to an hour boundary, kept for the services,
+     * operations and calls families and exact only up to {@link Compaction#prefixUsableTo}. At
+     * {@link Granularity#TEN_MINUTES}: an hour's running sums, its minute cells from the hour's
+     * start to a ten-minute boundary in it, kept for every family and exact where
+     * {@link Compaction#complete} says the block before the boundary is.
      */
     PREFIX
   }
@@ -83,6 +87,15 @@ public interface RollupStore {
     public static Read prefix(RollupFamily family, String dimension, long blockStart, long boundarySecond) {
       return new Read(family, Granularity.HOUR, dimension, blockStart, boundarySecond, java.util.Set.of(), ReadKind.PREFIX);
     }
+
+    /**
+     * The running sums of a family and dimension over {@code [hourStart, boundarySecond)}: the
+     * hour's minute cells up to a ten-minute boundary in it (or its end); nothing when they are equal.
+     */
+    public static Read running(RollupFamily family, String dimension, long hourStart, long boundarySecond) {
+      return new Read(family, Granularity.TEN_MINUTES, dimension, hourStart, boundarySecond, java.util.Set.of(),
+          ReadKind.PREFIX);
+    }
   }
 
   /**
@@ -107,8 +120,9 @@ public interface RollupStore {
   /**
    * How far the compacted cells are complete. An hour's hourly cells hold exactly the sum of its
    * minute cells when it ended before {@code compactedBeforeSecond} and is not pending (written to
-   * since it was last compacted); a ten-minute cell likewise, by the ten-minute level's own marks;
-   * a three-hour or daily cell holds the sum of its hours when its level was built past it, it is
+   * since it was last compacted); an hour's running sums up to the end of a ten-minute block, when
+   * the ten-minute level was built past the block and no block of the hour up to it is pending (by
+   * the level's own marks); a three-hour or daily cell holds the sum of its hours when its level was built past it, it is
    * not pending at its level, and no hour or finer block in it is pending. Other buckets are read
    * from finer cells.
    *
@@ -118,8 +132,8 @@ public interface RollupStore {
    * @param coarse the levels above the hour: how far each was built, and its blocks to build again
    * @param prefixBuiltBefore prefix sums were built at every boundary up to here (0: none)
    * @param prefixPending hours compacted again whose prefix sums after them are not rebuilt yet
-   * @param tenMinutes the ten-minute level: the first block it holds, how far it was built, and
-   *     its blocks written to since they were built (or being built)
+   * @param tenMinutes the ten-minute level: the first hour whose running sums it holds, how far
+   *     it was built, and its blocks written to since they were built (or being built)
    */
   record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse,
                     long prefixBuiltBefore, java.util.Set<Long> prefixPending, Level tenMinutes) {
@@ -167,8 +181,8 @@ public interface RollupStore {
     /**
      * A compacted level: built for every block from {@code fromSecond} that ends by
      * {@code builtBeforeSecond}, but the pending ones. The levels above the hour hold every block
-     * of the retention ({@code fromSecond} unbounded); the ten-minute level holds the blocks from
-     * the compactor's first run that kept it.
+     * of the retention ({@code fromSecond} unbounded); the ten-minute level holds the running sums
+     * of the hours from one its compactor chose on its first run.
      */
     public record Level(long fromSecond, long builtBeforeSecond, java.util.Set<Long> pending) {
       /** A level with no block built. */
@@ -202,7 +216,11 @@ public interface RollupStore {
       return level == null ? 0 : level.builtBeforeSecond();
     }
 
-    /** Whether the cells of the bucket starting at {@code bucketSecond} at level {@code g} may be read. */
+    /**
+     * Whether the cells of the bucket starting at {@code bucketSecond} at level {@code g} may be
+     * read; at {@link Granularity#TEN_MINUTES}, whether the running sums of the block's hour up to
+     * the block's end may (then so may those up to every block before it in the hour).
+     */
     public boolean complete(Granularity g, long bucketSecond) {
       if (g == Granularity.MINUTE) {
         return true;
@@ -212,8 +230,16 @@ public interface RollupStore {
       }
       long end = bucketSecond + g.seconds();
       if (g == Granularity.TEN_MINUTES) {
-        return bucketSecond >= tenMinutes.fromSecond() && end <= tenMinutes.builtBeforeSecond()
-            && !tenMinutes.pending().contains(bucketSecond);
+        if (bucketSecond < tenMinutes.fromSecond() || end > tenMinutes.builtBeforeSecond()) {
+          return false;
+        }
+        long hourStart = Granularity.HOUR.bucketOfSecond(bucketSecond);
+        for (long b : tenMinutes.pending()) {
+          if (b >= hourStart && b <= bucketSecond) {
+            return false;
+          }
+        }
+        return true;
       }
       Level level = coarse.get(g);
       if (level == null || end > level.builtBeforeSecond() || level.pending().contains(bucketSecond)) {
@@ -250,9 +276,10 @@ public interface RollupStore {
   Compaction compaction(long projectId);
 
   /**
-   * Sums the minute cells of each ten-minute block and each hour that ended a minute or more before
-   * {@code nowSecond} and was written to since it was last compacted into its ten-minute or hourly
-   * cells (replacing them whole, so compacting again is harmless), then builds the three-hour and
+   * Sums the minute cells of each hour that ended a minute or more before {@code nowSecond} and was
+   * written to since it was last compacted into its hourly cells, and of each such ten-minute block
+   * into its hour's running sums (rewriting them from the block to the end of the hour's finished
+   * blocks); each replaced whole, so compacting again is harmless. Then it builds the three-hour and
    * daily cells of the blocks that ended since the last run or hold an hour compacted again, and
    * records the new state. Safe beside concurrent ingest: an hour (or ten-minute block) is unmarked
    * (and marked in progress until built) before its minute cells are read, and ingest marks it after

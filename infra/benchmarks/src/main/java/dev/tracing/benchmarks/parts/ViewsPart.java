@@ -120,7 +120,7 @@ public final class ViewsPart {
     // of the last whole hour they fill, so the window's last hour is full of traces, as a busy
     // project's is (not the empty time the load itself took), and pending, as ingest keeps a busy
     // project's current hour (see runViews). At 59.5 minutes into its hour a window's ends read the
-    // most ten-minute and minute cells a totals view reads (five blocks and nine minutes at the end)
+    // most minute cells a totals view reads (the pending hour's running sums, then nine minutes)
     Clock clock = saved == null ? Clock.systemUTC() : Clock.fixed(java.time.Instant.ofEpochSecond(
         Math.floorDiv(saved.toNano / 1_000_000_000L, 3600) * 3600 - 30), java.time.ZoneOffset.UTC);
     try (LocalDynamoDb db = LocalDynamoDb.start(dataDir.resolve("dynamodb"), 0)) {
@@ -223,8 +223,8 @@ public final class ViewsPart {
       }
       hours += tracing.rollups().compact(project, compactAt);
       double spans = project == SMALL_PROJECT ? smallLoad.spans : largeLoad.spans;
-      rollupUnits.append(String.format("; project %d's rollups: cells %.4f, digests %.4f, prefix sums %.4f, ten-minute"
-          + " cells %.4f WU per span", project, (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,
+      rollupUnits.append(String.format("; project %d's rollups: cells %.4f, digests %.4f, prefix sums %.4f, running"
+          + " sums %.4f WU per span", project, (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,
           (tracing.meter().writeUnits(kinds[1]) - before[1]) / spans, (tracing.meter().writeUnits(kinds[2]) - before[2]) / spans,
           (tracing.meter().writeUnits(kinds[3]) - before[3]) / spans));
     }
@@ -233,9 +233,9 @@ public final class ViewsPart {
     double compactSeconds = (System.nanoTime() - compactStart) / 1e9;
     if (currentHourPending) {
       // a kept load was compacted after it ended, its last hour too; under continuous ingest the
-      // current hour is pending for the rollups (no hourly cell, no prefix sum past it; its finished
-      // ten-minute blocks built) and for the term blocks (its rows read whole): one more trace, a
-      // few seconds before the instant, marks it so through the write path
+      // current hour is pending for the rollups (no hourly cell, no prefix sum past it; the running
+      // sums of its finished ten-minute blocks built) and for the term blocks (its rows read whole):
+      // one more trace, a few seconds before the instant, marks it so through the write path
       for (long project : new long[] {SMALL_PROJECT, LARGE_PROJECT}) {
         ingest(tracing, project, oneSpan(String.format("00006c6174657374%016x", project), "GET /cart",
             now - 5_000_000_000L, null), "the current hour's trace");

@@ -53,11 +53,15 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
  * level is built, {@code dt}/{@code dd} its blocks waiting to be built again because an hour in
  * them was compacted again; {@code dh} the hours a compactor has taken and not finished.
  *
- * <p>Ten-minute cells (code {@code x}) serve the hour still open and the part hours at a window's
- * ends. Ingest marks the ten-minute blocks it wrote to in {@code dx}, in the same write as the
- * hours; each run builds the finished ones from their minutes ({@code dxh} while it does),
- * records how far it got in {@code vx}, and the first run that kept the level where it starts
- * ({@code fx}).
+ * <p>Running sums serve the hour still open and the part hours at a window's ends: per hour,
+ * family and dimension, one packed item (like a prefix item) at the end of each ten-minute block
+ * that has cells, holding per name the sums of the hour's minute cells from its start to there
+ * ({@code pk R#{project}#{family}#xp#{dimension}#{16-day period}}, {@code sk {boundary}#~}). A part
+ * of an hour made of whole blocks is one item, or the difference of two, whatever its length.
+ * Ingest marks the ten-minute blocks it wrote to in {@code dx}, in the same write as the hours;
+ * each run rebuilds every hour with a finished block marked, from that block on ({@code dxh}
+ * while it does), records how far it got in {@code vx}, and the first run that kept the level the
+ * hour it starts at ({@code fr}).
  */
 public final class DynamoRollupStore implements RollupStore {
   /** What {@link CapacityMeter#writeUnits(String)} counts rollup writes under. */
@@ -65,7 +69,7 @@ public final class DynamoRollupStore implements RollupStore {
   /** What the compactor's digest and prefix sum writes are counted under (rollups too, apart to show their cost). */
   public static final String DIGEST_METER_KIND = "rollups, digests";
   public static final String PREFIX_METER_KIND = "rollups, prefix sums";
-  /** What the compactor's ten-minute cells are counted under (rollups too, apart to show their cost). */
+  /** What the compactor's running sums are counted under (rollups too, apart to show their cost). */
   public static final String TEN_MINUTES_METER_KIND = "rollups, ten minutes";
   static final String COUNT = "c";
   static final String ERRORS = "e";
@@ -145,6 +149,15 @@ public final class DynamoRollupStore implements RollupStore {
   /** Where a prefix block's sums are kept: one item per boundary (and dimension) holding every name's. */
   static String prefixPartition(long projectId, RollupFamily family, String dimension, long blockStart) {
     return partitionKey(projectId, family, "p", dimension, Math.floorDiv(blockStart, RollupStore.PREFIX_BLOCK_SECONDS));
+  }
+
+  /**
+   * Where an hour's running sums are kept: one item per ten-minute boundary (and dimension) holding
+   * every name's, in the 16-day partition of the hour.
+   */
+  static String runningPartition(long projectId, RollupFamily family, String dimension, long hourStart) {
+    return partitionKey(projectId, family, Granularity.TEN_MINUTES.code() + "p", dimension,
+        period(Granularity.TEN_MINUTES, hourStart));
   }
 
   /** The item of a cell: minute cells of the traces family keep the filter key in the sort key. */
@@ -268,7 +281,9 @@ public final class DynamoRollupStore implements RollupStore {
       switch (r.kind()) {
         case DIGESTS -> queries.addAll(queries(projectId, r.family(), r.granularity(), r.dimension(), r.fromSecond(),
             r.toSecond(), false, true));
-        case PREFIX -> queries.add(() -> prefixItems(projectId, r.family(), r.dimension(), r.fromSecond(), r.toSecond(), false));
+        case PREFIX -> queries.add(r.granularity() == Granularity.TEN_MINUTES
+            ? () -> runningItems(projectId, r.family(), r.dimension(), r.fromSecond(), r.toSecond(), false)
+            : () -> prefixItems(projectId, r.family(), r.dimension(), r.fromSecond(), r.toSecond(), false));
         default -> {
           String stored = filterKeyInSortKey(r.family(), r.granularity()) ? "" : r.dimension();
           queries.addAll(queries(projectId, r.family(), r.granularity(), stored, r.fromSecond(), r.toSecond(), false, false));
@@ -451,16 +466,34 @@ public final class DynamoRollupStore implements RollupStore {
    */
   private List<Map<String, AttributeValue>> prefixItems(long projectId, RollupFamily family, String dimension,
                                                         long blockStart, long boundary, boolean consistent) {
-    if (boundary <= blockStart) {
+    return latestPacked(prefixPartition(projectId, family, dimension, blockStart), blockStart, boundary, consistent,
+        "rollups, prefix sums");
+  }
+
+  /**
+   * The head and parts of the running sums item at the latest ten-minute boundary in
+   * {@code (hourStart, boundary]}: the hour's sums up to {@code boundary}, since no block between
+   * that item and the boundary holds a cell of the family and dimension (every block built with
+   * cells writes its boundary's item).
+   */
+  private List<Map<String, AttributeValue>> runningItems(long projectId, RollupFamily family, String dimension,
+                                                         long hourStart, long boundary, boolean consistent) {
+    return latestPacked(runningPartition(projectId, family, dimension, hourStart), hourStart, boundary, consistent,
+        "rollups, ten minutes");
+  }
+
+  /** The head and parts of the packed item of a partition at the latest key in {@code (after, boundary]}. */
+  private List<Map<String, AttributeValue>> latestPacked(String pk, long after, long boundary, boolean consistent,
+                                                         String kind) {
+    if (boundary <= after) {
       return List.of();
     }
-    String pk = prefixPartition(projectId, family, dimension, blockStart);
-    String kind = "rollups, prefix sums";
     QueryResponse last = DynamoErrors.call("a rollup read", () -> client.query(b -> b
         .tableName(table)
-        .keyConditionExpression("#p = :p AND #s <= :hi")
+        .keyConditionExpression("#p = :p AND #s BETWEEN :lo AND :hi")
         .expressionAttributeNames(Map.of("#p", TableSchema.PK, "#s", TableSchema.SK))
         .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pk),
+            ":lo", AttributeValue.fromS(String.format("%010d", after + 1)),
             ":hi", AttributeValue.fromS(String.format("%010d#\uffff", boundary))))
         .scanIndexForward(false)
         .limit(1)
@@ -471,6 +504,9 @@ public final class DynamoRollupStore implements RollupStore {
       return List.of();
     }
     Map<String, AttributeValue> head = last.items().get(0);
+    if (PartitionReads.expired(head, clock.instant().getEpochSecond())) {
+      return List.of(); // past its TTL, not deleted yet
+    }
     List<Map<String, AttributeValue>> items = new ArrayList<>(List.of(head));
     if (parts(head) > 1) {
       String key = head.get(TableSchema.SK).s().substring(0, 10);
@@ -482,7 +518,7 @@ public final class DynamoRollupStore implements RollupStore {
   private Map<RollupKey, RollupCell> prefixCells(Read r, List<Map<String, AttributeValue>> items) {
     Map<RollupKey, RollupCell> cells = new LinkedHashMap<>();
     prefixSums(items).forEach((name, cell) ->
-        cells.put(new RollupKey(r.family(), Granularity.HOUR, r.toSecond(), r.dimension(), name), cell));
+        cells.put(new RollupKey(r.family(), r.granularity(), r.toSecond(), r.dimension(), name), cell));
     return cells;
   }
 
@@ -742,8 +778,13 @@ public final class DynamoRollupStore implements RollupStore {
 
   /** The ten-minute blocks a compactor has taken and not finished building (pending to readers). */
   static final String TENS_IN_PROGRESS = "dxh";
-  /** The first ten-minute block the level holds (set once, by the first compactor that builds it). */
-  static final String TENS_FROM = "fx";
+  /** The first hour whose running sums the ten-minute level holds (set once, by the first compactor that builds it). */
+  static final String RUNNING_FROM = "fr";
+  /**
+   * Where per-block ten-minute cells started, as compactors before running sums recorded it: ingest
+   * has marked every block it wrote from there on, so those hours can be built as running sums.
+   */
+  static final String BLOCKS_FROM = "fx";
 
   /**
    * How far a level above the hour is built, with its digests: {@code vt}, {@code vd}. (Compactors
@@ -765,7 +806,7 @@ public final class DynamoRollupStore implements RollupStore {
     java.util.Set<Long> tensPending = PendingHours.numbers(item, pendingAttribute(Granularity.TEN_MINUTES));
     tensPending.addAll(PendingHours.numbers(item, TENS_IN_PROGRESS));
     // no start recorded: no block built yet
-    AttributeValue tensFrom = item.get(TENS_FROM);
+    AttributeValue tensFrom = item.get(RUNNING_FROM);
     Compaction.Level tens = new Compaction.Level(
         tensFrom == null || tensFrom.n() == null ? Compaction.Level.NONE.fromSecond() : Long.parseLong(tensFrom.n()),
         PendingHours.number(item.get(builtAttribute(Granularity.TEN_MINUTES))), tensPending);
@@ -850,49 +891,149 @@ public final class DynamoRollupStore implements RollupStore {
   }
 
   /**
-   * Builds the ten-minute cells of every finished block written to since it was last built, with
-   * the hours' protocol: the blocks are moved from pending to in progress in one write before their
-   * minute cells are read (an addition after it marks its block again), and out of it once built.
-   * The first run that keeps the level records where it starts: for a project never compacted,
-   * its oldest pending block (ingest has marked every block it wrote); for one compacted before,
-   * the hour after next (blocks before may hold minutes written before ingest marked blocks, so
-   * they stay read from minutes until they expire).
+   * Builds the running sums of the hours whose finished ten-minute blocks were written to since
+   * they were built, with the hours' protocol: the blocks are moved from pending to in progress in
+   * one write before their minute cells are read (an addition after it marks its block again), and
+   * out of it once their hour is built. An hour is built from its first block taken to its last
+   * finished block, since the sums after a block change with it.
+   *
+   * <p>The first run that keeps the level records its first hour ({@code fr}): for a project never
+   * compacted, its oldest pending hour (ingest has marked every block it wrote); for one whose
+   * compactor built per-block ten-minute cells (their start in {@code fx}: ingest has marked every
+   * block it wrote since), the first whole hour from there, every finished block of which it marks
+   * pending before recording the start, so they are built as running sums (a run stopped by its
+   * time limit leaves the rest marked, and the next goes on); for one compacted before that, the
+   * hour after next (older blocks may hold minutes written before ingest marked blocks).
    */
   private void compactTenMinutes(long projectId, Compaction state, long nowSecond) {
     Granularity g = Granularity.TEN_MINUTES;
     long size = g.seconds();
+    long hour = Granularity.HOUR.seconds();
     long closedBefore = g.bucketOfSecond(nowSecond - 60);
     Compaction.Level level = state.tenMinutes();
+    java.util.Set<Long> pending = new java.util.TreeSet<>(level.pending());
     long from = level.fromSecond();
     if (from == Compaction.Level.NONE.fromSecond()) {
-      long hour = Granularity.HOUR.seconds();
       if (state.compactedBeforeSecond() == 0) {
         from = closedBefore;
         for (long h : state.pendingHours()) {
           from = Math.min(from, h);
         }
-        for (long b : level.pending()) {
+        for (long b : pending) {
           from = Math.min(from, b);
         }
+        from = Granularity.HOUR.bucketOfSecond(from);
       } else {
-        from = Granularity.HOUR.bucketOfSecond(nowSecond) + 2 * hour;
+        AttributeValue blocksFrom = marks.readItem(projectId, true).get(BLOCKS_FROM);
+        if (blocksFrom != null && blocksFrom.n() != null) {
+          from = Granularity.HOUR.bucketOfSecond(Long.parseLong(blocksFrom.n()) + hour - 1);
+          List<Long> upgrade = new ArrayList<>();
+          for (long b = from; b + size <= closedBefore; b += size) {
+            upgrade.add(b);
+          }
+          // marked before the start is recorded: no reader takes these blocks for built meanwhile
+          marks.markAll(projectId, Map.of(pendingAttribute(g), upgrade));
+          pending.addAll(upgrade);
+        } else {
+          from = Granularity.HOUR.bucketOfSecond(nowSecond) + 2 * hour;
+        }
       }
-      marks.setOnce(projectId, TENS_FROM, from);
+      marks.setOnce(projectId, RUNNING_FROM, from);
     }
     long start = from;
-    List<Long> blocks = level.pending().stream().filter(b -> b + size <= closedBefore).sorted().toList();
+    List<Long> blocks = pending.stream().filter(b -> b + size <= closedBefore).sorted().toList();
     // blocks before the level's start are never read: unmarked without building them
     List<Long> before = blocks.stream().filter(b -> b < start).toList();
-    List<Long> build = blocks.stream().filter(b -> b >= start).toList();
-    marks.take(projectId, pendingAttribute(g), TENS_IN_PROGRESS, build);
-    for (long b : build) {
-      build(projectId, g, b);
+    Map<Long, List<Long>> byHour = new java.util.TreeMap<>();
+    blocks.stream().filter(b -> b >= start).forEach(b ->
+        byHour.computeIfAbsent(Granularity.HOUR.bucketOfSecond(b), h -> new ArrayList<>()).add(b));
+    marks.take(projectId, pendingAttribute(g), TENS_IN_PROGRESS, byHour.values().stream().flatMap(List::stream).toList());
+    // oldest hour first, unmarked a day of hours at a time: a run stopped by its time limit (the
+    // first after an upgrade builds every hour kept) leaves what it built, and the next goes on
+    List<Long> built = new ArrayList<>();
+    for (Map.Entry<Long, List<Long>> e : byHour.entrySet()) {
+      buildRunning(projectId, e.getKey(), e.getValue().get(0), Math.min(e.getKey() + hour, closedBefore));
+      built.addAll(e.getValue());
+      if (built.size() >= 144) {
+        marks.unmark(projectId, TENS_IN_PROGRESS, built);
+        built.clear();
+      }
     }
-    marks.unmark(projectId, TENS_IN_PROGRESS, build);
+    marks.unmark(projectId, TENS_IN_PROGRESS, built);
     marks.unmark(projectId, pendingAttribute(g), before);
     if (closedBefore > level.builtBeforeSecond()) {
       marks.advance(projectId, builtAttribute(g), closedBefore);
     }
+  }
+
+  /**
+   * Rewrites an hour's running sums at the end of each block from {@code fromBlock} to
+   * {@code toSecond} that has cells: the sums up to {@code fromBlock} (its latest items), plus each
+   * block's minute cells in turn, per family and dimension (strongly consistent reads: ingest may
+   * just have written). A family and dimension with no cell in a block gets no item at its end:
+   * readers take the latest item before it. The traces family's sums are summed from its minutes
+   * of the hour so far (one partition holds every filter key, where its sums keep one per key).
+   */
+  private void buildRunning(long projectId, long hourStart, long fromBlock, long toSecond) {
+    long size = Granularity.TEN_MINUTES.seconds();
+    long expires = hourStart + Granularity.HOUR.seconds() + retention.toSeconds();
+    Map<String, RollupCell> services = prefixSums(runningItems(projectId, RollupFamily.SERVICES, "", hourStart,
+        fromBlock, true));
+    Map<String, RollupCell> edges = prefixSums(runningItems(projectId, RollupFamily.EDGES, "", hourStart, fromBlock, true));
+    Map<String, Map<String, RollupCell>> operations = new HashMap<>();
+    java.util.function.Function<String, Map<String, RollupCell>> operationsOf = service -> operations.computeIfAbsent(
+        service, s -> prefixSums(runningItems(projectId, RollupFamily.OPERATIONS, s, hourStart, fromBlock, true)));
+    Map<String, Map<String, RollupCell>> traces = new HashMap<>();
+    Map<RollupKey, RollupCell> traceMinutes = read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", hourStart,
+        toSecond, true);
+    traceMinutes.forEach((key, cell) -> {
+      if (key.bucketSecond() < fromBlock) {
+        traces.computeIfAbsent(key.name(), k -> new java.util.TreeMap<>()).computeIfAbsent("", n -> new RollupCell())
+            .merge(cell);
+      }
+    });
+    List<Runnable> writes = new ArrayList<>();
+    for (long b = fromBlock; b + size <= toSecond; b += size) {
+      long block = b;
+      long boundary = b + size;
+      Map<String, RollupCell> blockServices = sumByName(read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", b,
+          boundary, true));
+      addRunning(services, blockServices, runningPartition(projectId, RollupFamily.SERVICES, "", hourStart), boundary,
+          expires, writes);
+      addRunning(edges, sumByName(read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", b, boundary, true)),
+          runningPartition(projectId, RollupFamily.EDGES, "", hourStart), boundary, expires, writes);
+      // a service's operations are written with its spans: the services of the block name them all
+      for (String service : blockServices.keySet()) {
+        addRunning(operationsOf.apply(service), sumByName(read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE,
+            service, b, boundary, true)), runningPartition(projectId, RollupFamily.OPERATIONS, service, hourStart),
+            boundary, expires, writes);
+      }
+      Map<String, RollupCell> blockTraces = new java.util.TreeMap<>();
+      traceMinutes.forEach((key, cell) -> {
+        if (key.bucketSecond() >= block && key.bucketSecond() < boundary) {
+          blockTraces.computeIfAbsent(key.name(), n -> new RollupCell()).merge(cell);
+        }
+      });
+      blockTraces.forEach((filterKey, cell) -> addRunning(traces.computeIfAbsent(filterKey, k -> new java.util.TreeMap<>()),
+          Map.of("", cell), runningPartition(projectId, RollupFamily.TRACES, filterKey, hourStart), boundary, expires,
+          writes));
+    }
+    run(writes);
+  }
+
+  /**
+   * Adds a block's sums to the running ones and, when the block has any, queues the write of the
+   * running sums at its end (a copy: the running sums go on changing).
+   */
+  private void addRunning(Map<String, RollupCell> running, Map<String, RollupCell> block, String pk, long boundary,
+                          long expires, List<Runnable> writes) {
+    if (block.isEmpty()) {
+      return;
+    }
+    block.forEach((name, cell) -> running.computeIfAbsent(name, n -> new RollupCell()).merge(cell));
+    List<byte[]> entries = new ArrayList<>();
+    new java.util.TreeMap<>(running).forEach((name, cell) -> entries.add(prefixEntry(name, cell)));
+    writes.add(() -> writePacked(pk, boundary, entries, expires, TEN_MINUTES_METER_KIND));
   }
 
   /**
@@ -991,8 +1132,7 @@ public final class DynamoRollupStore implements RollupStore {
     }
     PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b
         .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(response.consumedCapacity(), key.granularity() == Granularity.TEN_MINUTES ? TEN_MINUTES_METER_KIND
-        : METER_KIND);
+    meter.addWrite(response.consumedCapacity(), METER_KIND);
   }
 
   private void run(List<Runnable> tasks) {
