@@ -122,9 +122,9 @@ public interface RollupStore {
    * minute cells when it ended before {@code compactedBeforeSecond} and is not pending (written to
    * since it was last compacted); an hour's running sums up to the end of a ten-minute block, when
    * the ten-minute level was built past the block and no block of the hour up to it is pending (by
-   * the level's own marks); a three-hour or daily cell holds the sum of its hours when its level was built past it, it is
-   * not pending at its level, and no hour or finer block in it is pending. Other buckets are read
-   * from finer cells.
+   * the level's own marks); a three-hour or daily cell holds the sum of its hours when its level
+   * was built past it, it is not pending at its level, and no hour or finer block in it is pending.
+   * Other buckets are read from finer cells.
    *
    * <p>Every three-hour and daily cell complete at its level has a digest; prefix sums are exact
    * up to {@link #prefixUsableTo}.
@@ -182,7 +182,7 @@ public interface RollupStore {
      * A compacted level: built for every block from {@code fromSecond} that ends by
      * {@code builtBeforeSecond}, but the pending ones. The levels above the hour hold every block
      * of the retention ({@code fromSecond} unbounded); the ten-minute level holds the running sums
-     * of the hours from one its compactor chose on its first run.
+     * of the hours from the one its compactor chose on its first run.
      */
     public record Level(long fromSecond, long builtBeforeSecond, java.util.Set<Long> pending) {
       /** A level with no block built. */

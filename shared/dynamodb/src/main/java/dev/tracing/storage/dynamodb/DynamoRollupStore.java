@@ -750,14 +750,14 @@ public final class DynamoRollupStore implements RollupStore {
     Map<Long, List<Map.Entry<RollupKey, RollupCell>>> byHour = new java.util.TreeMap<>();
     hourly.entrySet().forEach(e -> byHour.computeIfAbsent(e.getKey().bucketSecond(), k -> new ArrayList<>()).add(e));
     String pk = prefixPartition(projectId, family, dimension, blockStart);
+    List<Runnable> writes = new ArrayList<>();
     byHour.forEach((hour, cells) -> {
-      for (Map.Entry<RollupKey, RollupCell> e : cells) {
-        running.computeIfAbsent(e.getKey().name(), n -> new RollupCell()).merge(e.getValue());
-      }
-      List<byte[]> entries = new ArrayList<>();
-      running.forEach((name, cell) -> entries.add(prefixEntry(name, cell)));
-      writePacked(pk, hour + Granularity.HOUR.seconds(), entries, expires, PREFIX_METER_KIND);
+      Map<String, RollupCell> byName = new HashMap<>();
+      cells.forEach(e -> byName.put(e.getKey().name(), e.getValue()));
+      addRunning(running, byName, pk, hour + Granularity.HOUR.seconds(), expires, PREFIX_METER_KIND, writes);
     });
+    // already on the pool (one task per family and dimension): written here, in order
+    writes.forEach(Runnable::run);
   }
 
   /** An hour's cells expire at its end plus the retention: the first hour whose cells are still read. */
@@ -796,7 +796,10 @@ public final class DynamoRollupStore implements RollupStore {
   }
 
   private Compaction compaction(long projectId, boolean consistent) {
-    Map<String, AttributeValue> item = marks.readItem(projectId, consistent);
+    return compaction(marks.readItem(projectId, consistent));
+  }
+
+  private static Compaction compaction(Map<String, AttributeValue> item) {
     PendingHours.Marks m = PendingHours.marks(item);
     Map<Granularity, Compaction.Level> coarse = new java.util.EnumMap<>(Granularity.class);
     for (Granularity g : COARSE) {
@@ -818,7 +821,8 @@ public final class DynamoRollupStore implements RollupStore {
   public int compact(long projectId, long nowSecond) {
     long hour = Granularity.HOUR.seconds();
     long closedBefore = Math.floorDiv(nowSecond - 60, hour) * hour;
-    Compaction state = compaction(projectId, true);
+    Map<String, AttributeValue> item = marks.readItem(projectId, true);
+    Compaction state = compaction(item);
     if (state.compactedBeforeSecond() == 0 && state.pendingHours().isEmpty()) {
       return 0; // nothing was ever written: leave no state behind either
     }
@@ -843,7 +847,7 @@ public final class DynamoRollupStore implements RollupStore {
     // so readers stop at the hour until the sums after it are rebuilt
     toMark.put(PREFIX_PENDING, new java.util.TreeSet<>(hours));
     marks.markAll(projectId, toMark);
-    compactTenMinutes(projectId, state, nowSecond);
+    compactTenMinutes(projectId, state, item.get(BLOCKS_FROM), nowSecond);
     for (long h : hours) {
       // moved from pending to in progress first: an addition made after this point marks the hour
       // again, and a compactor that stops before the hour is built leaves it in progress, which
@@ -905,7 +909,7 @@ public final class DynamoRollupStore implements RollupStore {
    * time limit leaves the rest marked, and the next goes on); for one compacted before that, the
    * hour after next (older blocks may hold minutes written before ingest marked blocks).
    */
-  private void compactTenMinutes(long projectId, Compaction state, long nowSecond) {
+  private void compactTenMinutes(long projectId, Compaction state, AttributeValue blocksFrom, long nowSecond) {
     Granularity g = Granularity.TEN_MINUTES;
     long size = g.seconds();
     long hour = Granularity.HOUR.seconds();
@@ -924,7 +928,6 @@ public final class DynamoRollupStore implements RollupStore {
         }
         from = Granularity.HOUR.bucketOfSecond(from);
       } else {
-        AttributeValue blocksFrom = marks.readItem(projectId, true).get(BLOCKS_FROM);
         if (blocksFrom != null && blocksFrom.n() != null) {
           from = Granularity.HOUR.bucketOfSecond(Long.parseLong(blocksFrom.n()) + hour - 1);
           List<Long> upgrade = new ArrayList<>();
@@ -999,14 +1002,14 @@ public final class DynamoRollupStore implements RollupStore {
       Map<String, RollupCell> blockServices = sumByName(read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", b,
           boundary, true));
       addRunning(services, blockServices, runningPartition(projectId, RollupFamily.SERVICES, "", hourStart), boundary,
-          expires, writes);
+          expires, TEN_MINUTES_METER_KIND, writes);
       addRunning(edges, sumByName(read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", b, boundary, true)),
-          runningPartition(projectId, RollupFamily.EDGES, "", hourStart), boundary, expires, writes);
+          runningPartition(projectId, RollupFamily.EDGES, "", hourStart), boundary, expires, TEN_MINUTES_METER_KIND, writes);
       // a service's operations are written with its spans: the services of the block name them all
       for (String service : blockServices.keySet()) {
         addRunning(operationsOf.apply(service), sumByName(read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE,
             service, b, boundary, true)), runningPartition(projectId, RollupFamily.OPERATIONS, service, hourStart),
-            boundary, expires, writes);
+            boundary, expires, TEN_MINUTES_METER_KIND, writes);
       }
       Map<String, RollupCell> blockTraces = new java.util.TreeMap<>();
       traceMinutes.forEach((key, cell) -> {
@@ -1016,24 +1019,24 @@ public final class DynamoRollupStore implements RollupStore {
       });
       blockTraces.forEach((filterKey, cell) -> addRunning(traces.computeIfAbsent(filterKey, k -> new java.util.TreeMap<>()),
           Map.of("", cell), runningPartition(projectId, RollupFamily.TRACES, filterKey, hourStart), boundary, expires,
-          writes));
+          TEN_MINUTES_METER_KIND, writes));
     }
     run(writes);
   }
 
   /**
-   * Adds a block's sums to the running ones and, when the block has any, queues the write of the
-   * running sums at its end (a copy: the running sums go on changing).
+   * Adds a block's sums to the running ones (an hour's, or a prefix block's) and, when the block has
+   * any, queues the write of the running sums at its end (a copy: the running sums go on changing).
    */
   private void addRunning(Map<String, RollupCell> running, Map<String, RollupCell> block, String pk, long boundary,
-                          long expires, List<Runnable> writes) {
+                          long expires, String meterKind, List<Runnable> writes) {
     if (block.isEmpty()) {
       return;
     }
     block.forEach((name, cell) -> running.computeIfAbsent(name, n -> new RollupCell()).merge(cell));
     List<byte[]> entries = new ArrayList<>();
     new java.util.TreeMap<>(running).forEach((name, cell) -> entries.add(prefixEntry(name, cell)));
-    writes.add(() -> writePacked(pk, boundary, entries, expires, TEN_MINUTES_METER_KIND));
+    writes.add(() -> writePacked(pk, boundary, entries, expires, meterKind));
   }
 
   /**
