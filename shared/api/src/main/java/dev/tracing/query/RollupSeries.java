@@ -361,38 +361,58 @@ final class RollupSeries {
     }
     Granularity g = LEVELS[level];
     if (g == Granularity.MINUTE) {
-      out.add(new Part(g, lo, hi, Set.of(), false));
+      // one read for adjacent minutes
+      Part last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.granularity() == g && last.toSecond() == lo) {
+        out.set(out.size() - 1, new Part(g, last.fromSecond(), hi, Set.of(), false));
+      } else {
+        out.add(new Part(g, lo, hi, Set.of(), false));
+      }
       return;
     }
     long size = g.seconds();
     long blocksFrom = Math.floorDiv(lo + size - 1, size) * size;
     long blocksTo = Math.floorDiv(hi, size) * size;
-    if (compaction == null || !fits(g, firstInterval, step) || blocksFrom >= blocksTo) {
+    // (a ten-minute block cut by the range's end may still start with running sums)
+    if (compaction == null || !fits(g, firstInterval, step)
+        || blocksFrom >= (g == Granularity.TEN_MINUTES ? hi : blocksTo)) {
       plan(level - 1, lo, hi, firstInterval, step, compaction, out);
       return;
     }
     long builtTo = Math.min(blocksTo, Math.max(blocksFrom, Math.floorDiv(compaction.builtBefore(g), size) * size));
     plan(level - 1, lo, blocksFrom, firstInterval, step, compaction, out);
     if (g == Granularity.TEN_MINUTES) {
-      // runs of complete blocks, each in one hour and one interval: the difference of two running sums
+      // runs of complete blocks, each in one hour and one interval: the difference of two running
+      // sums; a block not complete up to where the running sums inside it reach (the block still
+      // open), the rest of it from minutes
+      long hour = Granularity.HOUR.seconds();
       long runStart = -1;
-      for (long b = blocksFrom; b < builtTo; b += size) {
-        boolean complete = compaction.complete(g, b);
-        if (runStart >= 0 && (!complete || Math.floorMod(b, Granularity.HOUR.seconds()) == 0
-            || Math.floorMod(b - firstInterval, step) == 0)) {
-          out.add(new Part(g, runStart, b, Set.of(), true));
+      long runEnd = -1;
+      for (long b = blocksFrom; b < hi; b += size) {
+        long end = Math.min(b + size, hi);
+        long reach = end == b + size && b < builtTo && compaction.complete(g, b) ? end : compaction.runningWithin(b);
+        if (reach > end) {
+          reach = b;
+        }
+        if (runStart >= 0 && (reach == b || Math.floorMod(b, hour) == 0 || Math.floorMod(b - firstInterval, step) == 0)) {
+          out.add(new Part(g, runStart, runEnd, Set.of(), true));
           runStart = -1;
         }
-        if (complete) {
+        if (reach > b) {
           runStart = runStart < 0 ? b : runStart;
-        } else {
-          plan(level - 1, b, b + size, firstInterval, step, compaction, out);
+          runEnd = reach;
+        }
+        if (reach < end) {
+          if (runStart >= 0) {
+            out.add(new Part(g, runStart, runEnd, Set.of(), true));
+            runStart = -1;
+          }
+          plan(level - 1, reach, end, firstInterval, step, compaction, out);
         }
       }
       if (runStart >= 0) {
-        out.add(new Part(g, runStart, builtTo, Set.of(), true));
+        out.add(new Part(g, runStart, runEnd, Set.of(), true));
       }
-      plan(level - 1, builtTo, hi, firstInterval, step, compaction, out);
       return;
     }
     Set<Long> skip = new TreeSet<>();

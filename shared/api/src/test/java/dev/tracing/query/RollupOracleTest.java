@@ -437,6 +437,109 @@ class RollupOracleTest {
   }
 
   /**
+   * A busy project's open block: the compactor sums its minutes that ended 90 s ago into the hour's
+   * running sums, which views read instead of those minutes (the same answers, to the byte), until
+   * a span lands late in a minute they summed; the next run sums it in. A quiet project's open
+   * block is left to its minutes (cheaper to read than to write sums for).
+   */
+  @Test
+  void aBusyOpenBlockIsReadAsRunningSumsUpToItsSettledMinutes() {
+    long project = 48;
+    long hourSecond = Math.floorDiv(NOW.getEpochSecond(), 3600) * 3600;
+    long nowSecond = hourSecond + 27 * 60 + 45;
+    long openBlock = hourSecond + 1200;
+    long openTo = hourSecond + 26 * 60; // the last minute that ended 90 s ago is minute 25
+    QueryStack open = stack.withClock(Clock.fixed(Instant.ofEpochSecond(nowSecond), ZoneOffset.UTC));
+    try {
+      Random random = new Random(48);
+      long nextSpanId = 1;
+      List<Sent> spans = new ArrayList<>();
+      // blocks 0 and 1 a few traces; minutes 20 to 27 of the open block 40 traces each
+      for (int t = 0; t < 340; t++) {
+        int minute = t < 20 ? t : 20 + (t - 20) / 40;
+        long start = (hourSecond + minute * 60L) * NS + random.nextInt(50_000) * 1_000_000L;
+        nextSpanId = build(spans, String.format("%032x", 0x4800L + t), random, nextSpanId, 0, "frontend", start, 0);
+      }
+      Map<String, List<Sent>> byService = new LinkedHashMap<>();
+      spans.forEach(sent -> byService.computeIfAbsent(sent.service(), k -> new ArrayList<>()).add(sent));
+      byService.forEach((service, list) -> {
+        for (int from = 0; from < list.size(); from += 200) {
+          open.ingest(NAMESPACE, project, request(service, list.subList(from, Math.min(list.size(), from + 200))));
+        }
+      });
+      QueryStack.Params hour = QueryStack.Params.of("period", "1h");
+      QueryStack.Params blocks = QueryStack.Params.of("period", "1h", "interval", "600");
+      String mapFromMinutes = open.getRoute(project, "/services/map", hour).bodyText();
+      String metricsFromMinutes = open.getRoute(project, "/services/metrics", blocks).bodyText();
+      open.tracing.rollups().compact(project, nowSecond);
+      var state = open.tracing.rollups().compaction(project);
+      assertEquals(openTo, state.openBlockRunningTo(), "the open block's settled minutes are summed: " + state);
+      assertEquals(openTo, state.runningWithin(openBlock), state.toString());
+      assertFalse(state.complete(Granularity.TEN_MINUTES, openBlock), "the open block is not a finished one");
+      var meter = open.tracing.meter();
+      meter.reset();
+      assertEquals(mapFromMinutes, open.getRoute(project, "/services/map", hour).bodyText(), "the same map");
+      assertEquals(metricsFromMinutes, open.getRoute(project, "/services/metrics", blocks).bodyText(),
+          "the same series: the open block's point is its running sums and two minutes");
+      assertTrue(meter.readUnitsByKind().containsKey("rollups, ten minutes"), meter.readUnitsByKind().toString());
+      assertEquals(spans.stream().filter(sent -> sent.service().equals("frontend")).count(),
+          mapSpanCount(open, project, hour, "frontend"), "the oracle's count");
+
+      // the sums inside the open block are what is read: replaced by those up to its start, they
+      // lose the spans of minutes 20 to 25...
+      String pk = "R#" + project + "#S#xp##" + Math.floorDiv(hourSecond / 86_400, 16);
+      java.util.function.Function<Long, Map<String, AttributeValue>> runningAt = boundary -> open.tracing.client()
+          .getItem(b -> b.tableName(open.table).key(Map.of("pk", AttributeValue.fromS(pk),
+              "sk", AttributeValue.fromS(String.format("%010d#~", boundary))))).item();
+      Map<String, AttributeValue> inside = runningAt.apply(openTo);
+      assertFalse(inside.isEmpty(), "the running sums inside the open block");
+      Map<String, AttributeValue> wrong = new java.util.HashMap<>(runningAt.apply(openBlock));
+      wrong.put("sk", inside.get("sk"));
+      open.tracing.client().putItem(b -> b.tableName(open.table).item(wrong));
+      long frontend = spans.stream().filter(sent -> sent.service().equals("frontend")).count();
+      long settled = spans.stream().filter(sent -> sent.service().equals("frontend") && sent.start() >= openBlock * NS
+          && sent.start() < openTo * NS).count();
+      assertTrue(settled > 0);
+      assertEquals(frontend - settled, mapSpanCount(open, project, hour, "frontend"), "the sums are what is read");
+      // ...and not once a span lands late in a minute they sum: read from minutes until the next run
+      ingestRootSpan(open, project, 0x48ffL, (hourSecond + 22 * 60 + 7) * NS);
+      var late = open.tracing.rollups().compaction(project);
+      assertEquals(0, late.openBlockRunningTo(), "a late minute unsettles the sums: " + late);
+      assertEquals(frontend + 1, mapSpanCount(open, project, hour, "frontend"), "counted at once, from its minute");
+      // a span in a minute the sums do not reach yet leaves them be
+      open.tracing.rollups().compact(project, nowSecond);
+      ingestRootSpan(open, project, 0x48feL, (hourSecond + 27 * 60 + 1) * NS);
+      assertEquals(openTo, open.tracing.rollups().compaction(project).openBlockRunningTo(), "summed again, not unsettled");
+      assertEquals(frontend + 2, mapSpanCount(open, project, hour, "frontend"));
+      // a late span in a finished block before it: the sums after that block wait for it too
+      ingestRootSpan(open, project, 0x48fdL, (hourSecond + 12 * 60) * NS);
+      var earlier = open.tracing.rollups().compaction(project);
+      assertEquals(openBlock, earlier.runningWithin(openBlock), earlier.toString());
+      assertEquals(frontend + 3, mapSpanCount(open, project, hour, "frontend"));
+      open.tracing.rollups().compact(project, nowSecond);
+      assertEquals(openTo, open.tracing.rollups().compaction(project).runningWithin(openBlock));
+      assertEquals(frontend + 3, mapSpanCount(open, project, hour, "frontend"), "built again with it");
+      // once the block is finished, its own sums are read and those inside it no more
+      long later = hourSecond + 31 * 60;
+      open.tracing.rollups().compact(project, later);
+      var finished = open.tracing.rollups().compaction(project);
+      assertTrue(finished.complete(Granularity.TEN_MINUTES, openBlock), finished.toString());
+      assertEquals(0, finished.openBlockRunningTo(), "minute 29 ended less than 90 s ago: nothing inside block 3 yet");
+
+      // a quiet project's open block: no sums written inside it
+      long quiet = 49;
+      for (int minute : new int[] {21, 23, 24}) {
+        ingestRootSpan(open, quiet, 0x4900L + minute, (hourSecond + minute * 60) * NS);
+      }
+      open.tracing.rollups().compact(quiet, nowSecond);
+      assertEquals(0, open.tracing.rollups().compaction(quiet).openBlockRunningTo());
+      assertEquals(3, mapSpanCount(open, quiet, hour, "frontend"));
+    } finally {
+      open.close();
+    }
+  }
+
+  /**
    * Where a window cuts a minute closer to its far side, analytics takes the minute's cell whole and
    * the rows of its seconds outside the window away: the counts stay the list's.
    */

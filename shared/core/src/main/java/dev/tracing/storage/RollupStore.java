@@ -134,14 +134,23 @@ public interface RollupStore {
    * @param prefixPending hours compacted again whose prefix sums after them are not rebuilt yet
    * @param tenMinutes the ten-minute level: the first hour whose running sums it holds, how far
    *     it was built, and its blocks written to since they were built (or being built)
+   * @param openBlockRunningTo where the running sums written inside the ten-minute block still open
+   *     end (a minute boundary inside it: its minutes before there are summed in), when no minute
+   *     they sum was written to since; 0 when there are none to read
    */
   record Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse,
-                    long prefixBuiltBefore, java.util.Set<Long> prefixPending, Level tenMinutes) {
+                    long prefixBuiltBefore, java.util.Set<Long> prefixPending, Level tenMinutes,
+                    long openBlockRunningTo) {
     public Compaction {
       pendingHours = java.util.Set.copyOf(pendingHours);
       coarse = Map.copyOf(coarse);
       prefixPending = java.util.Set.copyOf(prefixPending);
       java.util.Objects.requireNonNull(tenMinutes, "tenMinutes");
+    }
+
+    public Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse,
+                      long prefixBuiltBefore, java.util.Set<Long> prefixPending, Level tenMinutes) {
+      this(compactedBeforeSecond, pendingHours, coarse, prefixBuiltBefore, prefixPending, tenMinutes, 0);
     }
 
     public Compaction(long compactedBeforeSecond, java.util.Set<Long> pendingHours, Map<Granularity, Level> coarse,
@@ -199,6 +208,22 @@ public interface RollupStore {
 
     public boolean hourlyComplete(long hourSecond) {
       return hourSecond + 3600 <= compactedBeforeSecond && !pendingHours.contains(hourSecond);
+    }
+
+    /**
+     * How far the hour's running sums reach into the ten-minute block starting at
+     * {@code blockSecond}, a block not complete (the one still open, or one not built again yet):
+     * to {@link #openBlockRunningTo} when that lies inside the block and the running sums up to the
+     * block's start may be read; else {@code blockSecond} (none: its minutes are read).
+     */
+    public long runningWithin(long blockSecond) {
+      long to = openBlockRunningTo;
+      long size = Granularity.TEN_MINUTES.seconds();
+      if (to <= blockSecond || to >= blockSecond + size || blockSecond < tenMinutes.fromSecond()) {
+        return blockSecond;
+      }
+      boolean hourStart = Granularity.HOUR.bucketOfSecond(blockSecond) == blockSecond;
+      return hourStart || complete(Granularity.TEN_MINUTES, blockSecond - size) ? to : blockSecond;
     }
 
     /** How far cells of a level are built (0: not at all); minutes are always complete. */

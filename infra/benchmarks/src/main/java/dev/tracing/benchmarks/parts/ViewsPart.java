@@ -213,7 +213,7 @@ public final class ViewsPart {
     // each project's rollups on their own, so the cost of the compacted cells, digests and prefix
     // sums shows at both volumes
     String[] kinds = {DynamoRollupStore.METER_KIND, DynamoRollupStore.DIGEST_METER_KIND, DynamoRollupStore.PREFIX_METER_KIND,
-        DynamoRollupStore.TEN_MINUTES_METER_KIND};
+        DynamoRollupStore.TEN_MINUTES_METER_KIND, DynamoRollupStore.OPEN_BLOCK_METER_KIND};
     StringBuilder rollupUnits = new StringBuilder();
     int hours = 0;
     for (long project : new long[] {SMALL_PROJECT, LARGE_PROJECT}) {
@@ -223,10 +223,15 @@ public final class ViewsPart {
       }
       hours += tracing.rollups().compact(project, compactAt);
       double spans = project == SMALL_PROJECT ? smallLoad.spans : largeLoad.spans;
+      // the sums inside the open block are written on every run (every 5 minutes in the template):
+      // their cost per span is one run's, twelve times an hour, over an hour's spans of the load
+      double openRun = tracing.meter().writeUnits(kinds[4]) - before[4];
+      double spansPerHour = spans / (7 * 24.0);
       rollupUnits.append(String.format("; project %d's rollups: cells %.4f, digests %.4f, prefix sums %.4f, running"
-          + " sums %.4f WU per span", project, (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,
+          + " sums %.4f WU per span, the open block's %.1f WU a run (%.4f WU per span at 12 runs an hour)", project,
+          (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,
           (tracing.meter().writeUnits(kinds[1]) - before[1]) / spans, (tracing.meter().writeUnits(kinds[2]) - before[2]) / spans,
-          (tracing.meter().writeUnits(kinds[3]) - before[3]) / spans));
+          (tracing.meter().writeUnits(kinds[3]) - before[3]) / spans, openRun, openRun * 12 / spansPerHour));
     }
     int blockHours = tracing.stores().termBlocks().compact(SMALL_PROJECT, compactAt)
         + tracing.stores().termBlocks().compact(LARGE_PROJECT, compactAt);

@@ -71,6 +71,8 @@ public final class DynamoRollupStore implements RollupStore {
   public static final String PREFIX_METER_KIND = "rollups, prefix sums";
   /** What the compactor's running sums are counted under (rollups too, apart to show their cost). */
   public static final String TEN_MINUTES_METER_KIND = "rollups, ten minutes";
+  /** What the running sums inside the block still open are counted under. */
+  public static final String OPEN_BLOCK_METER_KIND = "rollups, open block";
   static final String COUNT = "c";
   static final String ERRORS = "e";
   static final char DURATIONS = 'h';
@@ -184,18 +186,29 @@ public final class DynamoRollupStore implements RollupStore {
     List<Runnable> updates = new ArrayList<>();
     java.util.Set<Long> hours = new java.util.TreeSet<>();
     java.util.Set<Long> tens = new java.util.TreeSet<>();
+    java.util.Set<Long> minutes = new java.util.TreeSet<>();
     cells.forEach((key, cell) -> {
       for (Map<String, Long> part : additions(key, cell)) {
         updates.add(() -> update(projectId, key, part));
       }
       hours.add(Granularity.HOUR.bucketOfSecond(key.bucketSecond()));
       tens.add(Granularity.TEN_MINUTES.bucketOfSecond(key.bucketSecond()));
+      minutes.add(Granularity.MINUTE.bucketOfSecond(key.bucketSecond()));
     });
     run(updates);
     // after the cells: an hour and a ten-minute block are marked pending only once its additions
-    // are stored (both in one write of the state item)
+    // are stored (all in one write of the state item); so is a minute written late, which running
+    // sums inside the open block may have summed already (see compactOpenBlock)
     if (!hours.isEmpty()) {
-      marks.markAll(projectId, Map.of(PendingHours.PENDING, hours, pendingAttribute(Granularity.TEN_MINUTES), tens));
+      long now = clock.instant().getEpochSecond();
+      java.util.Set<Long> late = new java.util.TreeSet<>();
+      minutes.forEach(m -> {
+        if (m + LATE_AFTER_SECONDS <= now && m + Granularity.HOUR.seconds() > now) {
+          late.add(m);
+        }
+      });
+      marks.markAll(projectId, Map.of(PendingHours.PENDING, hours, pendingAttribute(Granularity.TEN_MINUTES), tens,
+          LATE_MINUTES, late));
     }
   }
 
@@ -781,6 +794,25 @@ public final class DynamoRollupStore implements RollupStore {
   /** The first hour whose running sums the ten-minute level holds (set once, by the first compactor that builds it). */
   static final String RUNNING_FROM = "fr";
   /**
+   * Minutes written to late (after they ended a minute ago), within the last hour: running sums
+   * inside the open block that sum one of them are not read until rebuilt. Ingest checks the clock
+   * after its cells are stored, so a write the compactor's read of a minute (90 s after it ended)
+   * did not see is always marked: {@value #LATE_AFTER_SECONDS} s from the minute's start leaves 30
+   * s for clocks that disagree. Compactors move them to {@link #LATE_IN_PROGRESS} before reading.
+   */
+  static final String LATE_MINUTES = "dm";
+  static final String LATE_IN_PROGRESS = "dmh";
+  static final long LATE_AFTER_SECONDS = 120;
+  /** The minutes the compactor sums inside the open block ended this long before it runs. */
+  static final long OPEN_BLOCK_SETTLE_SECONDS = 90;
+  /** Where the running sums inside the open block end (absent: none to read). */
+  static final String OPEN_BLOCK_TO = "vm";
+  /**
+   * Running sums inside the open block are written only where its minutes read would cost more:
+   * when their cells come to more than this many bytes (estimated), about eight read units' worth.
+   */
+  static final long OPEN_BLOCK_FROM_BYTES = 32 * 1024;
+  /**
    * Where per-block ten-minute cells started, as compactors before running sums recorded it: ingest
    * has marked every block it wrote from there on, so those hours can be built as running sums.
    */
@@ -813,8 +845,18 @@ public final class DynamoRollupStore implements RollupStore {
     Compaction.Level tens = new Compaction.Level(
         tensFrom == null || tensFrom.n() == null ? Compaction.Level.NONE.fromSecond() : Long.parseLong(tensFrom.n()),
         PendingHours.number(item.get(builtAttribute(Granularity.TEN_MINUTES))), tensPending);
+    // the sums inside the open block: none while a minute they sum was written to late
+    long openTo = PendingHours.number(item.get(OPEN_BLOCK_TO));
+    long openFrom = Granularity.TEN_MINUTES.bucketOfSecond(openTo);
+    java.util.Set<Long> late = PendingHours.numbers(item, LATE_MINUTES);
+    late.addAll(PendingHours.numbers(item, LATE_IN_PROGRESS));
+    for (long minute : late) {
+      if (minute >= openFrom && minute < openTo) {
+        openTo = 0;
+      }
+    }
     return new Compaction(m.doneBeforeSecond(), m.pendingHours(), coarse, PendingHours.number(item.get(PREFIX_BUILT)),
-        PendingHours.numbers(item, PREFIX_PENDING), tens);
+        PendingHours.numbers(item, PREFIX_PENDING), tens, openTo);
   }
 
   @Override
@@ -847,7 +889,7 @@ public final class DynamoRollupStore implements RollupStore {
     // so readers stop at the hour until the sums after it are rebuilt
     toMark.put(PREFIX_PENDING, new java.util.TreeSet<>(hours));
     marks.markAll(projectId, toMark);
-    compactTenMinutes(projectId, state, item.get(BLOCKS_FROM), nowSecond);
+    compactTenMinutes(projectId, state, item, nowSecond);
     for (long h : hours) {
       // moved from pending to in progress first: an addition made after this point marks the hour
       // again, and a compactor that stops before the hour is built leaves it in progress, which
@@ -909,7 +951,8 @@ public final class DynamoRollupStore implements RollupStore {
    * time limit leaves the rest marked, and the next goes on); for one compacted before that, the
    * hour after next (older blocks may hold minutes written before ingest marked blocks).
    */
-  private void compactTenMinutes(long projectId, Compaction state, AttributeValue blocksFrom, long nowSecond) {
+  private void compactTenMinutes(long projectId, Compaction state, Map<String, AttributeValue> item, long nowSecond) {
+    AttributeValue blocksFrom = item.get(BLOCKS_FROM);
     Granularity g = Granularity.TEN_MINUTES;
     long size = g.seconds();
     long hour = Granularity.HOUR.seconds();
@@ -951,16 +994,46 @@ public final class DynamoRollupStore implements RollupStore {
     blocks.stream().filter(b -> b >= start).forEach(b ->
         byHour.computeIfAbsent(Granularity.HOUR.bucketOfSecond(b), h -> new ArrayList<>()).add(b));
     marks.take(projectId, pendingAttribute(g), TENS_IN_PROGRESS, byHour.values().stream().flatMap(List::stream).toList());
+    // the open block: its hour's running sums up to the last minute that ended 90 s ago, when its
+    // block is the one after the last finished (the minutes late since are taken first, so one
+    // written to after this marks them again)
+    long openTo = Granularity.MINUTE.bucketOfSecond(nowSecond - OPEN_BLOCK_SETTLE_SECONDS);
+    long openBlock = g.bucketOfSecond(openTo);
+    long openHour = Granularity.HOUR.bucketOfSecond(openBlock);
+    boolean open = openTo > openBlock && openBlock == closedBefore && openBlock >= start;
+    List<Long> late = PendingHours.numbers(item, LATE_MINUTES).stream().filter(m -> m < openTo).toList();
+    marks.take(projectId, LATE_MINUTES, LATE_IN_PROGRESS, late);
+    long oldOpenTo = PendingHours.number(item.get(OPEN_BLOCK_TO));
+    if (oldOpenTo > 0 && byHour.containsKey(Granularity.HOUR.bucketOfSecond(oldOpenTo - 1))
+        && !(open && Granularity.HOUR.bucketOfSecond(oldOpenTo - 1) == openHour)) {
+      // sums inside a block of an hour built again now: stale once its blocks are unmarked
+      marks.settleOpenBlock(projectId, OPEN_BLOCK_TO, null, LATE_IN_PROGRESS, List.of());
+    }
+    if (open) {
+      byHour.putIfAbsent(openHour, new ArrayList<>());
+    }
     // oldest hour first, unmarked a day of hours at a time: a run stopped by its time limit (the
     // first after an upgrade builds every hour kept) leaves what it built, and the next goes on
     List<Long> built = new ArrayList<>();
+    boolean settled = false;
     for (Map.Entry<Long, List<Long>> e : byHour.entrySet()) {
-      buildRunning(projectId, e.getKey(), e.getValue().get(0), Math.min(e.getKey() + hour, closedBefore));
+      boolean withOpen = open && e.getKey() == openHour;
+      long fromBlock = e.getValue().isEmpty() ? openBlock : e.getValue().get(0);
+      boolean openWritten = buildRunning(projectId, e.getKey(), fromBlock, Math.min(e.getKey() + hour, closedBefore),
+          withOpen ? openTo : 0);
+      if (withOpen) {
+        // before the hour's blocks are unmarked: readers take the new sums inside the open block, or none
+        marks.settleOpenBlock(projectId, OPEN_BLOCK_TO, openWritten ? openTo : null, LATE_IN_PROGRESS, late);
+        settled = true;
+      }
       built.addAll(e.getValue());
       if (built.size() >= 144) {
         marks.unmark(projectId, TENS_IN_PROGRESS, built);
         built.clear();
       }
+    }
+    if (!settled && (oldOpenTo > 0 || !late.isEmpty())) {
+      marks.settleOpenBlock(projectId, OPEN_BLOCK_TO, null, LATE_IN_PROGRESS, late);
     }
     marks.unmark(projectId, TENS_IN_PROGRESS, built);
     marks.unmark(projectId, pendingAttribute(g), before);
@@ -976,10 +1049,15 @@ public final class DynamoRollupStore implements RollupStore {
    * just have written). A family and dimension with no cell in a block gets no item at its end:
    * readers take the latest item before it. The traces family's sums are summed from its minutes
    * of the hour so far (one partition holds every filter key, where its sums keep one per key).
+   * With {@code openTo} past {@code toSecond}, the block still open too, up to {@code openTo}: its
+   * items are written only when its minutes come to more than {@link #OPEN_BLOCK_FROM_BYTES}.
+   *
+   * @return whether the open block's items were written
    */
-  private void buildRunning(long projectId, long hourStart, long fromBlock, long toSecond) {
+  private boolean buildRunning(long projectId, long hourStart, long fromBlock, long toSecond, long openTo) {
     long size = Granularity.TEN_MINUTES.seconds();
     long expires = hourStart + Granularity.HOUR.seconds() + retention.toSeconds();
+    long end = Math.max(toSecond, openTo);
     Map<String, RollupCell> services = prefixSums(runningItems(projectId, RollupFamily.SERVICES, "", hourStart,
         fromBlock, true));
     Map<String, RollupCell> edges = prefixSums(runningItems(projectId, RollupFamily.EDGES, "", hourStart, fromBlock, true));
@@ -988,7 +1066,7 @@ public final class DynamoRollupStore implements RollupStore {
         service, s -> prefixSums(runningItems(projectId, RollupFamily.OPERATIONS, s, hourStart, fromBlock, true)));
     Map<String, Map<String, RollupCell>> traces = new HashMap<>();
     Map<RollupKey, RollupCell> traceMinutes = read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", hourStart,
-        toSecond, true);
+        end, true);
     traceMinutes.forEach((key, cell) -> {
       if (key.bucketSecond() < fromBlock) {
         traces.computeIfAbsent(key.name(), k -> new java.util.TreeMap<>()).computeIfAbsent("", n -> new RollupCell())
@@ -996,32 +1074,69 @@ public final class DynamoRollupStore implements RollupStore {
       }
     });
     List<Runnable> writes = new ArrayList<>();
-    for (long b = fromBlock; b + size <= toSecond; b += size) {
+    boolean openWritten = false;
+    for (long b = fromBlock; b < end; b += size) {
       long block = b;
-      long boundary = b + size;
-      Map<String, RollupCell> blockServices = sumByName(read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", b,
-          boundary, true));
+      long boundary = Math.min(b + size, end);
+      boolean open = boundary < b + size;
+      List<Runnable> blockWrites = open ? new ArrayList<>() : writes;
+      String kind = open ? OPEN_BLOCK_METER_KIND : TEN_MINUTES_METER_KIND;
+      Map<RollupKey, RollupCell> serviceCells = read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", b, boundary,
+          true);
+      Map<RollupKey, RollupCell> edgeCells = read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", b, boundary, true);
+      Map<String, RollupCell> blockServices = sumByName(serviceCells);
+      long bytes = estimatedBytes(serviceCells.values()) + estimatedBytes(edgeCells.values());
       addRunning(services, blockServices, runningPartition(projectId, RollupFamily.SERVICES, "", hourStart), boundary,
-          expires, TEN_MINUTES_METER_KIND, writes);
-      addRunning(edges, sumByName(read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", b, boundary, true)),
-          runningPartition(projectId, RollupFamily.EDGES, "", hourStart), boundary, expires, TEN_MINUTES_METER_KIND, writes);
+          expires, kind, blockWrites);
+      addRunning(edges, sumByName(edgeCells), runningPartition(projectId, RollupFamily.EDGES, "", hourStart), boundary,
+          expires, kind, blockWrites);
       // a service's operations are written with its spans: the services of the block name them all
       for (String service : blockServices.keySet()) {
-        addRunning(operationsOf.apply(service), sumByName(read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE,
-            service, b, boundary, true)), runningPartition(projectId, RollupFamily.OPERATIONS, service, hourStart),
-            boundary, expires, TEN_MINUTES_METER_KIND, writes);
+        Map<RollupKey, RollupCell> operationCells = read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE, service, b,
+            boundary, true);
+        bytes += estimatedBytes(operationCells.values());
+        addRunning(operationsOf.apply(service), sumByName(operationCells),
+            runningPartition(projectId, RollupFamily.OPERATIONS, service, hourStart), boundary, expires, kind, blockWrites);
       }
       Map<String, RollupCell> blockTraces = new java.util.TreeMap<>();
+      List<RollupCell> blockTraceCells = new ArrayList<>();
       traceMinutes.forEach((key, cell) -> {
         if (key.bucketSecond() >= block && key.bucketSecond() < boundary) {
           blockTraces.computeIfAbsent(key.name(), n -> new RollupCell()).merge(cell);
+          blockTraceCells.add(cell);
         }
       });
+      bytes += estimatedBytes(blockTraceCells);
       blockTraces.forEach((filterKey, cell) -> addRunning(traces.computeIfAbsent(filterKey, k -> new java.util.TreeMap<>()),
           Map.of("", cell), runningPartition(projectId, RollupFamily.TRACES, filterKey, hourStart), boundary, expires,
-          TEN_MINUTES_METER_KIND, writes));
+          kind, blockWrites));
+      if (open && bytes > OPEN_BLOCK_FROM_BYTES && !blockWrites.isEmpty()) {
+        writes.addAll(blockWrites);
+        openWritten = true;
+      }
     }
     run(writes);
+    return openWritten;
+  }
+
+  /**
+   * About how many bytes minute cells take as stored: key and counts, and each histogram bucket
+   * one number attribute (what reading them costs, where running sums are read instead).
+   */
+  private static long estimatedBytes(java.util.Collection<RollupCell> cells) {
+    long bytes = 0;
+    for (RollupCell cell : cells) {
+      bytes += 64 + 7L * (buckets(cell.durations()) + buckets(cell.errorDurations()));
+    }
+    return bytes;
+  }
+
+  private static int buckets(DurationHistogram h) {
+    int n = 0;
+    for (int b = 0; b <= h.maxBucket(); b++) {
+      n += h.count(b) != 0 ? 1 : 0;
+    }
+    return n;
   }
 
   /**

@@ -62,11 +62,24 @@ final class PendingHours {
 
   /** Marks the hours and records {@code nowSecond} as the last mark (same write). */
   void mark(long projectId, Collection<Long> hourSeconds, long nowSecond) {
+    mark(projectId, hourSeconds, nowSecond, null, List.of());
+  }
+
+  /** Marks the hours, adds {@code values} to the number set {@code set}, and records {@code nowSecond}, in one write. */
+  void mark(long projectId, Collection<Long> hourSeconds, long nowSecond, String set, Collection<Long> values) {
     if (hourSeconds.isEmpty()) {
       return;
     }
-    update(projectId, "mark", "ADD #d :h SET #t = :t", null, Map.of("#d", PENDING, "#t", LAST_MARK),
-        Map.of(":h", numberSet(hourSeconds), ":t", AttributeValue.fromN(Long.toString(nowSecond))));
+    Map<String, String> names = new java.util.HashMap<>(Map.of("#d", PENDING, "#t", LAST_MARK));
+    Map<String, AttributeValue> vals = new java.util.HashMap<>(Map.of(":h", numberSet(hourSeconds),
+        ":t", AttributeValue.fromN(Long.toString(nowSecond))));
+    String expression = "ADD #d :h SET #t = :t";
+    if (set != null && !values.isEmpty()) {
+      expression = "ADD #d :h, #x :x SET #t = :t";
+      names.put("#x", set);
+      vals.put(":x", numberSet(values));
+    }
+    update(projectId, "mark", expression, null, names, vals);
   }
 
   Marks read(long projectId, boolean consistent) {
@@ -133,6 +146,25 @@ final class PendingHours {
     if (!values.isEmpty()) {
       update(projectId, "unmark", "DELETE #d :h", null, Map.of("#d", attribute), Map.of(":h", numberSet(values)));
     }
+  }
+
+  /**
+   * Sets a number attribute of the state item ({@code value} {@code null}: removes it) and removes
+   * values from a number set, in one write.
+   */
+  void settleOpenBlock(long projectId, String attribute, Long value, String set, Collection<Long> done) {
+    Map<String, String> names = new java.util.HashMap<>(Map.of("#v", attribute));
+    Map<String, AttributeValue> values = new java.util.HashMap<>();
+    StringBuilder expression = new StringBuilder(value == null ? "REMOVE #v" : "SET #v = :v");
+    if (value != null) {
+      values.put(":v", AttributeValue.fromN(Long.toString(value)));
+    }
+    if (!done.isEmpty()) {
+      expression.append(" DELETE #d :d");
+      names.put("#d", set);
+      values.put(":d", numberSet(done));
+    }
+    update(projectId, "mark", expression.toString(), null, names, values.isEmpty() ? null : values);
   }
 
   /** Adds values to number sets of the state item, all in one atomic write. */
