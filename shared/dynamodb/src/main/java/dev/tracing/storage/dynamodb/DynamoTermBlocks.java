@@ -76,6 +76,14 @@ public final class DynamoTermBlocks implements TermBlockStore {
   /** How long after an hour's end, or after a project's last write, the compactor builds the hour. */
   static final long SETTLE_SECONDS = 120;
   private static final DateTimeFormatter HOUR_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter SLICE_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
+  /** Ten-minute slices of an hour, blocks of their own while their hour is not sealed (the current hour). */
+  static final long SLICE = 600;
+  /** Slices whose rows changed since their blocks were built; taken ones; where the level starts; how far it is built. */
+  static final String SLICES_PENDING = "dx";
+  static final String SLICES_IN_PROGRESS = "dxh";
+  static final String SLICES_FROM = "fx";
+  static final String SLICES_BUILT = "vx";
   /** Meter kind of block writes and marks. */
   public static final String METER_KIND = "term blocks";
 
@@ -107,9 +115,23 @@ public final class DynamoTermBlocks implements TermBlockStore {
     return "B#" + projectId + "#" + HOUR_FORMAT.format(Instant.ofEpochSecond(hourSecond));
   }
 
-  /** Marks the hours (epoch seconds of their start) whose list index rows just changed. */
-  public void mark(long projectId, Collection<Long> hourSeconds) {
-    marks.mark(projectId, hourSeconds, clock.instant().getEpochSecond());
+  static String slicePk(long projectId, long sliceSecond) {
+    return "B#" + projectId + "#" + SLICE_FORMAT.format(Instant.ofEpochSecond(sliceSecond));
+  }
+
+  /**
+   * Marks the ten-minute slices (epoch seconds of their start, multiples of 600) whose list index
+   * rows just changed, and their hours, in one write.
+   */
+  public void mark(long projectId, Collection<Long> sliceSeconds) {
+    Set<Long> hours = new java.util.TreeSet<>();
+    sliceSeconds.forEach(slice -> hours.add(Math.floorDiv(slice, HOUR) * HOUR));
+    marks.mark(projectId, hours, clock.instant().getEpochSecond(), SLICES_PENDING, sliceSeconds);
+  }
+
+  /** The ten-minute slice of a list index row's timestamp. */
+  static long sliceOf(long timestampNano) {
+    return Math.floorDiv(Math.floorDiv(timestampNano, 1_000_000_000L), SLICE) * SLICE;
   }
 
   /**
@@ -117,14 +139,25 @@ public final class DynamoTermBlocks implements TermBlockStore {
    *
    * @param lastMarkSecond when ingest last marked an hour (0: not recorded)
    */
-  public record State(long compactedBeforeSecond, Set<Long> pendingHours, long lastMarkSecond) {
+  public record State(long compactedBeforeSecond, Set<Long> pendingHours, long lastMarkSecond, long slicesFrom,
+                      long slicesBuiltBefore, Set<Long> pendingSlices) {
     public State {
       pendingHours = Set.copyOf(pendingHours);
+      pendingSlices = Set.copyOf(pendingSlices);
+    }
+
+    public State(long compactedBeforeSecond, Set<Long> pendingHours, long lastMarkSecond) {
+      this(compactedBeforeSecond, pendingHours, lastMarkSecond, Long.MAX_VALUE, 0, Set.of());
     }
 
     /** Whether the hour's blocks hold every row it has: it began before the last build and was not written since. */
     public boolean sealed(long hourSecond) {
       return hourSecond < compactedBeforeSecond && !pendingHours.contains(hourSecond);
+    }
+
+    /** Whether a ten-minute slice's own blocks hold every row it has: built, and not written since. */
+    public boolean sliceSealed(long sliceSecond) {
+      return sliceSecond >= slicesFrom && sliceSecond + SLICE <= slicesBuiltBefore && !pendingSlices.contains(sliceSecond);
     }
   }
 
@@ -133,8 +166,14 @@ public final class DynamoTermBlocks implements TermBlockStore {
   }
 
   private State state(long projectId, boolean consistent) {
-    PendingHours.Marks m = marks.read(projectId, consistent);
-    return new State(m.doneBeforeSecond(), m.pendingHours(), m.lastMarkSecond());
+    Map<String, AttributeValue> item = marks.readItem(projectId, consistent);
+    PendingHours.Marks m = PendingHours.marks(item);
+    Set<Long> slices = PendingHours.numbers(item, SLICES_PENDING);
+    slices.addAll(PendingHours.numbers(item, SLICES_IN_PROGRESS));
+    AttributeValue from = item.get(SLICES_FROM);
+    return new State(m.doneBeforeSecond(), m.pendingHours(), m.lastMarkSecond(),
+        from == null || from.n() == null ? Long.MAX_VALUE : Long.parseLong(from.n()),
+        PendingHours.number(item.get(SLICES_BUILT)), slices);
   }
 
   /**
@@ -143,13 +182,21 @@ public final class DynamoTermBlocks implements TermBlockStore {
    * no trace of the hour can match (or the hour had no traces).
    */
   public List<long[]> candidateSegments(long projectId, long hourSecond, long termHash) {
+    return candidateSegments(blockPk(projectId, hourSecond), hourSecond, HOUR, termHash);
+  }
+
+  /** {@link #candidateSegments} of a sealed ten-minute slice ({@link State#sliceSealed}). */
+  public List<long[]> sliceCandidateSegments(long projectId, long sliceSecond, long termHash) {
+    return candidateSegments(slicePk(projectId, sliceSecond), sliceSecond, SLICE, termHash);
+  }
+
+  private List<long[]> candidateSegments(String pk, long startSecond, long widthSeconds, long termHash) {
     String h16 = String.format("%04x", top16(termHash));
     QueryRequest request = QueryRequest.builder()
         .tableName(table)
         .keyConditionExpression("#p = :p AND #s <= :s")
         .expressionAttributeNames(Map.of("#p", TableSchema.PK, "#s", TableSchema.SK))
-        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(blockPk(projectId, hourSecond)), ":s",
-            AttributeValue.fromS(h16)))
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pk), ":s", AttributeValue.fromS(h16)))
         .scanIndexForward(false)
         .limit(1)
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
@@ -174,19 +221,24 @@ public final class DynamoTermBlocks implements TermBlockStore {
         byte[] bits = new byte[length];
         in.readFully(bits);
         if ((flags & TRUNCATED) != 0 || mayContain(bits, mixed, probes, legacy)) {
-          out.add(segment(hourSecond, segments, j));
+          out.add(segment(startSecond, widthSeconds, segments, j));
         }
       }
     } catch (IOException e) {
-      throw new IllegalStateException("term block " + blockPk(projectId, hourSecond) + " is corrupt", e);
+      throw new IllegalStateException("term block " + pk + " is corrupt", e);
     }
     return out;
   }
 
-  /** Segment {@code j} of {@code m}: {@code [from, to)} nanoseconds. */
+  /** Segment {@code j} of {@code m} of an hour: {@code [from, to)} nanoseconds. */
   static long[] segment(long hourSecond, int m, int j) {
-    long start = hourSecond * 1_000_000_000L;
-    long width = HOUR * 1_000_000_000L;
+    return segment(hourSecond, HOUR, m, j);
+  }
+
+  /** Segment {@code j} of {@code m} of a block starting at {@code startSecond}: {@code [from, to)} nanoseconds. */
+  static long[] segment(long startSecond, long widthSeconds, int m, int j) {
+    long start = startSecond * 1_000_000_000L;
+    long width = widthSeconds * 1_000_000_000L;
     return new long[] {start + width * j / m, start + width * (j + 1) / m};
   }
 
@@ -248,14 +300,26 @@ public final class DynamoTermBlocks implements TermBlockStore {
   }
 
   /**
-   * Rebuilds every settled marked hour of these projects: unmarks them, waits once for the list index
-   * to hold the rows written before the unmarks, then builds each and records {@code nowSecond}.
+   * Rebuilds every settled marked hour of these projects, and every marked ten-minute slice that
+   * ended {@value #SETTLE_SECONDS} s ago: unmarks them, waits once for the list index to hold the
+   * rows written before the unmarks, then builds each and records {@code nowSecond} (and, for the
+   * slices, how far they are built).
+   *
+   * <p>Slices are what a search reads of an hour not sealed yet, the current one of a busy
+   * project (its blocks wait for the hour's end): the slices' own blocks, each built once it is
+   * over, and the rows of the slice still open. The first run that keeps slices records where
+   * they start ({@code fx}): a project never compacted, its oldest pending hour (ingest marks every
+   * slice it writes); one compacted before, the current hour, whose finished slices it marks
+   * first.
    */
   @Override
   public int compact(List<Long> projectIds, long nowSecond) {
     Map<Long, State> states = new java.util.LinkedHashMap<>();
     Map<Long, List<Long>> toBuild = new java.util.LinkedHashMap<>();
+    Map<Long, List<Long>> slicesToBuild = new java.util.LinkedHashMap<>();
+    long slicesTo = Math.floorDiv(nowSecond - SETTLE_SECONDS, SLICE) * SLICE;
     int hours = 0;
+    int slices = 0;
     for (long projectId : projectIds) {
       State state = state(projectId, true);
       if (state.compactedBeforeSecond() == 0 && state.pendingHours().isEmpty()) {
@@ -273,8 +337,35 @@ public final class DynamoTermBlocks implements TermBlockStore {
         }
       }
       toBuild.put(projectId, build);
+      Set<Long> pendingSlices = new java.util.TreeSet<>(state.pendingSlices());
+      long from = state.slicesFrom();
+      if (from == Long.MAX_VALUE) {
+        if (state.compactedBeforeSecond() == 0) {
+          from = slicesTo;
+          for (long h : state.pendingHours()) {
+            from = Math.min(from, h);
+          }
+          from = Math.floorDiv(from, HOUR) * HOUR;
+        } else {
+          from = Math.floorDiv(slicesTo - 1, HOUR) * HOUR;
+          List<Long> upgrade = new ArrayList<>();
+          for (long slice = from; slice < slicesTo; slice += SLICE) {
+            upgrade.add(slice);
+          }
+          // marked before the start is recorded: no reader takes these slices for built meanwhile
+          marks.markAll(projectId, Map.of(SLICES_PENDING, upgrade));
+          pendingSlices.addAll(upgrade);
+        }
+        marks.setOnce(projectId, SLICES_FROM, from);
+      }
+      long start = from;
+      List<Long> ready = pendingSlices.stream().filter(slice -> slice >= start && slice + SLICE <= slicesTo).toList();
+      marks.unmark(projectId, SLICES_PENDING, pendingSlices.stream().filter(slice -> slice < start).toList());
+      marks.take(projectId, SLICES_PENDING, SLICES_IN_PROGRESS, ready);
+      slicesToBuild.put(projectId, ready);
+      slices += ready.size();
     }
-    if (hours > 0 && !indexSettle.isZero()) {
+    if (hours + slices > 0 && !indexSettle.isZero()) {
       try {
         Thread.sleep(indexSettle.toMillis()); // rows written just before the unmarks reach the list index
       } catch (InterruptedException e) {
@@ -286,6 +377,14 @@ public final class DynamoTermBlocks implements TermBlockStore {
       for (long h : toBuild.get(projectId)) {
         build(projectId, h);
         marks.done(projectId, h);
+      }
+      List<Long> ready = slicesToBuild.get(projectId);
+      for (long slice : ready) {
+        build(projectId, slicePk(projectId, slice), slice, SLICE);
+      }
+      marks.unmark(projectId, SLICES_IN_PROGRESS, ready);
+      if (slicesTo > state.slicesBuiltBefore()) {
+        marks.advance(projectId, SLICES_BUILT, slicesTo);
       }
       if (nowSecond > state.compactedBeforeSecond()) {
         marks.advance(projectId, nowSecond);
@@ -308,11 +407,27 @@ public final class DynamoTermBlocks implements TermBlockStore {
 
   /** Reads the hour's list rows (and their summaries' term hashes) and writes its blocks whole. */
   void build(long projectId, long hourSecond) {
+    build(projectId, blockPk(projectId, hourSecond), hourSecond, HOUR);
+  }
+
+  /**
+   * Reads the list rows of {@code [startSecond, startSecond + widthSeconds)} (an hour, or a
+   * ten-minute slice of one) and writes its blocks whole, under {@code pk}.
+   */
+  private void build(long projectId, String pk, long startSecond, long widthSeconds) {
+    long hourSecond = Math.floorDiv(startSecond, HOUR) * HOUR;
     long now = clock.instant().getEpochSecond();
     List<TraceRow> entries = new ArrayList<>();
-    String partition = SummaryItems.listPartition(projectId, hourSecond * 1_000_000_000L);
-    PartitionReads.forEachLiveItem(client, table, TableSchema.LIST_INDEX, TableSchema.GPK, partition, now, meter,
-        "a term block source read", item -> entries.add(SummaryItems.rowFromItem(item)));
+    String partition = SummaryItems.listPartition(projectId, startSecond * 1_000_000_000L);
+    if (widthSeconds == HOUR) {
+      PartitionReads.forEachLiveItem(client, table, TableSchema.LIST_INDEX, TableSchema.GPK, partition, now, meter,
+          "a term block source read", item -> entries.add(SummaryItems.rowFromItem(item)));
+    } else {
+      PartitionReads.forEachLiveItem(client, table, TableSchema.LIST_INDEX, TableSchema.GPK, partition, TableSchema.GSK,
+          String.format("%019d", startSecond * 1_000_000_000L),
+          String.format("%019d", (startSecond + widthSeconds) * 1_000_000_000L - 1) + "#g", now, meter,
+          "a term block source read", item -> entries.add(SummaryItems.rowFromItem(item)));
+    }
     if (entries.isEmpty()) {
       return; // readers find no block and skip the hour; an hour never shrinks to nothing once built
     }
@@ -326,13 +441,13 @@ public final class DynamoTermBlocks implements TermBlockStore {
       terms.add(new HashSet<>());
     }
     for (TraceRow row : rows) {
-      long offset = row.timestampNano() - hourSecond * 1_000_000_000L;
-      int j = (int) Math.min(m - 1, Math.max(0, offset * m / (HOUR * 1_000_000_000L)));
+      long offset = row.timestampNano() - startSecond * 1_000_000_000L;
+      int j = (int) Math.min(m - 1, Math.max(0, offset * m / (widthSeconds * 1_000_000_000L)));
       // exactly the segment whose [from, to) readers query holds the row
-      while (j + 1 < m && segment(hourSecond, m, j + 1)[0] <= row.timestampNano()) {
+      while (j + 1 < m && segment(startSecond, widthSeconds, m, j + 1)[0] <= row.timestampNano()) {
         j++;
       }
-      while (j > 0 && segment(hourSecond, m, j)[0] > row.timestampNano()) {
+      while (j > 0 && segment(startSecond, widthSeconds, m, j)[0] > row.timestampNano()) {
         j--;
       }
       for (long t : row.attributeHashes()) {
@@ -342,7 +457,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
       }
       truncated[j] |= row.attributesTruncated();
     }
-    int k = Math.max(storedShardBits(projectId, hourSecond), 0);
+    int k = Math.max(storedShardBits(pk), 0);
     while (k < MAX_SHARD_BITS && pairs * BITS_PER_TERM / 8 / (1L << k) > TARGET_ITEM_BYTES) {
       k++;
     }
@@ -375,7 +490,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
         throw new UncheckedIOException(e);
       }
       Map<String, AttributeValue> item = new HashMap<>();
-      item.put(TableSchema.PK, AttributeValue.fromS(blockPk(projectId, hourSecond)));
+      item.put(TableSchema.PK, AttributeValue.fromS(pk));
       item.put(TableSchema.SK, AttributeValue.fromS(String.format("%04x", s << (16 - k))));
       item.put("k", AttributeValue.fromN(Integer.toString(k)));
       item.put("m", AttributeValue.fromN(Integer.toString(m)));
@@ -389,12 +504,12 @@ public final class DynamoTermBlocks implements TermBlockStore {
   }
 
   /** The shard bits of the hour's current blocks (0 when none): an hour's {@code k} never decreases. */
-  private int storedShardBits(long projectId, long hourSecond) {
+  private int storedShardBits(String pk) {
     QueryResponse page = DynamoErrors.call("a term block read", () -> client.query(b -> b
         .tableName(table)
         .keyConditionExpression("#p = :p")
         .expressionAttributeNames(Map.of("#p", TableSchema.PK, "#k", "k"))
-        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(blockPk(projectId, hourSecond))))
+        .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(pk)))
         .projectionExpression("#k")
         .scanIndexForward(false)
         .limit(1)

@@ -229,11 +229,15 @@ public final class DynamoTraceIndex implements TraceIndex {
       this.state = state;
     }
 
-    /** The candidate segments of the hour, or null when the hour has no current blocks (read it whole). */
+    /**
+     * The candidate segments of the hour, or null when the hour has no current blocks (read it
+     * whole). An hour not sealed (the current one) whose ten-minute slices have sealed blocks of
+     * their own: their candidate segments, and the other slices whole.
+     */
     List<long[]> candidates(int hourIndex) {
       long hour = hours.get(hourIndex);
       if (!state.sealed(hour)) {
-        return null;
+        return sliceCandidates(hour);
       }
       while (requestedUpTo < Math.min(hours.size(), hourIndex + BLOCK_LOOKAHEAD)) {
         int i = requestedUpTo++;
@@ -253,6 +257,47 @@ public final class DynamoTraceIndex implements TraceIndex {
         Thread.currentThread().interrupt();
         throw new dev.tracing.storage.StoreUnavailableException("interrupted while reading term blocks", e);
       }
+    }
+
+    /** {@link #candidates} of an hour not sealed: null when none of its slices is sealed. */
+    private List<long[]> sliceCandidates(long hour) {
+      long slice = DynamoTermBlocks.SLICE;
+      Map<Long, java.util.concurrent.Future<List<long[]>>> reads = new java.util.TreeMap<>();
+      for (long s = hour; s < hour + 3600; s += slice) {
+        long at = s;
+        if (state.sliceSealed(at)) {
+          java.util.concurrent.Callable<List<long[]>> read = () -> blocks.sliceCandidateSegments(projectId, at, term);
+          reads.put(at, pool == null ? java.util.concurrent.CompletableFuture.completedFuture(
+              blocks.sliceCandidateSegments(projectId, at, term)) : pool.submit(read));
+        }
+      }
+      if (reads.isEmpty()) {
+        return null;
+      }
+      List<long[]> out = new ArrayList<>();
+      for (long s = hour; s < hour + 3600; s += slice) {
+        java.util.concurrent.Future<List<long[]>> read = reads.get(s);
+        if (read == null) {
+          // read whole (one range with the slice before it when that is read whole too)
+          long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+          if (last != null && last[1] == s * 1_000_000_000L && reads.get(s - slice) == null) {
+            last[1] = (s + slice) * 1_000_000_000L;
+          } else {
+            out.add(new long[] {s * 1_000_000_000L, (s + slice) * 1_000_000_000L});
+          }
+          continue;
+        }
+        try {
+          out.addAll(read.get());
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re
+              : new dev.tracing.storage.StoreUnavailableException("a term block read failed", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new dev.tracing.storage.StoreUnavailableException("interrupted while reading term blocks", e);
+        }
+      }
+      return out;
     }
   }
 

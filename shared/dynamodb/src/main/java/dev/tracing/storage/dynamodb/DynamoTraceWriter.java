@@ -129,10 +129,10 @@ public final class DynamoTraceWriter implements TraceWriter {
       piecesByTrace.computeIfAbsent(chunk.traceId(), k -> new ArrayList<>()).add(chunk);
     }
     RollupBatch rollupChanges = new RollupBatch();
-    java.util.Set<Long> indexHours = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    updateSummaries(projectId, piecesByTrace, rollupChanges, indexHours);
+    java.util.Set<Long> indexSlices = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    updateSummaries(projectId, piecesByTrace, rollupChanges, indexSlices);
     // after the summaries (a failure here fails the call; its retry marks the same hours again)
-    termBlocks.mark(projectId, indexHours);
+    termBlocks.mark(projectId, indexSlices);
     if (!rollupChanges.isEmpty()) {
       try {
         rollups.add(projectId, rollupChanges.cells());
@@ -183,16 +183,16 @@ public final class DynamoTraceWriter implements TraceWriter {
   }
 
   private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace, RollupBatch rollupChanges,
-                               java.util.Set<Long> indexHours) {
+                               java.util.Set<Long> indexSlices) {
     Map<String, Map<String, AttributeValue>> current = piecesByTrace.size() == 1 ? null
         : readSummaries(projectId, piecesByTrace.keySet());
     if (summaryPool == null || piecesByTrace.size() == 1) {
-      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces, current, rollupChanges, indexHours));
+      piecesByTrace.forEach((traceId, pieces) -> updateSummary(projectId, traceId, pieces, current, rollupChanges, indexSlices));
       return;
     }
     List<Future<?>> futures = new ArrayList<>();
     piecesByTrace.forEach((traceId, pieces) ->
-        futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces, current, rollupChanges, indexHours))));
+        futures.add(summaryPool.submit(() -> updateSummary(projectId, traceId, pieces, current, rollupChanges, indexSlices))));
     RuntimeException failure = null;
     for (Future<?> f : futures) {
       try {
@@ -242,12 +242,12 @@ public final class DynamoTraceWriter implements TraceWriter {
    * @param prefetched the summaries read for the whole request ({@link #readSummaries}), used for
    *     the first attempt; {@code null}: read this trace's summary now
    * @param rollupChanges receives, once the summary is written, what this update adds to the rollups
-   * @param indexHours receives the hour of the trace's list index row as written (or as found, when
+   * @param indexSlices receives the ten-minute slice of the trace's list index row as written (or as found, when
    *     every span was counted already), for the term blocks
    */
   void updateSummary(long projectId, String traceId, List<TraceChunk> pieces,
                      Map<String, Map<String, AttributeValue>> prefetched, RollupBatch rollupChanges,
-                     java.util.Set<Long> indexHours) {
+                     java.util.Set<Long> indexSlices) {
     Map<String, AttributeValue> key = summaryKey(projectId, traceId);
     for (int attempt = 1; attempt <= MAX_SUMMARY_ATTEMPTS; attempt++) {
       Map<String, AttributeValue> stored;
@@ -270,7 +270,7 @@ public final class DynamoTraceWriter implements TraceWriter {
         added += summary.merge(piece.key(), piece.facts());
       }
       if (added == 0 && exists) {
-        indexHours.add(hourOf(summary.timestampNano()));
+        indexSlices.add(DynamoTermBlocks.sliceOf(summary.timestampNano()));
         return; // every span already counted: a retry
       }
       ServiceEdges edges = exists ? SummaryItems.edges(stored, storedIds) : new ServiceEdges();
@@ -291,7 +291,7 @@ public final class DynamoTraceWriter implements TraceWriter {
       try {
         PutItemResponse response = DynamoErrors.call("a trace summary write", () -> client.putItem(put.build()));
         meter.addWrite(response.consumedCapacity());
-        indexHours.add(hourOf(summary.timestampNano()));
+        indexSlices.add(DynamoTermBlocks.sliceOf(summary.timestampNano()));
         for (SpanFacts f : fresh) {
           rollupChanges.addSpan(f.service(), f.name(), f.startNano(), f.durationNano(), f.isError());
         }
@@ -308,10 +308,6 @@ public final class DynamoTraceWriter implements TraceWriter {
       }
     }
     throw new StoreUnavailableException("trace " + traceId + " is being updated by too many writers at once; retry");
-  }
-
-  private static long hourOf(long timestampNano) {
-    return Math.floorDiv(Math.floorDiv(timestampNano, 1_000_000_000L), 3600L) * 3600L;
   }
 
   /** What a trace adds to the traces rollups as its summary stands. */

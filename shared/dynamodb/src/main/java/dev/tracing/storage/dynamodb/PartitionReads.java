@@ -27,15 +27,30 @@ final class PartitionReads {
    */
   static void forEachLiveItem(DynamoDbClient client, String table, String index, String keyAttribute, String value,
                               long nowEpochSecond, CapacityMeter meter, String what, Consumer<Map<String, AttributeValue>> each) {
+    forEachLiveItem(client, table, index, keyAttribute, value, null, null, null, nowEpochSecond, meter, what, each);
+  }
+
+  /**
+   * The same for the items whose sort key {@code sortAttribute} lies in {@code [lo, hi]} (the whole
+   * partition when {@code sortAttribute} is {@code null}).
+   */
+  static void forEachLiveItem(DynamoDbClient client, String table, String index, String keyAttribute, String value,
+                              String sortAttribute, String lo, String hi, long nowEpochSecond, CapacityMeter meter,
+                              String what, Consumer<Map<String, AttributeValue>> each) {
+    Map<String, String> names = sortAttribute == null ? Map.of("#pk", keyAttribute)
+        : Map.of("#pk", keyAttribute, "#sk", sortAttribute);
+    Map<String, AttributeValue> values = sortAttribute == null ? Map.of(":pk", AttributeValue.fromS(value))
+        : Map.of(":pk", AttributeValue.fromS(value), ":lo", AttributeValue.fromS(lo), ":hi", AttributeValue.fromS(hi));
+    String condition = sortAttribute == null ? "#pk = :pk" : "#pk = :pk AND #sk BETWEEN :lo AND :hi";
     Map<String, AttributeValue> start = null;
     do {
       Map<String, AttributeValue> exclusiveStart = start;
       QueryResponse page = DynamoErrors.call(what, () -> client.query(b -> b
           .tableName(table)
           .indexName(index)
-          .keyConditionExpression("#pk = :pk")
-          .expressionAttributeNames(Map.of("#pk", keyAttribute))
-          .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS(value)))
+          .keyConditionExpression(condition)
+          .expressionAttributeNames(names)
+          .expressionAttributeValues(values)
           .exclusiveStartKey(exclusiveStart)
           .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
       meter.addRead(page.consumedCapacity());

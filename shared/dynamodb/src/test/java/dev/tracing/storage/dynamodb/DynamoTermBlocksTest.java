@@ -252,7 +252,8 @@ class DynamoTermBlocksTest {
       return true;
     });
     assertEquals(List.of(traceId), lateFound, "found while its hour waits for the compactor");
-    assertTrue(before.rowsRead() >= 600, "the written hour is read whole: " + before.rowsRead());
+    // (the hour's slice of ten minutes written to is read whole, its five others through their own blocks)
+    assertTrue(before.rowsRead() >= 100 && before.rowsRead() < 600, "the written slice is read whole: " + before.rowsRead());
     blocks.compact(PROJECT, Instant.now().getEpochSecond());
     lateFound.clear();
     TraceIndex.ScanOutcome after = index.scan(PROJECT, from, to, true, 100_000, new long[] {late}, r -> {
@@ -263,6 +264,75 @@ class DynamoTermBlocksTest {
     });
     assertEquals(List.of(traceId), lateFound, "and after the rebuild, through the blocks");
     assertTrue(after.rowsRead() <= 2 * DynamoTermBlocks.SEGMENT_TRACES, "rows read after the rebuild: " + after.rowsRead());
+  }
+
+  /**
+   * A busy project's current hour waits for its end to be built, but each of its ten-minute slices
+   * is built once over: a search reads the finished slices' candidate segments and the rest of
+   * the hour whole; a slice written to since is read whole until built again.
+   */
+  @Test
+  void theCurrentHourIsSearchedThroughItsFinishedSlices() {
+    Map<String, Long> users = traces(1200, hour, "s");
+    long now = hour + 27 * 60; // the hour as if current: slices 0 and 1 ended 120 s ago, slice 2 at 20:00 not yet
+    assertEquals(0, blocks.compact(PROJECT, now), "the hour is not over and its project still writes");
+    DynamoTermBlocks.State state = blocks.state(PROJECT);
+    assertFalse(state.sealed(hour));
+    assertTrue(state.sliceSealed(hour) && state.sliceSealed(hour + 600), state.toString());
+    assertFalse(state.sliceSealed(hour + 1200), "a slice that ended less than 120 s ago waits: " + state);
+    long from = hour * 1_000_000_000L;
+    long to = (hour + 3600) * 1_000_000_000L;
+    java.util.function.BiFunction<String, List<String>, TraceIndex.ScanOutcome> search = (user, found) ->
+        index.scan(PROJECT, from, to, true, 100_000, new long[] {AttributeTerms.hash("user.id", user)}, r -> {
+          if (r.hasAttribute("user.id", user)) {
+            found.add(r.traceId());
+          }
+          return true;
+        });
+    // every user is found: in slices 0 and 1 through their blocks, in the others by their rows
+    int fewer = 0;
+    for (String user : List.of("s5", "s300", "s600", "s1199")) {
+      List<String> found = new ArrayList<>();
+      TraceIndex.ScanOutcome outcome = search.apply(user, found);
+      assertEquals(1, found.size(), user);
+      assertTrue(outcome.rowsRead() <= 800 + 2 * DynamoTermBlocks.SEGMENT_TRACES, user + ": " + outcome.rowsRead());
+      fewer += outcome.rowsRead() < 1200 ? 1 : 0;
+    }
+    assertEquals(4, fewer, "the built slices are not read whole");
+    // a term added late to a trace of slice 1: that slice is read whole until built again
+    long start = users.get("s300");
+    TraceRow row = index.rows(PROJECT, List.of(rowAt(start))).get(0);
+    ByteString id = ByteString.copyFrom(java.util.HexFormat.of().parseHex(row.traceId()));
+    write(request(service("backend"), span(id, 2, 1, "charge", start + MS, MS, false, attr("user.id", "late-300"))));
+    state = blocks.state(PROJECT);
+    assertFalse(state.sliceSealed(hour + 600), state.toString());
+    assertTrue(state.sliceSealed(hour), state.toString());
+    List<String> late = new ArrayList<>();
+    TraceIndex.ScanOutcome whole = search.apply("late-300", late);
+    assertEquals(List.of(row.traceId()), late, "found while its slice waits");
+    assertTrue(whole.rowsRead() >= 1000, "slices 1 to 5 read whole: " + whole.rowsRead());
+    blocks.compact(PROJECT, now);
+    assertTrue(blocks.state(PROJECT).sliceSealed(hour + 600));
+    late.clear();
+    TraceIndex.ScanOutcome rebuilt = search.apply("late-300", late);
+    assertEquals(List.of(row.traceId()), late, "and through the slice's block once built again");
+    assertTrue(rebuilt.rowsRead() < whole.rowsRead(), rebuilt.rowsRead() + " rows after, " + whole.rowsRead() + " before");
+    // once the hour is over and built, its own blocks are read
+    blocks.compact(PROJECT, hour + 3600 + DynamoTermBlocks.SETTLE_SECONDS);
+    assertTrue(blocks.state(PROJECT).sealed(hour));
+  }
+
+  /** The trace id of the list row starting at {@code startNano}. */
+  private String rowAt(long startNano) {
+    List<String> ids = new ArrayList<>();
+    index.scan(PROJECT, startNano, startNano + 1, true, 10, r -> {
+      if (r.timestampNano() == startNano) {
+        ids.add(r.traceId());
+      }
+      return true;
+    });
+    assertEquals(1, ids.size(), "one trace starts at " + startNano);
+    return ids.get(0);
   }
 
   /** A {@code user.id} value other than {@code value} whose term hash has the same top {@link TraceRow#PREFIX_BITS} bits. */
