@@ -243,13 +243,29 @@ public final class DynamoTraceIndex implements TraceIndex {
         int i = requestedUpTo++;
         long h = hours.get(i);
         if (state.sealed(h)) {
-          java.util.concurrent.Callable<List<long[]>> read = () -> blocks.candidateSegments(projectId, h, term);
-          ahead.put(i, pool == null ? java.util.concurrent.CompletableFuture.completedFuture(blocks.candidateSegments(
-              projectId, h, term)) : pool.submit(read));
+          ahead.put(i, submit(() -> blocks.candidateSegments(projectId, h, term)));
         }
       }
+      return await(ahead.remove(hourIndex));
+    }
+
+    /** A term block read, on the pool when there is one (else done now). */
+    private java.util.concurrent.Future<List<long[]>> submit(java.util.concurrent.Callable<List<long[]>> read) {
+      if (pool != null) {
+        return pool.submit(read);
+      }
       try {
-        return ahead.remove(hourIndex).get();
+        return java.util.concurrent.CompletableFuture.completedFuture(read.call());
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new dev.tracing.storage.StoreUnavailableException("a term block read failed", e);
+      }
+    }
+
+    private static List<long[]> await(java.util.concurrent.Future<List<long[]>> read) {
+      try {
+        return read.get();
       } catch (java.util.concurrent.ExecutionException e) {
         throw e.getCause() instanceof RuntimeException re ? re
             : new dev.tracing.storage.StoreUnavailableException("a term block read failed", e.getCause());
@@ -266,9 +282,7 @@ public final class DynamoTraceIndex implements TraceIndex {
       for (long s = hour; s < hour + 3600; s += slice) {
         long at = s;
         if (state.sliceSealed(at)) {
-          java.util.concurrent.Callable<List<long[]>> read = () -> blocks.sliceCandidateSegments(projectId, at, term);
-          reads.put(at, pool == null ? java.util.concurrent.CompletableFuture.completedFuture(
-              blocks.sliceCandidateSegments(projectId, at, term)) : pool.submit(read));
+          reads.put(at, submit(() -> blocks.sliceCandidateSegments(projectId, at, term)));
         }
       }
       if (reads.isEmpty()) {
@@ -287,15 +301,7 @@ public final class DynamoTraceIndex implements TraceIndex {
           }
           continue;
         }
-        try {
-          out.addAll(read.get());
-        } catch (java.util.concurrent.ExecutionException e) {
-          throw e.getCause() instanceof RuntimeException re ? re
-              : new dev.tracing.storage.StoreUnavailableException("a term block read failed", e.getCause());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new dev.tracing.storage.StoreUnavailableException("interrupted while reading term blocks", e);
-        }
+        out.addAll(await(read));
       }
       return out;
     }
