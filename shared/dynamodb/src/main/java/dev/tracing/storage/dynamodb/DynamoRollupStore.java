@@ -198,7 +198,7 @@ public final class DynamoRollupStore implements RollupStore {
     run(updates);
     // after the cells: an hour and a ten-minute block are marked pending only once its additions
     // are stored (all in one write of the state item); so is a minute written late, which running
-    // sums inside the open block may have summed already (see compactOpenBlock)
+    // sums inside the open block may have summed already (see compactTenMinutes)
     if (!hours.isEmpty()) {
       long now = clock.instant().getEpochSecond();
       java.util.Set<Long> late = new java.util.TreeSet<>();
@@ -1007,7 +1007,7 @@ public final class DynamoRollupStore implements RollupStore {
     if (oldOpenTo > 0 && byHour.containsKey(Granularity.HOUR.bucketOfSecond(oldOpenTo - 1))
         && !(open && Granularity.HOUR.bucketOfSecond(oldOpenTo - 1) == openHour)) {
       // sums inside a block of an hour built again now: stale once its blocks are unmarked
-      marks.settleOpenBlock(projectId, OPEN_BLOCK_TO, null, LATE_IN_PROGRESS, List.of());
+      marks.setAndUnmark(projectId, OPEN_BLOCK_TO, null, LATE_IN_PROGRESS, List.of());
     }
     if (open) {
       byHour.putIfAbsent(openHour, new ArrayList<>());
@@ -1023,7 +1023,7 @@ public final class DynamoRollupStore implements RollupStore {
           withOpen ? openTo : 0);
       if (withOpen) {
         // before the hour's blocks are unmarked: readers take the new sums inside the open block, or none
-        marks.settleOpenBlock(projectId, OPEN_BLOCK_TO, openWritten ? openTo : null, LATE_IN_PROGRESS, late);
+        marks.setAndUnmark(projectId, OPEN_BLOCK_TO, openWritten ? openTo : null, LATE_IN_PROGRESS, late);
         settled = true;
       }
       built.addAll(e.getValue());
@@ -1033,7 +1033,7 @@ public final class DynamoRollupStore implements RollupStore {
       }
     }
     if (!settled && (oldOpenTo > 0 || !late.isEmpty())) {
-      marks.settleOpenBlock(projectId, OPEN_BLOCK_TO, null, LATE_IN_PROGRESS, late);
+      marks.setAndUnmark(projectId, OPEN_BLOCK_TO, null, LATE_IN_PROGRESS, late);
     }
     marks.unmark(projectId, TENS_IN_PROGRESS, built);
     marks.unmark(projectId, pendingAttribute(g), before);
@@ -1085,7 +1085,8 @@ public final class DynamoRollupStore implements RollupStore {
           true);
       Map<RollupKey, RollupCell> edgeCells = read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", b, boundary, true);
       Map<String, RollupCell> blockServices = sumByName(serviceCells);
-      long bytes = estimatedBytes(serviceCells.values()) + estimatedBytes(edgeCells.values());
+      // what reading the open block's minutes would cost (the finished blocks' items are always written)
+      long bytes = open ? estimatedBytes(serviceCells.values()) + estimatedBytes(edgeCells.values()) : 0;
       addRunning(services, blockServices, runningPartition(projectId, RollupFamily.SERVICES, "", hourStart), boundary,
           expires, kind, blockWrites);
       addRunning(edges, sumByName(edgeCells), runningPartition(projectId, RollupFamily.EDGES, "", hourStart), boundary,
@@ -1094,7 +1095,7 @@ public final class DynamoRollupStore implements RollupStore {
       for (String service : blockServices.keySet()) {
         Map<RollupKey, RollupCell> operationCells = read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE, service, b,
             boundary, true);
-        bytes += estimatedBytes(operationCells.values());
+        bytes += open ? estimatedBytes(operationCells.values()) : 0;
         addRunning(operationsOf.apply(service), sumByName(operationCells),
             runningPartition(projectId, RollupFamily.OPERATIONS, service, hourStart), boundary, expires, kind, blockWrites);
       }
@@ -1106,7 +1107,7 @@ public final class DynamoRollupStore implements RollupStore {
           blockTraceCells.add(cell);
         }
       });
-      bytes += estimatedBytes(blockTraceCells);
+      bytes += open ? estimatedBytes(blockTraceCells) : 0;
       blockTraces.forEach((filterKey, cell) -> addRunning(traces.computeIfAbsent(filterKey, k -> new java.util.TreeMap<>()),
           Map.of("", cell), runningPartition(projectId, RollupFamily.TRACES, filterKey, hourStart), boundary, expires,
           kind, blockWrites));

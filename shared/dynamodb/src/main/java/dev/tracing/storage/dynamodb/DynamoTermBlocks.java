@@ -146,10 +146,6 @@ public final class DynamoTermBlocks implements TermBlockStore {
       pendingSlices = Set.copyOf(pendingSlices);
     }
 
-    public State(long compactedBeforeSecond, Set<Long> pendingHours, long lastMarkSecond) {
-      this(compactedBeforeSecond, pendingHours, lastMarkSecond, Long.MAX_VALUE, 0, Set.of());
-    }
-
     /** Whether the hour's blocks hold every row it has: it began before the last build and was not written since. */
     public boolean sealed(long hourSecond) {
       return hourSecond < compactedBeforeSecond && !pendingHours.contains(hourSecond);

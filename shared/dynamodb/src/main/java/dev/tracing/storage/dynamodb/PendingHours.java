@@ -152,7 +152,7 @@ final class PendingHours {
    * Sets a number attribute of the state item ({@code value} {@code null}: removes it) and removes
    * values from a number set, in one write.
    */
-  void settleOpenBlock(long projectId, String attribute, Long value, String set, Collection<Long> done) {
+  void setAndUnmark(long projectId, String attribute, Long value, String set, Collection<Long> done) {
     Map<String, String> names = new java.util.HashMap<>(Map.of("#v", attribute));
     Map<String, AttributeValue> values = new java.util.HashMap<>();
     StringBuilder expression = new StringBuilder(value == null ? "REMOVE #v" : "SET #v = :v");
