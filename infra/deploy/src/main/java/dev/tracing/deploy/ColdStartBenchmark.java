@@ -328,6 +328,11 @@ public final class ColdStartBenchmark {
             .append(" |\n");
       }
     }
+    List<DeployBudgets.Row> budgets = DeployBudgets.coldStart(runs, options.packages());
+    if (!budgets.isEmpty()) {
+      s.append("\nBudgets (DESIGN.md, \"Performance budgets\"), c1 against the stock sample in this run:\n\n")
+          .append(DeployBudgets.table(budgets));
+    }
     List<Run> failed = runs.stream().filter(r -> r.failure() != null).toList();
     if (!failed.isEmpty()) {
       s.append("\nFAILED runs:\n");

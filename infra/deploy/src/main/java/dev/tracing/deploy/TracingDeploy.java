@@ -12,7 +12,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@code cold-start [--runs N] [--packages a,b] [--variants plain,c1,...] [--root DIR]}: the
  *       cold-start table of every Lambda package (see {@link ColdStartBenchmark});</li>
- *   <li>{@code sizes [--root DIR]}: the size of every Lambda package.</li>
+ *   <li>{@code sizes [--root DIR]}: the size of every Lambda package, graded against the design's
+ *       budget.</li>
  * </ul>
  * {@code --root} is the repository root (default: the nearest directory upwards holding
  * {@code template.yaml}).
@@ -61,6 +62,8 @@ public final class TracingDeploy {
           System.out.println(p.jar(root).map(j -> String.format(Locale.ROOT, "| %s | %s | %s |", p.name(), root.relativize(j),
               ColdStartBenchmark.size(j))).orElse("| " + p.name() + " | not built | |"));
         }
+        System.out.println();
+        System.out.println(DeployBudgets.table(DeployBudgets.sizes(root, LambdaPackage.FUNCTIONS)));
       }
       default -> {
         usage();
@@ -97,9 +100,10 @@ public final class TracingDeploy {
     System.err.println("""
         usage: java -jar infra/deploy/target/tracing-deploy.jar <command> [options]
           cold-start [--runs N] [--packages authorizer,ingest,...] [--variants plain,c1,c1+appcds,c1+priming] [--root DIR]
-              JVM start to the first event handled, per Lambda package, median of N runs (default 5)
+              JVM start to the first event handled, per Lambda package, median of N runs (default 5),
+              graded against the stock Spring Cloud Function app (c1: <= 0.8x, the authorizer <= 0.7x)
           sizes [--root DIR]
-              the size of every Lambda package
+              the size of every Lambda package, graded against the 15 MB budget
         Build first: mvn -B -DskipTests package""");
   }
 }
