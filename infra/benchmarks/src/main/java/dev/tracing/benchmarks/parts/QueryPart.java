@@ -8,6 +8,9 @@ import dev.tracing.benchmarks.load.HttpLoad;
 import dev.tracing.benchmarks.load.Percentiles;
 import dev.tracing.benchmarks.workload.OtlpWorkload;
 import dev.tracing.benchmarks.workload.ZipkinJson;
+import dev.tracing.storage.StoredTrace;
+import dev.tracing.storage.TraceReader;
+import dev.tracing.view.TraceJson;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -172,6 +175,39 @@ public final class QueryPart {
       report.graded(PART, "detail p95: ours vs Zipkin", Percentiles.of(oursDetail, 95) / Percentiles.of(zipDetail, 95), "x",
           Report.Budget.atMost(1.0, "<= 1.0x"), Kind.RATIO, null);
     }
+    detailBreakdown(report, stacks, tenant.project().projectId(), big, cfg.queryRepeats(), oursDetail);
+  }
+
+  /**
+   * Where a detail answer's time goes, in process on the same stack: the store read (the summary,
+   * then its packs, from the local DynamoDB), the answer built from what was read (inflate, decode,
+   * sort, JSON), and what the served request adds (authorizer, gateway, HTTP and the client).
+   */
+  private static void detailBreakdown(Report report, Stacks stacks, long projectId, List<String> big, int repeats, long[] served) {
+    TraceReader reader = stacks.stack.tracing().stores().traceReader();
+    long[] read = new long[repeats];
+    long[] build = new long[repeats];
+    for (int i = -Math.min(20, repeats); i < repeats; i++) {
+      String trace = big.get(Math.floorMod(i, big.size()));
+      long t0 = System.nanoTime();
+      StoredTrace stored = reader.read(projectId, trace).orElseThrow(() -> new IllegalStateException("no trace " + trace));
+      long t1 = System.nanoTime();
+      byte[] json = TraceJson.write(stored);
+      long t2 = System.nanoTime();
+      if (json.length == 0) {
+        throw new IllegalStateException("empty detail answer for " + trace);
+      }
+      if (i >= 0) {
+        read[i] = t1 - t0;
+        build[i] = t2 - t1;
+      }
+    }
+    double readMs = Percentiles.of(read, 50) / 1e6;
+    double buildMs = Percentiles.of(build, 50) / 1e6;
+    double servedMs = Percentiles.of(served, 50) / 1e6;
+    report.add(PART, "detail, where the time goes: p50 store read / answer built / rest of the served request", readMs,
+        String.format("ms / %.2f ms / %.2f ms", buildMs, servedMs - readMs - buildMs), null, Kind.MEASURED,
+        "in process on the same stack; the rest is authorizer, gateway, HTTP on loopback and the client reading the body");
   }
 
   private static void latency(Report report, String figure, long[] nanos, String target, String note) {
