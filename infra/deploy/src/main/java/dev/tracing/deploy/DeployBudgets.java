@@ -30,7 +30,7 @@ public final class DeployBudgets {
   private DeployBudgets() {
   }
 
-  public static double coldStartRatio(LambdaPackage p) {
+  private static double coldStartRatio(LambdaPackage p) {
     return p.equals(LambdaPackage.AUTHORIZER) ? AUTHORIZER_COLD_START_RATIO : COLD_START_RATIO;
   }
 
@@ -70,7 +70,7 @@ public final class DeployBudgets {
         continue;
       }
       Optional<Path> jar = p.jar(root);
-      String name = p.name() + ": package <= 15 MB";
+      String name = String.format(Locale.ROOT, "%s: package <= %d MB", p.name(), PACKAGE_BYTES / 1_000_000);
       if (jar.isEmpty()) {
         rows.add(new Row(name, "not built", false));
         continue;

@@ -10,6 +10,7 @@ import dev.tracing.benchmarks.workload.OtlpWorkload;
 import dev.tracing.benchmarks.workload.ZipkinJson;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.storage.TraceReader;
+import dev.tracing.storage.dynamodb.DynamoTermBlocks;
 import dev.tracing.view.TraceJson;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -186,12 +187,12 @@ public final class QueryPart {
    * in its own process every minute, and after a load spread over 24 hours its first runs build
    * every hour's rollup cells and term blocks, on the cores the queries need; deployed, it is a
    * function of its own. The past hours are built at once; the current hour once the project has
-   * been quiet for its settling time (2 minutes), as the schedule would.
+   * been quiet for the compactor's settling time, as the schedule would.
    */
   private static void settleCompaction(Stacks stacks, PrintStream out) throws InterruptedException {
     long t0 = System.nanoTime();
     Map<String, Object> first = stacks.stack.compact();
-    Thread.sleep(Duration.ofSeconds(130).toMillis());
+    Thread.sleep(Duration.ofSeconds(DynamoTermBlocks.SETTLE_SECONDS + 10).toMillis());
     Map<String, Object> second = stacks.stack.compact();
     out.printf("  compactor caught up before the queries in %.0f s: %s, then %s%n", (System.nanoTime() - t0) / 1e9, first, second);
   }

@@ -74,7 +74,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
   private static final byte TRUNCATED = 1;
   private static final long HOUR = 3600;
   /** How long after an hour's end, or after a project's last write, the compactor builds the hour. */
-  static final long SETTLE_SECONDS = 120;
+  public static final long SETTLE_SECONDS = 120;
   private static final DateTimeFormatter HOUR_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
   private static final DateTimeFormatter SLICE_FORMAT = DateTimeFormatter.ofPattern("yyyyMMddHHmm").withZone(ZoneOffset.UTC);
   /** Ten-minute slices of an hour, blocks of their own while their hour is not sealed (the current hour). */
