@@ -297,8 +297,15 @@ class MalformedCorpusTest {
       };
     }
 
+    /** {@link #gzipZeros} by size: several cases send the same bomb, and deflating 1 GiB takes seconds. */
+    private static final java.util.Map<Long, byte[]> GZIP_ZEROS = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** gzip of {@code size} zero bytes, streamed: deflate caps its ratio near 1000:1, so 1 GiB makes ~1 MB. */
     static byte[] gzipZeros(long size) {
+      return GZIP_ZEROS.computeIfAbsent(size, IngestBodies::deflateZeros).clone();
+    }
+
+    private static byte[] deflateZeros(long size) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16)) {
         byte[] zeros = new byte[1 << 20];

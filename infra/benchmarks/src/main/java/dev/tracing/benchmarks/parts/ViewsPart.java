@@ -137,7 +137,10 @@ public final class ViewsPart {
               repeats, null, saved.fromNano, saved.toNano, true);
           return;
         }
-        long from = now - Duration.ofDays(7).toNanos() + Duration.ofMinutes(2).toNanos();
+        // the traces fill the week the views read; a smoke run (its figures mean nothing) spreads
+        // them over the last day only: the compactor then builds 24 hours per project, not 168,
+        // and every view still reads its whole week
+        long from = now - loadSpan(cfg).toNanos() + Duration.ofMinutes(2).toNanos();
         long to = now - Duration.ofMinutes(2).toNanos();
         Load smallLoad = load(tracing, SMALL_PROJECT, small, from, to, out, cfg.smoke(), null);
         // Zipkin (in-memory storage) is fed the large project's batches as they are ingested, converted
@@ -160,6 +163,11 @@ public final class ViewsPart {
         deleteTree(dataDir);
       }
     }
+  }
+
+  /** How far back from now the loaded traces start: the week the views read (a day in a smoke run). */
+  static Duration loadSpan(Config cfg) {
+    return cfg.smoke() ? Duration.ofDays(1) : Duration.ofDays(7);
   }
 
   /** What a kept load was: its window and its figures, so a later run can measure the views on it. */
@@ -226,7 +234,7 @@ public final class ViewsPart {
       // the sums inside the open block are written on every run (every 5 minutes in the template):
       // their cost per span is one run's, twelve times an hour, over an hour's spans of the load
       double openRun = tracing.meter().writeUnits(kinds[4]) - before[4];
-      double spansPerHour = spans / (7 * 24.0);
+      double spansPerHour = spans / (double) Math.max(1, Math.round((to - from) / 3.6e12));
       rollupUnits.append(String.format("; project %d's rollups: cells %.4f, digests %.4f, prefix sums %.4f, running"
           + " sums %.4f WU per span, the open block's %.1f WU a run (%.4f WU per span at 12 runs an hour)", project,
           (tracing.meter().writeUnits(kinds[0]) - before[0]) / spans,

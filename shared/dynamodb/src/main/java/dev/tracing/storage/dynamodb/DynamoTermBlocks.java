@@ -199,11 +199,19 @@ public final class DynamoTermBlocks implements TermBlockStore {
         .build();
     QueryResponse page = DynamoErrors.call("a term block read", () -> client.query(request));
     meter.addRead(page.consumedCapacity(), METER_KIND);
-    List<long[]> out = new ArrayList<>();
     if (page.items().isEmpty()) {
-      return out;
+      return new ArrayList<>();
     }
-    Map<String, AttributeValue> item = page.items().get(0);
+    return candidateSegments(pk, page.items().get(0), startSecond, widthSeconds, termHash);
+  }
+
+  /**
+   * The segments of a block item (the shard whose sort key is the greatest at or below the term's
+   * top 16 bits) whose filters may hold the term.
+   */
+  static List<long[]> candidateSegments(String pk, Map<String, AttributeValue> item, long startSecond, long widthSeconds,
+                                        long termHash) {
+    List<long[]> out = new ArrayList<>();
     int segments = Integer.parseInt(item.get("m").n());
     AttributeValue probesAttribute = item.get("p");
     // blocks built before items named their probe count used 10 double-hashing probes
