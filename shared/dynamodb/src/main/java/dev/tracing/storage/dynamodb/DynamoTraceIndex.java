@@ -21,7 +21,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 /**
  * Scans the {@code by_start} index hour partition by hour partition. Each query page grows
  * (from the caller's likely need up to 1,000 rows), so an unfiltered first page costs a small
- * read while a selective filter does not pay a round trip per handful of rows.
+ * read while a selective filter does not pay a round trip per handful of rows. After a few empty
+ * hours in a row, each further past day is asked once whether it holds a trace (its
+ * {@code by_duration} partition, one row), so a sparse project's long window skips its empty days.
  *
  * <p>Duration orders read the {@code by_duration} index: one partition per UTC day, sorted by
  * duration, carrying only the keys, the timestamp and the expiry. The days of the window are
@@ -32,6 +34,9 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 public final class DynamoTraceIndex implements TraceIndex {
   private static final int FIRST_PAGE_ROWS = 64;
   private static final int MAX_PAGE_ROWS = 1000;
+  private static final long DAY = 86_400;
+  /** Empty hours in a row after which a scan asks each further past day whether it holds a trace. */
+  static final int EMPTY_HOURS_BEFORE_DAY_PROBES = 3;
 
   private final DynamoDbClient client;
   private final String table;
@@ -82,8 +87,19 @@ public final class DynamoTraceIndex implements TraceIndex {
     TraceRow last = null;
     BlockLookup lookup = blocks == null || requiredTerms.length == 0 ? null
         : new BlockLookup(projectId, requiredTerms[0], hours, blocks.state(projectId));
+    // a sparse project's long window is mostly empty hours, each a query: once a few hours in a row
+    // were empty, each further past day is first asked whether it holds a trace at all
+    int emptyHours = 0;
+    long today = Math.floorDiv(now, DAY) * DAY;
+    Map<Long, Boolean> dayHolds = new HashMap<>();
     for (int hourIndex = 0; hourIndex < hours.size(); hourIndex++) {
       long hourStartSecond = hours.get(hourIndex);
+      long day = Math.floorDiv(hourStartSecond, DAY) * DAY;
+      if (emptyHours >= EMPTY_HOURS_BEFORE_DAY_PROBES && day < today
+          && !dayHolds.computeIfAbsent(day, d -> dayHoldsTraces(projectId, d))) {
+        continue;
+      }
+      int readBefore = read;
       String partition = SummaryItems.listPartition(projectId, hourStartSecond * 1_000_000_000L);
       for (String[] range : ranges(lookup, hourIndex, lo, hi, descending)) {
         Map<String, AttributeValue> exclusiveStart = null;
@@ -123,6 +139,7 @@ public final class DynamoTraceIndex implements TraceIndex {
           exclusiveStart = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (exclusiveStart != null);
       }
+      emptyHours = read == readBefore ? emptyHours + 1 : 0;
     }
     TraceRow stoppedAt = emit(tieGroup, visitor);
     if (stoppedAt != null) {
@@ -308,6 +325,18 @@ public final class DynamoTraceIndex implements TraceIndex {
   }
 
   /** One page of a query on one of the indexes, its read capacity charged to the meter. */
+  /**
+   * Whether a UTC day holds any trace of the project: one row of its {@code by_duration} partition
+   * (the same summary items as the day's {@code by_start} hours, so an empty partition means 24
+   * empty hours). Asked of past days only: today's rows may still be on their way to the index.
+   */
+  private boolean dayHoldsTraces(long projectId, long daySecond) {
+    QueryResponse page = indexPage(TableSchema.DURATION_INDEX, "#d = :d", Map.of("#d", TableSchema.DPK),
+        Map.of(":d", AttributeValue.fromS(SummaryItems.durationPartition(projectId, daySecond * 1_000_000_000L))), false, 1,
+        null);
+    return !page.items().isEmpty();
+  }
+
   private QueryResponse indexPage(String index, String condition, Map<String, String> names, Map<String, AttributeValue> values,
                                   boolean descending, int limit, Map<String, AttributeValue> exclusiveStart) {
     QueryRequest request = QueryRequest.builder()

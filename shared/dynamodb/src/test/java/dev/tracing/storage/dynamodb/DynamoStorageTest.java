@@ -28,6 +28,7 @@ import dev.tracing.storage.TokenStoreContract;
 import dev.tracing.storage.TraceIndex;
 import dev.tracing.storage.TraceIndexContract;
 import dev.tracing.storage.TraceReader;
+import dev.tracing.storage.TraceRow;
 import dev.tracing.storage.TraceStoreContract;
 import dev.tracing.storage.TraceWriter;
 import dev.tracing.testing.OtlpFixtures;
@@ -41,10 +42,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -358,6 +361,61 @@ class DynamoStorageTest {
     @Override
     protected TraceIndex index(Clock clock) {
       return new DynamoTraceIndex(client, table, clock, new CapacityMeter());
+    }
+
+    /**
+     * A sparse project's 30 days: after a few empty hours, each past day is asked once whether it
+     * holds a trace, and only the hours of days that do are read; every trace is still listed.
+     */
+    @Test
+    void aSparseMonthReadsTheHoursOfItsBusyDaysOnly() {
+      long hour = Duration.ofHours(1).toNanos();
+      long today = nanos(Instant.now().truncatedTo(ChronoUnit.DAYS));
+      List<String> written = new ArrayList<>();
+      // today (always read hour by hour), 2 and 17 days ago (one of them on two hours), the window's first day
+      for (long t : new long[] {today + 5_000_000L, today - 2 * 24 * hour + 3 * hour, today - 17 * 24 * hour + 7 * hour,
+          today - 17 * 24 * hour + 20 * hour, today - 28 * 24 * hour}) {
+        written.add(trace(t));
+      }
+      long end = nanos(Instant.now());
+      long start = end - Duration.ofDays(30).toNanos();
+      // the queries the scan sends, counted on a client of its own (the local server charges an
+      // empty query nothing, DynamoDB at least half a read unit, so the count is what is asserted)
+      AtomicInteger queries = new AtomicInteger();
+      try (software.amazon.awssdk.services.dynamodb.DynamoDbClient counted =
+               software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
+                   .endpointOverride(db.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                   .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                       software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(DynamoClients.LOCAL_ACCESS_KEY, "local")))
+                   .overrideConfiguration(c -> c.addExecutionInterceptor(
+                       new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                         @Override
+                         public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
+                                                     software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+                           if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest) {
+                             queries.incrementAndGet();
+                           }
+                         }
+                       }))
+                   .build()) {
+        for (boolean descending : new boolean[] {true, false}) {
+          queries.set(0);
+          List<TraceRow> rows = new ArrayList<>();
+          new DynamoTraceIndex(counted, table, Clock.systemUTC(), new CapacityMeter()).scan(project, start, end, descending,
+              Integer.MAX_VALUE, rows::add);
+          List<String> listed = rows.stream().map(TraceRow::traceId).toList();
+          assertEquals(Set.copyOf(written), Set.copyOf(listed), "every trace of the month, once");
+          assertEquals(written.size(), listed.size());
+          List<Long> times = rows.stream().map(TraceRow::timestampNano).toList();
+          List<Long> sorted = new ArrayList<>(times);
+          sorted.sort(descending ? java.util.Comparator.reverseOrder() : java.util.Comparator.naturalOrder());
+          assertEquals(sorted, times, "in order");
+          System.out.printf("a sparse month, %s: %d queries%n", descending ? "newest first" : "oldest first", queries.get());
+          // 721 hours read one by one would be 721 queries: here today's hours, the three busy days'
+          // 72, the 31 days asked once each, and three empty hours before each run of asking
+          assertTrue(queries.get() <= 24 + 3 * 24 + 31 + 3 * 4, "queries of a sparse month: " + queries.get());
+        }
+      }
     }
   }
 
