@@ -187,7 +187,7 @@ public final class DynamoTermBlocks implements TermBlockStore {
   }
 
   private List<long[]> candidateSegments(String pk, long startSecond, long widthSeconds, long termHash) {
-    String h16 = String.format("%04x", top16(termHash));
+    String h16 = shardSortKey(termHash);
     QueryRequest request = QueryRequest.builder()
         .tableName(table)
         .keyConditionExpression("#p = :p AND #s <= :s")
@@ -205,9 +205,14 @@ public final class DynamoTermBlocks implements TermBlockStore {
     return candidateSegments(pk, page.items().get(0), startSecond, widthSeconds, termHash);
   }
 
+  /** The sort key a term's shard of a block is found at or below: its top 16 bits, 4 hex digits. */
+  static String shardSortKey(long termHash) {
+    return String.format("%04x", top16(termHash));
+  }
+
   /**
-   * The segments of a block item (the shard whose sort key is the greatest at or below the term's
-   * top 16 bits) whose filters may hold the term.
+   * The segments of a block item (the shard whose sort key is the greatest at or below {@link
+   * #shardSortKey}) whose filters may hold the term.
    */
   static List<long[]> candidateSegments(String pk, Map<String, AttributeValue> item, long startSecond, long widthSeconds,
                                         long termHash) {

@@ -36,7 +36,7 @@ public final class DynamoTraceIndex implements TraceIndex {
   private static final int MAX_PAGE_ROWS = 1000;
   private static final long DAY = 86_400;
   /** Empty hours in a row after which a scan asks each further past day whether it holds a trace. */
-  static final int EMPTY_HOURS_BEFORE_DAY_PROBES = 3;
+  private static final int EMPTY_HOURS_BEFORE_DAY_PROBES = 3;
 
   private final DynamoDbClient client;
   private final String table;
@@ -324,7 +324,6 @@ public final class DynamoTraceIndex implements TraceIndex {
     }
   }
 
-  /** One page of a query on one of the indexes, its read capacity charged to the meter. */
   /**
    * Whether a UTC day holds any trace of the project: one row of its {@code by_duration} partition
    * (the same summary items as the day's {@code by_start} hours, so an empty partition means 24
@@ -337,6 +336,7 @@ public final class DynamoTraceIndex implements TraceIndex {
     return !page.items().isEmpty();
   }
 
+  /** One page of a query on one of the indexes, its read capacity charged to the meter. */
   private QueryResponse indexPage(String index, String condition, Map<String, String> names, Map<String, AttributeValue> values,
                                   boolean descending, int limit, Map<String, AttributeValue> exclusiveStart) {
     QueryRequest request = QueryRequest.builder()
@@ -553,10 +553,10 @@ public final class DynamoTraceIndex implements TraceIndex {
 
   /** The UTC days (epoch seconds of their start) covering {@code [from, to]} nanoseconds. */
   static List<Long> days(long fromNano, long toNano) {
-    long first = Math.floorDiv(Math.floorDiv(fromNano, 1_000_000_000L), 86_400L) * 86_400L;
+    long first = Math.floorDiv(Math.floorDiv(fromNano, 1_000_000_000L), DAY) * DAY;
     long lastSecond = Math.floorDiv(toNano, 1_000_000_000L);
     List<Long> days = new ArrayList<>();
-    for (long d = first; d <= lastSecond; d += 86_400L) {
+    for (long d = first; d <= lastSecond; d += DAY) {
       days.add(d);
     }
     return days;

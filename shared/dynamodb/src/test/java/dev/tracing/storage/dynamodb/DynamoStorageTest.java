@@ -44,6 +44,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -58,10 +59,14 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * The storage contracts against the DynamoDB implementation, on a local dynalite server. Every
@@ -382,17 +387,17 @@ class DynamoStorageTest {
       // the queries the scan sends, counted on a client of its own (the local server charges an
       // empty query nothing, DynamoDB at least half a read unit, so the count is what is asserted)
       AtomicInteger queries = new AtomicInteger();
-      try (software.amazon.awssdk.services.dynamodb.DynamoDbClient counted =
-               software.amazon.awssdk.services.dynamodb.DynamoDbClient.builder()
-                   .endpointOverride(db.endpoint()).region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                   .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                       software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(DynamoClients.LOCAL_ACCESS_KEY, "local")))
+      try (DynamoDbClient counted =
+               DynamoDbClient.builder()
+                   .endpointOverride(db.endpoint()).region(Region.US_EAST_1)
+                   .credentialsProvider(StaticCredentialsProvider.create(
+                       AwsBasicCredentials.create(DynamoClients.LOCAL_ACCESS_KEY, "local")))
                    .overrideConfiguration(c -> c.addExecutionInterceptor(
-                       new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+                       new ExecutionInterceptor() {
                          @Override
-                         public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution context,
-                                                     software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
-                           if (context.request() instanceof software.amazon.awssdk.services.dynamodb.model.QueryRequest) {
+                         public void beforeExecution(Context.BeforeExecution context,
+                                                     ExecutionAttributes attributes) {
+                           if (context.request() instanceof QueryRequest) {
                              queries.incrementAndGet();
                            }
                          }
@@ -408,7 +413,7 @@ class DynamoStorageTest {
           assertEquals(written.size(), listed.size());
           List<Long> times = rows.stream().map(TraceRow::timestampNano).toList();
           List<Long> sorted = new ArrayList<>(times);
-          sorted.sort(descending ? java.util.Comparator.reverseOrder() : java.util.Comparator.naturalOrder());
+          sorted.sort(descending ? Comparator.reverseOrder() : Comparator.naturalOrder());
           assertEquals(sorted, times, "in order");
           System.out.printf("a sparse month, %s: %d queries%n", descending ? "newest first" : "oldest first", queries.get());
           // 721 hours read one by one would be 721 queries: here today's hours, the three busy days'
