@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 
 class SpanChunksTest {
   private static TracesData sample() {
-    var traceId = OtlpFixtures.randomTraceId();
-    long now = OtlpFixtures.nanos(Instant.now());
+    // fixed, so a byte flipped in the compressed frame lands on the same spot in every run (a flip
+    // inside a literal of random ids could still decode to some other valid message)
+    var traceId = com.google.protobuf.ByteString.copyFrom(java.util.HexFormat.of().parseHex("0af7651916cd43dd8448eb211c80319c"));
+    long now = OtlpFixtures.nanos(Instant.parse("2026-11-24T12:00:00Z"));
     ExportTraceServiceRequest r = OtlpFixtures.request(OtlpFixtures.service("checkout"),
         OtlpFixtures.span(traceId, 1, 0, "GET /api/cart", now, 1_000, false, OtlpFixtures.attr("http.request.method", "GET"),
             OtlpFixtures.attr("url.path", "/api/cart"), OtlpFixtures.attr("server.address", "cart.local")),
