@@ -138,8 +138,8 @@ public final class ViewsPart {
           return;
         }
         // the traces fill the week the views read; a smoke run (its figures mean nothing) spreads
-        // them over the last day only: the compactor then builds 24 hours per project, not 168,
-        // and every view still reads its whole week
+        // them over the last six hours only: the compactor then builds 6 hours per project, not
+        // 168, and every view still reads its whole week
         long from = now - loadSpan(cfg).toNanos() + Duration.ofMinutes(2).toNanos();
         long to = now - Duration.ofMinutes(2).toNanos();
         Load smallLoad = load(tracing, SMALL_PROJECT, small, from, to, out, cfg.smoke(), null);
@@ -165,9 +165,9 @@ public final class ViewsPart {
     }
   }
 
-  /** How far back from now the loaded traces start: the week the views read (a day in a smoke run). */
+  /** How far back from now the loaded traces start: the week the views read (six hours in a smoke run). */
   static Duration loadSpan(Config cfg) {
-    return cfg.smoke() ? Duration.ofDays(1) : Duration.ofDays(7);
+    return cfg.smoke() ? Duration.ofHours(6) : Duration.ofDays(7);
   }
 
   /** What a kept load was: its window and its figures, so a later run can measure the views on it. */

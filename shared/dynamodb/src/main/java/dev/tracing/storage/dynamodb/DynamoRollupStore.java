@@ -22,10 +22,10 @@ import java.util.concurrent.Future;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
@@ -646,8 +646,15 @@ public final class DynamoRollupStore implements RollupStore {
     }
   }
 
-  /** Writes a key's entries as a head item and, when they do not fit one, numbered parts written before it. */
-  private void writePacked(String pk, long keySecond, List<byte[]> entries, long expiresSecond, String meterKind) {
+  /**
+   * One item to write: a compacted cell, a numbered part of a packed key, or a packed key's head,
+   * which names how many parts it has and so is written only after every part (see {@link #writeItems}).
+   */
+  private record Write(Map<String, AttributeValue> item, boolean head, String meterKind) {
+  }
+
+  /** A key's entries as a head item and, when they do not fit one, numbered parts. */
+  private List<Write> packedItems(String pk, long keySecond, List<byte[]> entries, long expiresSecond, String meterKind) {
     List<java.io.ByteArrayOutputStream> parts = new ArrayList<>();
     java.io.ByteArrayOutputStream current = new java.io.ByteArrayOutputStream();
     for (byte[] e : entries) {
@@ -659,13 +666,16 @@ public final class DynamoRollupStore implements RollupStore {
     }
     parts.add(current);
     String key = String.format("%010d", keySecond);
+    List<Write> items = new ArrayList<>(parts.size());
     for (int k = 1; k < parts.size(); k++) {
-      putPacked(pk, key + "#" + k, parts.get(k).toByteArray(), expiresSecond, 0, meterKind);
+      items.add(new Write(packedItem(pk, key + "#" + k, parts.get(k).toByteArray(), expiresSecond, 0), false, meterKind));
     }
-    putPacked(pk, key + "#" + HEAD, parts.get(0).toByteArray(), expiresSecond, parts.size(), meterKind);
+    items.add(new Write(packedItem(pk, key + "#" + HEAD, parts.get(0).toByteArray(), expiresSecond, parts.size()), true,
+        meterKind));
+    return items;
   }
 
-  private void putPacked(String pk, String sk, byte[] packed, long expiresSecond, int parts, String meterKind) {
+  private Map<String, AttributeValue> packedItem(String pk, String sk, byte[] packed, long expiresSecond, int parts) {
     Map<String, AttributeValue> item = new HashMap<>();
     item.put(TableSchema.PK, AttributeValue.fromS(pk));
     item.put(TableSchema.SK, AttributeValue.fromS(sk));
@@ -682,9 +692,38 @@ public final class DynamoRollupStore implements RollupStore {
     if (parts > 1) {
       item.put(PARTS, AttributeValue.fromN(Integer.toString(parts)));
     }
-    PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b
-        .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(response.consumedCapacity(), meterKind);
+    return item;
+  }
+
+  /**
+   * Writes these items {@value Batches#PUT_LIMIT} a call (a busy hour has hundreds: one call each
+   * would make a compactor run as long as its items are many): first every cell and part, then the
+   * heads, so a reader that finds a head finds all of its parts. Each call's units are charged to
+   * its items' kind.
+   *
+   * @param onPool the calls run at once on the pool; {@code false} when the caller already runs on it
+   */
+  private void writeItems(List<Write> items, boolean onPool) {
+    for (boolean heads : new boolean[] {false, true}) {
+      Map<String, List<Map<String, AttributeValue>>> byKind = new LinkedHashMap<>();
+      for (Write w : items) {
+        if (w.head() == heads) {
+          byKind.computeIfAbsent(w.meterKind(), k -> new ArrayList<>()).add(w.item());
+        }
+      }
+      List<Runnable> calls = new ArrayList<>();
+      byKind.forEach((kind, kindItems) -> {
+        for (List<WriteRequest> batch : Batches.putBatches(kindItems)) {
+          calls.add(() -> Batches.putBatch(client, table, batch, "rollups (" + kind + ")",
+              consumed -> consumed.forEach(c -> meter.addWrite(c, kind))));
+        }
+      });
+      if (onPool) {
+        run(calls);
+      } else {
+        calls.forEach(Runnable::run);
+      }
+    }
   }
 
   /** The start every digest and prefix entry shares: name, count, errors. */
@@ -715,16 +754,16 @@ public final class DynamoRollupStore implements RollupStore {
     return out.toByteArray();
   }
 
-  /** Writes the digests of one bucket's compacted cells: per family and dimension, one packed item of every name. */
-  private void putDigests(long projectId, Granularity g, long bucketSecond, RollupFamily family, String dimension,
-                          Map<String, RollupCell> byName) {
+  /** The digests of one bucket's compacted cells: per family and dimension, one packed key of every name. */
+  private List<Write> digestItems(long projectId, Granularity g, long bucketSecond, RollupFamily family, String dimension,
+                                  Map<String, RollupCell> byName) {
     if (byName.isEmpty()) {
-      return;
+      return List.of();
     }
     List<byte[]> entries = new ArrayList<>();
     new java.util.TreeMap<>(byName).forEach((name, cell) ->
         entries.add(digestEntry(name, cell, family == RollupFamily.TRACES)));
-    writePacked(digestPartition(projectId, family, g, dimension, bucketSecond), bucketSecond, entries,
+    return packedItems(digestPartition(projectId, family, g, dimension, bucketSecond), bucketSecond, entries,
         bucketSecond + g.seconds() + retention.toSeconds(), DIGEST_METER_KIND);
   }
 
@@ -763,14 +802,14 @@ public final class DynamoRollupStore implements RollupStore {
     Map<Long, List<Map.Entry<RollupKey, RollupCell>>> byHour = new java.util.TreeMap<>();
     hourly.entrySet().forEach(e -> byHour.computeIfAbsent(e.getKey().bucketSecond(), k -> new ArrayList<>()).add(e));
     String pk = prefixPartition(projectId, family, dimension, blockStart);
-    List<Runnable> writes = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
     byHour.forEach((hour, cells) -> {
       Map<String, RollupCell> byName = new HashMap<>();
       cells.forEach(e -> byName.put(e.getKey().name(), e.getValue()));
       addRunning(running, byName, pk, hour + Granularity.HOUR.seconds(), expires, PREFIX_METER_KIND, writes);
     });
-    // already on the pool (one task per family and dimension): written here, in order
-    writes.forEach(Runnable::run);
+    // already on the pool (one task per family and dimension): written from here
+    writeItems(writes, false);
   }
 
   /** An hour's cells expire at its end plus the retention: the first hour whose cells are still read. */
@@ -1073,17 +1112,22 @@ public final class DynamoRollupStore implements RollupStore {
             .merge(cell);
       }
     });
-    List<Runnable> writes = new ArrayList<>();
+    // the minute cells from the first block on, read once per family (and service) and split by
+    // block here: a query per block would make six times the calls of a whole hour
+    Map<RollupKey, RollupCell> serviceMinutes = read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", fromBlock, end,
+        true);
+    Map<RollupKey, RollupCell> edgeMinutes = read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", fromBlock, end, true);
+    Map<String, Map<RollupKey, RollupCell>> operationMinutes = operationMinutes(projectId, serviceMinutes, fromBlock, end);
+    List<Write> writes = new ArrayList<>();
     boolean openWritten = false;
     for (long b = fromBlock; b < end; b += size) {
       long block = b;
       long boundary = Math.min(b + size, end);
       boolean open = boundary < b + size;
-      List<Runnable> blockWrites = open ? new ArrayList<>() : writes;
+      List<Write> blockWrites = open ? new ArrayList<>() : writes;
       String kind = open ? OPEN_BLOCK_METER_KIND : TEN_MINUTES_METER_KIND;
-      Map<RollupKey, RollupCell> serviceCells = read(projectId, RollupFamily.SERVICES, Granularity.MINUTE, "", b, boundary,
-          true);
-      Map<RollupKey, RollupCell> edgeCells = read(projectId, RollupFamily.EDGES, Granularity.MINUTE, "", b, boundary, true);
+      Map<RollupKey, RollupCell> serviceCells = inRange(serviceMinutes, b, boundary);
+      Map<RollupKey, RollupCell> edgeCells = inRange(edgeMinutes, b, boundary);
       Map<String, RollupCell> blockServices = sumByName(serviceCells);
       // what reading the open block's minutes would cost (the finished blocks' items are always written)
       long bytes = open ? estimatedBytes(serviceCells.values()) + estimatedBytes(edgeCells.values()) : 0;
@@ -1093,8 +1137,7 @@ public final class DynamoRollupStore implements RollupStore {
           expires, kind, blockWrites);
       // a service's operations are written with its spans: the services of the block name them all
       for (String service : blockServices.keySet()) {
-        Map<RollupKey, RollupCell> operationCells = read(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE, service, b,
-            boundary, true);
+        Map<RollupKey, RollupCell> operationCells = inRange(operationMinutes.getOrDefault(service, Map.of()), b, boundary);
         bytes += open ? estimatedBytes(operationCells.values()) : 0;
         addRunning(operationsOf.apply(service), sumByName(operationCells),
             runningPartition(projectId, RollupFamily.OPERATIONS, service, hourStart), boundary, expires, kind, blockWrites);
@@ -1116,8 +1159,43 @@ public final class DynamoRollupStore implements RollupStore {
         openWritten = true;
       }
     }
-    run(writes);
+    writeItems(writes, true);
     return openWritten;
+  }
+
+  /**
+   * The operations' minute cells in {@code [fromSecond, toSecond)} of every service these service
+   * cells name (a service's operations are written with its spans), by service: every query at once.
+   */
+  private Map<String, Map<RollupKey, RollupCell>> operationMinutes(long projectId, Map<RollupKey, RollupCell> serviceMinutes,
+                                                                    long fromSecond, long toSecond) {
+    List<String> services = serviceMinutes.keySet().stream().map(RollupKey::name).distinct().sorted().toList();
+    List<java.util.function.Supplier<List<Map<String, AttributeValue>>>> queries = new ArrayList<>();
+    int[] first = new int[services.size() + 1];
+    for (int i = 0; i < services.size(); i++) {
+      first[i] = queries.size();
+      queries.addAll(queries(projectId, RollupFamily.OPERATIONS, Granularity.MINUTE, services.get(i), fromSecond, toSecond,
+          true, false));
+    }
+    first[services.size()] = queries.size();
+    List<List<Map<String, AttributeValue>>> results = runAll(queries);
+    Map<String, Map<RollupKey, RollupCell>> out = new HashMap<>();
+    for (int i = 0; i < services.size(); i++) {
+      out.put(services.get(i), cells(RollupFamily.OPERATIONS, Granularity.MINUTE, services.get(i), fromSecond, toSecond,
+          results.subList(first[i], first[i + 1])));
+    }
+    return out;
+  }
+
+  /** The cells whose bucket starts in {@code [fromSecond, toSecond)}. */
+  private static Map<RollupKey, RollupCell> inRange(Map<RollupKey, RollupCell> cells, long fromSecond, long toSecond) {
+    Map<RollupKey, RollupCell> out = new LinkedHashMap<>();
+    cells.forEach((k, v) -> {
+      if (k.bucketSecond() >= fromSecond && k.bucketSecond() < toSecond) {
+        out.put(k, v);
+      }
+    });
+    return out;
   }
 
   /**
@@ -1145,14 +1223,14 @@ public final class DynamoRollupStore implements RollupStore {
    * any, queues the write of the running sums at its end (a copy: the running sums go on changing).
    */
   private void addRunning(Map<String, RollupCell> running, Map<String, RollupCell> block, String pk, long boundary,
-                          long expires, String meterKind, List<Runnable> writes) {
+                          long expires, String meterKind, List<Write> writes) {
     if (block.isEmpty()) {
       return;
     }
     block.forEach((name, cell) -> running.computeIfAbsent(name, n -> new RollupCell()).merge(cell));
     List<byte[]> entries = new ArrayList<>();
     new java.util.TreeMap<>(running).forEach((name, cell) -> entries.add(prefixEntry(name, cell)));
-    writes.add(() -> writePacked(pk, boundary, entries, expires, meterKind));
+    writes.addAll(packedItems(pk, boundary, entries, expires, meterKind));
   }
 
   /**
@@ -1197,33 +1275,33 @@ public final class DynamoRollupStore implements RollupStore {
     Granularity finer = g.finer();
     long end = bucketSecond + g.seconds();
     Map<String, RollupCell> services = sumByName(read(projectId, RollupFamily.SERVICES, finer, "", bucketSecond, end, true));
-    List<Runnable> puts = new ArrayList<>();
-    services.forEach((name, cell) -> puts.add(() ->
-        put(projectId, new RollupKey(RollupFamily.SERVICES, g, bucketSecond, "", name), cell)));
+    List<Write> writes = new ArrayList<>();
+    services.forEach((name, cell) -> writes.add(cellWrite(projectId, new RollupKey(RollupFamily.SERVICES, g, bucketSecond, "", name),
+        cell)));
     Map<String, RollupCell> edges = sumByName(read(projectId, RollupFamily.EDGES, finer, "", bucketSecond, end, true));
-    edges.forEach((name, cell) ->
-        puts.add(() -> put(projectId, new RollupKey(RollupFamily.EDGES, g, bucketSecond, "", name), cell)));
+    edges.forEach((name, cell) -> writes.add(cellWrite(projectId, new RollupKey(RollupFamily.EDGES, g, bucketSecond, "", name),
+        cell)));
     // a service's operations are written with its spans: the services of the bucket name them all
     Map<String, Map<String, RollupCell>> operations = new LinkedHashMap<>();
     for (String service : services.keySet()) {
       Map<String, RollupCell> ops = sumByName(read(projectId, RollupFamily.OPERATIONS, finer, service, bucketSecond, end, true));
       operations.put(service, ops);
       ops.forEach((name, cell) ->
-          puts.add(() -> put(projectId, new RollupKey(RollupFamily.OPERATIONS, g, bucketSecond, service, name), cell)));
+          writes.add(cellWrite(projectId, new RollupKey(RollupFamily.OPERATIONS, g, bucketSecond, service, name), cell)));
     }
     Map<String, RollupCell> traces = sumByName(read(projectId, RollupFamily.TRACES, Granularity.MINUTE, "", bucketSecond,
         end, true));
     traces.forEach((filterKey, cell) ->
-        puts.add(() -> put(projectId, new RollupKey(RollupFamily.TRACES, g, bucketSecond, filterKey, ""), cell)));
+        writes.add(cellWrite(projectId, new RollupKey(RollupFamily.TRACES, g, bucketSecond, filterKey, ""), cell)));
     if (g.aboveHour()) {
       // a series point that is exactly this bucket reads its digest instead of its histograms
-      puts.add(() -> putDigests(projectId, g, bucketSecond, RollupFamily.SERVICES, "", services));
-      operations.forEach((service, ops) -> puts.add(() -> putDigests(projectId, g, bucketSecond, RollupFamily.OPERATIONS,
+      writes.addAll(digestItems(projectId, g, bucketSecond, RollupFamily.SERVICES, "", services));
+      operations.forEach((service, ops) -> writes.addAll(digestItems(projectId, g, bucketSecond, RollupFamily.OPERATIONS,
           service, ops)));
-      traces.forEach((filterKey, cell) -> puts.add(() -> putDigests(projectId, g, bucketSecond, RollupFamily.TRACES,
+      traces.forEach((filterKey, cell) -> writes.addAll(digestItems(projectId, g, bucketSecond, RollupFamily.TRACES,
           filterKey, Map.of("", cell))));
     }
-    run(puts);
+    writeItems(writes, true);
   }
 
   private static Map<String, RollupCell> sumByName(Map<RollupKey, RollupCell> cells) {
@@ -1232,8 +1310,8 @@ public final class DynamoRollupStore implements RollupStore {
     return sums;
   }
 
-  /** Writes a compacted cell whole: counts as numbers, each histogram as one binary attribute (a third the size). */
-  private void put(long projectId, RollupKey key, RollupCell cell) {
+  /** A compacted cell, written whole: counts as numbers, each histogram as one binary attribute (a third the size). */
+  private Write cellWrite(long projectId, RollupKey key, RollupCell cell) {
     Map<String, AttributeValue> item = new HashMap<>(itemKey(projectId, key));
     item.put(TableSchema.EXPIRES, AttributeValue.fromN(Long.toString(key.bucketSecond() + key.granularity().seconds()
         + retention.toSeconds())));
@@ -1249,9 +1327,7 @@ public final class DynamoRollupStore implements RollupStore {
     if (key.family() == RollupFamily.TRACES && cell.errorDurations().maxBucket() >= 0) {
       item.put(ERROR_DURATIONS_PACKED, AttributeValue.fromB(SdkBytes.fromByteArrayUnsafe(cell.errorDurations().encode())));
     }
-    PutItemResponse response = DynamoErrors.call("a rollup compaction write", () -> client.putItem(b -> b
-        .tableName(table).item(item).returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-    meter.addWrite(response.consumedCapacity(), METER_KIND);
+    return new Write(item, false, METER_KIND);
   }
 
   private void run(List<Runnable> tasks) {

@@ -18,14 +18,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
-import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * Writes span packs (a request's spans, all its traces, in one item), then folds them into their trace summaries: in {@link #write} itself, or,
@@ -46,7 +43,6 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * twice); such a failure is logged and does not fail the request, whose spans are stored.
  */
 public final class DynamoTraceWriter implements TraceWriter {
-  private static final int BATCH_LIMIT = 25;
   private static final int MAX_SUMMARY_ATTEMPTS = 12;
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(DynamoTraceWriter.class.getName());
 
@@ -167,20 +163,9 @@ public final class DynamoTraceWriter implements TraceWriter {
   }
 
   private void batchPut(List<Map<String, AttributeValue>> items) {
-    for (int from = 0; from < items.size(); from += BATCH_LIMIT) {
-      List<WriteRequest> pending = new ArrayList<>();
-      for (Map<String, AttributeValue> item : items.subList(from, Math.min(items.size(), from + BATCH_LIMIT))) {
-        pending.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
-      }
-      Batches.untilProcessed(pending, "span packs", batch -> {
-        BatchWriteItemResponse response = DynamoErrors.call("a batch write of span packs", () -> client.batchWriteItem(b -> b
-            .requestItems(Map.of(table, batch))
-            .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
-        meter.addWrites(response.consumedCapacity());
-        return response.hasUnprocessedItems() ? response.unprocessedItems().getOrDefault(table, List.of()) : List.of();
-      });
-    }
+    Batches.putAll(client, table, items, "span packs", meter::addWrites);
   }
+
 
   private void updateSummaries(long projectId, Map<String, List<TraceChunk>> piecesByTrace, RollupBatch rollupChanges,
                                java.util.Set<Long> indexSlices) {

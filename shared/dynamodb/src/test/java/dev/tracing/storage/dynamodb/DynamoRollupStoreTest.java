@@ -58,16 +58,16 @@ class DynamoRollupStoreTest {
         null, meter);
     long hour = 3600;
     long block = Math.floorDiv(NOW.getEpochSecond(), 10_800) * 10_800 - 10_800; // a finished three-hour block
-    // 1,000 operations of one service, each with ~200 distinct durations: their sums take ~450 KB,
-    // more than one item holds
+    // 1,000 operations of one service, with long names (~270 bytes, as long URL templates are) and
+    // ~40 distinct durations each: their sums take ~370 KB, more than one item holds
     Random random = new Random(7);
     Map<RollupKey, RollupCell> cells = new HashMap<>();
     Map<String, RollupCell> expected = new java.util.TreeMap<>();
     RollupCell service = new RollupCell();
     for (int i = 0; i < 1_000; i++) {
-      String op = String.format("GET /route/%04d", i);
+      String op = String.format("GET /api/v1/route/%04d/", i) + "{segment}/".repeat(25);
       RollupCell cell = new RollupCell();
-      for (int j = 0; j < 240; j++) {
+      for (int j = 0; j < 45; j++) {
         long duration = (long) Math.exp(random.nextDouble() * 20);
         boolean error = j % 9 == 0;
         cell.add(duration, error, 1);
