@@ -33,6 +33,11 @@ public final class EndToEndPart {
   public static final String PART = "3 end-to-end ingest";
   static final int WARMUP_BATCHES = 8;
 
+  /** Batches sent before the timed ones: two in a smoke run, whose figures mean nothing. */
+  static int warmupBatches(Config cfg) {
+    return cfg.smoke() ? 2 : WARMUP_BATCHES;
+  }
+
   private EndToEndPart() {
   }
 
@@ -42,7 +47,8 @@ public final class EndToEndPart {
     long from = now - 48 * 3_600_000_000_000L;
     long to = now - 24 * 3_600_000_000_000L;
     List<ExportTraceServiceRequest> batches = new ArrayList<>();
-    for (int i = 0; i < WARMUP_BATCHES + cfg.e2eBatches(); i++) {
+    int warmup = warmupBatches(cfg);
+    for (int i = 0; i < warmup + cfg.e2eBatches(); i++) {
       batches.add(workload.nextBatch(from, to));
     }
     List<HttpLoad.Request> protobuf = new ArrayList<>();
@@ -58,17 +64,17 @@ public final class EndToEndPart {
     Map<String, String> ours = Map.of("Content-Type", "application/x-protobuf", "PRIVATE-TOKEN", stacks.e2e.token());
     out.printf("%d exporters, up to %d batches of 512 spans or %d s%n", cfg.exporters(), cfg.e2eBatches(), cfg.e2eLimit().toSeconds());
 
-    HttpLoad.Result warm = HttpLoad.run(client, stacks.e2e.ingestUrl(), ours, protobuf.subList(0, WARMUP_BATCHES), cfg.exporters(),
+    HttpLoad.Result warm = HttpLoad.run(client, stacks.e2e.ingestUrl(), ours, protobuf.subList(0, warmup), cfg.exporters(),
         Duration.ofSeconds(120));
     requireNoErrors(warm, "local stack warm-up");
     double jvm0 = jvmCpuSeconds();
     double node0 = Machine.processCpuSeconds(stacks.stack.dynamo().pid());
-    HttpLoad.Result r = HttpLoad.run(client, stacks.e2e.ingestUrl(), ours, protobuf.subList(WARMUP_BATCHES, protobuf.size()),
+    HttpLoad.Result r = HttpLoad.run(client, stacks.e2e.ingestUrl(), ours, protobuf.subList(warmup, protobuf.size()),
         cfg.exporters(), cfg.e2eLimit());
     double jvm = jvmCpuSeconds() - jvm0;
     double node = Machine.processCpuSeconds(stacks.stack.dynamo().pid()) - node0;
     out.printf("local stack: %d requests, %d errors, %.0f spans/s, statuses %s%n", r.sent(), r.errors(), r.spansPerSecond(), r.statuses());
-    int readBack = readBack(client, stacks, batches.subList(WARMUP_BATCHES, WARMUP_BATCHES + Math.max(1, r.ok())));
+    int readBack = readBack(client, stacks, batches.subList(warmup, warmup + Math.max(1, r.ok())));
     report.add(PART, "local stack (dynalite on disk): spans/s", r.spansPerSecond(), "spans/s", null, Kind.MEASURED,
         String.format("%d exporters, %d requests, %d errors, %d of 3 traces read back", cfg.exporters(), r.sent(), r.errors(), readBack)
             + (r.firstError() == null ? "" : "; first error " + r.firstError()));
@@ -94,10 +100,11 @@ public final class EndToEndPart {
                                         String storage, Report report, PrintStream out) {
     URI uri = server.base().resolve("/api/v2/spans");
     Map<String, String> headers = Map.of("Content-Type", "application/json");
-    requireNoErrors(HttpLoad.run(client, uri, headers, requests.subList(0, WARMUP_BATCHES), cfg.exporters(), Duration.ofSeconds(120)),
+    int warmup = warmupBatches(cfg);
+    requireNoErrors(HttpLoad.run(client, uri, headers, requests.subList(0, warmup), cfg.exporters(), Duration.ofSeconds(120)),
         "Zipkin warm-up");
     double cpu0 = Machine.processCpuSeconds(server.pid());
-    HttpLoad.Result z = HttpLoad.run(client, uri, headers, requests.subList(WARMUP_BATCHES, requests.size()), cfg.exporters(),
+    HttpLoad.Result z = HttpLoad.run(client, uri, headers, requests.subList(warmup, requests.size()), cfg.exporters(),
         cfg.e2eLimit());
     double cpu = Machine.processCpuSeconds(server.pid()) - cpu0;
     out.printf("zipkin %s: %d requests, %d errors, %.0f spans/s, statuses %s%n", storage, z.sent(), z.errors(), z.spansPerSecond(),

@@ -44,8 +44,14 @@ public final class DynamoTraceIndex implements TraceIndex {
   private final CapacityMeter meter;
   private final DynamoTermBlocks blocks;
   private final java.util.concurrent.ExecutorService pool;
-  /** Hours whose term blocks are read ahead, in parallel, of the hour being scanned. */
+  /**
+   * Most hours whose term blocks are read ahead, in parallel, of the hour being scanned. A scan
+   * starts with {@link #FIRST_BLOCK_LOOKAHEAD} and doubles it with each hour it moves on: a page
+   * whose matches are in its first hours (a common term, a page of a paged search) reads a few
+   * blocks, not 48, and a needle's long scan reads 48 ahead after a few hours.
+   */
   private static final int BLOCK_LOOKAHEAD = 48;
+  private static final int FIRST_BLOCK_LOOKAHEAD = 4;
 
   /** An index that reads every row of a window's hours (no term blocks). */
   public DynamoTraceIndex(DynamoDbClient client, String table, Clock clock, CapacityMeter meter) {
@@ -238,6 +244,7 @@ public final class DynamoTraceIndex implements TraceIndex {
     private final DynamoTermBlocks.State state;
     private final Map<Integer, java.util.concurrent.Future<List<long[]>>> ahead = new HashMap<>();
     private int requestedUpTo;
+    private int lookahead = FIRST_BLOCK_LOOKAHEAD;
 
     BlockLookup(long projectId, long term, List<Long> hours, DynamoTermBlocks.State state) {
       this.projectId = projectId;
@@ -256,7 +263,9 @@ public final class DynamoTraceIndex implements TraceIndex {
       if (!state.sealed(hour)) {
         return sliceCandidates(hour);
       }
-      while (requestedUpTo < Math.min(hours.size(), hourIndex + BLOCK_LOOKAHEAD)) {
+      int upTo = Math.min(hours.size(), hourIndex + lookahead);
+      lookahead = Math.min(BLOCK_LOOKAHEAD, lookahead * 2);
+      while (requestedUpTo < upTo) {
         int i = requestedUpTo++;
         long h = hours.get(i);
         if (state.sealed(h)) {
