@@ -8,12 +8,12 @@ import com.google.protobuf.ByteString;
 import dev.tracing.model.Project;
 import dev.tracing.model.Scope;
 import dev.tracing.config.TracingConfig;
+import dev.tracing.testing.GzipBombs;
 import dev.tracing.testing.OtlpFixtures;
 import dev.tracing.testing.OtlpJsonWriter;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -23,7 +23,6 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -261,17 +260,10 @@ class BadInputTest {
     // Nothing was counted against this minute's budget: a valid request still passes (checked after each test).
   }
 
-  /** 1 GiB of zeros through GZIPOutputStream, streamed: never more than 64 KiB uncompressed in memory. */
-  static synchronized byte[] gzipBomb() throws IOException {
+  /** gzip of 1 GiB of zeros ({@link GzipBombs}), made once. */
+  static synchronized byte[] gzipBomb() {
     if (gzipBomb == null) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 21);
-      byte[] zeros = new byte[64 * 1024];
-      try (GZIPOutputStream gz = new GZIPOutputStream(out, 64 * 1024)) {
-        for (int i = 0; i < (1 << 30) / zeros.length; i++) {
-          gz.write(zeros);
-        }
-      }
-      gzipBomb = out.toByteArray();
+      gzipBomb = GzipBombs.zeros(1L << 30);
     }
     return gzipBomb;
   }

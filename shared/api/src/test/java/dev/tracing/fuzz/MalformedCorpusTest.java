@@ -34,13 +34,13 @@ import dev.tracing.query.TraceListService;
 import dev.tracing.query.TraceQuery;
 import dev.tracing.query.TraceQueryParser;
 import dev.tracing.config.TracingConfig;
+import dev.tracing.testing.GzipBombs;
 import dev.tracing.testing.OtlpFixtures;
 import dev.tracing.testing.OtlpJsonWriter;
 import dev.tracing.otlp.TraceBatcher;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -66,7 +66,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import tools.jackson.databind.JsonNode;
@@ -297,25 +296,9 @@ class MalformedCorpusTest {
       };
     }
 
-    /** {@link #gzipZeros} by size: several cases send the same bomb, and deflating 1 GiB takes seconds. */
-    private static final java.util.Map<Long, byte[]> GZIP_ZEROS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /** gzip of {@code size} zero bytes, streamed: deflate caps its ratio near 1000:1, so 1 GiB makes ~1 MB. */
+    /** gzip of {@code size} zero bytes ({@link GzipBombs}): deflate caps its ratio near 1000:1, so 1 GiB makes ~1 MB. */
     static byte[] gzipZeros(long size) {
-      return GZIP_ZEROS.computeIfAbsent(size, IngestBodies::deflateZeros).clone();
-    }
-
-    private static byte[] deflateZeros(long size) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      try (GZIPOutputStream gz = new GZIPOutputStream(out, 1 << 16)) {
-        byte[] zeros = new byte[1 << 20];
-        for (long left = size; left > 0; left -= zeros.length) {
-          gz.write(zeros, 0, (int) Math.min(zeros.length, left));
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return out.toByteArray();
+      return GzipBombs.zeros(size);
     }
 
     private static KeyValue[] nested(int depth) {
