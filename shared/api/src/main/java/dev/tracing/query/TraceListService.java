@@ -13,6 +13,7 @@ import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -229,13 +230,25 @@ public final class TraceListService {
       rows.forEach(r -> items.add(new Item(r, r.spanCount())));
       return items;
     }
+    // Service and operation filters alone are answered from the span counts the row carries;
+    // attribute filters, or names beyond what the row keeps, need the spans: the page's traces are
+    // read together (each stored pack once, however many of them it holds), then counted on the pool
+    int[] fromNames = new int[rows.size()];
+    List<String> toRead = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      TraceRow r = rows.get(i);
+      fromNames[i] = f.attributes().isEmpty() ? r.names().spansMatching(f.services(), f.operations()) : -1;
+      if (fromNames[i] < 0) {
+        toRead.add(r.traceId());
+      }
+    }
+    Map<String, StoredTrace> traces = toRead.isEmpty() ? Map.of() : reader.readAll(projectId, toRead);
     List<Future<Integer>> counts = new ArrayList<>();
-    for (TraceRow r : rows) {
-      // Service and operation filters alone are answered from the span counts the row carries;
-      // attribute filters, or names beyond what the row keeps, need the spans.
-      int fromNames = f.attributes().isEmpty() ? r.names().spansMatching(f.services(), f.operations()) : -1;
-      counts.add(fromNames >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(fromNames)
-          : pool.submit(() -> reader.read(projectId, r.traceId()).map(t -> matchedSpans(t, f)).orElse(0)));
+    for (int i = 0; i < rows.size(); i++) {
+      StoredTrace trace = traces.get(rows.get(i).traceId());
+      counts.add(fromNames[i] >= 0 ? java.util.concurrent.CompletableFuture.completedFuture(fromNames[i])
+          : trace == null ? java.util.concurrent.CompletableFuture.completedFuture(0)
+          : pool.submit(() -> matchedSpans(trace, f)));
     }
     for (int i = 0; i < rows.size(); i++) {
       try {

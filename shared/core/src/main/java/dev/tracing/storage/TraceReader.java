@@ -1,5 +1,8 @@
 package dev.tracing.storage;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads whole traces. */
@@ -15,4 +18,17 @@ public interface TraceReader {
    * @throws StoreUnavailableException when the store cannot answer
    */
   Optional<StoredTrace> read(long projectId, String traceId);
+
+  /**
+   * Reads several traces of a project, as {@link #read} reads each: those found, by trace id. A
+   * store may read them together, and what they share (a stored batch of spans holds spans of
+   * many traces) once.
+   */
+  default Map<String, StoredTrace> readAll(long projectId, Collection<String> traceIds) {
+    Map<String, StoredTrace> out = new LinkedHashMap<>();
+    for (String id : traceIds) {
+      read(projectId, id).ifPresent(t -> out.put(id, t));
+    }
+    return out;
+  }
 }

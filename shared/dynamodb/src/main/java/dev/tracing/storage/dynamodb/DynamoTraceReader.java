@@ -48,25 +48,81 @@ public final class DynamoTraceReader implements TraceReader {
       return Optional.empty();
     }
     TraceSummary summary = SummaryItems.fromItem(traceId, got.item());
-    List<String> keys = new ArrayList<>();
-    for (long id : summary.chunkIds()) {
-      keys.add(TraceSummary.chunkKeyOf(id));
+    Map<String, byte[]> packs = readPacks(projectId, packKeys(List.of(summary)), now);
+    return Optional.of(assemble(projectId, summary, packs));
+  }
+
+  /**
+   * The summaries in batch reads, then every pack any of them names, each once (a page of a list
+   * often names the same packs many times: a request's pack holds all of its traces' spans).
+   */
+  @Override
+  public Map<String, StoredTrace> readAll(long projectId, java.util.Collection<String> traceIds) {
+    long now = clock.instant().getEpochSecond();
+    Map<String, String> idsByPk = new java.util.LinkedHashMap<>();
+    for (String id : traceIds) {
+      idsByPk.putIfAbsent(SummaryItems.tracePk(projectId, id), id);
     }
+    List<Map<String, AttributeValue>> keys = new ArrayList<>();
+    idsByPk.keySet().forEach(pk -> {
+      meter.countTraceRead();
+      keys.add(Map.of(TableSchema.PK, SummaryItems.str(pk), TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK)));
+    });
+    Map<String, TraceSummary> summaries = new HashMap<>();
+    Batches.getAll(client, table, keys, false, null, null, meter, "trace summaries", item -> {
+      if (!PartitionReads.expired(item, now)) {
+        String id = idsByPk.get(item.get(TableSchema.PK).s());
+        summaries.put(id, SummaryItems.fromItem(id, item));
+      }
+    });
+    Map<String, byte[]> packs = readPacks(projectId, packKeys(summaries.values()), now);
+    Map<String, StoredTrace> out = new java.util.LinkedHashMap<>();
+    for (String id : idsByPk.values()) {
+      TraceSummary summary = summaries.get(id);
+      if (summary != null) {
+        out.put(id, assemble(projectId, summary, packs));
+      }
+    }
+    return out;
+  }
+
+  /** The keys of the packs these summaries name, each once, in order. */
+  private static List<String> packKeys(java.util.Collection<TraceSummary> summaries) {
+    java.util.Set<String> keys = new java.util.LinkedHashSet<>();
+    for (TraceSummary summary : summaries) {
+      for (long id : summary.chunkIds()) {
+        keys.add(TraceSummary.chunkKeyOf(id));
+      }
+    }
+    return new ArrayList<>(keys);
+  }
+
+  /**
+   * The live packs among these keys, by key: read eventually consistent, then the ones not found
+   * once more, consistently (a pack is written before the summary that names it).
+   */
+  private Map<String, byte[]> readPacks(long projectId, List<String> keys, long now) {
     Map<String, byte[]> packs = readPacks(projectId, keys, now, false);
     List<String> missing = keys.stream().filter(k -> !packs.containsKey(k)).toList();
     if (!missing.isEmpty()) {
       packs.putAll(readPacks(projectId, missing, now, true));
     }
+    return packs;
+  }
+
+  /** The trace of this summary, from the packs it names (one gone only when expired: its spans are past retention). */
+  private static StoredTrace assemble(long projectId, TraceSummary summary, Map<String, byte[]> packs) {
     List<byte[]> chunks = new ArrayList<>();
     List<String> chunkKeys = new ArrayList<>();
-    for (String key : keys) {
+    for (long id : summary.chunkIds()) {
+      String key = TraceSummary.chunkKeyOf(id);
       byte[] payload = packs.get(key);
-      if (payload != null) { // gone only when expired: its spans are past retention
+      if (payload != null) {
         chunks.add(payload);
         chunkKeys.add(key);
       }
     }
-    return Optional.of(new StoredTrace(projectId, summary, chunks, chunkKeys));
+    return new StoredTrace(projectId, summary, chunks, chunkKeys);
   }
 
   /** The live packs among these keys, by key. */

@@ -202,6 +202,51 @@ class DynamoStorageTest {
       return new DynamoTraceReader(client, table, clock, meter);
     }
 
+    /** A page of a list reads its traces together: the pack that holds them all is read once, not once a trace. */
+    @Test
+    void tracesReadTogetherReadTheirSharedPackOnce() {
+      List<io.opentelemetry.proto.trace.v1.Span> spans = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
+      for (int t = 0; t < 20; t++) {
+        ByteString traceId = randomTraceId();
+        ids.add(OtlpIds.hex(traceId));
+        for (int i = 1; i <= 3; i++) {
+          spans.add(span(traceId, i, i == 1 ? 0 : 1, "op " + i, t0 + t * 1_000_000L + i, 1_000, false,
+              dev.tracing.testing.OtlpFixtures.attr("user.id", "u" + t + "-" + i)));
+        }
+      }
+      write(request(service("frontend"), spans.toArray(new io.opentelemetry.proto.trace.v1.Span[0])));
+      TraceReader reader = reader();
+      double before = meter.readUnitsByKind().getOrDefault("span packs", 0.0);
+      Map<String, StoredTrace> one = new java.util.LinkedHashMap<>();
+      for (String id : ids) {
+        one.put(id, reader.read(PROJECT, id).orElseThrow());
+      }
+      double eachAlone = meter.readUnitsByKind().get("span packs") - before;
+      List<String> asked = new ArrayList<>(ids);
+      asked.add("0123456789abcdef0123456789abcdef"); // no such trace: left out
+      Map<String, StoredTrace> together = reader.readAll(PROJECT, asked);
+      double once = meter.readUnitsByKind().get("span packs") - before - eachAlone;
+
+      assertEquals(ids, List.copyOf(together.keySet()), "every trace found, in the order asked");
+      for (String id : ids) {
+        StoredTrace a = one.get(id);
+        StoredTrace b = together.get(id);
+        assertEquals(a.summary().traceId(), b.summary().traceId(), id);
+        assertEquals(a.summary().spanCount(), b.summary().spanCount(), id);
+        assertEquals(a.summary().durationNano(), b.summary().durationNano(), id);
+        assertTrue(java.util.Arrays.equals(a.summary().attributeHashes(), b.summary().attributeHashes()), id);
+        assertEquals(a.chunkKeys(), b.chunkKeys(), id);
+        assertEquals(a.chunks().size(), b.chunks().size(), id);
+        for (int c = 0; c < a.chunks().size(); c++) {
+          assertTrue(java.util.Arrays.equals(a.chunks().get(c), b.chunks().get(c)), id + " chunk " + c);
+        }
+      }
+      assertEquals(1, together.values().stream().flatMap(t -> t.chunkKeys().stream()).distinct().count(), "one pack holds them");
+      assertTrue(once > 0, "the local server charges a pack read");
+      assertEquals(eachAlone / ids.size(), once, 1e-9, "read one trace at a time, the pack is read 20 times; together, once");
+    }
+
     @Test
     void everyItemOfATraceWrittenAtOnceExpiresAtItsEarliestStartPlusRetention() {
       ByteString traceId = randomTraceId();
