@@ -171,7 +171,7 @@ public final class IngestCpuPart {
   static void foldCpu(Config cfg, Report report, Payloads payloads) {
     int perBatch = 6; // the storage benchmark's whole-trace batches: 30 s of 5-second requests
     try (dev.tracing.benchmarks.ingest.IngestPipeline recorder = new dev.tracing.benchmarks.ingest.IngestPipeline(false, true)) {
-      int requests = cfg.smoke() ? 24 : 600;
+      int requests = cfg.smoke() ? 6 : 600; // a smoke run folds one batch
       for (int r = 0; r < requests; r++) {
         Payloads.Form f = Payloads.Form.PROTOBUF;
         if (recorder.handle(f.contentType, f.contentEncoding, payloads.body(f, r % payloads.size())).status() != 200) {
