@@ -38,8 +38,7 @@ public final class DynamoTraceReader implements TraceReader {
     long now = clock.instant().getEpochSecond();
     meter.countTraceRead();
     GetItemResponse got = DynamoErrors.call("a trace read", () -> client.getItem(b -> b.tableName(table)
-        .key(Map.of(TableSchema.PK, SummaryItems.str(SummaryItems.tracePk(projectId, traceId)),
-            TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK)))
+        .key(summaryKey(SummaryItems.tracePk(projectId, traceId)))
         .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)));
     meter.addRead(got.consumedCapacity(), "trace summaries");
     if (!got.hasItem() || got.item().isEmpty() || PartitionReads.expired(got.item(), now)) {
@@ -66,7 +65,7 @@ public final class DynamoTraceReader implements TraceReader {
     List<Map<String, AttributeValue>> keys = new ArrayList<>();
     idsByPk.keySet().forEach(pk -> {
       meter.countTraceRead();
-      keys.add(Map.of(TableSchema.PK, SummaryItems.str(pk), TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK)));
+      keys.add(summaryKey(pk));
     });
     Map<String, TraceSummary> summaries = new HashMap<>();
     Batches.getAll(client, table, keys, false, null, null, meter, "trace summaries", item -> {
@@ -84,6 +83,11 @@ public final class DynamoTraceReader implements TraceReader {
       }
     }
     return out;
+  }
+
+  /** The key of the summary item in this trace partition. */
+  private static Map<String, AttributeValue> summaryKey(String tracePk) {
+    return Map.of(TableSchema.PK, SummaryItems.str(tracePk), TableSchema.SK, SummaryItems.str(SummaryItems.SUMMARY_SK));
   }
 
   /** The keys of the packs these summaries name, each once, in order. */
