@@ -37,7 +37,6 @@ import org.springframework.cloud.function.context.FunctionRegistration;
 import org.springframework.context.support.GenericApplicationContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -66,7 +65,7 @@ final class FunctionMainPaths {
         .endpointOverride(scenario.dynamo().endpoint())
         .region(Region.of(LocalScenario.REGION))
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(DynamoClients.LOCAL_ACCESS_KEY, "local")))
-        .httpClient(UrlConnectionHttpClient.create())
+        .httpClient(DynamoClients.httpClient())
         .overrideConfiguration(c -> c.addExecutionInterceptor(recorder))
         .build();
     // as template.yaml deploys them: ingest stores spans, the summaries function folds them from the stream

@@ -40,7 +40,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -94,7 +93,7 @@ public final class StoragePart {
   /** @param stream records the span chunks written, for the summaries function; null: none */
   static DynamoDbClient client(URI endpoint, CapacityAccountant accountant, StreamEmulation stream) {
     return DynamoDbClient.builder()
-        .httpClient(UrlConnectionHttpClient.builder().build())
+        .httpClient(DynamoClients.httpClient())
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(DynamoClients.LOCAL_ACCESS_KEY, "local")))

@@ -6,6 +6,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -29,10 +30,7 @@ public final class DynamoClients {
    */
   public static DynamoDbClient create(URI endpoint, String region) {
     var builder = DynamoDbClient.builder()
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(2))
-            .socketTimeout(Duration.ofSeconds(5))
-            .build())
+        .httpClient(httpClient())
         .overrideConfiguration(ClientOverrideConfiguration.builder()
             // Exporters give up after 10 s (OTel's default export timeout): answer 503 before that.
             .apiCallAttemptTimeout(Duration.ofSeconds(4))
@@ -49,5 +47,16 @@ public final class DynamoClients {
       }
     }
     return builder.build();
+  }
+
+  /**
+   * The HTTP client of {@link #create}: the URLConnection client with bounded connect and read
+   * timeouts, sending request bodies buffered ({@link BufferedBodyHttpClient} says why).
+   */
+  public static SdkHttpClient httpClient() {
+    return new BufferedBodyHttpClient(UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(2))
+        .socketTimeout(Duration.ofSeconds(5))
+        .build());
   }
 }
