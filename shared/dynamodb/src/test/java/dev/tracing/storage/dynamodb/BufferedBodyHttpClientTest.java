@@ -9,11 +9,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,5 +88,69 @@ class BufferedBodyHttpClientTest {
       }
       assertEquals(port, r[3], "request " + i + " came over the first request's kept-alive connection");
     }
+  }
+
+  /**
+   * A server that closed a kept-alive connection without saying so (as DynamoDB does to a
+   * connection an idle function left open): the next call goes out again on a new connection and
+   * is answered once.
+   */
+  @Test
+  void aConnectionTheServerClosedSilentlyIsReplacedByANewOne() throws Exception {
+    List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger accepted = new AtomicInteger();
+    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread serving = new Thread(() -> {
+        while (!listener.isClosed()) {
+          try (Socket socket = listener.accept()) {
+            accepted.incrementAndGet();
+            bodies.add(readRequestBody(socket.getInputStream()));
+            // answered as if the connection stayed open, then closed at once
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      }, "closing-server");
+      serving.setDaemon(true);
+      serving.start();
+      SdkHttpClient client = DynamoClients.httpClient();
+      URI uri = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/");
+      for (String body : List.of("{\"first\":1}", "{\"second\":2}", "{\"third\":3}")) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        SdkHttpRequest request = SdkHttpRequest.builder().method(SdkHttpMethod.POST).uri(uri)
+            .putHeader("Content-Length", Integer.toString(bytes.length)).build();
+        HttpExecuteResponse response = client.prepareRequest(HttpExecuteRequest.builder().request(request)
+            .contentStreamProvider(() -> new ByteArrayInputStream(bytes)).build()).call();
+        assertEquals(200, response.httpResponse().statusCode(), body);
+        try (InputStream in = response.responseBody().orElseThrow()) {
+          in.readAllBytes();
+        }
+        Thread.sleep(50); // the server's close reaches the client's socket before the next call
+      }
+      client.close();
+    }
+    assertEquals(List.of("{\"first\":1}", "{\"second\":2}", "{\"third\":3}"), bodies, "each call reached the server once, whole");
+    assertEquals(3, accepted.get(), "each call after a silent close went out on a new connection");
+  }
+
+  /** The body of one HTTP/1.1 request with a Content-Length, read off the socket. */
+  private static String readRequestBody(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) {
+        throw new IOException("the request ended inside its headers");
+      }
+      head.append((char) b);
+    }
+    int length = 0;
+    for (String line : head.toString().split("\r\n")) {
+      if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+        length = Integer.parseInt(line.substring("content-length:".length()).trim());
+      }
+    }
+    return new String(in.readNBytes(length), StandardCharsets.UTF_8);
   }
 }
