@@ -20,28 +20,56 @@ import java.util.TreeSet;
  * answered for service and operation filters without reading spans.
  *
  * <p>At most {@link TraceSummary#MAX_NAMES} pairs are kept; beyond that {@link #truncated()} says
- * that filters on names and the counts are no longer exact for this trace.
+ * that filters on operations and their counts are no longer exact for this trace. The services
+ * stay whole beyond it ({@link #servicesWhole()}) as long as the trace has at most {@link
+ * TraceSummary#MAX_NAMES} of them: a span whose pair is not kept still lists its service and is
+ * counted among that service's {@link #others()}, so service filters and their span counts stay
+ * exact (a list filtered by service never reads a large trace's spans to count them).
  *
  * <p>Stored as one compact binary attribute ({@link #encode()}): a flags byte, then per service
  * its name and its operations, each with its span count; names are UTF-8 with varint lengths, each
  * service name written once.
  */
 public final class SpanNames {
-  public static final SpanNames EMPTY = new SpanNames(new TreeMap<>(), false);
+  public static final SpanNames EMPTY = new SpanNames(new TreeMap<>(), false, new TreeMap<>(), true);
 
   private final SortedMap<String, SortedMap<String, Integer>> spans;
   private final boolean truncated;
+  private final SortedMap<String, Integer> others;
+  private final boolean servicesWhole;
 
-  private SpanNames(SortedMap<String, SortedMap<String, Integer>> spans, boolean truncated) {
+  private SpanNames(SortedMap<String, SortedMap<String, Integer>> spans, boolean truncated, SortedMap<String, Integer> others,
+                    boolean servicesWhole) {
     this.spans = spans;
     this.truncated = truncated;
+    this.others = others;
+    this.servicesWhole = servicesWhole || !truncated;
   }
 
-  /** An immutable copy of {@code service → operation → span count}. */
+  /** An immutable copy of {@code service → operation → span count}; when truncated, its services may not all be there. */
   static SpanNames of(SortedMap<String, ? extends SortedMap<String, Integer>> spans, boolean truncated) {
+    return of(spans, truncated, Collections.emptySortedMap(), false);
+  }
+
+  /**
+   * An immutable copy of {@code service → operation → span count}, with, when truncated, the
+   * spans of each service whose pair was not kept ({@code others}), and whether every service of
+   * the trace is among {@code spans}' keys ({@code servicesWhole}).
+   */
+  static SpanNames of(SortedMap<String, ? extends SortedMap<String, Integer>> spans, boolean truncated,
+                      SortedMap<String, Integer> others, boolean servicesWhole) {
     TreeMap<String, SortedMap<String, Integer>> copy = new TreeMap<>();
     spans.forEach((service, ops) -> copy.put(service, Collections.unmodifiableSortedMap(new TreeMap<>(ops))));
-    return new SpanNames(Collections.unmodifiableSortedMap(copy), truncated);
+    TreeMap<String, Integer> othersCopy = new TreeMap<>();
+    if (truncated && servicesWhole) {
+      others.forEach((service, n) -> {
+        if (n > 0 && copy.containsKey(service)) {
+          othersCopy.put(service, n);
+        }
+      });
+    }
+    return new SpanNames(Collections.unmodifiableSortedMap(copy), truncated, Collections.unmodifiableSortedMap(othersCopy),
+        servicesWhole);
   }
 
   /** {@code service → operation → span count}, sorted by name. */
@@ -49,9 +77,19 @@ public final class SpanNames {
     return spans;
   }
 
-  /** Whether pairs beyond the bound were left out: name filters and counts are not exact. */
+  /** Whether pairs beyond the bound were left out: operation filters and their counts are not exact. */
   public boolean truncated() {
     return truncated;
+  }
+
+  /** Whether every service of the trace is listed (always so when not {@link #truncated()}). */
+  public boolean servicesWhole() {
+    return servicesWhole;
+  }
+
+  /** Per service, its spans whose (service, operation) pair was not kept: empty unless truncated with services whole. */
+  public SortedMap<String, Integer> others() {
+    return others;
   }
 
   public SortedSet<String> services() {
@@ -87,7 +125,7 @@ public final class SpanNames {
    * {@code operations} (an empty list: any), or {@code -1} when the counts are not exact.
    */
   public int spansMatching(Collection<String> services, Collection<String> operations) {
-    if (truncated) {
+    if (truncated && !servicesWhole) {
       return -1;
     }
     if (!allEqual(services) || !allEqual(operations)) {
@@ -95,6 +133,9 @@ public final class SpanNames {
     }
     String service = services.isEmpty() ? null : services.iterator().next();
     String operation = operations.isEmpty() ? null : operations.iterator().next();
+    if (truncated && operation != null && (service == null ? !others.isEmpty() : others.containsKey(service))) {
+      return -1; // the operation may be among the pairs left out
+    }
     int n = 0;
     for (var byService : spans.entrySet()) {
       if (service != null && !service.equals(byService.getKey())) {
@@ -104,6 +145,9 @@ public final class SpanNames {
         if (operation == null || operation.equals(byOp.getKey())) {
           n += byOp.getValue();
         }
+      }
+      if (operation == null) {
+        n += others.getOrDefault(byService.getKey(), 0);
       }
     }
     return n;
@@ -125,13 +169,22 @@ public final class SpanNames {
   // Binary form
 
   private static final int FORMAT = 1;
+  /**
+   * Truncated with every service listed: after the services, each one's count of spans whose pair
+   * was not kept, in the same order. (Format 1 truncated: the services may not all be listed.)
+   */
+  private static final int FORMAT_SERVICES_WHOLE = 2;
   private static final int TRUNCATED = 0x80;
   /** The rest is raw deflate: names repeat words, routes and prefixes, so larger sets shrink. */
   private static final int DEFLATED = 0x40;
   /** Below this, deflate's own overhead outweighs what it saves. */
   private static final int DEFLATE_FROM_BYTES = 96;
-  /** The most names can take encoded: 100 pairs of two 256-character names (4 bytes per char at most), and counts. */
-  private static final int MAX_ENCODED_BYTES = TraceSummary.MAX_NAMES * (2 * (256 * 4 + 3) + 5) + 16;
+  /**
+   * The most names can take encoded: 100 pairs of two 256-character names (4 bytes per char at
+   * most), and counts, plus up to 100 services listed for their other spans only.
+   */
+  private static final int MAX_ENCODED_BYTES = TraceSummary.MAX_NAMES * (2 * (256 * 4 + 3) + 5)
+      + TraceSummary.MAX_NAMES * (256 * 4 + 3 + 10) + 16;
 
   public byte[] encode() {
     byte[] plain = encodePlain();
@@ -158,7 +211,8 @@ public final class SpanNames {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(16 + spans.size() * 32);
     DataOutputStream out = new DataOutputStream(bytes);
     try {
-      out.writeByte(FORMAT | (truncated ? TRUNCATED : 0));
+      boolean withOthers = truncated && servicesWhole;
+      out.writeByte((withOthers ? FORMAT_SERVICES_WHOLE : FORMAT) | (truncated ? TRUNCATED : 0));
       Varints.write(out, spans.size());
       for (var byService : spans.entrySet()) {
         writeString(out, byService.getKey());
@@ -166,6 +220,11 @@ public final class SpanNames {
         for (var byOp : byService.getValue().entrySet()) {
           writeString(out, byOp.getKey());
           Varints.write(out, byOp.getValue());
+        }
+      }
+      if (withOthers) {
+        for (String service : spans.keySet()) {
+          Varints.write(out, others.getOrDefault(service, 0));
         }
       }
     } catch (IOException e) {
@@ -180,8 +239,9 @@ public final class SpanNames {
       throw new IllegalStateException("corrupt span names: no bytes");
     }
     int flags = data[0] & 0xff;
-    if ((flags & ~(TRUNCATED | DEFLATED)) != FORMAT) {
-      throw new IllegalStateException("unknown span names format " + (flags & ~(TRUNCATED | DEFLATED)));
+    int format = flags & ~(TRUNCATED | DEFLATED);
+    if (format != FORMAT && !(format == FORMAT_SERVICES_WHOLE && (flags & TRUNCATED) != 0)) {
+      throw new IllegalStateException("unknown span names format " + format);
     }
     ByteArrayInputStream body = (flags & DEFLATED) != 0 ? inflate(data) : new ByteArrayInputStream(data, 1, data.length - 1);
     DataInputStream in = new DataInputStream(body);
@@ -197,10 +257,20 @@ public final class SpanNames {
         }
         spans.put(service, Collections.unmodifiableSortedMap(ops));
       }
+      TreeMap<String, Integer> others = new TreeMap<>();
+      if (format == FORMAT_SERVICES_WHOLE) {
+        for (String service : spans.keySet()) {
+          int n = Varints.readCount(in, Integer.MAX_VALUE);
+          if (n > 0) {
+            others.put(service, n);
+          }
+        }
+      }
       if (body.available() > 0) {
         throw new IllegalStateException("corrupt span names: " + body.available() + " bytes left over");
       }
-      return new SpanNames(Collections.unmodifiableSortedMap(spans), (flags & TRUNCATED) != 0);
+      return new SpanNames(Collections.unmodifiableSortedMap(spans), (flags & TRUNCATED) != 0,
+          Collections.unmodifiableSortedMap(others), format == FORMAT_SERVICES_WHOLE);
     } catch (IOException e) {
       throw new IllegalStateException("corrupt span names", e);
     }
@@ -251,7 +321,8 @@ public final class SpanNames {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SpanNames other && truncated == other.truncated && spans.equals(other.spans);
+    return o instanceof SpanNames other && truncated == other.truncated && servicesWhole == other.servicesWhole
+        && spans.equals(other.spans) && others.equals(other.others);
   }
 
   @Override
@@ -261,6 +332,6 @@ public final class SpanNames {
 
   @Override
   public String toString() {
-    return "SpanNames" + spans + (truncated ? " (truncated)" : "");
+    return "SpanNames" + spans + (truncated ? " (truncated" + (servicesWhole ? ", services whole, others " + others : "") + ")" : "");
   }
 }

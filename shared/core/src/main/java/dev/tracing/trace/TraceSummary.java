@@ -49,6 +49,9 @@ public final class TraceSummary {
   private long[] overflowChunks; // sorted chunk key prefixes counted beyond MAX_TRACKED_SPANS
   private long[] chunkIds; // sorted: every stored chunk (span pack) holding spans this summary counts
   private boolean namesTruncated;
+  /** Per service, spans whose pair is beyond {@link #MAX_NAMES} (counted while {@link #servicesWhole}). */
+  private final TreeMap<String, Integer> otherSpans = new TreeMap<>();
+  private boolean servicesWhole = true;
 
   public TraceSummary(String traceId) {
     this(traceId, new long[0], 0, null, null, 0, SpanNames.EMPTY, new long[0], false, new long[0], new long[0]);
@@ -70,6 +73,8 @@ public final class TraceSummary {
     this.attributesTruncated = attributesTruncated;
     this.overflowChunks = overflowChunks;
     this.namesTruncated = names.truncated();
+    this.servicesWhole = names.servicesWhole();
+    this.otherSpans.putAll(names.others());
   }
 
   /**
@@ -202,6 +207,13 @@ public final class TraceSummary {
       pairs++;
     } else {
       namesTruncated = true;
+      // the pair is left out, its service is not: listed (up to MAX_NAMES services), its span counted
+      if (servicesWhole && (names.containsKey(service) || names.size() < MAX_NAMES)) {
+        names.computeIfAbsent(service, k -> new TreeMap<>());
+        otherSpans.merge(service, 1, Integer::sum);
+      } else {
+        servicesWhole = false;
+      }
     }
   }
 
@@ -298,7 +310,7 @@ public final class TraceSummary {
 
   /** Services, operations and span counts per pair: a snapshot. */
   public SpanNames names() {
-    return SpanNames.of(names, namesTruncated);
+    return SpanNames.of(names, namesTruncated, otherSpans, servicesWhole);
   }
 
   /** Whether this summary counts the span: only counted spans are acknowledged ones. */

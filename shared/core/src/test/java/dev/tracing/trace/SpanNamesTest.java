@@ -90,7 +90,54 @@ class SpanNamesTest {
     SpanNames decoded = SpanNames.decode(s.names().encode());
     assertTrue(decoded.truncated());
     assertEquals(300_001, decoded.spans().get("svc").get("op0"));
-    assertEquals(-1, decoded.spansMatching(List.of("svc"), List.of()), "not exact beyond the bound: read the spans");
+    assertTrue(decoded.servicesWhole());
+    assertEquals(Map.of("svc", 1), decoded.others(), "the pair beyond the bound, counted for its service");
+    assertEquals(300_101, decoded.spansMatching(List.of("svc"), List.of()), "a service's count stays exact beyond the bound");
+    assertEquals(-1, decoded.spansMatching(List.of(), List.of("op0")), "svc left a pair out: an operation's count is not exact");
+    assertEquals(-1, decoded.spansMatching(List.of("svc"), List.of("op0")), "not exact beyond the bound: read the spans");
+  }
+
+  /**
+   * Services stay whole beyond the pair bound, each listed with the spans of its pairs that were
+   * left out, up to MAX_NAMES services; beyond that, service counts are no longer exact either.
+   */
+  @Test
+  void servicesStayWholeBeyondThePairBoundAndSurviveEncoding() {
+    TraceSummary s = new TraceSummary("4bf92f3577b34da6a3ce929d0e0e4736");
+    List<SpanFacts> spans = new java.util.ArrayList<>();
+    for (int i = 0; i < TraceSummary.MAX_NAMES; i++) {
+      spans.add(new SpanFacts(i + 1, false, T0, T0 + 1, "front", "op" + i, 0, new long[0]));
+    }
+    for (int i = 0; i < 30; i++) {
+      spans.add(new SpanFacts(1_000 + i, false, T0, T0 + 1, "back" + (i % 3), "late" + i, 0, new long[0]));
+    }
+    s.merge(spans);
+    SpanNames decoded = SpanNames.decode(s.names().encode());
+    assertEquals(s.names(), decoded);
+    assertTrue(decoded.truncated());
+    assertTrue(decoded.servicesWhole());
+    assertEquals(Set.of("front", "back0", "back1", "back2"), decoded.services());
+    assertTrue(decoded.hasService("back1"), "a service seen only beyond the pair bound is found");
+    assertEquals(10, decoded.spansMatching(List.of("back1"), List.of()));
+    assertEquals(TraceSummary.MAX_NAMES, decoded.spansMatching(List.of("front"), List.of()));
+    assertEquals(1, decoded.spansMatching(List.of("front"), List.of("op7")), "the front service left no pair out");
+    assertEquals(-1, decoded.spansMatching(List.of(), List.of("op7")), "another service left pairs out");
+    assertEquals(-1, decoded.spansMatching(List.of("back1"), List.of("late1")));
+
+    // folded again from its stored names, as the summaries function does with a later fragment
+    TraceSummary again = SummaryState.decode(s.traceId(), SummaryState.encode(s),
+        new SummaryState.Beside(decoded, new long[0], "front", "op0"));
+    List<SpanFacts> more = new java.util.ArrayList<>();
+    for (int i = 0; i < TraceSummary.MAX_NAMES; i++) {
+      more.add(new SpanFacts(5_000 + i, false, T0, T0 + 1, "svc" + i, "x", 0, new long[0]));
+    }
+    again.merge(more);
+    assertEquals(TraceSummary.MAX_NAMES, again.names().services().size(), "at most MAX_NAMES services listed");
+    assertFalse(again.names().servicesWhole());
+    assertEquals(-1, again.names().spansMatching(List.of("back1"), List.of()), "beyond it, service counts are not exact either");
+    SpanNames stored = SpanNames.decode(again.names().encode());
+    assertFalse(stored.servicesWhole());
+    assertTrue(stored.others().isEmpty());
   }
 
   /**
