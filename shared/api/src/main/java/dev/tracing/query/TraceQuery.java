@@ -78,10 +78,14 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
       if (!row.searchTruncated()) {
         return true;
       }
+      // services stay whole beyond the pair bound while the trace has at most that many of them
+      boolean servicesExact = !row.names().truncated() || row.names().servicesWhole();
+      boolean operationsExact = !row.names().truncated();
       if (matched) {
-        return notServices.isEmpty() && notOperations.isEmpty();
+        return (servicesExact || notServices.isEmpty()) && (operationsExact || notOperations.isEmpty());
       }
-      return attributes.isEmpty() && services.isEmpty() && operations.isEmpty();
+      return (!row.attributesTruncated() || attributes.isEmpty()) && (servicesExact || services.isEmpty())
+          && (operationsExact || operations.isEmpty());
     }
 
     /**

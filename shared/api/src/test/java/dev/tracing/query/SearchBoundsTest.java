@@ -3,6 +3,7 @@ package dev.tracing.query;
 import dev.tracing.otlp.OtlpIds;
 import static dev.tracing.testing.OtlpFixtures.attr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
@@ -82,6 +83,9 @@ class SearchBoundsTest {
       steps.add(OtlpFixtures.span(batchId, 1 + i, 1, String.format("step-%03d", i), start + i * 1_000_000L, 500_000L, false));
     }
     stack.ingest(1, NAMES_PROJECT, OtlpFixtures.request(OtlpFixtures.service("batch"), steps.toArray(Span[]::new)));
+    // a service whose only span comes after the pair bound was reached
+    stack.ingest(1, NAMES_PROJECT, OtlpFixtures.request(OtlpFixtures.service("cleanup"),
+        OtlpFixtures.span(batchId, 1 + STEPS, 1, "sweep", start + STEPS * 1_000_000L, 500_000L, false)));
     ByteString otherId = OtlpFixtures.traceId("0badc0ffee0000000000000000000002");
     stack.ingest(1, NAMES_PROJECT, OtlpFixtures.request(OtlpFixtures.service("batch"),
         OtlpFixtures.span(otherId, 1, 0, "step-000", start + 1, 1_000_000L, false)));
@@ -192,5 +196,26 @@ class SearchBoundsTest {
     }
     assertTrue(problems.isEmpty(), "not[operation]=Y listed trace " + batch + ", which has a span named Y, without a warning,"
         + " for Y in " + problems);
+  }
+
+  /**
+   * Services stay whole beyond the pair bound: a service filter on such a trace is exact, even for
+   * a service whose only span came after the bound was reached, and its count comes from the row.
+   */
+  @Test
+  void aServiceFilterOnATraceWithManySpanNamesIsExact() {
+    for (String service : List.of("batch", "cleanup")) {
+      JsonNode body = stack.list(NAMES_PROJECT, Params.of("period", "1h", "service_name", service));
+      assertTrue(ids(body).contains(batch), service + ": " + body);
+      assertFalse(warns(body), service + ": a service filter needs no warning beyond the pair bound: " + body);
+      for (JsonNode t : body.get("traces")) {
+        if (t.get("trace_id").asString().equals(batch)) {
+          assertEquals(service.equals("batch") ? STEPS : 1, t.get("matched_span_count").asInt(), service + ": " + t);
+        }
+      }
+      JsonNode negated = stack.list(NAMES_PROJECT, Params.of("period", "1h", "not[service_name]", service));
+      assertFalse(ids(negated).contains(batch), service + ": " + negated);
+      assertFalse(warns(negated), service + ": nor does a negated one: " + negated);
+    }
   }
 }
