@@ -28,7 +28,8 @@ import java.util.TreeSet;
  *
  * <p>Stored as one compact binary attribute ({@link #encode()}): a flags byte, then per service
  * its name and its operations, each with its span count; names are UTF-8 with varint lengths, each
- * service name written once.
+ * service name written once. Truncated with its services whole (format 2), each service's count of
+ * other spans follows, in the same order.
  */
 public final class SpanNames {
   public static final SpanNames EMPTY = new SpanNames(new TreeMap<>(), false, new TreeMap<>(), true);
