@@ -15,8 +15,9 @@ import software.amazon.awssdk.http.SdkHttpRequest;
  * (with its stack trace). Every DynamoDB call is such a {@code POST}, so each one after the first
  * waited at least a millisecond and built an exception before its request was sent: 2.9 ms a call
  * against 1.2 ms without, against the local DynamoDB server, where the server's own work is about
- * half a millisecond. A buffered body has the same length on the wire, so a signature that covers the header
- * still holds; DynamoDB request bodies are small (at most 16 MB, for a batch write).
+ * half a millisecond. A buffered body has the same length on the wire, so a signature that
+ * covers the header still holds; DynamoDB request bodies are small (at most 16 MB, for a batch
+ * write).
  */
 final class BufferedBodyHttpClient implements SdkHttpClient {
   private static final String CONTENT_LENGTH = "Content-Length";
