@@ -19,12 +19,20 @@ final class JsonValues {
 
   /** RFC 3339 with all nine fraction digits, UTC: {@code 2026-11-24T10:00:00.123456789Z}. */
   public static String timestamp(long unixNano) {
+    char[] c = new char[TIMESTAMP_CHARS];
+    timestamp(unixNano, c);
+    return new String(c);
+  }
+
+  static final int TIMESTAMP_CHARS = 30;
+
+  /** {@link #timestamp(long)} into {@code c} from index 0; answers how many chars: always 30. */
+  static int timestamp(long unixNano, char[] c) {
     long second = Math.floorDiv(unixNano, 1_000_000_000L);
     int nano = (int) Math.floorMod(unixNano, 1_000_000_000L);
     // a signed 64-bit count of nanoseconds spans the years 1677 to 2262: always four year digits
     LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(second, 86_400L));
     int secondOfDay = (int) Math.floorMod(second, 86_400L);
-    char[] c = new char[30];
     digits(c, 0, date.getYear(), 4);
     c[4] = '-';
     digits(c, 5, date.getMonthValue(), 2);
@@ -39,7 +47,7 @@ final class JsonValues {
     c[19] = '.';
     digits(c, 20, nano, 9);
     c[29] = 'Z';
-    return new String(c);
+    return TIMESTAMP_CHARS;
   }
 
   private static final int SHORT_LIST = 16;

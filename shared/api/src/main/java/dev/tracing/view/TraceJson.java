@@ -33,7 +33,20 @@ public final class TraceJson {
   private TraceJson() {
   }
 
+  /**
+   * The answer for a trace: written from the packs' bytes ({@link WireTraceJson}), or, when a pack
+   * has a layout that reader leaves to protobuf, from the decoded spans; both give the same bytes.
+   */
   public static byte[] write(StoredTrace trace) {
+    byte[] wire = WireTraceJson.write(trace);
+    return wire != null ? wire : writeDecoded(trace);
+  }
+
+  /**
+   * The answer built from the spans decoded into protobuf messages: what {@link #write} falls back
+   * on, and the reference the byte reader is checked and measured against.
+   */
+  public static byte[] writeDecoded(StoredTrace trace) {
     List<StoredSpans.SpanRecord> spans = StoredSpans.of(trace);
     // unsigned byte order of span ids is the order of their lowercase hex
     spans.sort(Comparator.comparingLong((StoredSpans.SpanRecord r) -> r.span().getStartTimeUnixNano())
@@ -43,8 +56,7 @@ public final class TraceJson {
     Map<Resource, ResourceJson> resources = new IdentityHashMap<>();
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
       g.writeStartObject();
-      g.writeNumberProperty("project_id", trace.projectId());
-      QueryJson.writeRow(g, TraceRow.of(trace.summary()), trace.summary().spanCount());
+      writeHead(g, trace);
       g.writeName("spans");
       g.writeStartArray();
       for (StoredSpans.SpanRecord r : spans) {
@@ -56,12 +68,18 @@ public final class TraceJson {
     return out.toByteArray();
   }
 
+  /** The fields before the spans: the project and the trace's list fields. */
+  static void writeHead(JsonGenerator g, StoredTrace trace) {
+    g.writeNumberProperty("project_id", trace.projectId());
+    QueryJson.writeRow(g, TraceRow.of(trace.summary()), trace.summary().spanCount());
+  }
+
   public static String statusName(int code) {
     return code >= 0 && code < STATUS_NAMES.length ? STATUS_NAMES[code] : "STATUS_CODE_UNSET";
   }
 
   /** A resource's service name, and its attributes as a JSON object. */
-  private record ResourceJson(String serviceName, SerializedString attributes) {
+  record ResourceJson(String serviceName, SerializedString attributes) {
     static ResourceJson of(Resource resource) {
       StringWriter attributes = new StringWriter();
       try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), attributes)) {

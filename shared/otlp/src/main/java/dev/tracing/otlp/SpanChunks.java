@@ -182,8 +182,12 @@ public final class SpanChunks {
     }
   }
 
-  /** The encoded {@code TracesData} a payload holds. */
-  static byte[] inflate(byte[] payload) {
+  /**
+   * The encoded {@code TracesData} a payload holds.
+   *
+   * @throws IllegalStateException for a payload this codec did not write
+   */
+  public static byte[] inflate(byte[] payload) {
     if (payload.length > 0 && payload[0] == FORMAT_ZSTD_DICTIONARY) {
       return unzstd(payload);
     }

@@ -35,8 +35,7 @@ public final class StoredSpans {
     Set<Long> seen = new HashSet<>();
     for (int c = 0; c < trace.chunks().size(); c++) {
       TracesData chunk = SpanChunks.decode(trace.chunks().get(c));
-      String key = trace.chunkKeys().get(c);
-      boolean countedAsChunk = key != null && summary.countsChunk(key);
+      boolean countedAsChunk = countedWhole(trace, c);
       for (ResourceSpans rs : chunk.getResourceSpansList()) {
         for (ScopeSpans ss : rs.getScopeSpansList()) {
           for (Span span : ss.getSpansList()) {
@@ -52,5 +51,14 @@ public final class StoredSpans {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether the summary counts the {@code c}-th chunk whole: every span of the trace in it is
+   * counted, whatever its id. Otherwise a span is counted when the summary holds its id.
+   */
+  public static boolean countedWhole(StoredTrace trace, int c) {
+    String key = trace.chunkKeys().get(c);
+    return key != null && trace.summary().countsChunk(key);
   }
 }
