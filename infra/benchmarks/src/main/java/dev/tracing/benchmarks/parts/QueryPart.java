@@ -16,11 +16,13 @@ import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Part 4: query latency with {@code queryTraces} traces stored, their start times spread
@@ -129,6 +132,11 @@ public final class QueryPart {
     long[] zipList = new long[cfg.queryRepeats()];
     long[] oursDetail = new long[cfg.queryRepeats()];
     long[] zipDetail = new long[cfg.queryRepeats()];
+    // the same detail requests from a client that accepts gzip, as browsers do
+    long[] oursDetailGzip = new long[cfg.queryRepeats()];
+    long[] zipDetailGzip = new long[cfg.queryRepeats()];
+    long[] wire = new long[2];
+    boolean[] gzipped = new boolean[2];
     int[] rows = new int[2];
     long[] bytes = new long[4];
     for (int i = -warm; i < cfg.queryRepeats(); i++) {
@@ -140,9 +148,16 @@ public final class QueryPart {
           Timed l = get(client, stacks.stack.baseUri().resolve("/v3/query/" + project + "/traces?period=1h&service_name=" + service),
               token);
           Timed d = get(client, stacks.stack.baseUri().resolve("/v3/query/" + project + "/traces/" + trace), token);
+          Wire dz = getAcceptingGzip(client, stacks.stack.baseUri().resolve("/v3/query/" + project + "/traces/" + trace), token);
+          if (!dz.body.equals(d.body)) {
+            throw new IllegalStateException("the gzipped detail answer of " + trace + " differs from the plain one");
+          }
           if (i >= 0) {
             oursList[i] = l.nanos;
             oursDetail[i] = d.nanos;
+            oursDetailGzip[i] = dz.nanos;
+            wire[0] += dz.wireBytes;
+            gzipped[0] = dz.gzipped;
             rows[0] += count(l.body, "\"trace_id\"");
             bytes[0] += l.body.length();
             bytes[1] += d.body.length();
@@ -152,9 +167,13 @@ public final class QueryPart {
           Timed l = get(client, stacks.zipkin.base().resolve("/api/v2/traces?serviceName=" + service + "&endTs=" + endTs
               + "&lookback=3600000&limit=50"), Map.of());
           Timed d = get(client, stacks.zipkin.base().resolve("/api/v2/trace/" + trace), Map.of());
+          Wire dz = getAcceptingGzip(client, stacks.zipkin.base().resolve("/api/v2/trace/" + trace), Map.of());
           if (i >= 0) {
             zipList[i] = l.nanos;
             zipDetail[i] = d.nanos;
+            zipDetailGzip[i] = dz.nanos;
+            wire[1] += dz.wireBytes;
+            gzipped[1] = dz.gzipped;
             rows[1] += count(l.body, "[{\"traceId\"");
             bytes[2] += l.body.length();
             bytes[3] += d.body.length();
@@ -179,6 +198,14 @@ public final class QueryPart {
           Report.Budget.atMost(1.0, "< 1.0x (ahead)"), Kind.RATIO, "below 1 means ours is faster");
       report.graded(PART, "detail p95: ours vs Zipkin", Percentiles.of(oursDetail, 95) / Percentiles.of(zipDetail, 95), "x",
           Report.Budget.atMost(1.0, "<= 1.0x"), Kind.RATIO, null);
+    }
+    latency(report, "trace detail, client accepting gzip: p50 / p95", oursDetailGzip, null,
+        String.format("%.0f KB on the wire (%s); the client's gunzip included", wire[0] / 1024.0 / n, gzipped[0] ? "gzip" : "not compressed"));
+    if (stacks.zipkin != null) {
+      latency(report, "Zipkin (in-memory) /api/v2/trace/{id}, client accepting gzip: p50 / p95", zipDetailGzip, null,
+          String.format("%.0f KB on the wire (%s)", wire[1] / 1024.0 / n, gzipped[1] ? "gzip" : "not compressed"));
+      report.add(PART, "detail p95, clients accepting gzip: ours vs Zipkin",
+          Percentiles.of(oursDetailGzip, 95) / Percentiles.of(zipDetailGzip, 95), "x", null, Kind.RATIO, "as a browser asks");
     }
     detailBreakdown(report, stacks, tenant.project().projectId(), big, cfg.queryRepeats(), oursDetail);
   }
@@ -266,6 +293,29 @@ public final class QueryPart {
       throw new IllegalStateException("GET " + uri + " answered " + r.statusCode() + ": " + r.body());
     }
     return new Timed(t, r.body());
+  }
+
+  /** A timed answer as a client accepting gzip reads it: the body gunzipped when it came gzipped. */
+  record Wire(long nanos, String body, int wireBytes, boolean gzipped) {
+  }
+
+  static Wire getAcceptingGzip(HttpClient client, URI uri, Map<String, String> headers) throws Exception {
+    if (!HttpLoad.isLoopback(uri)) {
+      throw new IllegalArgumentException("queries go to loopback only: " + uri);
+    }
+    HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Accept-Encoding", "gzip").GET();
+    headers.forEach(b::header);
+    long t0 = System.nanoTime();
+    HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    boolean gzipped = r.headers().firstValue("content-encoding").map(e -> e.equalsIgnoreCase("gzip")).orElse(false);
+    byte[] raw = r.body();
+    byte[] plain = gzipped ? new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes() : raw;
+    String body = new String(plain, StandardCharsets.UTF_8);
+    long t = System.nanoTime() - t0;
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("GET " + uri + " answered " + r.statusCode() + ": " + body);
+    }
+    return new Wire(t, body, raw.length, gzipped);
   }
 
   static int count(String s, String needle) {
