@@ -79,13 +79,13 @@ public final class TraceJson {
   }
 
   /** A resource's service name, and its attributes as a JSON object. */
-  record ResourceJson(String serviceName, SerializedString attributes) {
+  record ResourceJson(SerializedString serviceName, SerializedString attributes) {
     static ResourceJson of(Resource resource) {
       StringWriter attributes = new StringWriter();
       try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), attributes)) {
         JsonValues.writeAttributes(g, resource.getAttributesList());
       }
-      return new ResourceJson(TraceBatcher.serviceName(resource), new SerializedString(attributes.toString()));
+      return new ResourceJson(new SerializedString(TraceBatcher.serviceName(resource)), new SerializedString(attributes.toString()));
     }
   }
 
@@ -101,7 +101,8 @@ public final class TraceJson {
     g.writeStringProperty("timestamp", JsonValues.timestamp(start));
     g.writeNumberProperty("timestamp_nano", start);
     g.writeNumberProperty("duration_nano", Math.max(0, span.getEndTimeUnixNano() - start));
-    g.writeStringProperty("service_name", resource.serviceName());
+    g.writeName("service_name");
+    g.writeString(resource.serviceName());
     g.writeStringProperty("operation", span.getName());
     // a kind number this OTLP version does not know reads as unspecified
     g.writeStringProperty("span_kind", span.getKind() == Span.SpanKind.UNRECOGNIZED ? "SPAN_KIND_UNSPECIFIED" : span.getKind().name());

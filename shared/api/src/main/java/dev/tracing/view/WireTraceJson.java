@@ -2,6 +2,7 @@ package dev.tracing.view;
 
 import dev.tracing.otlp.SpanChunks;
 import dev.tracing.otlp.StoredSpans;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.tracing.storage.StoredTrace;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -79,10 +80,10 @@ final class WireTraceJson {
   }
 
   private static final VarHandle LONG_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  /** Up to this many attributes, repeated keys are found by comparing names rather than hashing. */
+  private static final int SHORT_LIST = 16;
 
   // wire types
-  /** Up to this many attributes, repeated keys are found by comparing bytes rather than hashing. */
-  private static final int SHORT_LIST = 16;
   private static final int VARINT = 0;
   private static final int FIXED64 = 1;
   private static final int LENGTH_DELIMITED = 2;
@@ -107,7 +108,6 @@ final class WireTraceJson {
     final int off;
     final int len;
     TraceJson.ResourceJson json;
-    SerializedString serviceName;
 
     ResourceEntry(byte[] buf, int off, int len) {
       this.buf = buf;
@@ -123,7 +123,6 @@ final class WireTraceJson {
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
           throw Unusual.INSTANCE;
         }
-        serviceName = new SerializedString(json.serviceName());
       }
       return json;
     }
@@ -411,7 +410,7 @@ final class WireTraceJson {
       g.writeName(N_DURATION_NANO);
       g.writeNumber(Math.max(0, end - start));
       g.writeName(N_SERVICE_NAME);
-      g.writeString(w.resource.serviceName);
+      g.writeString(resource.serviceName());
       g.writeName(N_OPERATION);
       string(b, name, nameLen);
       g.writeName(N_SPAN_KIND);
@@ -709,62 +708,12 @@ final class WireTraceJson {
 
   /**
    * Protobuf refuses a string field that is not valid UTF-8; such bytes are left to it rather
-   * than written into the answer.
+   * than written into the answer. The check is protobuf's own, on the bytes in place.
    */
-  static void checkUtf8(byte[] b, int off, int len) {
-    int i = off;
-    int end = off + len;
-    while (i + 8 <= end && ((long) LONG_BIG_ENDIAN.get(b, i) & 0x8080808080808080L) == 0) {
-      i += 8;
-    }
-    while (i < end && b[i] >= 0) {
-      i++;
-    }
-    if (i < end && !isValidUtf8(b, i, end)) {
+  private static void checkUtf8(byte[] b, int off, int len) {
+    if (!UnsafeByteOperations.unsafeWrap(b, off, len).isValidUtf8()) {
       throw Unusual.INSTANCE;
     }
-  }
-
-  /** Well-formed UTF-8 (RFC 3629): no overlong forms, no surrogates, nothing above U+10FFFF. */
-  static boolean isValidUtf8(byte[] b, int from, int to) {
-    int i = from;
-    while (i < to) {
-      int c = b[i] & 0xff;
-      if (c < 0x80) {
-        i++;
-        continue;
-      }
-      int n;
-      int min;
-      if (c >= 0xc2 && c <= 0xdf) {
-        n = 1;
-        min = 0x80;
-      } else if (c >= 0xe0 && c <= 0xef) {
-        n = 2;
-        min = 0x800;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 3;
-        min = 0x10000;
-      } else {
-        return false;
-      }
-      if (i + n >= to) {
-        return false;
-      }
-      int cp = c & (0x3f >> n);
-      for (int k = 1; k <= n; k++) {
-        int d = b[i + k] & 0xff;
-        if ((d & 0xc0) != 0x80) {
-          return false;
-        }
-        cp = cp << 6 | (d & 0x3f);
-      }
-      if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return false;
-      }
-      i += n + 1;
-    }
-    return true;
   }
 
   /**
