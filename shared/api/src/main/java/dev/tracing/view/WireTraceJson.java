@@ -31,18 +31,23 @@ import tools.jackson.core.json.JsonFactory;
  * found and sorted by reading a few fields of each, then each span's fields are written as JSON
  * from the bytes as stored, strings as their UTF-8 unchanged. Nothing is decoded into messages,
  * so no string is decoded to UTF-16 and encoded back: a 1,000-span answer is built in a little over
- * half the time ({@code TraceJsonWireTest} checks that the two ways give the same bytes).
+ * half the time of writing it from decoded messages ({@code TraceJsonWireTest} checks that the two
+ * ways give the same bytes).
  *
  * <p>It reads the plain layout every OTLP exporter writes. Where protobuf would merge two
  * occurrences of one message field (a span's {@code status} given twice, say), or a string is not
- * valid UTF-8, or nesting is deep, {@link #write} answers {@code null} and the caller decodes the
- * trace with protobuf instead, so the answer never depends on which way built it.
+ * valid UTF-8, the bytes as stored are not read: {@link #write} has protobuf decode the trace's
+ * packs and encode them again, which gives the plain layout (or refuses a corrupt pack), and reads
+ * those. So the answer never depends on how the client laid out its bytes.
  */
 final class WireTraceJson {
   private static final JsonFactory JSON = new JsonFactory();
   private static final HexFormat HEX = HexFormat.of();
-  /** AnyValue nesting read here; deeper values are left to protobuf (its own limit is 100 messages). */
-  private static final int MAX_VALUE_DEPTH = 32;
+  /**
+   * AnyValue nesting read. Ingest parses requests within protobuf's limit of 100 nested messages,
+   * and each level of a value is at least two of them, so stored values nest less deeply than this.
+   */
+  private static final int MAX_VALUE_DEPTH = 100;
   // field names, encoded once
   private static final SerializedString N_SPAN_ID = new SerializedString("span_id");
   private static final SerializedString N_TRACE_ID = new SerializedString("trace_id");
@@ -136,10 +141,37 @@ final class WireTraceJson {
   private record WireSpan(byte[] buf, int off, int end, long start, int idOff, ResourceEntry resource, ScopeEntry scope) {
   }
 
-  /** The answer, or {@code null} when some pack has a layout left to protobuf. */
+  /**
+   * The answer, from the packs as stored, or, when one has a layout left to protobuf, from every
+   * pack as protobuf encodes it anew.
+   *
+   * @throws IllegalStateException for a corrupt pack
+   */
   static byte[] write(StoredTrace trace) {
+    List<byte[]> packs = new ArrayList<>(trace.chunks().size());
+    for (byte[] payload : trace.chunks()) {
+      packs.add(SpanChunks.inflate(payload));
+    }
+    byte[] answer = write(trace, packs);
+    if (answer != null) {
+      return answer;
+    }
+    packs.clear();
+    for (byte[] payload : trace.chunks()) {
+      packs.add(SpanChunks.plainLayout(payload));
+    }
+    answer = write(trace, packs);
+    if (answer == null) {
+      // protobuf parsed every pack; what it wrote is still refused: a span id shorter than 8 bytes
+      throw new IllegalStateException("corrupt span chunk (a span id shorter than 8 bytes)");
+    }
+    return answer;
+  }
+
+  /** The answer from the encoded {@code TracesData} of each pack, or {@code null} when one has a layout left to protobuf. */
+  static byte[] write(StoredTrace trace, List<byte[]> packs) {
     try {
-      List<WireSpan> spans = spans(trace);
+      List<WireSpan> spans = spans(trace, packs);
       spans.sort(WireTraceJson::compare);
       ByteArrayOutputStream out = new ByteArrayOutputStream(1024 + spans.size() * 1400);
       try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
@@ -167,12 +199,12 @@ final class WireTraceJson {
   }
 
   /** Every counted span once, as {@link StoredSpans#of} finds them. */
-  private static List<WireSpan> spans(StoredTrace trace) {
+  private static List<WireSpan> spans(StoredTrace trace, List<byte[]> packs) {
     byte[] traceId = HEX.parseHex(trace.summary().traceId());
     List<WireSpan> out = new ArrayList<>(trace.summary().spanCount());
     Set<Long> seen = new HashSet<>();
-    for (int c = 0; c < trace.chunks().size(); c++) {
-      byte[] b = SpanChunks.inflate(trace.chunks().get(c));
+    for (int c = 0; c < packs.size(); c++) {
+      byte[] b = packs.get(c);
       boolean whole = StoredSpans.countedWhole(trace, c);
       Reader r = new Reader(b, 0, b.length);
       while (r.more()) {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import dev.tracing.otlp.OtlpIds;
+import dev.tracing.otlp.SpanChunks;
 import dev.tracing.otlp.TraceBatcher;
 import dev.tracing.storage.StoredTrace;
 import dev.tracing.trace.TraceChunk;
@@ -36,9 +37,10 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The detail answer written from the packs' bytes ({@link WireTraceJson}) against the one written
- * from decoded messages ({@link TraceJson#writeDecoded}): the same bytes for every trace, and
- * layouts the byte reader leaves to protobuf still answered, by the decoding path.
+ * The detail answer written from the packs' bytes ({@link WireTraceJson}) against the reference
+ * written from decoded messages ({@link DecodedTraceJson}): the same bytes for every trace; layouts
+ * the byte reader does not read as stored (fields protobuf would merge, unknown groups) answered
+ * the same from the packs as protobuf encodes them anew; corrupt packs refused as before.
  */
 class TraceJsonWireTest {
   private static final long NOW_SECONDS = 1_796_000_000L;
@@ -60,9 +62,9 @@ class TraceJsonWireTest {
         requests.add(request(random, traceId, sent));
       }
       StoredTrace trace = stored(traceId, requests, random.nextBoolean());
-      byte[] wire = WireTraceJson.write(trace);
-      byte[] decoded = TraceJson.writeDecoded(trace);
-      assertNotNull(wire, "trace " + t + " has the plain layout: the byte reader answers it");
+      byte[] wire = WireTraceJson.write(trace, asStored(trace));
+      byte[] decoded = DecodedTraceJson.write(trace);
+      assertNotNull(wire, "trace " + t + " has the plain layout: the byte reader answers it as stored");
       assertEquals(new String(decoded, StandardCharsets.UTF_8), new String(wire, StandardCharsets.UTF_8), "trace " + t);
       assertArrayEquals(decoded, TraceJson.write(trace));
     }
@@ -86,9 +88,9 @@ class TraceJsonWireTest {
 
     StoredTrace trace = stored(traceId, List.of(request), List.of(received));
 
-    assertNull(WireTraceJson.write(trace), "a status given twice is left to protobuf");
+    assertNull(WireTraceJson.write(trace, asStored(trace)), "a status given twice is left to protobuf");
     String answer = new String(TraceJson.write(trace), StandardCharsets.UTF_8);
-    assertEquals(new String(TraceJson.writeDecoded(trace), StandardCharsets.UTF_8), answer);
+    assertEquals(new String(DecodedTraceJson.write(trace), StandardCharsets.UTF_8), answer);
     assertTrue(answer.contains("\"status_code\":\"STATUS_CODE_ERROR\",\"status_message\":\"second\""), answer);
   }
 
@@ -108,9 +110,51 @@ class TraceJsonWireTest {
     received[at + 3] = (byte) 0x80;
     StoredTrace trace = stored(traceId, List.of(request), List.of(received));
 
-    assertNull(WireTraceJson.write(trace), "an overlong encoding is not written into the answer");
+    assertNull(WireTraceJson.write(trace, asStored(trace)), "an overlong encoding is not written into the answer");
     IllegalStateException refused = assertThrows(IllegalStateException.class, () -> TraceJson.write(trace));
     assertEquals("corrupt span chunk", refused.getMessage());
+  }
+
+  @Test
+  void anUnknownGroupAndDeepValuesAreAnsweredAsTheReferenceAnswersThem() throws IOException {
+    byte[] traceId = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    // a value nested 40 arrays deep: within ingest's limit of 100 nested messages
+    AnyValue deep = string("bottom");
+    for (int i = 0; i < 40; i++) {
+      deep = AnyValue.newBuilder().setArrayValue(ArrayValue.newBuilder().addValues(deep).addValues(string("level " + i))).build();
+    }
+    Span span = Span.newBuilder().setTraceId(ByteString.copyFrom(traceId)).setSpanId(ByteString.copyFrom(new byte[] {3, 3, 3, 3, 3, 3, 3, 3}))
+        .setName("deep").setStartTimeUnixNano(START).setEndTimeUnixNano(START + 5).addAttributes(kv("nested", deep)).build();
+    byte[] plain = envelope(span.toByteArray());
+    StoredTrace deepTrace = stored(traceId, List.of(ExportTraceServiceRequest.parseFrom(plain)), List.of(plain));
+    byte[] asStored = WireTraceJson.write(deepTrace, asStored(deepTrace));
+    assertNotNull(asStored, "values as deep as ingest takes are read as stored");
+    assertArrayEquals(DecodedTraceJson.write(deepTrace), asStored);
+
+    // the same span with a field of a later OTLP version, given as a group (wire types 3 and 4)
+    ByteArrayOutputStream spanBytes = new ByteArrayOutputStream();
+    span.writeTo(spanBytes);
+    CodedOutputStream extra = CodedOutputStream.newInstance(spanBytes);
+    extra.writeTag(99, com.google.protobuf.WireFormat.WIRETYPE_START_GROUP);
+    extra.writeUInt64(1, 12345);
+    extra.writeTag(99, com.google.protobuf.WireFormat.WIRETYPE_END_GROUP);
+    extra.flush();
+    byte[] received = envelope(spanBytes.toByteArray());
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(received);
+    assertTrue(request.getResourceSpans(0).getScopeSpans(0).getSpans(0).getUnknownFields().hasField(99), "protobuf keeps the group");
+    StoredTrace trace = stored(traceId, List.of(request), List.of(received));
+
+    assertNull(WireTraceJson.write(trace, asStored(trace)), "the byte reader does not read groups as stored");
+    assertArrayEquals(asStored, TraceJson.write(trace), "the unknown field is not part of the answer");
+  }
+
+  /** The encoded {@code TracesData} of each of the trace's packs, as stored. */
+  private static List<byte[]> asStored(StoredTrace trace) {
+    List<byte[]> packs = new ArrayList<>();
+    for (byte[] payload : trace.chunks()) {
+      packs.add(SpanChunks.inflate(payload));
+    }
+    return packs;
   }
 
   private static byte[] envelope(byte[] span) throws IOException {

@@ -49,6 +49,9 @@ public final class SpanChunks {
   private static final byte[] DICTIONARY = dictionary("chunk-dictionary-2.txt");
   private static final ZstdDictCompress ZSTD_COMPRESS = new ZstdDictCompress(DICTIONARY, ZSTD_LEVEL);
   private static final ZstdDictDecompress ZSTD_DECOMPRESS = new ZstdDictDecompress(DICTIONARY);
+  /** Parses a pack leaving out unknown fields, for {@link #plainLayout}. */
+  private static final com.google.protobuf.Parser<TracesData> KNOWN_FIELDS_ONLY =
+      com.google.protobuf.DiscardUnknownFieldsParser.wrap(TracesData.parser());
 
   private SpanChunks() {
   }
@@ -172,11 +175,27 @@ public final class SpanChunks {
 
   /** @throws IllegalStateException for a payload this codec did not write (unknown format, truncated, corrupt) */
   public static TracesData decode(byte[] payload) {
+    return parse(payload, TracesData.parser());
+  }
+
+  /**
+   * The encoded {@code TracesData} a payload holds, as protobuf writes it anew: each message once
+   * (a field given twice on the wire merged as protobuf merges it), fields in number order, unknown
+   * fields left out. Spans are stored as received; this is the layout a reader of the bytes can
+   * count on.
+   *
+   * @throws IllegalStateException for a payload this codec did not write, as {@link #decode}
+   */
+  public static byte[] plainLayout(byte[] payload) {
+    return parse(payload, KNOWN_FIELDS_ONLY).toByteArray();
+  }
+
+  private static TracesData parse(byte[] payload, com.google.protobuf.Parser<TracesData> parser) {
     try {
       // Stored chunks were accepted within ingest's nesting limits; parse them with room to spare.
       com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(inflate(payload));
       in.setRecursionLimit(200);
-      return TracesData.parseFrom(in);
+      return parser.parseFrom(in);
     } catch (IOException e) {
       throw new IllegalStateException("corrupt span chunk", e);
     }
