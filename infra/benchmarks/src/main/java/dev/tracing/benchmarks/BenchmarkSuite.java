@@ -18,20 +18,25 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The benchmark suite's command line: runs one part or all of them and prints a table of figures
  * with the command line and the machine that produced them.
  *
  * <pre>
- * java -jar infra/benchmarks/target/tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|profile-ingest]
+ * java -jar infra/benchmarks/target/tracing-benchmarks.jar [all|ingest-cpu|storage|e2e|query|views|profile-ingest]...
  *      [--smoke] [--traces N] [--storage-spans N] [--views-traces N] [--views-small N] [--views-data DIR]
  *      [--exporters N] [--duration SECONDS] [--no-zipkin] [--no-mysql]
  *      [--markdown FILE]
  * </pre>
  */
 public final class BenchmarkSuite {
+  /** Every part, in the order a run takes them; {@code all} selects each but the profile. */
+  static final List<String> PARTS = List.of("ingest-cpu", "storage", "e2e", "query", "views", "profile-ingest");
+
   private BenchmarkSuite() {
   }
 
@@ -73,6 +78,13 @@ public final class BenchmarkSuite {
     if (parts.isEmpty()) {
       parts.add("all");
     }
+    try {
+      selected(parts);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      usage(System.err);
+      System.exit(2);
+    }
     cfg = cfg.withZipkin(zipkin, mysql && cfg.zipkinMysql()).withCommandLine(commandLine(args));
     Report report = run(cfg, parts, System.out, viewsTraces, viewsSmall, viewsData);
     if (markdown != null) {
@@ -106,6 +118,25 @@ public final class BenchmarkSuite {
         + " [--no-mysql] [--markdown FILE]");
   }
 
+  /**
+   * The parts that {@code names} select ({@code all}: every part but the profile).
+   *
+   * @throws IllegalArgumentException naming the first name that is not a part
+   */
+  static Set<String> selected(List<String> names) {
+    Set<String> chosen = new LinkedHashSet<>();
+    for (String name : names) {
+      if (name.equals("all")) {
+        chosen.addAll(PARTS.subList(0, PARTS.size() - 1));
+      } else if (PARTS.contains(name)) {
+        chosen.add(name);
+      } else {
+        throw new IllegalArgumentException("unknown part '" + name + "': name one or more of all, " + String.join(", ", PARTS));
+      }
+    }
+    return chosen;
+  }
+
   /** Runs the named parts and prints the table; the returned report holds every figure. */
   public static Report run(Config cfg, List<String> parts, PrintStream out) throws Exception {
     return run(cfg, parts, out, ViewsPart.DEFAULT_LARGE, 0);
@@ -124,48 +155,53 @@ public final class BenchmarkSuite {
       throws Exception {
     Report report = new Report();
     out.println(header(cfg));
-    boolean all = parts.contains("all");
+    Set<String> chosen = selected(parts);
     Instant start = Instant.now();
-    if (all || parts.contains("ingest-cpu")) {
+    if (chosen.contains("ingest-cpu")) {
       section(out, "1 ingest CPU (JMH)");
       IngestCpuPart.run(cfg, report);
     }
-    if (all || parts.contains("storage")) {
+    if (chosen.contains("storage")) {
       section(out, "2 storage cost");
       StoragePart.run(cfg, report);
     }
-    if (all || parts.contains("e2e") || parts.contains("query")) {
+    if (chosen.contains("e2e") || chosen.contains("query")) {
       try (Stacks stacks = Stacks.start(cfg, out)) {
-        if (all || parts.contains("e2e")) {
+        if (chosen.contains("e2e")) {
           section(out, "3 end-to-end ingest");
           EndToEndPart.run(cfg, report, stacks, out);
         }
-        if (all || parts.contains("query")) {
+        if (chosen.contains("query")) {
           section(out, "4 query latency");
           QueryPart.run(cfg, report, stacks, out);
         }
       }
     }
-    if (all || parts.contains("views")) {
+    if (chosen.contains("views")) {
       section(out, PART_VIEWS);
       ViewsPart.run(cfg, report, out, viewsTraces, viewsSmall, viewsData);
     }
-    if (parts.contains("profile-ingest")) {
+    if (chosen.contains("profile-ingest")) {
       section(out, "profile: ingest endpoint under JFR");
       ProfilePart.run(cfg, report, out);
     }
-    if (all) {
-      report.addText("5 cold start", "cold start per function vs stock Spring Cloud Function", "see infra/deploy",
-          "<= 0.8x (authorizer <= 0.7x)", Report.Kind.RATIO,
-          "measured by java -jar infra/deploy/target/tracing-deploy.jar cold-start; not run by this suite");
-      report.addText("5 cold start", "function package size", "see infra/deploy", "<= 15 MB", Report.Kind.MEASURED,
-          "the packages' sizes are listed by the deploy build; not run by this suite");
+    if (parts.contains("all")) {
+      addDeployRows(report);
     }
     out.println();
     out.println("== results (" + Duration.between(start, Instant.now()).toSeconds() + " s) ==");
     out.println(header(cfg));
     report.print(out);
     return report;
+  }
+
+  /** The rows of the figures the deploy tool measures, so a whole run's table names every budget. */
+  static void addDeployRows(Report report) {
+    report.addText("5 cold start", "cold start per function vs stock Spring Cloud Function", "see infra/deploy",
+        "<= 0.8x (authorizer <= 0.7x)", Report.Kind.RATIO,
+        "measured by java -jar infra/deploy/target/tracing-deploy.jar cold-start; not run by this suite");
+    report.addText("5 cold start", "function package size", "see infra/deploy", "<= 15 MB", Report.Kind.MEASURED,
+        "the packages' sizes are listed by the deploy build; not run by this suite");
   }
 
   private static final String PART_VIEWS = "6 views at volume (7 days, in-process load)";
