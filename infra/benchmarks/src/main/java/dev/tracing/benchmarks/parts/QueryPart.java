@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -140,8 +141,8 @@ public final class QueryPart {
     int[] rows = new int[2];
     long[] bytes = new long[4];
     // the loaded data's last hour, not the clock's: a load of 100,000 traces takes most of an hour
-    String lastHourWindow = "start_time=" + java.time.Instant.ofEpochSecond(0, now - 3_600_000_000_000L) + "&end_time="
-        + java.time.Instant.ofEpochSecond(0, now);
+    String lastHourWindow = "start_time=" + Instant.ofEpochSecond(0, now - 3_600_000_000_000L) + "&end_time="
+        + Instant.ofEpochSecond(0, now);
     for (int i = -warm; i < cfg.queryRepeats(); i++) {
       String service = FILTER_SERVICES[Math.floorMod(i, FILTER_SERVICES.length)];
       String trace = big.get(Math.floorMod(i, big.size()));
