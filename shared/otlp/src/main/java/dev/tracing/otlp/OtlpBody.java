@@ -90,7 +90,9 @@ public final class OtlpBody {
   /**
    * A decoded body.
    *
-   * @param protobuf the request's protobuf bytes as received (inflated), or {@code null} for OTLP/JSON
+   * @param protobuf the request's protobuf bytes as received (inflated), or as {@link
+   *     OtlpJsonTranscoder} wrote them for an OTLP/JSON body; {@code null} for an OTLP/JSON body
+   *     that the reader read
    */
   public record Decoded(ExportTraceServiceRequest request, byte[] protobuf) {
     /** The request's size for the ingest limit: its protobuf encoding (as received, when it came so). */
@@ -117,6 +119,12 @@ public final class OtlpBody {
     }
     if (encoding == Encoding.PROTOBUF) {
       return new Decoded(parseProtobuf(raw), raw);
+    }
+    // the exporters' form of OTLP/JSON is transcoded and then handled as protobuf; any other body is
+    // read by the reader, which also words every refusal
+    byte[] transcoded = OtlpJsonTranscoder.toProtobuf(raw);
+    if (transcoded != null) {
+      return new Decoded(parseProtobuf(transcoded), transcoded);
     }
     try {
       return new Decoded(OtlpJsonReader.parseRequest(raw), null);
