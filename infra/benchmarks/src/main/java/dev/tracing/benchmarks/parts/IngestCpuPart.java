@@ -85,6 +85,9 @@ public final class IngestCpuPart {
    * not (much). Process CPU (this JVM: the loop, GC and JIT threads; nothing else runs meanwhile)
    * is the conservative figure; the loop thread's own CPU is in the note.
    */
+  /** Rounds of the CPU-time measurement; each form runs {@code 1/MEASURE_ROUNDS} of its time in each. */
+  static final int MEASURE_ROUNDS = 5;
+
   static void cpuTime(Config cfg, Report report) {
     Payloads payloads = new Payloads(OtlpWorkload.Shape.sdkBatch(), IngestCpuBenchmark.BATCHES, 42);
     long warm = cfg.smoke() ? 400 : 40_000;
@@ -123,18 +126,32 @@ public final class IngestCpuPart {
           loop(op, warm / 4);
         }
       }
+      // Measured in rounds, each form in turn, so that a shared machine's drift (its speed moved by 10-20%
+      // between one form's 10 s and the next's) falls on every form alike instead of on one ratio's side.
+      java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+      com.sun.management.OperatingSystemMXBean os =
+          (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long[] requests = new long[forms.length];
+      double[] threadCpu = new double[forms.length];
+      double[] processCpu = new double[forms.length];
+      double[] wall = new double[forms.length];
+      for (int round = 0; round < MEASURE_ROUNDS; round++) {
+        for (int k = 0; k < forms.length; k++) {
+          long t0 = threads.getCurrentThreadCpuTime();
+          long p0 = os.getProcessCpuTime();
+          long w0 = System.nanoTime();
+          requests[k] += loop(ops[k], measure / MEASURE_ROUNDS);
+          threadCpu[k] += (threads.getCurrentThreadCpuTime() - t0) / 1e9;
+          processCpu[k] += (os.getProcessCpuTime() - p0) / 1e9;
+          wall[k] += (System.nanoTime() - w0) / 1e9;
+        }
+      }
       for (int k = 0; k < forms.length; k++) {
         String form = forms[k];
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-        com.sun.management.OperatingSystemMXBean os =
-            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        long t0 = threads.getCurrentThreadCpuTime();
-        long p0 = os.getProcessCpuTime();
-        long w0 = System.nanoTime();
-        long n = loop(ops[k], measure);
-        double threadSeconds = (threads.getCurrentThreadCpuTime() - t0) / 1e9;
-        double processSeconds = (os.getProcessCpuTime() - p0) / 1e9;
-        double wallSeconds = (System.nanoTime() - w0) / 1e9;
+        long n = requests[k];
+        double threadSeconds = threadCpu[k];
+        double processSeconds = processCpu[k];
+        double wallSeconds = wall[k];
         double perProcessCpu = n * (double) IngestCpuBenchmark.SPANS / processSeconds;
         String note = String.format("loop thread alone: %.0f spans per CPU-s; wall clock: %.0f spans/s", n * 512.0 / threadSeconds,
             n * 512.0 / wallSeconds);
