@@ -152,26 +152,18 @@ public final class OtlpJsonTranscoder {
 
   private void request() {
     skipWhitespace();
-    expect('{');
-    int seen = 0;
-    if (!endOf('}')) {
-      do {
-        int n = name();
-        if (n < 0) {
-          continue; // null: not set
-        }
-        if (is(n, RESOURCE_SPANS)) {
-          seen = once(seen, 1);
-          array(() -> {
-            int m = begin(1, 3);
-            resourceSpans();
-            end(m);
-          });
-        } else {
-          unknown(n);
-        }
-      } while (more('}'));
-    }
+    object((n, seen) -> {
+      if (is(n, RESOURCE_SPANS)) {
+        array(() -> {
+          int m = begin(1, 3);
+          resourceSpans();
+          end(m);
+        });
+        return once(seen, 1);
+      }
+      unknown(n);
+      return seen;
+    });
     while (pos < in.length && (in[pos] == ' ' || in[pos] == '\n' || in[pos] == '\r' || in[pos] == '\t')) {
       pos++;
     }
@@ -182,122 +174,94 @@ public final class OtlpJsonTranscoder {
 
   /** ResourceSpans: 1 resource, 2 scope_spans, 3 schema_url. */
   private void resourceSpans() {
-    expect('{');
-    int seen = 0;
-    if (endOf('}')) {
-      return;
-    }
-    do {
-      int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
+    object((n, seen) -> {
       if (is(n, RESOURCE)) {
-        seen = once(seen, 1);
         int m = begin(1, 2);
         resource();
         end(m);
-      } else if (is(n, SCOPE_SPANS)) {
-        seen = once(seen, 2);
+        return once(seen, 1);
+      }
+      if (is(n, SCOPE_SPANS)) {
         array(() -> {
           int m = begin(2, 3);
           scopeSpans();
           end(m);
         });
-      } else if (is(n, SCHEMA_URL)) {
-        seen = once(seen, 4);
-        stringField(3);
-      } else {
-        unknown(n);
+        return once(seen, 2);
       }
-    } while (more('}'));
+      if (is(n, SCHEMA_URL)) {
+        stringField(3);
+        return once(seen, 4);
+      }
+      unknown(n);
+      return seen;
+    });
   }
 
   /** Resource: 1 attributes, 2 dropped_attributes_count. */
   private void resource() {
-    expect('{');
-    int seen = 0;
-    if (endOf('}')) {
-      return;
-    }
-    do {
-      int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
+    object((n, seen) -> {
       if (is(n, ATTRIBUTES)) {
-        seen = once(seen, 1);
         attributes(1);
-      } else if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        seen = once(seen, 2);
-        uint32Field(2);
-      } else {
-        unknown(n);
+        return once(seen, 1);
       }
-    } while (more('}'));
+      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
+        uint32Field(2);
+        return once(seen, 2);
+      }
+      unknown(n);
+      return seen;
+    });
   }
 
   /** ScopeSpans: 1 scope, 2 spans, 3 schema_url. */
   private void scopeSpans() {
-    expect('{');
-    int seen = 0;
-    if (endOf('}')) {
-      return;
-    }
-    do {
-      int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
+    object((n, seen) -> {
       if (is(n, SCOPE)) {
-        seen = once(seen, 1);
         int m = begin(1, 1);
         scope();
         end(m);
-      } else if (is(n, SPANS)) {
-        seen = once(seen, 2);
+        return once(seen, 1);
+      }
+      if (is(n, SPANS)) {
         array(() -> {
           int m = begin(2, 2);
           span();
           end(m);
         });
-      } else if (is(n, SCHEMA_URL)) {
-        seen = once(seen, 4);
-        stringField(3);
-      } else {
-        unknown(n);
+        return once(seen, 2);
       }
-    } while (more('}'));
+      if (is(n, SCHEMA_URL)) {
+        stringField(3);
+        return once(seen, 4);
+      }
+      unknown(n);
+      return seen;
+    });
   }
 
   /** InstrumentationScope: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count. */
   private void scope() {
-    expect('{');
-    int seen = 0;
-    if (endOf('}')) {
-      return;
-    }
-    do {
-      int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
+    object((n, seen) -> {
       if (is(n, NAME)) {
-        seen = once(seen, 1);
         stringField(1);
-      } else if (is(n, VERSION)) {
-        seen = once(seen, 2);
-        stringField(2);
-      } else if (is(n, ATTRIBUTES)) {
-        seen = once(seen, 4);
-        attributes(3);
-      } else if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        seen = once(seen, 8);
-        uint32Field(4);
-      } else {
-        unknown(n);
+        return once(seen, 1);
       }
-    } while (more('}'));
+      if (is(n, VERSION)) {
+        stringField(2);
+        return once(seen, 2);
+      }
+      if (is(n, ATTRIBUTES)) {
+        attributes(3);
+        return once(seen, 4);
+      }
+      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
+        uint32Field(4);
+        return once(seen, 8);
+      }
+      unknown(n);
+      return seen;
+    });
   }
 
   /**
@@ -372,32 +336,26 @@ public final class OtlpJsonTranscoder {
 
   /** Span.Event: 1 time_unix_nano (fixed64), 2 name, 3 attributes, 4 dropped_attributes_count. */
   private void event() {
-    expect('{');
-    int seen = 0;
-    if (endOf('}')) {
-      return;
-    }
-    do {
-      int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
+    object((n, seen) -> {
       if (is(n, TIME)) {
-        seen = once(seen, 1);
         fixed64Field(1);
-      } else if (is(n, NAME)) {
-        seen = once(seen, 2);
-        stringField(2);
-      } else if (is(n, ATTRIBUTES)) {
-        seen = once(seen, 4);
-        attributes(3);
-      } else if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        seen = once(seen, 8);
-        uint32Field(4);
-      } else {
-        unknown(n);
+        return once(seen, 1);
       }
-    } while (more('}'));
+      if (is(n, NAME)) {
+        stringField(2);
+        return once(seen, 2);
+      }
+      if (is(n, ATTRIBUTES)) {
+        attributes(3);
+        return once(seen, 4);
+      }
+      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
+        uint32Field(4);
+        return once(seen, 8);
+      }
+      unknown(n);
+      return seen;
+    });
   }
 
   /**
@@ -405,60 +363,71 @@ public final class OtlpJsonTranscoder {
    * flags (fixed32).
    */
   private void link() {
-    expect('{');
-    int seen = 0;
-    if (endOf('}')) {
-      return;
-    }
-    do {
-      int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
+    object((n, seen) -> {
       if (is(n, TRACE_ID)) {
-        seen = once(seen, 1);
         idField(1, TRACE_ID_BYTES);
-      } else if (is(n, SPAN_ID)) {
-        seen = once(seen, 2);
-        idField(2, SPAN_ID_BYTES);
-      } else if (is(n, TRACE_STATE)) {
-        seen = once(seen, 4);
-        stringField(3);
-      } else if (is(n, ATTRIBUTES)) {
-        seen = once(seen, 8);
-        attributes(4);
-      } else if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        seen = once(seen, 16);
-        uint32Field(5);
-      } else if (is(n, FLAGS)) {
-        seen = once(seen, 32);
-        fixed32Field(6);
-      } else {
-        unknown(n);
+        return once(seen, 1);
       }
-    } while (more('}'));
+      if (is(n, SPAN_ID)) {
+        idField(2, SPAN_ID_BYTES);
+        return once(seen, 2);
+      }
+      if (is(n, TRACE_STATE)) {
+        stringField(3);
+        return once(seen, 4);
+      }
+      if (is(n, ATTRIBUTES)) {
+        attributes(4);
+        return once(seen, 8);
+      }
+      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
+        uint32Field(5);
+        return once(seen, 16);
+      }
+      if (is(n, FLAGS)) {
+        fixed32Field(6);
+        return once(seen, 32);
+      }
+      unknown(n);
+      return seen;
+    });
   }
 
   /** Status: 2 message, 3 code. */
   private void status() {
+    object((n, seen) -> {
+      if (is(n, MESSAGE)) {
+        stringField(2);
+        return once(seen, 1);
+      }
+      if (is(n, CODE)) {
+        enumField(3);
+        return once(seen, 2);
+      }
+      unknown(n);
+      return seen;
+    });
+  }
+
+  /** Reads one member of a message: given its name, returns the message's mask of fields read. */
+  private interface Member {
+    int read(int name, int seen);
+  }
+
+  /**
+   * A message as a JSON object: each member whose value is not {@code null} is handed to {@code
+   * member} with the mask of the fields read so far ({@link #once} refuses a second one).
+   */
+  private void object(Member member) {
     expect('{');
-    int seen = 0;
     if (endOf('}')) {
       return;
     }
+    int seen = 0;
     do {
       int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
-      if (is(n, MESSAGE)) {
-        seen = once(seen, 1);
-        stringField(2);
-      } else if (is(n, CODE)) {
-        seen = once(seen, 2);
-        enumField(3);
-      } else {
-        unknown(n);
+      if (n >= 0) { // null: not set
+        seen = member.read(n, seen);
       }
     } while (more('}'));
   }
@@ -665,23 +634,14 @@ public final class OtlpJsonTranscoder {
 
   /** An ArrayValue or KeyValueList object: {@code {"values": [...]}}. */
   private void valuesOf(Runnable element) {
-    expect('{');
-    if (endOf('}')) {
-      return;
-    }
-    int seen = 0;
-    do {
-      int n = name();
-      if (n < 0) {
-        continue; // null: not set
-      }
+    object((n, seen) -> {
       if (is(n, VALUES)) {
-        seen = once(seen, 1);
         array(element);
-      } else {
-        unknown(n);
+        return once(seen, 1);
       }
-    } while (more('}'));
+      unknown(n);
+      return seen;
+    });
   }
 
   // ---- fields ----
