@@ -1,6 +1,5 @@
 package dev.tracing.otlp;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -92,20 +91,11 @@ class OtlpJsonTranscoderTest {
   }
 
   @Test
-  void everyFieldOfTheTraceServiceIsTranscoded() {
+  void everyFieldOfTheTraceServiceIsTranscoded() throws InvalidProtocolBufferException {
     ExportTraceServiceRequest request = everyField();
     byte[] json = OtlpJsonWriter.writeRequest(request);
     assertTrue(sameAsTheReader(json));
-    assertArrayEquals(request.toByteArray(), sortedFields(OtlpJsonTranscoder.toProtobuf(json)));
-  }
-
-  /** The transcoder writes fields in the JSON's order; protobuf's own encoding is in field order. */
-  private static byte[] sortedFields(byte[] wire) {
-    try {
-      return ExportTraceServiceRequest.parseFrom(wire).toByteArray();
-    } catch (InvalidProtocolBufferException e) {
-      throw new AssertionError(e);
-    }
+    assertEquals(request, ExportTraceServiceRequest.parseFrom(OtlpJsonTranscoder.toProtobuf(json)));
   }
 
   @Test
@@ -239,12 +229,10 @@ class OtlpJsonTranscoderTest {
   @Test
   void randomRequestsAndDamagedBodiesAgreeWithTheReader() {
     Random random = new Random(7);
-    int transcoded = 0;
     int damagedTranscoded = 0;
     for (int i = 0; i < 300; i++) {
       byte[] json = OtlpJsonWriter.writeRequest(randomRequest(random));
       assertTrue(sameAsTheReader(json), () -> "not transcoded: " + text(json));
-      transcoded++;
       for (int d = 0; d < 10; d++) {
         byte[] damaged = json.clone();
         int at = random.nextInt(damaged.length);
@@ -254,7 +242,6 @@ class OtlpJsonTranscoderTest {
         }
       }
     }
-    assertEquals(300, transcoded);
     assertTrue(damagedTranscoded > 0, "some damage (a changed digit or letter) still reads as a request");
   }
 
