@@ -81,19 +81,30 @@ public final class IngestService {
           + " retry after " + over.retryAfterSeconds() + " seconds", over.retryAfterSeconds());
     }
     IngestLimiter.Decision.Admitted admitted = (IngestLimiter.Decision.Admitted) decision;
-    TraceBatcher.Batch batch = batcher.split(request.request(), request.protobuf(), clock.instant());
+    TraceBatcher.Batch batch;
+    try {
+      batch = batcher.split(request, clock.instant());
+    } catch (OtlpBody.BodyException e) {
+      // a transcoded body is parsed here, if at all; the transcoder's output always parses
+      refund(projectId, admitted);
+      return new Result.Refused(e.status(), e.getMessage(), 0);
+    }
     try {
       writer.write(projectId, batch.chunks());
     } catch (StoreUnavailableException e) {
-      try {
-        limiter.refund(projectId, admitted);
-      } catch (StoreUnavailableException ignored) {
-        // the store is down; the client's retry may be charged twice within this minute
-      }
+      refund(projectId, admitted);
       return new Result.Unavailable(e.getMessage());
     }
     recordNames(projectId, batch);
     return new Result.Stored(batch.acceptedSpans(), batch.rejectedSpans(), batch.rejectionMessage());
+  }
+
+  private void refund(long projectId, IngestLimiter.Decision.Admitted admitted) {
+    try {
+      limiter.refund(projectId, admitted);
+    } catch (StoreUnavailableException ignored) {
+      // the store is down; the client's retry may be charged twice within this minute
+    }
   }
 
   /** Autocomplete names: best effort, the spans are already stored and acknowledged either way. */

@@ -90,11 +90,40 @@ public final class OtlpBody {
   /**
    * A decoded body.
    *
-   * @param protobuf the request's protobuf bytes as received (inflated), or as {@link
-   *     OtlpJsonTranscoder} wrote them for an OTLP/JSON body; {@code null} for an OTLP/JSON body
-   *     that the reader read
+   * <p>{@link #protobuf()}: the request's protobuf bytes as received (inflated), or as {@link
+   * OtlpJsonTranscoder} wrote them for an OTLP/JSON body ({@link #transcoded()}); {@code null} for
+   * an OTLP/JSON body that the reader read. A transcoded body's message is parsed from those bytes
+   * only when {@link #request()} is first asked for: ingest reads what it needs from the bytes
+   * ({@link TraceBatcher#split(Decoded, java.time.Instant)}).
    */
-  public record Decoded(ExportTraceServiceRequest request, byte[] protobuf) {
+  public static final class Decoded {
+    private ExportTraceServiceRequest request;
+    private final byte[] protobuf;
+    private final boolean transcoded;
+
+    private Decoded(ExportTraceServiceRequest request, byte[] protobuf, boolean transcoded) {
+      this.request = request;
+      this.protobuf = protobuf;
+      this.transcoded = transcoded;
+    }
+
+    /** The request; for a transcoded body, parsed now if it was not before. */
+    public ExportTraceServiceRequest request() {
+      if (request == null) {
+        request = parseProtobuf(protobuf);
+      }
+      return request;
+    }
+
+    public byte[] protobuf() {
+      return protobuf;
+    }
+
+    /** Whether {@link #protobuf()} was written by {@link OtlpJsonTranscoder}, not received. */
+    public boolean transcoded() {
+      return transcoded;
+    }
+
     /** The request's size for the ingest limit: its protobuf encoding (as received, when it came so). */
     public long protobufBytes() {
       return protobuf != null ? protobuf.length : request.getSerializedSize();
@@ -118,16 +147,16 @@ public final class OtlpBody {
       throw new BodyException(413, "the request body is " + raw.length + " bytes" + cap.reason());
     }
     if (encoding == Encoding.PROTOBUF) {
-      return new Decoded(parseProtobuf(raw), raw);
+      return new Decoded(parseProtobuf(raw), raw, false);
     }
     // the exporters' form of OTLP/JSON is transcoded and then handled as protobuf; any other body is
     // read by the reader, which also words every refusal
     byte[] transcoded = OtlpJsonTranscoder.toProtobuf(raw);
     if (transcoded != null) {
-      return new Decoded(parseProtobuf(transcoded), transcoded);
+      return new Decoded(null, transcoded, true);
     }
     try {
-      return new Decoded(OtlpJsonReader.parseRequest(raw), null);
+      return new Decoded(OtlpJsonReader.parseRequest(raw), null, false);
     } catch (OtlpFormatException e) {
       throw new BodyException(400, "the body is not a valid OTLP/JSON ExportTraceServiceRequest: " + e.getMessage());
     }

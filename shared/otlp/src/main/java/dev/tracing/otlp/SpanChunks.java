@@ -20,6 +20,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntPredicate;
+import java.util.function.Supplier;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -86,7 +87,7 @@ public final class SpanChunks {
    * span always fits: ingest refuses larger ones.
    */
   public static void fit(TracesData spans, List<SpanFacts> facts, List<String> traceIds, Consumer<Pack> out) {
-    fit(new Piece(spans, null, facts, traceIds), out);
+    fit(new Piece(() -> spans, null, facts, traceIds), out);
   }
 
   /**
@@ -96,9 +97,9 @@ public final class SpanChunks {
    * too large for one item is cut, from {@code decoded}, as {@link #fit} cuts it.
    *
    * @param tracesData the encoded {@code TracesData} (or {@code ExportTraceServiceRequest}) holding exactly the spans of {@code facts}
-   * @param decoded the same spans, decoded
+   * @param decoded the same spans, decoded: asked for only when the pack must be cut
    */
-  public static void fitEncoded(byte[] tracesData, TracesData decoded, List<SpanFacts> facts, List<String> traceIds,
+  public static void fitEncoded(byte[] tracesData, Supplier<TracesData> decoded, List<SpanFacts> facts, List<String> traceIds,
                                 Consumer<Pack> out) {
     fit(new Piece(decoded, tracesData, facts, traceIds), out);
   }
@@ -107,7 +108,7 @@ public final class SpanChunks {
     Deque<Piece> todo = new ArrayDeque<>(List.of(whole));
     while (!todo.isEmpty()) {
       Piece p = todo.pop();
-      byte[] payload = p.encoded != null ? compress(p.encoded) : encode(p.spans);
+      byte[] payload = p.encoded != null ? compress(p.encoded) : encode(p.spans.get());
       if (p.facts.size() > 1 && payload.length > TraceChunk.MAX_PAYLOAD_BYTES) {
         int half = p.facts.size() / 2;
         todo.push(p.slice(half, p.facts.size()));
@@ -118,10 +119,14 @@ public final class SpanChunks {
     }
   }
 
-  /** Spans to store: decoded, and for the whole request as received also {@code encoded} ({@code null} otherwise). */
-  private record Piece(TracesData spans, byte[] encoded, List<SpanFacts> facts, List<String> traceIds) {
+  /**
+   * Spans to store: decoded (on demand), and for the whole request as received also {@code encoded}
+   * ({@code null} otherwise).
+   */
+  private record Piece(Supplier<TracesData> spans, byte[] encoded, List<SpanFacts> facts, List<String> traceIds) {
     Piece slice(int from, int to) {
-      return new Piece(select(spans.getResourceSpansList(), i -> i >= from && i < to), null,
+      TracesData part = select(spans.get().getResourceSpansList(), i -> i >= from && i < to);
+      return new Piece(() -> part, null,
           new ArrayList<>(facts.subList(from, to)), new ArrayList<>(traceIds.subList(from, to)));
     }
   }

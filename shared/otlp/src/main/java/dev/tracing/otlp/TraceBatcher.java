@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Validates the spans of an export request and groups the accepted ones by trace.
@@ -62,6 +63,76 @@ public final class TraceBatcher {
 
   public Batch split(ExportTraceServiceRequest request, Instant now) {
     return split(request, null, now);
+  }
+
+  /** A body as {@link OtlpBody#decode} read it: {@link #splitWritten} for transcoded OTLP/JSON, else {@link #split(ExportTraceServiceRequest, byte[], Instant)}. */
+  public Batch split(OtlpBody.Decoded body, Instant now) {
+    return body.transcoded() ? splitWritten(body.protobuf(), body::request, now) : split(body.request(), body.protobuf(), now);
+  }
+
+  /**
+   * {@link #split(ExportTraceServiceRequest, byte[], Instant)} for a request in bytes this product
+   * wrote ({@link OtlpJsonTranscoder}): its spans' facts are read from the bytes ({@link
+   * WireSizes#scanSpans}), and the message is decoded only when a span is refused, the pack must be
+   * cut, or the facts must carry attribute terms. The outcome is the same either way.
+   *
+   * @param written the protobuf bytes, which must parse (see the transcoder's contract)
+   * @param decoded the same request, decoded on demand
+   */
+  public Batch splitWritten(byte[] written, Supplier<ExportTraceServiceRequest> decoded, Instant now) {
+    WireSizes wire = attributeTerms ? null : WireSizes.scanSpans(written);
+    if (wire == null) {
+      return split(decoded.get(), written, now);
+    }
+    long nowNano = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    long oldest = nowNano - retention.toNanos();
+    long newest = nowNano + MAX_CLOCK_SKEW.toNanos();
+    byte[] b = wire.bytes();
+    List<SpanFacts> packFacts = new ArrayList<>(wire.count());
+    List<String> packTraceIds = new ArrayList<>(wire.count());
+    for (int i = 0; i < wire.count(); i++) {
+      WireSizes.WireSpan span = wire.spans().get(i);
+      if (check(span.traceIdBytes(), allZero(b, span.traceId(), span.traceIdBytes()), span.spanIdBytes(),
+          allZero(b, span.spanId(), span.spanIdBytes()), span.parentIdBytes(), span.linksWellFormed(),
+          (long) wire.spanBytes(i) + wire.envelopeBytes(i), span.startNano(), span.endNano(), oldest, newest) != null) {
+        return split(decoded.get(), written, now); // the refused spans are cut from the decoded message
+      }
+      boolean root = span.parentIdBytes() == 0 || allZero(b, span.parentId(), span.parentIdBytes());
+      packFacts.add(new SpanFacts(bigEndianLong(b, span.spanId()), root, span.startNano(), span.endNano(),
+          bounded(span.service()), bounded(span.name()), span.statusCode() >= 0 && span.statusCode() <= 2 ? span.statusCode() : 0,
+          NO_TERMS, root ? 0L : bigEndianLong(b, span.parentId())));
+      packTraceIds.add(HEX.formatHex(b, span.traceId(), span.traceId() + span.traceIdBytes()));
+    }
+    List<TraceChunk> chunks = new ArrayList<>();
+    if (!packFacts.isEmpty()) {
+      SpanChunks.fitEncoded(written, () -> tracesData(decoded.get()), packFacts, packTraceIds,
+          p -> chunks.addAll(byTrace(p.key(), p.payload(), p.facts(), p.traceIds())));
+    }
+    return new Batch(chunks, packFacts.size(), 0, "");
+  }
+
+  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
+  private static boolean allZero(byte[] b, int from, int length) {
+    for (int i = from; i < from + length; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long bigEndianLong(byte[] b, int from) {
+    long v = 0;
+    for (int i = from; i < from + 8; i++) {
+      v = (v << 8) | (b[i] & 0xff);
+    }
+    return v;
+  }
+
+  /** The request's resource spans as the {@code TracesData} they are on the wire. */
+  private static TracesData tracesData(ExportTraceServiceRequest request) {
+    return TracesData.newBuilder().addAllResourceSpans(request.getResourceSpansList()).build();
   }
 
   /**
@@ -113,11 +184,10 @@ public final class TraceBatcher {
       SpanChunks.fit(SpanChunks.select(request.getResourceSpansList(), i -> !refused.get(i)), packFacts, packTraceIds, out);
     } else if (!packFacts.isEmpty()) {
       // every span accepted: the request's resource spans are the pack's
-      TracesData all = TracesData.newBuilder().addAllResourceSpans(request.getResourceSpansList()).build();
       if (wire != null) {
-        SpanChunks.fitEncoded(received, all, packFacts, packTraceIds, out);
+        SpanChunks.fitEncoded(received, () -> tracesData(request), packFacts, packTraceIds, out);
       } else {
-        SpanChunks.fit(all, packFacts, packTraceIds, out);
+        SpanChunks.fit(tracesData(request), packFacts, packTraceIds, out);
       }
     }
     int rejectedCount = refused.cardinality();
@@ -135,26 +205,34 @@ public final class TraceBatcher {
   }
 
   private static Reason check(Span span, int spanBytes, int envelopeBytes, long oldest, long newest) {
-    if (span.getTraceId().size() != 16 || OtlpIds.isAllZero(span.getTraceId())) {
-      return Reason.TRACE_ID;
-    }
-    if (span.getSpanId().size() != 8 || OtlpIds.isAllZero(span.getSpanId())) {
-      return Reason.SPAN_ID;
-    }
-    if (!span.getParentSpanId().isEmpty() && span.getParentSpanId().size() != 8) {
-      return Reason.PARENT_ID;
-    }
+    boolean linksWellFormed = true;
     for (int i = 0; i < span.getLinksCount(); i++) {
       Span.Link link = span.getLinks(i);
-      if (link.getTraceId().size() != 16 || link.getSpanId().size() != 8) {
-        return Reason.LINK_ID;
-      }
+      linksWellFormed &= link.getTraceId().size() == 16 && link.getSpanId().size() == 8;
     }
-    if ((long) spanBytes + envelopeBytes > MAX_SPAN_BYTES) {
+    return check(span.getTraceId().size(), OtlpIds.isAllZero(span.getTraceId()), span.getSpanId().size(),
+        OtlpIds.isAllZero(span.getSpanId()), span.getParentSpanId().size(), linksWellFormed, (long) spanBytes + envelopeBytes,
+        span.getStartTimeUnixNano(), span.getEndTimeUnixNano(), oldest, newest);
+  }
+
+  /** Why a span is refused, from its ids' lengths, its size with its resource and scope, and its times; {@code null}: accepted. */
+  private static Reason check(int traceIdBytes, boolean traceIdZero, int spanIdBytes, boolean spanIdZero, int parentIdBytes,
+                              boolean linksWellFormed, long bytes, long start, long end, long oldest, long newest) {
+    if (traceIdBytes != 16 || traceIdZero) {
+      return Reason.TRACE_ID;
+    }
+    if (spanIdBytes != 8 || spanIdZero) {
+      return Reason.SPAN_ID;
+    }
+    if (parentIdBytes != 0 && parentIdBytes != 8) {
+      return Reason.PARENT_ID;
+    }
+    if (!linksWellFormed) {
+      return Reason.LINK_ID;
+    }
+    if (bytes > MAX_SPAN_BYTES) {
       return Reason.TOO_LARGE;
     }
-    long start = span.getStartTimeUnixNano();
-    long end = span.getEndTimeUnixNano();
     if (start <= 0 || end <= 0 || Long.compareUnsigned(end, start) < 0) {
       return Reason.TIMESTAMPS;
     }

@@ -19,6 +19,8 @@ import com.google.protobuf.ByteString;
 import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceChunk;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
@@ -50,29 +52,47 @@ class TraceBatcherTest {
   }
 
   private TraceBatcher.Batch split(ExportTraceServiceRequest request) {
-    return splitBothWays(batcher, request, NOW);
+    return splitEveryWay(RETENTION, request, NOW);
   }
 
   /**
-   * Splits a request both ways ingest does, decoded alone (as OTLP/JSON arrives) and with its
-   * protobuf bytes (as protobuf arrives), checks that the two agree to the byte, and returns the second.
+   * Splits a request every way ingest does, decoded alone (as the OTLP/JSON reader gives it), with
+   * its protobuf bytes (as protobuf arrives), and from its bytes alone as ingest splits bytes it
+   * wrote (transcoded OTLP/JSON, facts without attribute terms); checks that they agree to the
+   * byte, and returns the second. The bytes alone are decoded only to cut spans out.
    */
-  static TraceBatcher.Batch splitBothWays(TraceBatcher batcher, ExportTraceServiceRequest request, Instant now) {
+  static TraceBatcher.Batch splitEveryWay(Duration retention, ExportTraceServiceRequest request, Instant now) {
+    TraceBatcher batcher = new TraceBatcher(retention);
     TraceBatcher.Batch decoded = batcher.split(request, now);
     TraceBatcher.Batch received = batcher.split(request, request.toByteArray(), now);
-    assertEquals(decoded.acceptedSpans(), received.acceptedSpans());
-    assertEquals(decoded.rejectedSpans(), received.rejectedSpans());
-    assertEquals(decoded.rejectionMessage(), received.rejectionMessage());
-    assertEquals(shown(decoded.chunks()), shown(received.chunks()));
-    for (int i = 0; i < decoded.chunks().size(); i++) {
-      assertArrayEquals(decoded.chunks().get(i).payload(), received.chunks().get(i).payload());
+    assertSameBatch(decoded, received);
+
+    TraceBatcher withoutTerms = new TraceBatcher(retention, false);
+    int[] parses = {0};
+    TraceBatcher.Batch written = withoutTerms.splitWritten(request.toByteArray(), () -> {
+      parses[0]++;
+      return request;
+    }, now);
+    assertSameBatch(withoutTerms.split(request, request.toByteArray(), now), written);
+    if (written.rejectedSpans() == 0 && written.chunks().stream().map(TraceChunk::key).distinct().count() <= 1) {
+      assertEquals(0, parses[0], "a request kept whole in one pack is never decoded");
     }
     return received;
   }
 
+  private static void assertSameBatch(TraceBatcher.Batch expected, TraceBatcher.Batch actual) {
+    assertEquals(expected.acceptedSpans(), actual.acceptedSpans());
+    assertEquals(expected.rejectedSpans(), actual.rejectedSpans());
+    assertEquals(expected.rejectionMessage(), actual.rejectionMessage());
+    assertEquals(shown(expected.chunks()), shown(actual.chunks()));
+    for (int i = 0; i < expected.chunks().size(); i++) {
+      assertArrayEquals(expected.chunks().get(i).payload(), actual.chunks().get(i).payload());
+    }
+  }
+
   private static List<String> shown(List<TraceChunk> chunks) {
     return chunks.stream().map(c -> c.traceId() + " " + c.key() + c.facts().stream()
-        .map(f -> f.spanId() + f.name() + f.service() + f.parentSpanId() + f.startNano() + f.statusCode()
+        .map(f -> f.spanId() + f.name() + f.service() + f.parentSpanId() + f.root() + f.startNano() + "-" + f.endNano() + f.statusCode()
             + java.util.Arrays.toString(f.attributeHashes())).toList()).toList();
   }
 
@@ -270,6 +290,36 @@ class TraceBatcherTest {
   }
 
   @Test
+  void theBytesAloneGiveTheFactsTheDecodedRequestGives() {
+    KeyValue numericName = KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setIntValue(7)).build();
+    Resource numericThenText = Resource.newBuilder().addAttributes(attr("host.name", "h")).addAttributes(numericName)
+        .addAttributes(attr("service.name", "checkout")).setDroppedAttributesCount(2).build();
+    Resource emptyThenText = Resource.newBuilder().addAttributes(attr("service.name", ""))
+        .addAttributes(attr("service.name", "cart ✓")).build();
+    Span everyField = good(2).toBuilder().setTraceState("k=v").setFlags(0x301).setKind(Span.SpanKind.SPAN_KIND_CLIENT)
+        .addEvents(Span.Event.newBuilder().setName("e").setTimeUnixNano(T0).addAttributes(attr("n", 1L)))
+        .addLinks(Span.Link.newBuilder().setTraceId(TRACE_B).setSpanId(OtlpFixtures.spanId(9)).setTraceState("a=b"))
+        .setDroppedAttributesCount(1).setDroppedEventsCount(2).setDroppedLinksCount(3)
+        .setStatus(Status.newBuilder().setMessage("boom").setCode(Status.StatusCode.STATUS_CODE_ERROR)).build();
+    Span unknownStatus = good(3).toBuilder().setStatus(Status.newBuilder().setCodeValue(7)).build();
+    Span negativeStatus = good(4).toBuilder().setStatus(Status.newBuilder().setCodeValue(-1)).build();
+    Span zeroParent = good(5).toBuilder().setParentSpanId(ByteString.copyFrom(new byte[8])).build();
+    ExportTraceServiceRequest request = ExportTraceServiceRequest.newBuilder()
+        .addAllResourceSpans(request(numericThenText, good(1), everyField).getResourceSpansList())
+        .addAllResourceSpans(request(emptyThenText, unknownStatus, negativeStatus, zeroParent).getResourceSpansList())
+        .addResourceSpans(ResourceSpans.newBuilder().addScopeSpans(ScopeSpans.newBuilder().addSpans(good(6))))
+        .build();
+
+    TraceBatcher.Batch batch = split(request);
+
+    List<SpanFacts> facts = batch.chunks().get(0).facts();
+    assertEquals(List.of("checkout", "checkout", "cart ✓", "cart ✓", "cart ✓", "unknown_service"),
+        facts.stream().map(SpanFacts::service).toList());
+    assertEquals(List.of(0, 2, 0, 0, 0, 0), facts.stream().map(SpanFacts::statusCode).toList());
+    assertTrue(facts.get(4).root(), "an all-zero parent id is no parent");
+  }
+
+  @Test
   void summaryNamesAreBoundedWhileTheStoredSpanKeepsItsFullName() {
     String longName = "x".repeat(5_000);
     Span named = span(TRACE_A, 1, 0, longName, T0, MS, false);
@@ -398,7 +448,7 @@ class TraceBatcherTest {
     Span fine = OtlpFixtures.span(traceId, 2, 1, "fine", now, 10, false);
     ExportTraceServiceRequest request = OtlpFixtures.request(OtlpFixtures.service("s"), huge, fine);
 
-    TraceBatcher.Batch batch = splitBothWays(new TraceBatcher(Duration.ofDays(30)), request, Instant.now());
+    TraceBatcher.Batch batch = splitEveryWay(Duration.ofDays(30), request, Instant.now());
 
     assertEquals(1, batch.acceptedSpans());
     assertEquals(1, batch.rejectedSpans());

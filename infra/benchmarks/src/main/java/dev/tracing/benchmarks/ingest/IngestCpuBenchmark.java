@@ -76,7 +76,7 @@ public class IngestCpuBenchmark {
   public TraceBatcher.Batch decodeAndBatch() {
     OtlpBody.Decoded d = bodies.decode("application/x-protobuf", null, payloads.body(Payloads.Form.PROTOBUF, nextIndex()),
         Long.MAX_VALUE);
-    return batcher.split(d.request(), d.protobuf(), Instant.now());
+    return batcher.split(d, Instant.now());
   }
 
   @Benchmark
