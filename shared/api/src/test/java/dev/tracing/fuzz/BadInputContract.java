@@ -29,6 +29,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -140,6 +141,29 @@ final class BadInputContract {
     } catch (IllegalArgumentException e) {
       return rawQuery;
     }
+  }
+
+  /**
+   * Splits bytes ingest wrote itself (a transcoded OTLP/JSON body) as ingest does, from the wire
+   * alone, and checks that this gives to the byte what splitting the decoded request gives.
+   */
+  static void splitWrittenChecked(byte[] written, ExportTraceServiceRequest request) {
+    TraceBatcher ingest = new TraceBatcher(RETENTION, false);
+    assertEquals(shown(ingest.split(request, written, NOW)), shown(ingest.splitWritten(written, () -> request, NOW)),
+        "the transcoded bytes read from the wire as the decoded request is read");
+  }
+
+  private static List<String> shown(TraceBatcher.Batch batch) {
+    List<String> out = new ArrayList<>();
+    out.add(batch.acceptedSpans() + " " + batch.rejectedSpans() + " " + batch.rejectionMessage());
+    for (TraceChunk c : batch.chunks()) {
+      out.add(c.traceId() + " " + c.key() + " " + java.util.Arrays.hashCode(c.payload()) + " " + c.payload().length);
+      for (SpanFacts f : c.facts()) {
+        out.add(f.spanId() + " " + f.root() + " " + f.parentSpanId() + " " + f.startNano() + " " + f.endNano() + " "
+            + f.service() + " " + f.name() + " " + f.statusCode() + " " + java.util.Arrays.toString(f.attributeHashes()));
+      }
+    }
+    return out;
   }
 
   /**

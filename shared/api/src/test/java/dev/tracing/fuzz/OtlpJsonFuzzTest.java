@@ -22,7 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * client, never another exception (Jackson's own included); whatever it reads goes through span
  * validation without any exception, and writes back to OTLP/JSON that reads as the same request.
  * The transcoder that ingest tries first agrees with it on every body: it transcodes only bodies
- * the reader reads, into exactly the reader's request.
+ * the reader reads, into exactly the reader's request, whose spans ingest reads from those bytes
+ * as it would from the decoded request.
  */
 class OtlpJsonFuzzTest {
 
@@ -45,6 +46,7 @@ class OtlpJsonFuzzTest {
     if (transcoded != null) {
       assertEquals(request, ExportTraceServiceRequest.parseFrom(transcoded), "transcoded as the reader reads it");
       assertEquals(request.getSerializedSize(), transcoded.length, "transcoded to the request's own encoded length");
+      BadInputContract.splitWrittenChecked(transcoded, request);
     }
     splitChecked(request);
     assertEquals(request, OtlpJsonReader.parseRequest(OtlpJsonWriter.writeRequest(request)), "what was read writes back as the same request");

@@ -194,27 +194,11 @@ final class WireSizes {
 
   /** Link: whether its trace_id (1) is 16 bytes and its span_id (2) 8. */
   private boolean link(int from, int to) {
-    int traceIdBytes = 0;
-    int spanIdBytes = 0;
-    pos = from;
-    while (pos < to) {
-      int tag = varint();
-      if ((tag >>> 3 == 1 || tag >>> 3 == 2) && (tag & 7) == LENGTH_DELIMITED) {
-        int len = length(to);
-        if (len < 0) {
-          return false;
-        }
-        if (tag >>> 3 == 1) {
-          traceIdBytes = len;
-        } else {
-          spanIdBytes = len;
-        }
-        pos += len;
-      } else if (!skip(tag)) {
-        return false;
-      }
-    }
-    return traceIdBytes == 16 && spanIdBytes == 8;
+    int[] bytes = new int[3];
+    return eachField(from, to, 1, 2, (field, start, len) -> {
+      bytes[field] = len;
+      return true;
+    }) && bytes[1] == 16 && bytes[2] == 8;
   }
 
   /** Status: its code (3), an enum read as protobuf reads one; {@code current} when absent. */
@@ -255,33 +239,22 @@ final class WireSizes {
 
   /** KeyValue: its string value (AnyValue field 1) when its key (1) is {@code service.name}, else {@code null}. */
   private String serviceAttribute(int from, int to) {
-    boolean key = false;
-    String value = null;
-    pos = from;
-    while (pos < to) {
-      int tag = varint();
-      if ((tag >>> 3 == 1 || tag >>> 3 == 2) && (tag & 7) == LENGTH_DELIMITED) {
-        int len = length(to);
-        if (len < 0) {
-          return null;
-        }
-        if (tag >>> 3 == 1) {
-          key = Arrays.equals(b, pos, pos + len, SERVICE_NAME, 0, SERVICE_NAME.length);
-        } else {
-          value = stringValue(pos, pos + len, value);
-        }
-        pos += len;
-      } else if (!skip(tag)) {
-        return null;
+    boolean[] key = {false};
+    String[] value = {null};
+    boolean plain = eachField(from, to, 1, 2, (field, start, len) -> {
+      if (field == 1) {
+        key[0] = Arrays.equals(b, start, start + len, SERVICE_NAME, 0, SERVICE_NAME.length);
+      } else {
+        value[0] = stringValue(start, start + len, value[0]);
       }
-    }
-    return key ? value : null;
+      return true;
+    });
+    return plain && key[0] ? value[0] : null;
   }
 
   /** AnyValue: the string (1) when the last of its oneof's fields is one; {@code current} when none is set. */
   private String stringValue(int from, int to, String current) {
     String value = current;
-    int saved = pos;
     pos = from;
     while (pos < to) {
       int tag = varint();
@@ -299,7 +272,6 @@ final class WireSizes {
         }
       }
     }
-    pos = saved;
     return value;
   }
 
@@ -308,15 +280,30 @@ final class WireSizes {
     boolean accept(int start, int length);
   }
 
+  /** What to do with one length-delimited field numbered {@code field}. */
+  private interface Field {
+    boolean accept(int field, int start, int length);
+  }
+
   /** Calls {@code each} for every occurrence of message field {@code field} in {@code [from, to)}, skipping the others. */
   private boolean eachMessage(int from, int to, int field, MessageField each) {
+    return eachField(from, to, field, field, (f, start, len) -> each.accept(start, len));
+  }
+
+  /**
+   * Calls {@code each} for every length-delimited occurrence of the fields numbered {@code first}
+   * to {@code last} in {@code [from, to)}, skipping the others; {@code false} when {@code each} or
+   * the bytes say so.
+   */
+  private boolean eachField(int from, int to, int first, int last, Field each) {
     pos = from;
     while (pos < to) {
       int tag = varint();
-      if (tag >>> 3 == field && (tag & 7) == LENGTH_DELIMITED) {
+      int field = tag >>> 3;
+      if (field >= first && field <= last && (tag & 7) == LENGTH_DELIMITED) {
         int len = length(to);
         int start = pos;
-        if (len < 0 || !each.accept(start, len)) {
+        if (len < 0 || !each.accept(field, start, len)) {
           return false;
         }
         pos = start + len;
