@@ -65,6 +65,7 @@ class IngestLambdaTest {
   private static Project errors;
   private static Project other;
   private static Project streamed;
+  private static Project streamedJson;
 
   @BeforeAll
   static void deploy() {
@@ -77,6 +78,7 @@ class IngestLambdaTest {
     errors = store.createProject(12, "errors");
     other = store.createProject(12, "other");
     streamed = store.createProject(13, "summaries-from-the-stream");
+    streamedJson = store.createProject(13, "summaries-from-the-stream-json");
     ingest = LambdaFunctionProcess.builder(IngestFunctionApplication.FUNCTION, IngestFunctionApplication.class.getName())
         .env(store.functionEnvironment())
         // The captured SDK fixtures carry fixed timestamps (Nov 2026): keep them inside retention for years.
@@ -247,35 +249,43 @@ class IngestLambdaTest {
 
   /**
    * The deployed configuration: ingest stores spans only ({@code TRACING_SUMMARIES=stream}), and the
-   * summaries function folds them from the table's stream event.
+   * summaries function folds them from the table's stream event. The OTLP/JSON export takes
+   * ingest's other path: its transcoded bytes are stored without being parsed again.
    */
   @Test
   void theSummariesFunctionFoldsWhatStreamModeIngestStored() throws Exception {
     ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(resource("js-http-proto.bin"));
-    String traceId = OtlpIds.hex(request.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId());
-    DynamoTraceReader reader = new DynamoTraceReader(store.client(), LocalTracingStore.TABLE, Clock.systemUTC(), new CapacityMeter());
     try (LambdaFunctionProcess storeOnly = LambdaFunctionProcess.builder(IngestFunctionApplication.FUNCTION,
              IngestFunctionApplication.class.getName()).env(store.functionEnvironment()).env("TRACING_RETENTION_DAYS", "3650")
              .env(TracingConfig.SUMMARIES, "stream").start();
          LambdaFunctionProcess summaries = LambdaFunctionProcess.builder(SummariesFunctionApplication.FUNCTION,
              SummariesFunctionApplication.class.getName()).env(store.functionEnvironment()).env("TRACING_RETENTION_DAYS", "3650")
              .env(TracingConfig.SUMMARIES, "stream").start()) {
-      GatewayResponse response = GatewayResponse.parse(storeOnly.invoke("stream-mode-ingest",
-          ingestEvent(streamed).header("content-type", PROTOBUF).binaryBody(request.toByteArray()).json()));
-      assertAccepted(response, PROTOBUF);
-      assertTrue(reader.read(streamed.projectId(), traceId).isEmpty(), "no summary before the stream is folded");
-
-      List<Map<String, AttributeValue>> chunks = store.client().scanPaginator(b -> b.tableName(LocalTracingStore.TABLE)
-              .filterExpression("pk = :p")
-              .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(dev.tracing.storage.dynamodb.DynamoTraceWriter.packPartition(streamed.projectId())))))
-          .items().stream().toList();
-      assertFalse(chunks.isEmpty(), "stream-mode ingest stored its span pack");
-      JsonNode answer = GatewayEvent.readJson(summaries.invoke("summaries",
-          tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(SummaryFolder.streamEvent(chunks))));
-      assertEquals(chunks.size(), answer.get("packs").asInt(), answer.toString());
-      assertEquals(0, answer.get("unreadable").asInt(), answer.toString());
-      assertStoredExactly(streamed, request);
+      ingestAndFold(storeOnly, summaries, streamed, request, ingestEvent(streamed).header("content-type", PROTOBUF)
+          .binaryBody(request.toByteArray()));
+      ingestAndFold(storeOnly, summaries, streamedJson, request, ingestEvent(streamedJson).header("content-type", JSON)
+          .textBody(new String(resource("js-http-json.json"), StandardCharsets.UTF_8)));
     }
+  }
+
+  private static void ingestAndFold(LambdaFunctionProcess storeOnly, LambdaFunctionProcess summaries, Project project,
+                                    ExportTraceServiceRequest request, GatewayEvent event) throws Exception {
+    String traceId = OtlpIds.hex(request.getResourceSpans(0).getScopeSpans(0).getSpans(0).getTraceId());
+    DynamoTraceReader reader = new DynamoTraceReader(store.client(), LocalTracingStore.TABLE, Clock.systemUTC(), new CapacityMeter());
+    GatewayResponse response = GatewayResponse.parse(storeOnly.invoke("stream-mode-ingest-" + project.name(), event.json()));
+    assertEquals(200, response.statusCode(), response.json());
+    assertTrue(reader.read(project.projectId(), traceId).isEmpty(), "no summary before the stream is folded");
+
+    List<Map<String, AttributeValue>> chunks = store.client().scanPaginator(b -> b.tableName(LocalTracingStore.TABLE)
+            .filterExpression("pk = :p")
+            .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(dev.tracing.storage.dynamodb.DynamoTraceWriter.packPartition(project.projectId())))))
+        .items().stream().toList();
+    assertFalse(chunks.isEmpty(), "stream-mode ingest stored its span pack");
+    JsonNode answer = GatewayEvent.readJson(summaries.invoke("summaries-" + project.name(),
+        tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(SummaryFolder.streamEvent(chunks))));
+    assertEquals(chunks.size(), answer.get("packs").asInt(), answer.toString());
+    assertEquals(0, answer.get("unreadable").asInt(), answer.toString());
+    assertStoredExactly(project, request);
   }
 
   // ---------------------------------------------------------------------------------------------
