@@ -1,11 +1,11 @@
 package dev.tracing.model;
 
-import java.util.HexFormat;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Trace and span identifiers: 16 and 8 bytes, written as lowercase hex everywhere we answer. */
 public final class TraceIds {
-  private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private TraceIds() {
   }
@@ -31,6 +31,20 @@ public final class TraceIds {
   }
 
   public static String hex(byte[] id) {
-    return HEX.formatHex(id);
+    return hex(id, 0, id.length);
+  }
+
+  /**
+   * Lowercase hex of {@code length} bytes at {@code from}: written as ASCII bytes and made a string
+   * in one copy (ingest writes one per span; {@code HexFormat} appends a character at a time).
+   */
+  public static String hex(byte[] bytes, int from, int length) {
+    byte[] out = new byte[2 * length];
+    for (int i = 0; i < length; i++) {
+      int v = bytes[from + i] & 0xff;
+      out[2 * i] = DIGITS[v >>> 4];
+      out[2 * i + 1] = DIGITS[v & 0xf];
+    }
+    return new String(out, StandardCharsets.ISO_8859_1);
   }
 }

@@ -1,17 +1,15 @@
 package dev.tracing.otlp;
 
 import com.google.protobuf.ByteString;
-import java.util.HexFormat;
+import dev.tracing.model.TraceIds;
 
 /** Trace and span ids as OTLP carries them (bytes), written as the lowercase hex we answer with. */
 public final class OtlpIds {
-  private static final HexFormat HEX = HexFormat.of();
-
   private OtlpIds() {
   }
 
   public static String hex(ByteString id) {
-    return HEX.formatHex(id.toByteArray());
+    return TraceIds.hex(id.toByteArray());
   }
 
   public static boolean isAllZero(ByteString id) {

@@ -1,5 +1,6 @@
 package dev.tracing.otlp;
 
+import dev.tracing.model.TraceIds;
 import dev.tracing.trace.SpanFacts;
 import dev.tracing.trace.TraceChunk;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -12,6 +13,7 @@ import io.opentelemetry.proto.trace.v1.TracesData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +92,8 @@ public final class TraceBatcher {
     byte[] b = wire.bytes();
     List<SpanFacts> packFacts = new ArrayList<>(wire.count());
     List<String> packTraceIds = new ArrayList<>(wire.count());
+    String traceId = null;
+    int traceIdAt = 0;
     for (int i = 0; i < wire.count(); i++) {
       WireSizes.WireSpan span = wire.spans().get(i);
       if (check(span.traceIdBytes(), allZero(b, span.traceId(), span.traceIdBytes()), span.spanIdBytes(),
@@ -101,7 +105,11 @@ public final class TraceBatcher {
       packFacts.add(new SpanFacts(bigEndianLong(b, span.spanId()), root, span.startNano(), span.endNano(),
           bounded(span.service()), bounded(span.name()), span.statusCode() >= 0 && span.statusCode() <= 2 ? span.statusCode() : 0,
           NO_TERMS, root ? 0L : bigEndianLong(b, span.parentId())));
-      packTraceIds.add(HEX.formatHex(b, span.traceId(), span.traceId() + span.traceIdBytes()));
+      if (traceId == null || !Arrays.equals(b, traceIdAt, traceIdAt + 16, b, span.traceId(), span.traceId() + 16)) {
+        traceId = TraceIds.hex(b, span.traceId(), 16); // the spans of a trace often come together: one string for them
+        traceIdAt = span.traceId();
+      }
+      packTraceIds.add(traceId);
     }
     List<TraceChunk> chunks = new ArrayList<>();
     if (!packFacts.isEmpty()) {
@@ -111,7 +119,22 @@ public final class TraceBatcher {
     return new Batch(chunks, packFacts.size(), 0, "");
   }
 
-  private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+  /**
+   * Trace ids as hex, one string for consecutive spans of the same trace (they often come
+   * together): no hex written again, and grouping by trace hashes each string once.
+   */
+  private static final class TraceIdStrings {
+    private com.google.protobuf.ByteString last;
+    private String hex;
+
+    String of(com.google.protobuf.ByteString traceId) {
+      if (!traceId.equals(last)) {
+        last = traceId;
+        hex = OtlpIds.hex(traceId);
+      }
+      return hex;
+    }
+  }
 
   private static boolean allZero(byte[] b, int from, int length) {
     for (int i = from; i < from + length; i++) {
@@ -152,6 +175,7 @@ public final class TraceBatcher {
     List<SpanFacts> packFacts = new ArrayList<>();
     List<String> packTraceIds = new ArrayList<>();
     BitSet refused = new BitSet();
+    TraceIdStrings traceIds = new TraceIdStrings();
     int index = 0;
     for (int r = 0; r < request.getResourceSpansCount(); r++) {
       ResourceSpans rs = request.getResourceSpans(r);
@@ -172,7 +196,7 @@ public final class TraceBatcher {
             refused.set(index);
           } else {
             packFacts.add(facts(span, service, resourceTerms));
-            packTraceIds.add(OtlpIds.hex(span.getTraceId()));
+            packTraceIds.add(traceIds.of(span.getTraceId()));
           }
           index++;
         }
@@ -275,13 +299,14 @@ public final class TraceBatcher {
     }
     List<SpanFacts> facts = new ArrayList<>();
     List<String> traceIds = new ArrayList<>();
+    TraceIdStrings hex = new TraceIdStrings();
     for (ResourceSpans rs : data.getResourceSpansList()) {
       String service = serviceName(rs.getResource());
       long[] resourceTerms = OtlpAttributes.inOrder(rs.getResource().getAttributesList());
       for (ScopeSpans ss : rs.getScopeSpansList()) {
         for (Span span : ss.getSpansList()) {
           facts.add(facts(span, service, resourceTerms));
-          traceIds.add(OtlpIds.hex(span.getTraceId()));
+          traceIds.add(hex.of(span.getTraceId()));
         }
       }
     }

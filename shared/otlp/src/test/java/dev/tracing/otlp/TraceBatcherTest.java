@@ -290,6 +290,18 @@ class TraceBatcherTest {
   }
 
   @Test
+  void interleavedTracesAreGroupedTheSameFromTheBytesAlone() {
+    ExportTraceServiceRequest request = request(service("s"), good(1), span(TRACE_B, 1, 0, "b1", T0, MS, false), good(2),
+        span(TRACE_B, 2, 1, "b2", T0, MS, false), good(3));
+
+    List<TraceChunk> chunks = split(request).chunks();
+
+    assertEquals(List.of(OtlpIds.hex(TRACE_A), OtlpIds.hex(TRACE_B)), chunks.stream().map(TraceChunk::traceId).toList());
+    assertEquals(List.of(1L, 2L, 3L), chunks.get(0).facts().stream().map(SpanFacts::spanId).toList());
+    assertEquals(List.of("b1", "b2"), chunks.get(1).facts().stream().map(SpanFacts::name).toList());
+  }
+
+  @Test
   void theBytesAloneGiveTheFactsTheDecodedRequestGives() {
     KeyValue numericName = KeyValue.newBuilder().setKey("service.name").setValue(AnyValue.newBuilder().setIntValue(7)).build();
     Resource numericThenText = Resource.newBuilder().addAttributes(attr("host.name", "h")).addAttributes(numericName)
