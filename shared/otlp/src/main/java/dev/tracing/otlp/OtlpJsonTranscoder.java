@@ -150,20 +150,78 @@ public final class OtlpJsonTranscoder {
 
   // ---- messages, in the order of opentelemetry-proto's trace service ----
 
+  /** Reads one member's value and writes it as its field. */
+  private interface Read {
+    void value(OtlpJsonTranscoder t);
+  }
+
+  /** A message field, by the name of the JSON member that holds it. */
+  private record Field(byte[] name, Read read) {
+  }
+
+  /** A field holding one message, whose length takes about {@code reserve} bytes. */
+  private static Read nested(int field, int reserve, Read content) {
+    return t -> {
+      int m = t.begin(field, reserve);
+      content.value(t);
+      t.end(m);
+    };
+  }
+
+  /** A repeated message field, given as an array of objects. */
+  private static Read repeated(int field, int reserve, Read content) {
+    Read one = nested(field, reserve, content);
+    return t -> t.array(() -> one.value(t));
+  }
+
+  /** Status: 2 message, 3 code. */
+  private static final Field[] STATUS_FIELDS = {
+      new Field(MESSAGE, t -> t.stringField(2)),
+      new Field(CODE, t -> t.enumField(3))};
+  /** Span.Event: 1 time_unix_nano (fixed64), 2 name, 3 attributes, 4 dropped_attributes_count. */
+  private static final Field[] EVENT_FIELDS = {
+      new Field(TIME, t -> t.fixed64Field(1)),
+      new Field(NAME, t -> t.stringField(2)),
+      new Field(ATTRIBUTES, t -> t.attributes(3)),
+      new Field(DROPPED_ATTRIBUTES_COUNT, t -> t.uint32Field(4))};
+  /**
+   * Span.Link: 1 trace_id, 2 span_id, 3 trace_state, 4 attributes, 5 dropped_attributes_count, 6
+   * flags (fixed32).
+   */
+  private static final Field[] LINK_FIELDS = {
+      new Field(TRACE_ID, t -> t.idField(1, TRACE_ID_BYTES)),
+      new Field(SPAN_ID, t -> t.idField(2, SPAN_ID_BYTES)),
+      new Field(TRACE_STATE, t -> t.stringField(3)),
+      new Field(ATTRIBUTES, t -> t.attributes(4)),
+      new Field(DROPPED_ATTRIBUTES_COUNT, t -> t.uint32Field(5)),
+      new Field(FLAGS, t -> t.fixed32Field(6))};
+  /** InstrumentationScope: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count. */
+  private static final Field[] SCOPE_FIELDS = {
+      new Field(NAME, t -> t.stringField(1)),
+      new Field(VERSION, t -> t.stringField(2)),
+      new Field(ATTRIBUTES, t -> t.attributes(3)),
+      new Field(DROPPED_ATTRIBUTES_COUNT, t -> t.uint32Field(4))};
+  /** ScopeSpans: 1 scope, 2 spans ({@link #span}), 3 schema_url. */
+  private static final Field[] SCOPE_SPANS_FIELDS = {
+      new Field(SCOPE, nested(1, 1, t -> t.message(SCOPE_FIELDS))),
+      new Field(SPANS, repeated(2, 2, OtlpJsonTranscoder::span)),
+      new Field(SCHEMA_URL, t -> t.stringField(3))};
+  /** Resource: 1 attributes, 2 dropped_attributes_count. */
+  private static final Field[] RESOURCE_FIELDS = {
+      new Field(ATTRIBUTES, t -> t.attributes(1)),
+      new Field(DROPPED_ATTRIBUTES_COUNT, t -> t.uint32Field(2))};
+  /** ResourceSpans: 1 resource, 2 scope_spans, 3 schema_url. */
+  private static final Field[] RESOURCE_SPANS_FIELDS = {
+      new Field(RESOURCE, nested(1, 2, t -> t.message(RESOURCE_FIELDS))),
+      new Field(SCOPE_SPANS, repeated(2, 3, t -> t.message(SCOPE_SPANS_FIELDS))),
+      new Field(SCHEMA_URL, t -> t.stringField(3))};
+  /** ExportTraceServiceRequest: 1 resource_spans. */
+  private static final Field[] REQUEST_FIELDS = {
+      new Field(RESOURCE_SPANS, repeated(1, 3, t -> t.message(RESOURCE_SPANS_FIELDS)))};
+
   private void request() {
     skipWhitespace();
-    object((n, seen) -> {
-      if (is(n, RESOURCE_SPANS)) {
-        array(() -> {
-          int m = begin(1, 3);
-          resourceSpans();
-          end(m);
-        });
-        return once(seen, 1);
-      }
-      unknown(n);
-      return seen;
-    });
+    message(REQUEST_FIELDS);
     while (pos < in.length && (in[pos] == ' ' || in[pos] == '\n' || in[pos] == '\r' || in[pos] == '\t')) {
       pos++;
     }
@@ -172,96 +230,34 @@ public final class OtlpJsonTranscoder {
     }
   }
 
-  /** ResourceSpans: 1 resource, 2 scope_spans, 3 schema_url. */
-  private void resourceSpans() {
-    object((n, seen) -> {
-      if (is(n, RESOURCE)) {
-        int m = begin(1, 2);
-        resource();
-        end(m);
-        return once(seen, 1);
+  /**
+   * A message as a JSON object: each member naming one of {@code fields} is read by that field,
+   * at most once ({@link #once} leaves a second one to the reader); other members are skipped as
+   * unknown, and a {@code null} value is a field not set. Span, KeyValue and AnyValue, read for
+   * every span and attribute, have loops of their own.
+   */
+  private void message(Field[] fields) {
+    expect('{');
+    if (endOf('}')) {
+      return;
+    }
+    int seen = 0;
+    do {
+      int n = name();
+      if (n < 0) {
+        continue; // null: not set
       }
-      if (is(n, SCOPE_SPANS)) {
-        array(() -> {
-          int m = begin(2, 3);
-          scopeSpans();
-          end(m);
-        });
-        return once(seen, 2);
+      int f = 0;
+      while (f < fields.length && !is(n, fields[f].name())) {
+        f++;
       }
-      if (is(n, SCHEMA_URL)) {
-        stringField(3);
-        return once(seen, 4);
+      if (f == fields.length) {
+        unknown(n);
+      } else {
+        seen = once(seen, 1 << f);
+        fields[f].read().value(this);
       }
-      unknown(n);
-      return seen;
-    });
-  }
-
-  /** Resource: 1 attributes, 2 dropped_attributes_count. */
-  private void resource() {
-    object((n, seen) -> {
-      if (is(n, ATTRIBUTES)) {
-        attributes(1);
-        return once(seen, 1);
-      }
-      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        uint32Field(2);
-        return once(seen, 2);
-      }
-      unknown(n);
-      return seen;
-    });
-  }
-
-  /** ScopeSpans: 1 scope, 2 spans, 3 schema_url. */
-  private void scopeSpans() {
-    object((n, seen) -> {
-      if (is(n, SCOPE)) {
-        int m = begin(1, 1);
-        scope();
-        end(m);
-        return once(seen, 1);
-      }
-      if (is(n, SPANS)) {
-        array(() -> {
-          int m = begin(2, 2);
-          span();
-          end(m);
-        });
-        return once(seen, 2);
-      }
-      if (is(n, SCHEMA_URL)) {
-        stringField(3);
-        return once(seen, 4);
-      }
-      unknown(n);
-      return seen;
-    });
-  }
-
-  /** InstrumentationScope: 1 name, 2 version, 3 attributes, 4 dropped_attributes_count. */
-  private void scope() {
-    object((n, seen) -> {
-      if (is(n, NAME)) {
-        stringField(1);
-        return once(seen, 1);
-      }
-      if (is(n, VERSION)) {
-        stringField(2);
-        return once(seen, 2);
-      }
-      if (is(n, ATTRIBUTES)) {
-        attributes(3);
-        return once(seen, 4);
-      }
-      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        uint32Field(4);
-        return once(seen, 8);
-      }
-      unknown(n);
-      return seen;
-    });
+    } while (more('}'));
   }
 
   /**
@@ -294,23 +290,11 @@ public final class OtlpJsonTranscoder {
         case 8 -> fixed64Field(8);
         case 9 -> attributes(9);
         case 10 -> uint32Field(10);
-        case 11 -> array(() -> {
-          int m = begin(11, 1);
-          event();
-          end(m);
-        });
+        case 11 -> EVENTS_FIELD.value(this);
         case 12 -> uint32Field(12);
-        case 13 -> array(() -> {
-          int m = begin(13, 1);
-          link();
-          end(m);
-        });
+        case 13 -> LINKS_FIELD.value(this);
         case 14 -> uint32Field(14);
-        case 15 -> {
-          int m = begin(15, 1);
-          status();
-          end(m);
-        }
+        case 15 -> STATUS_FIELD.value(this);
         case 16 -> fixed32Field(16);
         default -> unknown(n);
       }
@@ -334,103 +318,10 @@ public final class OtlpJsonTranscoder {
     };
   }
 
-  /** Span.Event: 1 time_unix_nano (fixed64), 2 name, 3 attributes, 4 dropped_attributes_count. */
-  private void event() {
-    object((n, seen) -> {
-      if (is(n, TIME)) {
-        fixed64Field(1);
-        return once(seen, 1);
-      }
-      if (is(n, NAME)) {
-        stringField(2);
-        return once(seen, 2);
-      }
-      if (is(n, ATTRIBUTES)) {
-        attributes(3);
-        return once(seen, 4);
-      }
-      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        uint32Field(4);
-        return once(seen, 8);
-      }
-      unknown(n);
-      return seen;
-    });
-  }
-
-  /**
-   * Span.Link: 1 trace_id, 2 span_id, 3 trace_state, 4 attributes, 5 dropped_attributes_count, 6
-   * flags (fixed32).
-   */
-  private void link() {
-    object((n, seen) -> {
-      if (is(n, TRACE_ID)) {
-        idField(1, TRACE_ID_BYTES);
-        return once(seen, 1);
-      }
-      if (is(n, SPAN_ID)) {
-        idField(2, SPAN_ID_BYTES);
-        return once(seen, 2);
-      }
-      if (is(n, TRACE_STATE)) {
-        stringField(3);
-        return once(seen, 4);
-      }
-      if (is(n, ATTRIBUTES)) {
-        attributes(4);
-        return once(seen, 8);
-      }
-      if (is(n, DROPPED_ATTRIBUTES_COUNT)) {
-        uint32Field(5);
-        return once(seen, 16);
-      }
-      if (is(n, FLAGS)) {
-        fixed32Field(6);
-        return once(seen, 32);
-      }
-      unknown(n);
-      return seen;
-    });
-  }
-
-  /** Status: 2 message, 3 code. */
-  private void status() {
-    object((n, seen) -> {
-      if (is(n, MESSAGE)) {
-        stringField(2);
-        return once(seen, 1);
-      }
-      if (is(n, CODE)) {
-        enumField(3);
-        return once(seen, 2);
-      }
-      unknown(n);
-      return seen;
-    });
-  }
-
-  /** Reads one member of a message: given its name, returns the message's mask of fields read. */
-  private interface Member {
-    int read(int name, int seen);
-  }
-
-  /**
-   * A message as a JSON object: each member whose value is not {@code null} is handed to {@code
-   * member} with the mask of the fields read so far ({@link #once} refuses a second one).
-   */
-  private void object(Member member) {
-    expect('{');
-    if (endOf('}')) {
-      return;
-    }
-    int seen = 0;
-    do {
-      int n = name();
-      if (n >= 0) { // null: not set
-        seen = member.read(n, seen);
-      }
-    } while (more('}'));
-  }
+  /** Span fields 11 events, 13 links and 15 status. */
+  private static final Read EVENTS_FIELD = repeated(11, 1, t -> t.message(EVENT_FIELDS));
+  private static final Read LINKS_FIELD = repeated(13, 1, t -> t.message(LINK_FIELDS));
+  private static final Read STATUS_FIELD = nested(15, 1, t -> t.message(STATUS_FIELDS));
 
   /** A repeated KeyValue field. */
   private void attributes(int field) {
@@ -634,14 +525,7 @@ public final class OtlpJsonTranscoder {
 
   /** An ArrayValue or KeyValueList object: {@code {"values": [...]}}. */
   private void valuesOf(Runnable element) {
-    object((n, seen) -> {
-      if (is(n, VALUES)) {
-        array(element);
-        return once(seen, 1);
-      }
-      unknown(n);
-      return seen;
-    });
+    message(new Field[] {new Field(VALUES, t -> t.array(element))});
   }
 
   // ---- fields ----

@@ -92,8 +92,7 @@ public final class TraceBatcher {
     byte[] b = wire.bytes();
     List<SpanFacts> packFacts = new ArrayList<>(wire.count());
     List<String> packTraceIds = new ArrayList<>(wire.count());
-    String traceId = null;
-    int traceIdAt = 0;
+    TraceIdStrings traceIds = new TraceIdStrings();
     for (int i = 0; i < wire.count(); i++) {
       WireSizes.WireSpan span = wire.spans().get(i);
       if (check(span.traceIdBytes(), allZero(b, span.traceId(), span.traceIdBytes()), span.spanIdBytes(),
@@ -105,11 +104,7 @@ public final class TraceBatcher {
       packFacts.add(new SpanFacts(bigEndianLong(b, span.spanId()), root, span.startNano(), span.endNano(),
           bounded(span.service()), bounded(span.name()), span.statusCode() >= 0 && span.statusCode() <= 2 ? span.statusCode() : 0,
           NO_TERMS, root ? 0L : bigEndianLong(b, span.parentId())));
-      if (traceId == null || !Arrays.equals(b, traceIdAt, traceIdAt + 16, b, span.traceId(), span.traceId() + 16)) {
-        traceId = TraceIds.hex(b, span.traceId(), 16); // the spans of a trace often come together: one string for them
-        traceIdAt = span.traceId();
-      }
-      packTraceIds.add(traceId);
+      packTraceIds.add(traceIds.of(b, span.traceId()));
     }
     List<TraceChunk> chunks = new ArrayList<>();
     if (!packFacts.isEmpty()) {
@@ -125,12 +120,22 @@ public final class TraceBatcher {
    */
   private static final class TraceIdStrings {
     private com.google.protobuf.ByteString last;
+    private int lastAt = -1;
     private String hex;
 
     String of(com.google.protobuf.ByteString traceId) {
       if (!traceId.equals(last)) {
         last = traceId;
         hex = OtlpIds.hex(traceId);
+      }
+      return hex;
+    }
+
+    /** The 16-byte trace id at {@code at} in {@code b} (always the same array for one instance). */
+    String of(byte[] b, int at) {
+      if (lastAt < 0 || !Arrays.equals(b, lastAt, lastAt + 16, b, at, at + 16)) {
+        lastAt = at;
+        hex = TraceIds.hex(b, at, 16);
       }
       return hex;
     }
