@@ -76,6 +76,9 @@ public final class TraceAnalytics {
 
   public Result compute(long projectId, TraceQuery q) {
     long step = stepFor(q.startNano(), q.endNano());
+    if (q.filters().matchesNone()) {
+      return empty(q, step); // contradicting filters: every interval is empty, nothing to read
+    }
     String filterKey = rollupFilterKey(q.filters());
     if (rollups != null && filterKey != null && step % 60 == 0) {
       return fromRollups(projectId, q, step, filterKey);
@@ -155,6 +158,17 @@ public final class TraceAnalytics {
       }
     }
     return new Result(step, out, null, inexact[0], true);
+  }
+
+  private static Result empty(TraceQuery q, long step) {
+    long first = Math.floorDiv(Math.floorDiv(q.startNano(), 1_000_000_000L), step) * step;
+    long lastSecond = Math.floorDiv(q.endNano() - 1, 1_000_000_000L);
+    int n = (int) ((lastSecond - first) / step) + 1;
+    List<Interval> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new Interval(first + i * step, 0, 0, null, null, null, null, null));
+    }
+    return new Result(step, out, null, false, false);
   }
 
   private Result fromIndex(long projectId, TraceQuery q, long step) {

@@ -76,6 +76,9 @@ public final class TraceListService {
     boolean[] inexact = {false};
     TraceQuery.Filters f = q.filters();
     Page page;
+    if (f.matchesNone()) {
+      return new Page(List.of(), null, false, false); // contradicting filters: nothing to read
+    }
     if (!f.traceIds().isEmpty()) {
       // trace_id pins the result to a few traces: read them directly instead of scanning
       List<TraceRow> candidates = new ArrayList<>();

@@ -43,10 +43,13 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
    * All filters, combined with AND.
    *
    * @param statusError {@code TRUE}: some span failed; {@code FALSE}: none did; {@code null}: either
+   * @param matchesNone the filters contradict each other ({@code status=error&status=ok}, no whole
+   *     duration between {@code gt} and {@code lt}, every {@code trace_id} also under
+   *     {@code not[trace_id]}): no trace can match, so nothing need be read
    */
   public record Filters(List<String> services, List<String> notServices, List<String> operations, List<String> notOperations,
                         List<String> traceIds, List<String> notTraceIds, Long minDurationExclusive,
-                        Long maxDurationExclusive, List<Attribute> attributes, Boolean statusError) {
+                        Long maxDurationExclusive, List<Attribute> attributes, Boolean statusError, boolean matchesNone) {
     public Filters {
       services = List.copyOf(services);
       notServices = List.copyOf(notServices);
@@ -98,6 +101,9 @@ public record TraceQuery(long startNano, long endNano, Filters filters, Sort sor
 
     /** The trace-level predicate, evaluated on the list index's row alone. */
     public boolean matches(TraceRow row) {
+      if (matchesNone) {
+        return false;
+      }
       if (!traceIds.isEmpty() && !traceIds.contains(row.traceId())) {
         return false;
       }

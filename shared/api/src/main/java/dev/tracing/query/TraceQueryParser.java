@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -71,8 +71,8 @@ public final class TraceQueryParser {
             + "their not[...] forms" + (list ? ", sort, page_size, page_token" : ""));
       }
     }
-    for (String single : List.of("period", "start_time", "end_time", "gt[duration_nano]", "lt[duration_nano]", "status",
-        "not[status]", "sort", "page_size", "page_token")) {
+    // filters may repeat (combined with AND); the window and the page are said once
+    for (String single : List.of("period", "start_time", "end_time", "sort", "page_size", "page_token")) {
       if (params.getOrDefault(single, List.of()).size() > 1) {
         throw new InvalidParameterException(single, single + " may be given only once");
       }
@@ -106,48 +106,54 @@ public final class TraceQueryParser {
       }
       attributes.add(new TraceQuery.Attribute(names.get(i), attrValues.get(i)));
     }
-    Boolean error = status(params);
+    Set<Boolean> failed = new java.util.HashSet<>();
+    for (String v : values(params, "status")) {
+      failed.add(statusValue("status", v));
+    }
+    for (String v : values(params, "not[status]")) {
+      failed.add(!statusValue("not[status]", v));
+    }
+    // repeated bounds: the tightest holds them all
+    Long above = duration(params, "gt[duration_nano]", true);
+    Long below = duration(params, "lt[duration_nano]", false);
+    List<String> traceIds = traceIds(params, "trace_id");
+    List<String> notTraceIds = traceIds(params, "not[trace_id]");
+    boolean none = failed.size() > 1 || (above != null && below != null && below - above <= 1)
+        || (!traceIds.isEmpty() && notTraceIds.containsAll(traceIds));
     return new TraceQuery.Filters(nonEmpty(params, "service_name"), nonEmpty(params, "not[service_name]"),
-        nonEmpty(params, "operation"), nonEmpty(params, "not[operation]"), traceIds(params, "trace_id"),
-        traceIds(params, "not[trace_id]"), duration(params, "gt[duration_nano]"), duration(params, "lt[duration_nano]"),
-        List.copyOf(attributes), error);
+        nonEmpty(params, "operation"), nonEmpty(params, "not[operation]"), traceIds, notTraceIds, above, below,
+        List.copyOf(attributes), failed.size() == 1 ? failed.iterator().next() : null, none);
   }
 
-  /** Whether the traces asked for failed: {@code TRUE} errors only, {@code FALSE} none, {@code null} either. */
-  private static Boolean status(Map<String, List<String>> params) {
-    Optional<Boolean> positive = statusValue("status", one(params, "status"));
-    Optional<Boolean> negative = statusValue("not[status]", one(params, "not[status]"));
-    if (positive.isPresent() && positive.equals(negative)) {
-      throw new InvalidParameterException("not[status]", "status and not[status] contradict each other");
-    }
-    return positive.or(() -> negative.map(n -> !n)).orElse(null);
-  }
-
-  private static Optional<Boolean> statusValue(String name, String v) {
-    if (v == null) {
-      return Optional.empty();
-    }
+  /** Whether a {@code status} value asks for failed traces ({@code error}) or not ({@code ok}), in any letter case. */
+  private static boolean statusValue(String name, String v) {
     return switch (v.toLowerCase(Locale.ROOT)) {
-      case "error" -> Optional.of(Boolean.TRUE);
-      case "ok" -> Optional.of(Boolean.FALSE);
+      case "error" -> true;
+      case "ok" -> false;
       default -> throw new InvalidParameterException(name, name + " must be ok or error, got '" + abbreviate(v) + "'");
     };
   }
 
-  private static Long duration(Map<String, List<String>> params, String name) {
-    String v = one(params, name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      long d = Long.parseLong(v.trim());
-      if (d < 0) {
-        throw new NumberFormatException();
+  /**
+   * A duration bound given any number of times, or {@code null}.
+   *
+   * @param lower {@code gt}: the largest value holds them all; else {@code lt}: the smallest
+   */
+  private static Long duration(Map<String, List<String>> params, String name, boolean lower) {
+    Long bound = null;
+    for (String v : values(params, name)) {
+      long d;
+      try {
+        d = Long.parseLong(v.trim());
+        if (d < 0) {
+          throw new NumberFormatException();
+        }
+      } catch (NumberFormatException e) {
+        throw new InvalidParameterException(name, name + " must be a whole number of nanoseconds >= 0, got '" + abbreviate(v) + "'");
       }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new InvalidParameterException(name, name + " must be a whole number of nanoseconds >= 0, got '" + abbreviate(v) + "'");
+      bound = bound == null ? d : lower ? Math.max(bound, d) : Math.min(bound, d);
     }
+    return bound;
   }
 
   private static List<String> traceIds(Map<String, List<String>> params, String name) {
@@ -246,10 +252,23 @@ public final class TraceQueryParser {
     return new long[] {startNano, endNano};
   }
 
+  /**
+   * An RFC 3339 time in nanoseconds. A fraction finer than nanoseconds (RFC 3339 sets no limit) is
+   * rounded up, which keeps the window exact for integer timestamps: {@code t >= 5.3} and
+   * {@code t < 5.3} hold for the same traces as {@code t >= 6} and {@code t < 6}.
+   */
   private static long time(String name, String v) {
     try {
+      Matcher fine = SUB_NANOSECOND.matcher(v.trim());
+      if (fine.matches()) {
+        long t = nanos(OffsetDateTime.parse(fine.group(1) + fine.group(3)).toInstant());
+        return fine.group(2).chars().allMatch(c -> c == '0') ? t : Math.addExact(t, 1);
+      }
       return nanos(OffsetDateTime.parse(v.trim()).toInstant());
-    } catch (DateTimeParseException | ArithmeticException e) {
+    } catch (ArithmeticException e) {
+      throw new InvalidParameterException(name, name + " '" + abbreviate(v) + "' is out of range: give a time between the"
+          + " years 1678 and 2261 (traces are kept " + MAX_WINDOW.toDays() + " days)");
+    } catch (DateTimeParseException e) {
       if (UNENCODED_PLUS.matcher(v).matches()) {
         throw new InvalidParameterException(name, name + " '" + abbreviate(v) + "' has a space where its UTC offset's sign"
             + " belongs: in a query string '+' means a space, so encode it as %2B (" + name + "="
@@ -259,6 +278,9 @@ public final class TraceQueryParser {
           + abbreviate(v) + "'");
     }
   }
+
+  /** A time whose fraction has more than nine digits: its first nine digits, the rest, and the offset. */
+  private static final Pattern SUB_NANOSECOND = Pattern.compile("(.*[Tt]\\d{2}:\\d{2}:\\d{2}\\.\\d{9})(\\d+)([Zz]|[+-]\\d{2}:\\d{2})");
 
   /** A date-time whose offset lost its '+' to URL decoding: {@code 2026-12-03T07:00:00 02:00}. */
   private static final Pattern UNENCODED_PLUS =

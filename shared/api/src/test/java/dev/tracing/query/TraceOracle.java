@@ -130,8 +130,8 @@ final class TraceOracle {
 
   /** The window and filters of a query, read independently of the product's parser. */
   record Query(long startNano, long endNano, List<String> services, List<String> notServices, List<String> operations,
-               List<String> notOperations, List<String> traceIds, List<String> notTraceIds, Long gt, Long lt,
-               List<String[]> attributes, Boolean error, String sort) {
+               List<String> notOperations, List<String> traceIds, List<String> notTraceIds, List<Long> gt, List<Long> lt,
+               List<String[]> attributes, List<Boolean> error, String sort) {
 
     static Query of(Map<String, List<String>> p, Instant now) {
       long nowNano = nanos(now);
@@ -163,17 +163,14 @@ final class TraceOracle {
       for (int i = 0; i < names.size(); i++) {
         attrs.add(new String[] {names.get(i), values.get(i)});
       }
-      Boolean error = null;
-      if (p.containsKey("status")) {
-        error = first(p, "status").equalsIgnoreCase("error");
-      }
-      if (p.containsKey("not[status]")) {
-        error = !first(p, "not[status]").equalsIgnoreCase("error");
-      }
+      // every value of a repeated filter is one more condition
+      List<Boolean> error = new ArrayList<>();
+      all(p, "status").forEach(v -> error.add(v.equalsIgnoreCase("error")));
+      all(p, "not[status]").forEach(v -> error.add(!v.equalsIgnoreCase("error")));
       return new Query(start, end, all(p, "service_name"), all(p, "not[service_name]"), all(p, "operation"),
           all(p, "not[operation]"), lower(all(p, "trace_id")), lower(all(p, "not[trace_id]")),
-          p.containsKey("gt[duration_nano]") ? Long.parseLong(first(p, "gt[duration_nano]")) : null,
-          p.containsKey("lt[duration_nano]") ? Long.parseLong(first(p, "lt[duration_nano]")) : null, attrs, error,
+          all(p, "gt[duration_nano]").stream().map(v -> Long.parseLong(v.trim())).toList(),
+          all(p, "lt[duration_nano]").stream().map(v -> Long.parseLong(v.trim())).toList(), attrs, error,
           p.containsKey("sort") ? first(p, "sort") : "timestamp_desc");
     }
 
@@ -246,10 +243,10 @@ final class TraceOracle {
     if (q.notTraceIds().contains(t.traceId)) {
       return false;
     }
-    if (q.gt() != null && !(t.durationNano() > q.gt())) {
+    if (q.gt().stream().anyMatch(gt -> !(t.durationNano() > gt))) {
       return false;
     }
-    if (q.lt() != null && !(t.durationNano() < q.lt())) {
+    if (q.lt().stream().anyMatch(lt -> !(t.durationNano() < lt))) {
       return false;
     }
     for (String service : q.services()) {
@@ -285,7 +282,7 @@ final class TraceOracle {
         return false;
       }
     }
-    if (q.error() != null && (t.errorSpans() > 0) != q.error()) {
+    if (q.error().stream().anyMatch(error -> (t.errorSpans() > 0) != error)) {
       return false;
     }
     return true;

@@ -2,6 +2,7 @@ package dev.tracing.query;
 
 import static dev.tracing.query.TestSecrets.PAGE_TOKENS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,8 @@ import dev.tracing.api.ApiRequest;
 import dev.tracing.api.ApiResponse;
 import dev.tracing.api.QueryEndpoint;
 import dev.tracing.query.QueryStack.Params;
+import dev.tracing.storage.TraceRow;
+import dev.tracing.trace.SpanNames;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -93,8 +96,7 @@ class TraceQueryParserTest {
         // status
         bad("status", "status", "failed"),
         bad("not[status]", "not[status]", "unset"),
-        bad("not[status]", "status", "error", "not[status]", "error"),
-        bad("not[status]", "status", "ok", "not[status]", "ok"),
+        bad("status", "status", "error", "status", "failed"),
         // trace ids
         bad("trace_id", "trace_id", "4bf92f3577b34da6a3ce929d0e0e473"),
         bad("trace_id", "trace_id", ID + "0"),
@@ -108,8 +110,7 @@ class TraceQueryParserTest {
         bad("operation", "operation", longValue)));
     // single-valued parameters given twice
     for (String[] twice : new String[][] {{"period", "1h", "4h"}, {"sort", "timestamp_asc", "timestamp_asc"},
-        {"page_size", "5", "6"}, {"status", "ok", "ok"}, {"not[status]", "error", "ok"}, {"gt[duration_nano]", "1", "2"},
-        {"lt[duration_nano]", "5", "5"}, {"page_token", "a", "b"}, {"end_time", "2026-11-24T11:00:00Z", "2026-11-24T11:30:00Z"}}) {
+        {"page_size", "5", "6"}, {"page_token", "a", "b"}, {"end_time", "2026-11-24T11:00:00Z", "2026-11-24T11:30:00Z"}}) {
       List<String> pairs = new ArrayList<>(List.of(twice[0], twice[1], twice[0], twice[2]));
       if (twice[0].equals("end_time")) {
         pairs.addAll(List.of("start_time", "2026-11-24T10:00:00Z"));
@@ -222,6 +223,25 @@ class TraceQueryParserTest {
   }
 
   @Test
+  void aFractionFinerThanNanosecondsRoundsUpAndYearsBeyondNanosecondsAreNamedAsOutOfRange() {
+    // RFC 3339 sets no limit on the fraction's digits; traces start on whole nanoseconds, so the
+    // window [10:00:00.1234567891, 11:00:00.0000000001) holds those of [.123456790, 11:00:00.000000001)
+    TraceQuery q = TraceQueryParser.parseList(Params.of("start_time", "2026-11-24T10:00:00.1234567891Z",
+        "end_time", "2026-11-24T12:00:00.0000000001+01:00").toMap(), PROJECT, NOW, PAGE_TOKENS);
+    assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T10:00:00.123456790Z")), q.startNano());
+    assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T11:00:00.000000001Z")), q.endNano());
+    TraceQuery zeros = TraceQueryParser.parseList(Params.of("start_time", "2026-11-24T10:00:00.123456789000z").toMap(), PROJECT,
+        NOW, PAGE_TOKENS);
+    assertEquals(TraceOracle.nanos(Instant.parse("2026-11-24T10:00:00.123456789Z")), zeros.startNano());
+    for (String far : List.of("0001-01-01T00:00:00Z", "9999-12-31T00:00:00Z")) {
+      InvalidParameterException e = assertThrows(InvalidParameterException.class, () -> TraceQueryParser.parseList(
+          Params.of("start_time", far).toMap(), PROJECT, NOW, PAGE_TOKENS));
+      assertEquals("start_time '" + far + "' is out of range: give a time between the years 1678 and 2261 (traces are kept"
+          + " 30 days)", e.getMessage());
+    }
+  }
+
+  @Test
   void aPlusLostToUrlDecodingIsRecognizedAndTheFixIsNamed() {
     // start_time=2026-12-03T07:00:00+02:00 sent unencoded: the '+' arrives as a space
     Map<String, List<String>> sent = new ApiRequest("GET", "/v3/query/42/traces", Map.of(), "start_time=2026-11-24T07:00:00+02:00",
@@ -301,6 +321,45 @@ class TraceQueryParserTest {
     assertEquals(Boolean.FALSE, status("status", "Ok"));
     assertEquals(Boolean.FALSE, TraceQueryParser.parseList(Params.of("status", "ok", "not[status]", "error").toMap(), PROJECT,
         NOW, PAGE_TOKENS).filters().statusError());
+  }
+
+  @Test
+  void repeatedFiltersAllHold() {
+    TraceQuery.Filters twice = filters("status", "error", "status", "ERROR");
+    assertEquals(Boolean.TRUE, twice.statusError());
+    assertFalse(twice.matchesNone());
+    assertEquals(Boolean.FALSE, filters("status", "ok", "not[status]", "error").statusError());
+    TraceQuery.Filters bounds = filters("gt[duration_nano]", "1", "gt[duration_nano]", "800", "lt[duration_nano]", "900",
+        "lt[duration_nano]", "5000");
+    assertEquals(800L, bounds.minDurationExclusive(), "the largest lower bound holds them all");
+    assertEquals(900L, bounds.maxDurationExclusive(), "the smallest upper bound holds them all");
+    assertFalse(bounds.matchesNone());
+    assertFalse(filters("gt[duration_nano]", "5", "lt[duration_nano]", "7").matchesNone(), "6 lies between");
+    assertFalse(filters("trace_id", ID, "trace_id", "0af7651916cd43dd8448eb211c80319c", "not[trace_id]", ID).matchesNone());
+  }
+
+  @Test
+  void filtersThatContradictEachOtherMatchNothing() {
+    String other = "0af7651916cd43dd8448eb211c80319c";
+    for (String[] contradiction : new String[][] {{"status", "error", "status", "ok"}, {"status", "error", "not[status]", "error"},
+        {"not[status]", "ok", "not[status]", "error"}, {"gt[duration_nano]", "5", "lt[duration_nano]", "6"},
+        {"gt[duration_nano]", "9", "lt[duration_nano]", "3"}, {"gt[duration_nano]", "10", "lt[duration_nano]", "100", "lt[duration_nano]", "4"},
+        {"trace_id", ID.toUpperCase(), "not[trace_id]", ID}, {"trace_id", ID, "trace_id", other, "not[trace_id]", other, "not[trace_id]", ID}}) {
+      TraceQuery.Filters f = filters(contradiction);
+      assertTrue(f.matchesNone(), String.join(",", contradiction));
+      // the rows every contradiction's sides would match one by one
+      for (String id : List.of(ID, other)) {
+        for (int statusCode : new int[] {1, 2}) {
+          TraceRow row = new TraceRow(id, NOW_NANO - 1, 6, "frontend", "GET /", statusCode, 1, statusCode == 2 ? 1 : 0, false,
+              SpanNames.EMPTY, new long[0], false, false);
+          assertFalse(f.matches(row), "no row matches " + String.join(",", contradiction));
+        }
+      }
+    }
+  }
+
+  private static TraceQuery.Filters filters(String... nameValues) {
+    return TraceQueryParser.parseList(Params.of(nameValues).toMap(), PROJECT, NOW, PAGE_TOKENS).filters();
   }
 
   private static Boolean status(String name, String value) {

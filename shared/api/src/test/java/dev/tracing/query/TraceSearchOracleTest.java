@@ -392,6 +392,9 @@ class TraceSearchOracleTest {
       queries.add(Params.of("period", period));
     }
     queries.add(Params.of("period", "4h", "status", "error"));
+    queries.add(Params.of("period", "24h", "status", "error", "status", "ERROR"));
+    queries.add(Params.of("period", "24h", "status", "error", "not[status]", "error")); // matches nothing
+    queries.add(Params.of("period", "1h", "gt[duration_nano]", "1000", "gt[duration_nano]", "2000000", "lt[duration_nano]", "2000001"));
     queries.add(Params.of("period", "4h", "service_name", "payment", "not[operation]", "refund"));
     queries.add(Params.of("period", "4h", "attr_name", "http.status_code", "attr_value", "500"));
     queries.add(Params.of("period", "1h", "gt[duration_nano]", "1000", "lt[duration_nano]", "250000000"));
