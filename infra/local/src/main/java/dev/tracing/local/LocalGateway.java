@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.tracing.api.ApiError;
 import dev.tracing.api.ApiResponse;
+import dev.tracing.api.QueryEndpoint;
 import dev.tracing.gateway.HttpApiEvents;
 import dev.tracing.storage.StoreUnavailableException;
 import java.io.IOException;
@@ -87,24 +88,33 @@ public final class LocalGateway implements AutoCloseable {
         if (!path.startsWith("/v3/") && staticFiles.serve(exchange)) {
           return;
         }
-        send(exchange, ApiError.notFound("no route " + method + " " + abbreviate(path) + ": " + Routes.notFoundHint(method, path)));
+        send(exchange, own(path, ApiError.notFound("no route " + method + " " + abbreviate(path) + ": "
+            + Routes.notFoundHint(method, path))));
         return;
       }
       if (match.route() == null) {
-        send(exchange, ApiError.of(405, "method_not_allowed", "method " + method + " is not allowed on " + path
-            + "; use " + String.join(" or ", match.allowedMethods())).withHeader("Allow", String.join(", ", match.allowedMethods())));
+        send(exchange, own(path, ApiError.of(405, "method_not_allowed", "method " + method + " is not allowed on " + path
+            + "; use " + String.join(" or ", match.allowedMethods())).withHeader("Allow", String.join(", ", match.allowedMethods()))));
         return;
       }
       byte[] body = readBody(exchange);
       if (body == null) {
-        send(exchange, ApiError.of(413, "payload_too_large", "the request body exceeds the gateway's limit of "
-            + MAX_PAYLOAD_BYTES + " bytes: send smaller batches"));
+        send(exchange, own(path, ApiError.of(413, "payload_too_large", "the request body exceeds the gateway's limit of "
+            + MAX_PAYLOAD_BYTES + " bytes: send smaller batches")));
         return;
       }
       send(exchange, dispatch(match, method, path, uri.getRawQuery(), headers(exchange.getRequestHeaders()), body));
     } catch (IOException e) {
       LOG.log(Level.FINE, "client connection failed", e);
     }
+  }
+
+  /**
+   * An answer the gateway gives itself, before any function: under {@code /v3/query/}, where every
+   * answer says what it read, it read nothing.
+   */
+  private static ApiResponse own(String path, ApiResponse response) {
+    return path.startsWith("/v3/query/") ? response.withHeader(QueryEndpoint.READ_UNITS, "0") : response;
   }
 
   /** What API Gateway does for a routed request: authorizer, then the route's function. */
@@ -114,14 +124,14 @@ public final class LocalGateway implements AutoCloseable {
       SimpleIAMPolicyResponse verdict = functions.authorizer().apply(
           HttpApiEvents.authorizerEvent(method, path, headers, match.route().routeKey()));
       if (!verdict.getIsAuthorized()) {
-        return ApiError.forbidden("Forbidden");
+        return own(path, ApiError.forbidden("Forbidden"));
       }
       context = new HashMap<>(verdict.getContext());
     } catch (StoreUnavailableException e) {
-      return ApiError.unavailable(5);
+      return own(path, ApiError.unavailable(5));
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "authorizer failed", e);
-      return ApiError.of(500, "internal_error", "the authorizer failed unexpectedly; retry");
+      return own(path, ApiError.of(500, "internal_error", "the authorizer failed unexpectedly; retry"));
     }
     APIGatewayV2HTTPEvent event = HttpApiEvents.requestEvent(method, path, rawQuery, headers, body,
         match.route().routeKey(), match.pathParameters(), context);

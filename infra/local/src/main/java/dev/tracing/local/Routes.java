@@ -135,8 +135,8 @@ public final class Routes {
       return "ingest is POST /v3/{namespaceId}/{projectId}/ingest/traces, both ids decimal integers";
     }
     if (path.startsWith("/v3/query/")) {
-      return "query routes are GET /v3/query/{projectId}, /traces, /traces/analytics, /traces/{traceId}, /services and"
-          + " /services/{serviceName}/operations under it, with a decimal project id";
+      return "query routes are GET /v3/query/{projectId}, and under it /traces, /traces/analytics, /traces/{traceId}, /services,"
+          + " /services/{serviceName}/operations, /services/metrics and /services/map, with a decimal project id";
     }
     return "the API is POST /v3/{namespaceId}/{projectId}/ingest/traces and GET /v3/query/{projectId}/...; see the HTTP API"
         + " in README.md";

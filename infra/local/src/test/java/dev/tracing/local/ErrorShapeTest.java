@@ -2,6 +2,7 @@ package dev.tracing.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tracing.model.Project;
@@ -90,5 +91,29 @@ class ErrorShapeTest {
       assertEquals((int) (Integer) call[0], reply.status(), reply.toString());
       assertErrorShape(reply);
     }
+  }
+
+  @Test
+  void theGatewaysOwnAnswersOnQueryPathsSayTheyReadNothing() {
+    URI base = stack.baseUri();
+    String p = "/v3/query/" + project.projectId();
+    Http.Reply noRoute = Http.get(base.resolve(p + "/spans"), "PRIVATE-TOKEN", token);
+    Http.Reply trailingSlash = Http.get(base.resolve(p + "/traces/"), "PRIVATE-TOKEN", token);
+    Http.Reply wrongMethod = Http.post(base.resolve(p + "/traces"), new byte[0], "PRIVATE-TOKEN", token);
+    for (Http.Reply reply : List.of(noRoute, trailingSlash, wrongMethod)) {
+      assertErrorShape(reply);
+      assertEquals("0", reply.header("X-Read-Units"), reply.toString());
+    }
+    assertEquals(List.of(404, 404, 405), List.of(noRoute.status(), trailingSlash.status(), wrongMethod.status()));
+    // the advice lists every query route
+    String advice = noRoute.json().get("message").asString();
+    for (String route : List.of("/traces/analytics", "/traces/{traceId}", "/services/{serviceName}/operations", "/services/metrics",
+        "/services/map")) {
+      assertTrue(advice.contains(route), advice);
+    }
+    assertEquals("drop the trailing slash: GET " + p + "/traces", trailingSlash.json().get("message").asString()
+        .replaceFirst("^no route GET [^:]*: ", ""));
+    // an ingest path's answers are not query answers
+    assertNull(Http.get(base.resolve("/v3/nothing"), "PRIVATE-TOKEN", token).header("X-Read-Units"));
   }
 }
