@@ -434,7 +434,8 @@ final class WireTraceJson {
       g.writeName(N_TRACE_ID);
       hex(b, traceId, traceIdLen);
       g.writeName(N_PARENT_SPAN_ID);
-      hex(b, parent, parentLen);
+      // an all-zero parent id names no span: the span is a root, as the summary counts it
+      hex(b, parent, allZero(b, parent, parentLen) ? 0 : parentLen);
       g.writeName(N_TIMESTAMP);
       timestamp(start);
       g.writeName(N_TIMESTAMP_NANO);
@@ -711,6 +712,15 @@ final class WireTraceJson {
       }
       checkUtf8(b, off, len);
       g.writeUTF8String(b, off, len);
+    }
+
+    private static boolean allZero(byte[] b, int off, int len) {
+      for (int i = 0; i < len; i++) {
+        if (b[off + i] != 0) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** Bytes as lowercase hex (absent: the empty string); ASCII, so written as it is. */

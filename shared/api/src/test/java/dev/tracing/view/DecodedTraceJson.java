@@ -64,7 +64,7 @@ public final class DecodedTraceJson {
     g.writeStartObject();
     g.writeStringProperty("span_id", OtlpIds.hex(span.getSpanId()));
     g.writeStringProperty("trace_id", OtlpIds.hex(span.getTraceId()));
-    g.writeStringProperty("parent_span_id", span.getParentSpanId().isEmpty() ? "" : OtlpIds.hex(span.getParentSpanId()));
+    g.writeStringProperty("parent_span_id", OtlpIds.isAllZero(span.getParentSpanId()) ? "" : OtlpIds.hex(span.getParentSpanId()));
     g.writeStringProperty("timestamp", JsonValues.timestamp(start));
     g.writeNumberProperty("timestamp_nano", start);
     g.writeNumberProperty("duration_nano", Math.max(0, span.getEndTimeUnixNano() - start));

@@ -71,6 +71,22 @@ class TraceJsonWireTest {
   }
 
   @Test
+  void anAllZeroParentIdIsARootsEmptyParent() throws IOException {
+    byte[] traceId = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    Span span = Span.newBuilder().setTraceId(ByteString.copyFrom(traceId)).setSpanId(ByteString.copyFrom(new byte[] {1, 1, 1, 1, 1, 1, 1, 1}))
+        .setParentSpanId(ByteString.copyFrom(new byte[8])).setName("root").setStartTimeUnixNano(START).setEndTimeUnixNano(START + 5)
+        .build();
+    byte[] received = envelope(span.toByteArray());
+    StoredTrace trace = stored(traceId, List.of(ExportTraceServiceRequest.parseFrom(received)), List.of(received));
+    byte[] wire = WireTraceJson.write(trace, asStored(trace));
+    assertNotNull(wire);
+    String answer = new String(wire, StandardCharsets.UTF_8);
+    // the summary counts the span as the root: the detail says it has no parent, as a tree needs
+    assertTrue(answer.contains("\"parent_span_id\":\"\""), answer);
+    assertEquals(new String(DecodedTraceJson.write(trace), StandardCharsets.UTF_8), answer);
+  }
+
+  @Test
   void aStatusGivenTwiceIsMergedAsProtobufMergesIt() throws IOException {
     byte[] traceId = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     Span span = Span.newBuilder().setTraceId(ByteString.copyFrom(traceId)).setSpanId(ByteString.copyFrom(new byte[] {1, 1, 1, 1, 1, 1, 1, 1}))

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * Validates the spans of an export request and groups the accepted ones by trace.
  *
  * <p>A span is rejected (and counted in OTLP {@code partial_success}) when its ids are malformed
- * or all zero, a link's ids are malformed, its timestamps are missing or inverted, it started
+ * or all zero, a link's ids are malformed, its timestamps are missing, unreadable or inverted, it started
  * before the retention window, or it starts further in the future than clock skew explains. Rejecting a span never rejects
  * the request: the other spans are stored.
  */
@@ -372,7 +372,8 @@ public final class TraceBatcher {
     SPAN_ID("with an invalid span id (must be 8 bytes, not all zero)"),
     PARENT_ID("with an invalid parent span id (must be empty or 8 bytes)"),
     LINK_ID("with an invalid link (its trace id must be 16 bytes and its span id 8 bytes)"),
-    TIMESTAMPS("with missing or inverted timestamps (start and end must be set and end >= start)"),
+    TIMESTAMPS("with missing, unreadable or inverted timestamps (start and end must be set, as whole nanoseconds since the"
+        + " epoch, and end >= start)"),
     TOO_OLD("older than the retention window (traces are kept 30 days)"),
     FUTURE("starting more than 1 hour in the future (check the sender's clock)"),
     TOO_LARGE("larger than 262144 bytes serialized with their resource and scope (trim attributes or events)");

@@ -103,7 +103,8 @@ class TraceBatcherTest {
     String traceIdReason = "1 span with an invalid trace id (must be 16 bytes, not all zero)";
     String spanIdReason = "1 span with an invalid span id (must be 8 bytes, not all zero)";
     String parentReason = "1 span with an invalid parent span id (must be empty or 8 bytes)";
-    String timeReason = "1 span with missing or inverted timestamps (start and end must be set and end >= start)";
+    String timeReason = "1 span with missing, unreadable or inverted timestamps (start and end must be set, as whole nanoseconds since the"
+        + " epoch, and end >= start)";
     String oldReason = "1 span older than the retention window (traces are kept 30 days)";
     String futureReason = "1 span starting more than 1 hour in the future (check the sender's clock)";
     long oldest = nanos(NOW.minus(RETENTION));
