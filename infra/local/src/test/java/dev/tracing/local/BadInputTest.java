@@ -149,8 +149,8 @@ class BadInputTest {
     // five spans without timestamps, one of them with a 30-character trace id: each refused on its own
     JsonNode partial = postJson(OtlpFixtures.resource("hex-id-wrong-length.json")).expect(200).json().path("partialSuccess");
     assertEquals("5", partial.path("rejectedSpans").asString(), partial.toString());
-    assertEquals("1 span with an invalid trace id (must be 16 bytes, not all zero); 4 spans with missing or inverted timestamps"
-        + " (start and end must be set and end >= start)", partial.path("errorMessage").asString());
+    assertEquals("1 span with an invalid trace id (must be 16 bytes, not all zero); 4 spans with missing, unreadable or inverted timestamps"
+        + " (start and end must be set, as whole nanoseconds since the epoch, and end >= start)", partial.path("errorMessage").asString());
   }
 
   @Test
@@ -176,7 +176,7 @@ class BadInputTest {
     assertEquals(6, response.getPartialSuccess().getRejectedSpans());
     assertMentions(response.getPartialSuccess().getErrorMessage(),
         "1 span with an invalid trace id", "1 span with an invalid span id", "1 span with an invalid parent span id",
-        "1 span with missing or inverted timestamps", "1 span older than the retention window",
+        "1 span with missing, unreadable or inverted timestamps", "1 span older than the retention window",
         "1 span starting more than 1 hour in the future");
 
     JsonNode trace = Http.getTrace(stack.baseUri(), project.projectId(), TraceAssertions.hex(traceId), token).expect(200).json();
@@ -321,7 +321,7 @@ class BadInputTest {
     for (String badProject : List.of("abc", "0", "-1", "1.5")) {
       String message = jsonError(Http.get(stack.baseUri().resolve("/v3/query/" + badProject + "/traces/0123456789abcdef0123456789abcdef"),
           "PRIVATE-TOKEN", token), 400, "invalid_parameter");
-      assertEquals("projectId must be a positive decimal integer", message, badProject);
+      assertEquals("projectId must be a positive decimal integer of at most 18 digits", message, badProject);
     }
     // A well-formed id of a trace that does not exist is a 404 that says so.
     String message = jsonError(Http.getTrace(stack.baseUri(), project.projectId(), "0123456789abcdef0123456789abcdef", token), 404,

@@ -111,7 +111,8 @@ class BadSpansAlikeTest {
         + "; 1 span with an invalid span id (must be 8 bytes, not all zero)"
         + "; 1 span with an invalid parent span id (must be empty or 8 bytes)"
         + "; 1 span with an invalid link (its trace id must be 16 bytes and its span id 8 bytes)"
-        + "; 3 spans with missing or inverted timestamps (start and end must be set and end >= start)";
+        + "; 3 spans with missing, unreadable or inverted timestamps (start and end must be set, as whole nanoseconds since the"
+        + " epoch, and end >= start)";
     assertEquals(expected, partial.get("errorMessage").asString(), partial.toString());
     assertEquals("9", partial.get("rejectedSpans").asString());
     assertEquals(expected, protoResponse.getPartialSuccess().getErrorMessage());

@@ -68,6 +68,7 @@ class ErrorShapeTest {
         new Object[] {403, Http.post(URI.create(ingest.toString().replace("/" + project.projectId() + "/", "/999999/")), "{}".getBytes(),
             "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", token)},
         new Object[] {415, Http.post(ingest, "{}".getBytes(), "Content-Type", "text/plain", "PRIVATE-TOKEN", token)},
+        new Object[] {400, Http.post(URI.create(ingest + "?foo=bar"), "{}".getBytes(), "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", token)},
         // query routes
         new Object[] {400, Http.get(base.resolve(p + "/traces?sort=newest"), "PRIVATE-TOKEN", token)},
         new Object[] {400, Http.get(base.resolve(p + "/traces/analytics?page_size=5"), "PRIVATE-TOKEN", token)},
@@ -91,6 +92,19 @@ class ErrorShapeTest {
       assertEquals((int) (Integer) call[0], reply.status(), reply.toString());
       assertErrorShape(reply);
     }
+  }
+
+  @Test
+  void ingestRefusesQueryParametersAsEveryRouteDoes() {
+    URI ingest = URI.create(stack.ingestUrl(project));
+    Http.Reply reply = Http.post(URI.create(ingest + "?compression=gzip"), "{}".getBytes(), "Content-Type", Http.JSON_TYPE,
+        "PRIVATE-TOKEN", token);
+    assertEquals(400, reply.status(), reply.toString());
+    assertEquals("unknown parameter 'compression'; ingest takes no query parameters: POST"
+        + " /v3/<namespace-id>/<project-id>/ingest/traces", reply.json().get("message").asString());
+    // an empty query string is no parameter
+    assertEquals(200, Http.post(URI.create(ingest + "?"), "{}".getBytes(), "Content-Type", Http.JSON_TYPE, "PRIVATE-TOKEN", token)
+        .status());
   }
 
   @Test

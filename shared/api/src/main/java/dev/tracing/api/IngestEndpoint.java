@@ -30,12 +30,16 @@ public final class IngestEndpoint {
     Long namespaceId = PathIds.parse(request.pathParameter("namespaceId"));
     Long projectId = PathIds.parse(request.pathParameter("projectId"));
     if (namespaceId == null || projectId == null) {
-      return error(encoding, 400, "invalid_parameter", "namespace and project ids in the path must be positive decimal integers: "
+      return error(encoding, 400, "invalid_parameter", "namespace and project ids in the path must be positive decimal integers of at most 18 digits: "
           + "POST /v3/<namespace-id>/<project-id>/ingest/traces");
     }
     RouteAccess.Decision access = RouteAccess.check(request, Scope.WRITE_OBSERVABILITY, projectId, namespaceId);
     if (!access.allowed()) {
       return error(encoding, access.status(), access.error(), access.message());
+    }
+    String unknown = unknownParameter(request);
+    if (unknown != null) {
+      return error(encoding, 400, "invalid_parameter", unknown);
     }
     IngestService.Result result = ingest.ingest(projectId, request.header("content-type"), request.header("content-encoding"),
         request.body());
@@ -50,6 +54,25 @@ public final class IngestEndpoint {
     LOG.log(Level.WARNING, "ingest for project {0} not stored: {1}", new Object[] {projectId, down.reason()});
     return error(encoding, 503, "service_unavailable", "the trace store is temporarily unavailable; nothing was stored, retry")
         .withHeader("Retry-After", Integer.toString(RETRY_AFTER_UNAVAILABLE));
+  }
+
+  /**
+   * Why the query string is refused, or {@code null}: ingest takes no query parameters, and like
+   * every route it refuses what it does not know rather than ignoring it.
+   */
+  private static String unknownParameter(ApiRequest request) {
+    java.util.Map<String, java.util.List<String>> params;
+    try {
+      params = request.queryParameters();
+    } catch (IllegalArgumentException e) {
+      return "the query string is not valid URL encoding: " + e.getMessage();
+    }
+    if (params.isEmpty()) {
+      return null;
+    }
+    String name = params.keySet().iterator().next();
+    return "unknown parameter '" + (name.length() <= 64 ? name : name.substring(0, 64) + "...")
+        + "'; ingest takes no query parameters: POST /v3/<namespace-id>/<project-id>/ingest/traces";
   }
 
   private static ApiResponse success(OtlpBody.Encoding encoding, IngestService.Result.Stored stored) {

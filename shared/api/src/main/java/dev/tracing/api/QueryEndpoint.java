@@ -70,7 +70,7 @@ public final class QueryEndpoint {
   private ApiResponse route(ApiRequest request) {
     Long projectId = PathIds.parse(request.pathParameter("projectId"));
     if (projectId == null) {
-      return ApiError.invalidParameter("projectId must be a positive decimal integer");
+      return ApiError.invalidParameter("projectId must be a positive decimal integer of at most 18 digits");
     }
     Route route = ROUTES.get(request.routePattern());
     if (route == null) {

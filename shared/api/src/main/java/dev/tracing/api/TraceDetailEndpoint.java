@@ -33,7 +33,7 @@ public final class TraceDetailEndpoint {
   private ApiResponse answer(ApiRequest request) {
     Long projectId = PathIds.parse(request.pathParameter("projectId"));
     if (projectId == null) {
-      return ApiError.invalidParameter("projectId must be a positive decimal integer");
+      return ApiError.invalidParameter("projectId must be a positive decimal integer of at most 18 digits");
     }
     RouteAccess.Decision access = RouteAccess.check(request, Scope.READ_OBSERVABILITY, projectId, null);
     if (!access.allowed()) {
