@@ -97,7 +97,16 @@ public final class LocalGateway implements AutoCloseable {
             + "; use " + String.join(" or ", match.allowedMethods())).withHeader("Allow", String.join(", ", match.allowedMethods()))));
         return;
       }
-      byte[] body = readBody(exchange);
+      byte[] body;
+      try {
+        body = readBody(exchange);
+      } catch (IOException broken) {
+        // a chunk size that is no number, a body cut short: say so rather than leave the client waiting
+        exchange.getResponseHeaders().set("Connection", "close");
+        send(exchange, own(path, ApiError.of(400, "bad_request", "the request body could not be read ("
+            + broken.getMessage() + "): send it with a Content-Length or as well-formed chunks")));
+        return;
+      }
       if (body == null) {
         send(exchange, own(path, ApiError.of(413, "payload_too_large", "the request body exceeds the gateway's limit of "
             + MAX_PAYLOAD_BYTES + " bytes: send smaller batches")));
@@ -145,19 +154,22 @@ public final class LocalGateway implements AutoCloseable {
    * connection is not reset before it can read the 413.
    */
   private static byte[] readBody(HttpExchange exchange) throws IOException {
-    try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
-      if (body.length <= MAX_PAYLOAD_BYTES) {
-        return body;
-      }
-      byte[] sink = new byte[64 * 1024];
-      long drained = 0;
-      int n;
-      while (drained < MAX_DRAINED_BYTES && (n = in.read(sink)) > 0) {
-        drained += n;
-      }
-      return null;
+    // not closed when reading fails: closing reads on to the body's end, which a broken chunk
+    // header sends the server looking for; the 400 goes out first, and its Connection: close ends it
+    InputStream in = exchange.getRequestBody();
+    byte[] body = in.readNBytes(MAX_PAYLOAD_BYTES + 1);
+    if (body.length <= MAX_PAYLOAD_BYTES) {
+      in.close();
+      return body;
     }
+    byte[] sink = new byte[64 * 1024];
+    long drained = 0;
+    int n;
+    while (drained < MAX_DRAINED_BYTES && (n = in.read(sink)) > 0) {
+      drained += n;
+    }
+    in.close();
+    return null;
   }
 
   /** A path as echoed in a message: a hostile one is quoted in part only. */

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
@@ -65,6 +66,48 @@ class BadInputTest {
     ExportTraceServiceRequest r = validRequest();
     Http.ingest(ingest, token, r).expect(200);
     Http.getTrace(stack.baseUri(), project.projectId(), traceIdOf(r), token).expect(200);
+  }
+
+  @Test
+  void aBodyWhoseChunksAreMalformedIsAnswered400AtOnce() throws Exception {
+    for (String chunks : new String[] {"zz\r\nabc\r\n0\r\n\r\n", "5\r\nab"}) {
+      boolean halfClose = chunks.startsWith("5");
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", ingest.getPort())) {
+        s.setSoTimeout(30_000); // a guard against a hang, far above any answer's time
+        String head = "POST " + ingest.getRawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nPRIVATE-TOKEN: " + token
+            + "\r\nContent-Type: application/x-protobuf\r\nTransfer-Encoding: chunked\r\n\r\n";
+        s.getOutputStream().write((head + chunks).getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        if (halfClose) {
+          s.shutdownOutput(); // the body ends mid-chunk
+        }
+        String answer = oneAnswer(s.getInputStream());
+        assertTrue(answer.startsWith("HTTP/1.1 400 "), chunks + ": " + answer);
+        assertTrue(answer.contains("\"error\":\"bad_request\"") && answer.contains("the request body could not be read"),
+            answer);
+      }
+    }
+  }
+
+  /** One HTTP answer: its head, then as many bytes as its Content-length says (the connection may stay open). */
+  private static String oneAnswer(java.io.InputStream in) throws IOException {
+    java.io.ByteArrayOutputStream read = new java.io.ByteArrayOutputStream();
+    int headEnd = -1;
+    int length = -1;
+    while (headEnd < 0 || read.size() < headEnd + length) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      read.write(b);
+      String text = read.toString(StandardCharsets.UTF_8);
+      if (headEnd < 0 && text.endsWith("\r\n\r\n")) {
+        headEnd = read.size();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(text);
+        length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+      }
+    }
+    return read.toString(StandardCharsets.UTF_8);
   }
 
   static ExportTraceServiceRequest validRequest() {
