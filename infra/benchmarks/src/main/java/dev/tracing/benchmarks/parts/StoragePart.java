@@ -130,8 +130,8 @@ public final class StoragePart {
    */
   record Scenario(String name, int nominalSpansPerTrace, long spans, long traces, long requests, double requestsPerTrace,
                   double spreadSeconds, CapacityAccountant.Units units, Map<String, Long> unitsByKind,
-                  Map<String, double[]> writesByKind, CapacityAccountant.Storage storage, double seconds,
-                  StreamEmulation.Delivered delivered) {
+                  Map<String, double[]> writesByKind, Map<String, Double> summaryAttributeBytes,
+                  CapacityAccountant.Storage storage, double seconds, StreamEmulation.Delivered delivered) {
     double perSpan(String kind) {
       return unitsByKind.getOrDefault(kind, 0L) / (double) spans;
     }
@@ -184,10 +184,28 @@ public final class StoragePart {
               + " ingest: %.3f", service25AtIngest.writeUnitsPerSpan() / service25.writeUnitsPerSpan(),
               whole25AtIngest.writeUnitsPerSpan()));
       report.table(table(List.of(whole25, service25, whole100, service100, whole25AtIngest, service25AtIngest)));
+      for (Scenario s : List.of(whole25, service25, service100)) {
+        report.note(summaryAttributes(s));
+      }
       report.note("storage: AWS X-Ray is priced at $5.00 per million traces recorded + $0.50 per million traces retrieved or"
           + " scanned; compared here: recorded only, $5.00 per million (our own reads are in the read-unit rows). " + CostModel.prices()
           + ". Costs per million traces are the cost per span times the trace size of the scenario (25 or 100).");
     }
+  }
+
+  /**
+   * What a summary item's bytes are made of: each attribute's name and value, mean per summary
+   * written, largest first (the keys of both indexes among them), the write units' first driver.
+   */
+  static String summaryAttributes(Scenario s) {
+    StringBuilder attrs = new StringBuilder();
+    double total = 0;
+    for (Map.Entry<String, Double> e : s.summaryAttributeBytes().entrySet()) {
+      attrs.append(attrs.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+          .append(String.format(Locale.ROOT, "%.0f", e.getValue()));
+      total += e.getValue();
+    }
+    return String.format(Locale.ROOT, "summary item, mean bytes per attribute (%s; %.0f B in all): %s", s.name(), total, attrs);
   }
 
   private static void budgets(Report report, Scenario whole25, Scenario service25, Scenario service100) {
@@ -312,8 +330,8 @@ public final class StoragePart {
       compact(tracing, acct, batches * slice / 1e9, hourAgo, hourAgo + Math.min((long) batches * slice, 3_600_000_000_000L - slice));
       double seconds = (System.nanoTime() - started) / 1e9;
       Scenario s = new Scenario("whole-trace, " + nominal + (fromStream ? "" : ", at ingest"), nominal, spans, traceIds.size(), batches,
-          (double) fragments / traceIds.size(), Double.NaN, acct.units(), acct.writeUnitsByKind(), acct.writesByKind(), acct.storage(),
-          seconds, delivered);
+          (double) fragments / traceIds.size(), Double.NaN, acct.units(), acct.writeUnitsByKind(), acct.writesByKind(),
+          acct.summaryAttributeBytes(), acct.storage(), seconds, delivered);
       if (report != null) {
         details(report, tracing, stream, acct, workload, naive, s, last, now);
       }
@@ -329,10 +347,6 @@ public final class StoragePart {
     report.add(PART, "dynalite-reported write units per span (table only), whole-trace 25", u.reportedWrite() / spans, "WCU", null,
         Kind.REPORTED, String.format(Locale.ROOT, "CapacityMeter: %.3f; the rules on the same calls: %.3f; dynalite charges no index"
             + " writes", tracing.meter().writeUnits() / spans, u.computedWriteOnReported() / spans));
-    StringBuilder attrs = new StringBuilder();
-    acct.summaryAttributeBytes().forEach((k, v) -> attrs.append(attrs.length() == 0 ? "" : ", ").append(k).append(' ')
-        .append(String.format(Locale.ROOT, "%.0f", v)));
-    report.note("summary item, mean bytes per attribute (whole-trace 25): " + attrs);
 
     CapacityAccountant.Units nu = naive.accountant().units();
     double naivePerSpan = (double) nu.writeUnits() / spans;
@@ -432,7 +446,7 @@ public final class StoragePart {
       double seconds = (System.nanoTime() - started) / 1e9;
       return new Scenario("per-service, " + spansPerTrace + (fromStream ? "" : ", at ingest"), spansPerTrace, run.spans(),
           run.traces(), exports.size(), run.requestsPerTrace(), run.meanSpreadSeconds(), acct.units(), acct.writeUnitsByKind(),
-          acct.writesByKind(), acct.storage(), seconds, delivered);
+          acct.writesByKind(), acct.summaryAttributeBytes(), acct.storage(), seconds, delivered);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing the per-service workload", e);
