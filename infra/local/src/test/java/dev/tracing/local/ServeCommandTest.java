@@ -334,7 +334,14 @@ class ServeCommandTest {
 
     Run zeroLimit = admin("project", "set-limit", "--project", Long.toString(projectId), "--bytes-per-minute", "0");
     assertEquals(1, zeroLimit.exit(), zeroLimit.toString());
-    assertEquals("error: --bytes-per-minute must be a positive integer", zeroLimit.err().strip());
+    assertEquals("error: --bytes-per-minute must be a whole number from 1 to 1048576 (the raised limit), got 0",
+        zeroLimit.err().strip());
+    Run beyondRaised = admin("project", "set-limit", "--project", Long.toString(projectId), "--bytes-per-minute", "2000000");
+    assertEquals(1, beyondRaised.exit(), beyondRaised.toString());
+    assertEquals("error: --bytes-per-minute must be a whole number from 1 to 1048576 (the raised limit), got 2000000",
+        beyondRaised.err().strip());
+    Run raised = admin("project", "set-limit", "--project", Long.toString(projectId), "--bytes-per-minute", "1048576", "--json");
+    assertEquals(0, raised.exit(), raised.toString());
   }
 
   @Test

@@ -46,8 +46,9 @@ public final class ProjectAdmin {
   }
 
   public Project setLimit(long projectId, long bytesPerMinute) {
-    if (bytesPerMinute <= 0) {
-      throw new IllegalArgumentException("--bytes-per-minute must be a positive integer");
+    if (bytesPerMinute <= 0 || bytesPerMinute > Project.RAISED_BYTES_PER_MINUTE) {
+      throw new IllegalArgumentException("--bytes-per-minute must be a whole number from 1 to " + Project.RAISED_BYTES_PER_MINUTE
+          + " (the raised limit), got " + bytesPerMinute);
     }
     return projects.setLimit(projectId, bytesPerMinute)
         .orElseThrow(() -> new IllegalArgumentException("there is no project " + projectId));

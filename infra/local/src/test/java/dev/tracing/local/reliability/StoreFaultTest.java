@@ -45,7 +45,7 @@ class StoreFaultTest {
     stack = LocalStack.start(LocalStack.Options.forTests().withDynamoEndpoint(proxy.endpoint()));
     ProjectAdmin admin = stack.admin();
     project = admin.createProject(3, "faults");
-    admin.setLimit(project.projectId(), 50_000_000);
+    stack.tracing().projects().setLimit(project.projectId(), 50_000_000); // beyond what an operator may set
     token = admin.createToken(project.projectId(), EnumSet.allOf(Scope.class), "t", null).secret();
   }
 

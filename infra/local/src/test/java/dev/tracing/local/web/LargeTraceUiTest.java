@@ -41,7 +41,7 @@ class LargeTraceUiTest {
     stack = LocalStack.start(LocalStack.Options.forTests());
     ProjectAdmin admin = stack.admin();
     project = admin.createProject(9, "reports");
-    admin.setLimit(project.projectId(), 50_000_000);
+    stack.tracing().projects().setLimit(project.projectId(), 50_000_000); // beyond what an operator may set: the test's own store
     token = admin.createToken(project.projectId(), EnumSet.allOf(Scope.class), "web-test", null).secret();
     trace = report(Instant.now().minusSeconds(120));
     SampleTraces.ingest(URI.create(stack.ingestUrl(project)), token, trace.request());
