@@ -42,7 +42,7 @@ final class AdminCommand {
       throw new Args.UsageException("admin needs a command such as 'project create' or 'token list'");
     }
     String command = args.words.get(0) + " " + args.words.get(1);
-    URI endpoint = args.has("--aws") ? null : URI.create(args.get("--endpoint", DEFAULT_ENDPOINT));
+    URI endpoint = args.has("--aws") ? null : Args.endpoint("--endpoint", args.get("--endpoint", DEFAULT_ENDPOINT));
     String table = args.get("--table", TracingConfig.DEFAULT_TABLE);
     String where = endpoint == null ? "AWS" : endpoint.toString();
     boolean json = args.has("--json");

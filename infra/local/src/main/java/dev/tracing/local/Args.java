@@ -31,7 +31,7 @@ final class Args {
           a.options.put(name, "true");
         } else if (valued.contains(name)) {
           if (value == null) {
-            if (i + 1 >= argv.size()) {
+            if (i + 1 >= argv.size() || argv.get(i + 1).startsWith("--")) {
               throw new UsageException("option " + name + " needs a value");
             }
             value = argv.get(++i);
@@ -45,6 +45,19 @@ final class Args {
       }
     }
     return a;
+  }
+
+  /** An endpoint option's URL, or a usage error naming the option. */
+  static java.net.URI endpoint(String option, String url) {
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      if (uri.getScheme() == null || uri.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+      return uri;
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + " must be a URL such as http://127.0.0.1:8000, got '" + url + "'");
+    }
   }
 
   boolean has(String name) {

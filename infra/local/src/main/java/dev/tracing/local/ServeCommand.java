@@ -28,7 +28,8 @@ final class ServeCommand {
     }
     int port = port(args.number("--port", 8080), "--port");
     int dynamoPort = port(args.number("--dynamodb-port", 8000), "--dynamodb-port");
-    URI endpoint = args.has("--dynamodb-endpoint") ? endpoint(args.required("--dynamodb-endpoint")) : null;
+    URI endpoint = args.has("--dynamodb-endpoint")
+        ? Args.endpoint("--dynamodb-endpoint", args.required("--dynamodb-endpoint")) : null;
     Path dataDir = Path.of(args.get("--data-dir", "./data")).toAbsolutePath().normalize();
     LocalStack.Options options = new LocalStack.Options(port, dataDir, dynamoPort, endpoint,
         args.get("--table", TracingConfig.DEFAULT_TABLE), true, Duration.ofSeconds(10), Duration.ofSeconds(5));
@@ -93,17 +94,5 @@ final class ServeCommand {
       throw new Args.UsageException(name + " must be between 0 and 65535");
     }
     return (int) p;
-  }
-
-  private static URI endpoint(String url) {
-    try {
-      URI uri = URI.create(url);
-      if (uri.getScheme() == null || uri.getHost() == null) {
-        throw new IllegalArgumentException();
-      }
-      return uri;
-    } catch (IllegalArgumentException e) {
-      throw new Args.UsageException("--dynamodb-endpoint must be a URL such as http://127.0.0.1:8000, got '" + url + "'");
-    }
   }
 }

@@ -332,6 +332,10 @@ class ServeCommandTest {
     assertEquals(1, past.exit(), past.toString());
     assertEquals("error: --expires 2020-01-01 is in the past", past.err().strip());
 
+    Run hugeNamespace = admin("project", "create", "--namespace", "1234567890123456789", "--name", "big");
+    assertEquals(1, hugeNamespace.exit(), hugeNamespace.toString());
+    assertEquals("error: --namespace must be a positive integer of at most 18 digits", hugeNamespace.err().strip());
+
     Run zeroLimit = admin("project", "set-limit", "--project", Long.toString(projectId), "--bytes-per-minute", "0");
     assertEquals(1, zeroLimit.exit(), zeroLimit.toString());
     assertEquals("error: --bytes-per-minute must be a whole number from 1 to 1048576 (the raised limit), got 0",
@@ -375,6 +379,11 @@ class ServeCommandTest {
         "error: give either --dynamodb-port or --dynamodb-endpoint, not both");
     assertUsage(cli("serve", "--dynamodb-endpoint", "not a url"),
         "error: --dynamodb-endpoint must be a URL such as http://127.0.0.1:8000, got 'not a url'");
+    assertUsage(cli("admin", "--endpoint", "not-a-url", "project", "list", "--json"),
+        "error: --endpoint must be a URL such as http://127.0.0.1:8000, got 'not-a-url'");
+    // an option followed by another option has no value, whichever comes next
+    assertUsage(cli("serve", "--port", "--data-dir", "x"), "error: option --port needs a value");
+    assertUsage(cli("serve", "--port", "--dynamodb-port", "0"), "error: option --port needs a value");
     Run help = cli("--help");
     assertEquals(0, help.exit());
     assertTrue(help.out().contains("usage:"), help.out());

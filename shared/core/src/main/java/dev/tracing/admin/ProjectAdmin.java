@@ -32,8 +32,9 @@ public final class ProjectAdmin {
   }
 
   public Project createProject(long namespaceId, String name) {
-    if (namespaceId <= 0) {
-      throw new IllegalArgumentException("--namespace must be a positive integer");
+    if (namespaceId <= 0 || namespaceId > 999_999_999_999_999_999L) {
+      // the ingest path takes ids of at most 18 digits
+      throw new IllegalArgumentException("--namespace must be a positive integer of at most 18 digits");
     }
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("--name must not be empty");
