@@ -33,34 +33,81 @@ final class ServeCommand {
     Path dataDir = Path.of(args.get("--data-dir", "./data")).toAbsolutePath().normalize();
     LocalStack.Options options = new LocalStack.Options(port, dataDir, dynamoPort, endpoint,
         args.get("--table", TracingConfig.DEFAULT_TABLE), true, Duration.ofSeconds(10), Duration.ofSeconds(5));
-    LocalStack stack;
-    try {
-      stack = LocalStack.start(options);
-    } catch (BindException e) {
-      err.println("error: port " + port + " is in use: pass --port with another port, or --port 0 for any free one");
-      return 1;
-    } catch (LocalDynamoDb.LocalDynamoDbException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
-    } catch (IOException | RuntimeException e) {
-      err.println("error: the local stack did not start: " + e.getMessage());
-      return 1;
+    java.nio.channels.FileChannel lock = null;
+    if (endpoint == null) {
+      try {
+        lock = lockDataDir(dataDir);
+      } catch (IOException e) {
+        String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+            : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is there, not a directory" : e.getMessage();
+        err.println("error: cannot use the data directory " + dataDir + ": " + why + " (pass a --data-dir you may write to)");
+        return 1;
+      }
+      if (lock == null) {
+        err.println("error: the data directory " + dataDir + " is in use by another 'serve': stop that one, or pass another"
+            + " --data-dir");
+        return 1;
+      }
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stack.close();
-      stopped.countDown();
-    }, "tracing-local-shutdown"));
-    printWelcome(stack, out, endpoint == null ? "local DynamoDB (data in " + dataDir.resolve("dynamodb") + ")" : endpoint.toString());
-    out.println("tracing local stack ready at " + stack.baseUri() + "/ (DynamoDB " + stack.dynamoEndpoint()
-        + "); press Ctrl+C to stop");
-    out.flush();
     try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      LocalStack stack;
+      try {
+        stack = LocalStack.start(options);
+      } catch (BindException e) {
+        err.println("error: port " + port + " is in use: pass --port with another port, or --port 0 for any free one");
+        return 1;
+      } catch (LocalDynamoDb.LocalDynamoDbException e) {
+        err.println("error: " + e.getMessage());
+        return 1;
+      } catch (IOException | RuntimeException e) {
+        err.println("error: the local stack did not start: " + e.getMessage());
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        stack.close();
+        stopped.countDown();
+      }, "tracing-local-shutdown"));
+      printWelcome(stack, out, endpoint == null ? "local DynamoDB (data in " + dataDir.resolve("dynamodb") + ")" : endpoint.toString());
+      out.println("tracing local stack ready at " + stack.baseUri() + "/ (DynamoDB " + stack.dynamoEndpoint()
+          + "); press Ctrl+C to stop");
+      out.flush();
+      try {
+        stopped.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return 0;
+    } finally {
+      if (lock != null) {
+        try {
+          lock.close(); // releases the data directory for the next 'serve'
+        } catch (IOException ignored) {
+          // the process ends, which releases it too
+        }
+      }
     }
-    return 0;
+  }
+
+  /**
+   * Locks {@code serve.lock} in the data directory for as long as this process serves, so that a
+   * second 'serve' on the same data says so instead of fighting over the local DynamoDB's files.
+   *
+   * @return the open channel holding the lock, or {@code null} when another process (or this one) holds it
+   */
+  private static java.nio.channels.FileChannel lockDataDir(Path dataDir) throws IOException {
+    java.nio.file.Files.createDirectories(dataDir);
+    java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dataDir.resolve("serve.lock"),
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+    try {
+      if (channel.tryLock() != null) {
+        return channel;
+      }
+    } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+      // another 'serve' in this JVM holds it
+    }
+    channel.close();
+    return null;
   }
 
   private static void printWelcome(LocalStack stack, PrintStream out, String store) {

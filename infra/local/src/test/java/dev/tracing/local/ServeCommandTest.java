@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -96,6 +97,11 @@ class ServeCommandTest {
       int dynamoPort = Integer.parseInt(ready.group(4));
       assertNotEquals(0, port, "--port 0 must print the port actually bound");
       assertNotEquals(0, dynamoPort, "--dynamodb-port 0 must print the port actually bound");
+      // a second 'serve' on the same data says so at once, and leaves the first one serving
+      Run second = cli("serve", "--port", "0", "--dynamodb-port", "0", "--data-dir", dataDir.toString());
+      assertEquals(1, second.exit(), second.toString());
+      assertEquals("error: the data directory " + dataDir.toAbsolutePath().normalize() + " is in use by another 'serve': stop"
+          + " that one, or pass another --data-dir", second.err().strip());
 
       Map<String, String> printed = exports(serve.stdout());
       assertTrue(printed.keySet().containsAll(List.of("OTEL_EXPORTER", "OTEL_TRACES_EXPORTER", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
@@ -359,6 +365,15 @@ class ServeCommandTest {
     assertEquals("", run.out());
     assertTrue(run.err().startsWith("error: cannot use DynamoDB table 'tracing' at http://127.0.0.1:" + closedPort), run.err());
     assertTrue(run.err().contains("is 'serve' running?"), run.err());
+  }
+
+  @Test
+  void aDataDirectoryThatIsAFileIsNamedAsSuch(@TempDir Path dir) throws IOException {
+    Path file = Files.createFile(dir.resolve("data"));
+    Run notADirectory = cli("serve", "--port", "0", "--dynamodb-port", "0", "--data-dir", file.toString());
+    assertEquals(1, notADirectory.exit(), notADirectory.toString());
+    assertEquals("error: cannot use the data directory " + file.toAbsolutePath().normalize() + ": a file is there, not a"
+        + " directory (pass a --data-dir you may write to)", notADirectory.err().strip());
   }
 
   @Test
