@@ -70,9 +70,7 @@ public final class LocalDynamoDb implements AutoCloseable {
       try {
         Files.createDirectories(dataDir);
       } catch (IOException e) {
-        throw new LocalDynamoDbException("cannot create the DynamoDB data directory " + dataDir + ": "
-            + (e instanceof java.nio.file.AccessDeniedException ? "permission denied (choose a --data-dir you may write to)"
-            : e.getMessage()), e);
+        throw new LocalDynamoDbException("cannot create the DynamoDB data directory " + dataDir + ": " + e.getMessage(), e);
       }
       command.add(dataDir.toAbsolutePath().toString());
     }

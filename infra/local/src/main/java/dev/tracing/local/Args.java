@@ -1,5 +1,6 @@
 package dev.tracing.local;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,9 +49,9 @@ final class Args {
   }
 
   /** An endpoint option's URL, or a usage error naming the option. */
-  static java.net.URI endpoint(String option, String url) {
+  static URI endpoint(String option, String url) {
     try {
-      java.net.URI uri = java.net.URI.create(url);
+      URI uri = URI.create(url);
       if (uri.getScheme() == null || uri.getHost() == null) {
         throw new IllegalArgumentException();
       }

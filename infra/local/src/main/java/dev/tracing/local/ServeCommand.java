@@ -7,7 +7,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -33,13 +39,13 @@ final class ServeCommand {
     Path dataDir = Path.of(args.get("--data-dir", "./data")).toAbsolutePath().normalize();
     LocalStack.Options options = new LocalStack.Options(port, dataDir, dynamoPort, endpoint,
         args.get("--table", TracingConfig.DEFAULT_TABLE), true, Duration.ofSeconds(10), Duration.ofSeconds(5));
-    java.nio.channels.FileChannel lock = null;
+    FileChannel lock = null;
     if (endpoint == null) {
       try {
         lock = lockDataDir(dataDir);
       } catch (IOException e) {
-        String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-            : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is there, not a directory" : e.getMessage();
+        String why = e instanceof AccessDeniedException ? "permission denied"
+            : e instanceof FileAlreadyExistsException ? "a file is there, not a directory" : e.getMessage();
         err.println("error: cannot use the data directory " + dataDir + ": " + why + " (pass a --data-dir you may write to)");
         return 1;
       }
@@ -50,43 +56,53 @@ final class ServeCommand {
       }
     }
     try {
-      LocalStack stack;
-      try {
-        stack = LocalStack.start(options);
-      } catch (BindException e) {
-        err.println("error: port " + port + " is in use: pass --port with another port, or --port 0 for any free one");
-        return 1;
-      } catch (LocalDynamoDb.LocalDynamoDbException e) {
-        err.println("error: " + e.getMessage());
-        return 1;
-      } catch (IOException | RuntimeException e) {
-        err.println("error: the local stack did not start: " + e.getMessage());
-        return 1;
-      }
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        stack.close();
-        stopped.countDown();
-      }, "tracing-local-shutdown"));
-      printWelcome(stack, out, endpoint == null ? "local DynamoDB (data in " + dataDir.resolve("dynamodb") + ")" : endpoint.toString());
-      out.println("tracing local stack ready at " + stack.baseUri() + "/ (DynamoDB " + stack.dynamoEndpoint()
-          + "); press Ctrl+C to stop");
-      out.flush();
-      try {
-        stopped.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return 0;
+      return serve(options, port, endpoint, dataDir, out, err);
     } finally {
-      if (lock != null) {
-        try {
-          lock.close(); // releases the data directory for the next 'serve'
-        } catch (IOException ignored) {
-          // the process ends, which releases it too
-        }
+      release(lock);
+    }
+  }
+
+  /** Releases the data directory for the next 'serve' (the process's end would too). */
+  private static void release(FileChannel lock) {
+    if (lock != null) {
+      try {
+        lock.close();
+      } catch (IOException ignored) {
+        // released when the process ends
       }
     }
+  }
+
+  /** Starts the stack and serves until the process is stopped; the exit code. */
+  private static int serve(LocalStack.Options options, int port, URI endpoint, Path dataDir, PrintStream out, PrintStream err) {
+    LocalStack stack;
+    try {
+      stack = LocalStack.start(options);
+    } catch (BindException e) {
+      err.println("error: port " + port + " is in use: pass --port with another port, or --port 0 for any free one");
+      return 1;
+    } catch (LocalDynamoDb.LocalDynamoDbException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
+    } catch (IOException | RuntimeException e) {
+      err.println("error: the local stack did not start: " + e.getMessage());
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stack.close();
+      stopped.countDown();
+    }, "tracing-local-shutdown"));
+    printWelcome(stack, out, endpoint == null ? "local DynamoDB (data in " + dataDir.resolve("dynamodb") + ")" : endpoint.toString());
+    out.println("tracing local stack ready at " + stack.baseUri() + "/ (DynamoDB " + stack.dynamoEndpoint()
+        + "); press Ctrl+C to stop");
+    out.flush();
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
   }
 
   /**
@@ -95,15 +111,14 @@ final class ServeCommand {
    *
    * @return the open channel holding the lock, or {@code null} when another process (or this one) holds it
    */
-  private static java.nio.channels.FileChannel lockDataDir(Path dataDir) throws IOException {
-    java.nio.file.Files.createDirectories(dataDir);
-    java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(dataDir.resolve("serve.lock"),
-        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+  private static FileChannel lockDataDir(Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    FileChannel channel = FileChannel.open(dataDir.resolve("serve.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     try {
       if (channel.tryLock() != null) {
         return channel;
       }
-    } catch (java.nio.channels.OverlappingFileLockException inThisProcess) {
+    } catch (OverlappingFileLockException inThisProcess) {
       // another 'serve' in this JVM holds it
     }
     channel.close();

@@ -5,6 +5,8 @@ import dev.tracing.otlp.RpcStatus;
 import dev.tracing.model.Scope;
 import dev.tracing.otlp.ExportResponseJson;
 import dev.tracing.otlp.OtlpBody;
+import dev.tracing.query.InvalidParameterException;
+import dev.tracing.query.TraceQueryParser;
 import io.opentelemetry.proto.collector.trace.v1.ExportTracePartialSuccess;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import java.util.logging.Level;
@@ -61,18 +63,14 @@ public final class IngestEndpoint {
    * every route it refuses what it does not know rather than ignoring it.
    */
   private static String unknownParameter(ApiRequest request) {
-    java.util.Map<String, java.util.List<String>> params;
     try {
-      params = request.queryParameters();
+      TraceQueryParser.parseNoParams(request.queryParameters());
+      return null;
+    } catch (InvalidParameterException e) {
+      return e.getMessage();
     } catch (IllegalArgumentException e) {
       return "the query string is not valid URL encoding: " + e.getMessage();
     }
-    if (params.isEmpty()) {
-      return null;
-    }
-    String name = params.keySet().iterator().next();
-    return "unknown parameter '" + (name.length() <= 64 ? name : name.substring(0, 64) + "...")
-        + "'; ingest takes no query parameters: POST /v3/<namespace-id>/<project-id>/ingest/traces";
   }
 
   private static ApiResponse success(OtlpBody.Encoding encoding, IngestService.Result.Stored stored) {

@@ -50,6 +50,10 @@ public final class TraceAnalytics {
 
   /** One interval; percentiles are {@code null} when it holds no trace. */
   public record Interval(long startSecond, int count, int errorCount, Long p50, Long p75, Long p90, Long p95, Long p99) {
+    /** An interval holding no trace. */
+    static Interval none(long startSecond) {
+      return new Interval(startSecond, 0, 0, null, null, null, null, null);
+    }
   }
 
   /**
@@ -97,10 +101,8 @@ public final class TraceAnalytics {
   }
 
   private Result fromRollups(long projectId, TraceQuery q, long step, String filterKey) {
-    long startSecond = Math.floorDiv(q.startNano(), 1_000_000_000L);
-    long first = Math.floorDiv(startSecond, step) * step;
-    long lastSecond = Math.floorDiv(q.endNano() - 1, 1_000_000_000L);
-    int n = (int) ((lastSecond - first) / step) + 1;
+    long first = firstInterval(q, step);
+    int n = intervalCount(q, step);
     // whole minutes inside the window from the rollups; the seconds around them from the index
     long wholeFrom = Math.floorDiv(q.startNano() + 59_999_999_999L, 60_000_000_000L) * 60;
     long wholeTo = Math.floorDiv(q.endNano(), 60_000_000_000L) * 60;
@@ -151,7 +153,7 @@ public final class TraceAnalytics {
     for (int i = 0; i < n; i++) {
       RollupCell c = intervals[i];
       if (c.count() <= 0) {
-        out.add(new Interval(first + i * step, 0, 0, null, null, null, null, null));
+        out.add(Interval.none(first + i * step));
       } else {
         out.add(new Interval(first + i * step, (int) c.count(), (int) c.errors(), c.percentile(50), c.percentile(75),
             c.percentile(90), c.percentile(95), c.percentile(99)));
@@ -160,21 +162,30 @@ public final class TraceAnalytics {
     return new Result(step, out, null, inexact[0], true);
   }
 
-  private static Result empty(TraceQuery q, long step) {
-    long first = Math.floorDiv(Math.floorDiv(q.startNano(), 1_000_000_000L), step) * step;
+  /** The start, in Unix seconds, of the interval holding the window's first second. */
+  private static long firstInterval(TraceQuery q, long step) {
+    return Math.floorDiv(Math.floorDiv(q.startNano(), 1_000_000_000L), step) * step;
+  }
+
+  /** How many intervals of {@code step} seconds cover the window. */
+  private static int intervalCount(TraceQuery q, long step) {
     long lastSecond = Math.floorDiv(q.endNano() - 1, 1_000_000_000L);
-    int n = (int) ((lastSecond - first) / step) + 1;
+    return (int) ((lastSecond - firstInterval(q, step)) / step) + 1;
+  }
+
+  private static Result empty(TraceQuery q, long step) {
+    long first = firstInterval(q, step);
+    int n = intervalCount(q, step);
     List<Interval> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(new Interval(first + i * step, 0, 0, null, null, null, null, null));
+      out.add(Interval.none(first + i * step));
     }
     return new Result(step, out, null, false, false);
   }
 
   private Result fromIndex(long projectId, TraceQuery q, long step) {
-    long first = Math.floorDiv(Math.floorDiv(q.startNano(), 1_000_000_000L), step) * step;
-    long lastSecond = Math.floorDiv(q.endNano() - 1, 1_000_000_000L);
-    int n = (int) ((lastSecond - first) / step) + 1;
+    long first = firstInterval(q, step);
+    int n = intervalCount(q, step);
     long[][] durations = new long[n][];
     int[] counts = new int[n];
     int[] errors = new int[n];
@@ -207,7 +218,7 @@ public final class TraceAnalytics {
     for (int i = from; i < n; i++) {
       long start = first + i * step;
       if (counts[i] == 0) {
-        out.add(new Interval(start, 0, 0, null, null, null, null, null));
+        out.add(Interval.none(start));
         continue;
       }
       long[] d = Arrays.copyOf(durations[i], counts[i]);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -106,7 +107,7 @@ public final class TraceQueryParser {
       }
       attributes.add(new TraceQuery.Attribute(names.get(i), attrValues.get(i)));
     }
-    Set<Boolean> failed = new java.util.HashSet<>();
+    Set<Boolean> failed = new HashSet<>();
     for (String v : values(params, "status")) {
       failed.add(statusValue("status", v));
     }

@@ -1,5 +1,6 @@
 package dev.tracing.view;
 
+import dev.tracing.otlp.OtlpIds;
 import dev.tracing.otlp.SpanChunks;
 import dev.tracing.otlp.StoredSpans;
 import com.google.protobuf.UnsafeByteOperations;
@@ -435,7 +436,7 @@ final class WireTraceJson {
       hex(b, traceId, traceIdLen);
       g.writeName(N_PARENT_SPAN_ID);
       // an all-zero parent id names no span: the span is a root, as the summary counts it
-      hex(b, parent, allZero(b, parent, parentLen) ? 0 : parentLen);
+      hex(b, parent, OtlpIds.isAllZero(b, parent, parentLen) ? 0 : parentLen);
       g.writeName(N_TIMESTAMP);
       timestamp(start);
       g.writeName(N_TIMESTAMP_NANO);
@@ -712,15 +713,6 @@ final class WireTraceJson {
       }
       checkUtf8(b, off, len);
       g.writeUTF8String(b, off, len);
-    }
-
-    private static boolean allZero(byte[] b, int off, int len) {
-      for (int i = 0; i < len; i++) {
-        if (b[off + i] != 0) {
-          return false;
-        }
-      }
-      return true;
     }
 
     /** Bytes as lowercase hex (absent: the empty string); ASCII, so written as it is. */

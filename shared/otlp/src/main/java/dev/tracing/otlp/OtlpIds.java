@@ -8,6 +8,16 @@ public final class OtlpIds {
   private OtlpIds() {
   }
 
+  /** Whether the {@code length} bytes at {@code from} are all zero (true when there are none): an id that names nothing. */
+  public static boolean isAllZero(byte[] b, int from, int length) {
+    for (int i = from; i < from + length; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public static String hex(ByteString id) {
     return TraceIds.hex(id.toByteArray());
   }

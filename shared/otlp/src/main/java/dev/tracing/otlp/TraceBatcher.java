@@ -95,12 +95,12 @@ public final class TraceBatcher {
     TraceIdStrings traceIds = new TraceIdStrings();
     for (int i = 0; i < wire.count(); i++) {
       WireSizes.WireSpan span = wire.spans().get(i);
-      if (check(span.traceIdBytes(), allZero(b, span.traceId(), span.traceIdBytes()), span.spanIdBytes(),
-          allZero(b, span.spanId(), span.spanIdBytes()), span.parentIdBytes(), span.linksWellFormed(),
+      if (check(span.traceIdBytes(), OtlpIds.isAllZero(b, span.traceId(), span.traceIdBytes()), span.spanIdBytes(),
+          OtlpIds.isAllZero(b, span.spanId(), span.spanIdBytes()), span.parentIdBytes(), span.linksWellFormed(),
           (long) wire.spanBytes(i) + wire.envelopeBytes(i), span.startNano(), span.endNano(), oldest, newest) != null) {
         return split(decoded.get(), written, now); // the refused spans are cut from the decoded message
       }
-      boolean root = span.parentIdBytes() == 0 || allZero(b, span.parentId(), span.parentIdBytes());
+      boolean root = span.parentIdBytes() == 0 || OtlpIds.isAllZero(b, span.parentId(), span.parentIdBytes());
       packFacts.add(new SpanFacts(bigEndianLong(b, span.spanId()), root, span.startNano(), span.endNano(),
           bounded(span.service()), bounded(span.name()), span.statusCode() >= 0 && span.statusCode() <= 2 ? span.statusCode() : 0,
           NO_TERMS, root ? 0L : bigEndianLong(b, span.parentId())));
@@ -139,15 +139,6 @@ public final class TraceBatcher {
       }
       return hex;
     }
-  }
-
-  private static boolean allZero(byte[] b, int from, int length) {
-    for (int i = from; i < from + length; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static long bigEndianLong(byte[] b, int from) {
