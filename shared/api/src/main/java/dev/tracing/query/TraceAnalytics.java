@@ -15,7 +15,7 @@ import java.util.List;
  * the data of the list's charts.
  *
  * <p>From the traces rollups when the filters allow (none, one {@code service_name}, {@code status}
- * or {@code not[status]}) and intervals are whole minutes (windows over 2 hours): whole minutes
+ * or {@code not[status]}) and intervals are whole minutes (windows over 1 hour): whole minutes
  * and hours from the rollup cells, the seconds before the first and after the last whole minute
  * from the list index (or, when fewer, the whole minute from the rollups less the rows of its
  * seconds outside the window), so counts are exact and percentiles within
