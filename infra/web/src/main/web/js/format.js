@@ -17,7 +17,7 @@ function trim(value, digits) {
 /** 850 ns, 12.3 µs, 4.56 ms, 1.23 s, 2m 03s, 1h 02m. */
 export function formatDuration(ns) {
   if (ns === null || ns === undefined || Number.isNaN(ns)) return '–';
-  if (ns === 0) return '0';
+  if (ns === 0) return '0 ns';
   const abs = Math.abs(ns);
   if (abs < 1e3) return `${Math.round(ns)} ns`;
   if (abs < 1e6) return `${trim(ns / 1e3, abs < 1e4 ? 2 : 1)} µs`;
@@ -28,6 +28,11 @@ export function formatDuration(ns) {
     return `${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
   }
   return `${Math.floor(totalSeconds / 3600)}h ${String(Math.floor(totalSeconds / 60) % 60).padStart(2, '0')}m`;
+}
+
+/** An offset from a start, signed: +1.2 ms, -3.8 s (an event stamped before its span began). */
+export function formatOffset(ns) {
+  return ns < 0 ? `-${formatDuration(-ns)}` : `+${formatDuration(ns)}`;
 }
 
 /** Milliseconds as the duration filter shows them: 250, 1.5, 0.25. */

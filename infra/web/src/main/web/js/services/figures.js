@@ -3,12 +3,13 @@
 import { formatCount } from '../format.js';
 import { errorRate } from './query.js';
 
-/** Spans per second: 12/s, 2.5/s, 0.042/s (two significant digits below 1). */
+/** Spans per second: 12/s, 2.5/s, 0.042/s (two significant digits below 1), < 0.0001/s (never 3.9e-7/s). */
 export function formatRate(perSecond) {
   if (perSecond === null || perSecond === undefined || !Number.isFinite(perSecond)) return '–';
   if (perSecond === 0) return '0/s';
   if (perSecond >= 100) return `${formatCount(Math.round(perSecond))}/s`;
   if (perSecond >= 1) return `${Number(perSecond.toFixed(1))}/s`;
+  if (perSecond < 0.0001) return '< 0.0001/s';
   return `${Number(perSecond.toPrecision(2))}/s`;
 }
 

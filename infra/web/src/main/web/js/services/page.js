@@ -106,7 +106,7 @@ export function mountServicesPage(container, route, session) {
       tablePanel.setAttribute('aria-busy', 'true');
       replace(tablePanel, skeleton());
       const to = state.start && state.end ? Date.parse(state.end) / 1000 : Date.now() / 1000;
-      const from = state.start && state.end ? Date.parse(state.start) / 1000 : to - (windowSeconds(state) || 3600);
+      const from = state.start ? Date.parse(state.start) / 1000 : to - (windowSeconds(state) || 3600);
       const answer = await api.serviceMetrics(projectId, metricsParams(state), { signal });
       metrics = { key, answer, from, to };
       tablePanel.removeAttribute('aria-busy');

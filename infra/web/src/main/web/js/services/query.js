@@ -54,9 +54,10 @@ export function metricsParams(state) {
 /** What the map call sends: the time range. */
 export function rangeParams(state) {
   const params = new URLSearchParams();
-  if (state.start && state.end) {
+  if (state.start) {
+    // start_time alone runs until now, as the API reads it
     params.set('start_time', state.start);
-    params.set('end_time', state.end);
+    if (state.end) params.set('end_time', state.end);
   } else {
     params.set('period', state.period || '1h');
   }
@@ -75,8 +76,8 @@ export function tracesListParams(state, service, operation) {
 
 /** The window's length in seconds: the period's, or the custom range's. */
 export function windowSeconds(state) {
-  if (state.start && state.end) {
-    const s = (Date.parse(state.end) - Date.parse(state.start)) / 1000;
+  if (state.start) {
+    const s = ((state.end ? Date.parse(state.end) : Date.now()) - Date.parse(state.start)) / 1000;
     return s > 0 ? s : null;
   }
   return PERIOD_SECONDS[state.period || '1h'] || null;

@@ -3,7 +3,9 @@
 
 import { api } from '../api.js';
 import { copyText, h, linkify, replace, toast } from '../dom.js';
-import { formatDuration, formatFullTimestamp, formatTimestamp, nanosBetween, parseTimestamp } from '../format.js';
+import {
+  formatDuration, formatFullTimestamp, formatOffset, formatTimestamp, nanosBetween, parseTimestamp,
+} from '../format.js';
 import { traceHash } from '../routes.js';
 
 const KINDS = {
@@ -49,7 +51,7 @@ export function createDrawer({ model, projectId, onClose, onSelect }) {
       h('div', { class: 'drawer-facts' },
         fact('Duration', formatDuration(span.dur)),
         fact('Self time', formatDuration(span.self)),
-        fact('Starts at', `+${formatDuration(span.start - (model.root ? model.root.start : 0))}`),
+        fact('Starts at', formatOffset(span.start - (model.root ? model.root.start : 0))),
         fact('Status', h('span', { class: `badge ${span.error ? 'badge-error' : 'badge-neutral'}` }, STATUS[r.status_code] || r.status_code))),
       span.error && r.status_message ? h('div', { class: 'notice notice-error status-message' }, linkify(r.status_message)) : null,
       section('Span', 'drawer-meta', metadata(span)),
@@ -103,12 +105,12 @@ export function createDrawer({ model, projectId, onClose, onSelect }) {
       h('div', { class: 'event-span', style: { width: `${(100 * span.dur) / width}%`, background: span.service.color } }),
       list.map((e, i) => h('span', {
         class: `event-mark${/exception|error/i.test(e.name) ? ' error' : ''}`,
-        style: { left: `${(100 * offsets[i]) / width}%` }, title: `${e.name} at +${formatDuration(offsets[i])}`,
+        style: { left: `${(100 * offsets[i]) / width}%` }, title: `${e.name} at ${formatOffset(offsets[i])}`,
       })));
     return [timeline, h('table', { class: 'kv events-table' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'At'), h('th', { scope: 'col' }, 'Event'), h('th', { scope: 'col' }, 'Attributes'))),
       h('tbody', {}, list.map((e, i) => h('tr', {},
-        h('td', { class: 'mono nowrap', title: formatTimestamp(e.timestamp) }, `+${formatDuration(offsets[i])}`),
+        h('td', { class: 'mono nowrap', title: formatTimestamp(e.timestamp) }, formatOffset(offsets[i])),
         h('td', {}, e.name),
         h('td', {}, Object.keys(e.attributes || {}).length ? attributes(e.attributes, true) : h('span', { class: 'muted' }, '–'))))))];
   }

@@ -165,7 +165,8 @@ export function visibleSpans(model, collapsed) {
 export function haystack(span) {
   if (span.haystack === null) {
     const r = span.raw;
-    const parts = [span.op, span.service.name, span.id, r.status_message, r.span_kind];
+    // the status code too (STATUS_CODE_ERROR), so typing "error" finds the failing spans
+    const parts = [span.op, span.service.name, span.id, r.status_code, r.status_message, r.span_kind];
     const attrs = (obj) => {
       for (const [k, v] of Object.entries(obj || {})) parts.push(k, typeof v === 'string' ? v : JSON.stringify(v));
     };

@@ -3,7 +3,7 @@
 // a tree (arrows, Home/End, PageUp/PageDown, Enter opens the span, * expands all).
 
 import { h, replace } from '../dom.js';
-import { formatDuration, nanosBetween, parseTimestamp } from '../format.js';
+import { formatDuration, formatOffset, nanosBetween, parseTimestamp } from '../format.js';
 import { visibleSpans } from './model.js';
 
 /** Row heights: one line per span, or (narrow screens) the name above a full-width bar. */
@@ -17,7 +17,8 @@ const INDENT = 14;
 export function ticks(total, count = 6) {
   const raw = total / count;
   const pow = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) || pow * 10;
+  // whole nanoseconds at least: an axis of a trace of zero-length spans is 1 ns long
+  const step = Math.max(1, [1, 2, 2.5, 5, 10].map((m) => m * pow).find((s) => s >= raw) || pow * 10);
   const out = [];
   for (let t = 0; t <= total * 1.0001; t += step) out.push(t);
   return out;
@@ -52,7 +53,7 @@ export function createWaterfall({ model, onOpen, onToggle }) {
     // The last label ends at its tick when it is near the end, else half of it would be cut off.
     tickList.map((t, i) => h('span', {
       class: `wf-tick${i > 0 && pct(t) > 90 ? ' end' : ''}`, style: { left: `${pct(t)}%` },
-    }, formatDuration(t))));
+    }, t === 0 ? '0' : formatDuration(t))));
   const grid = h('div', { class: 'wf-grid', 'aria-hidden': 'true' },
     tickList.map((t) => h('span', { class: 'wf-gridline', style: { '--x': pct(t) / 100 } })),
     model.root && (model.root.start > 0 || model.root.end < total)
@@ -111,7 +112,7 @@ export function createWaterfall({ model, onOpen, onToggle }) {
     }, span.critical ? span.critical.map(([a, b]) => h('span', {
       class: 'wf-cp', style: { left: `${(100 * (a - span.start)) / (span.dur || 1)}%`, width: `${(100 * (b - a)) / (span.dur || 1)}%` },
     })) : null, eventOffsets(span).map(([offset, name]) => h('span', {
-      class: `wf-event${/exception|error/i.test(name) ? ' error' : ''}`, title: `${name} at +${formatDuration(offset)}`,
+      class: `wf-event${/exception|error/i.test(name) ? ' error' : ''}`, title: `${name} at ${formatOffset(offset)}`,
       style: { left: `${Math.min(100, (100 * offset) / (span.dur || 1))}%` },
     })));
     const dur = h('span', {

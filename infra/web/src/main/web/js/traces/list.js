@@ -22,6 +22,7 @@ export function mountTracesList(container, route, session) {
   let rows = [];
   let nextToken = null;
   let loading = false;
+  let failed = false; // the last load of the list failed (its error is on screen)
   let controller = null;
   let analytics = null;
   let warnings = [];
@@ -96,6 +97,7 @@ export function mountTracesList(container, route, session) {
     analytics = null;
     typical = null;
     loading = true;
+    failed = false;
     screen.dataset.state = 'loading';
     results.setAttribute('aria-busy', 'true');
     replace(results, skeleton());
@@ -110,8 +112,9 @@ export function mountTracesList(container, route, session) {
         typical = medianOf(a.results || []);
         charts.show(a);
         if (a.warnings) addWarnings(a.warnings);
-        // Rows shown already: the summary and the "× median" marks depend on these figures.
-        if (!loading) {
+        // Rows shown already: the summary and the "× median" marks depend on these figures
+        // (not after the list failed: its error stands alone, without a "No traces" beside it).
+        if (!loading && !failed) {
           renderSummary();
           if (rows.length) renderRows();
         }
@@ -169,6 +172,7 @@ export function mountTracesList(container, route, session) {
   }
 
   function showError(e) {
+    failed = true;
     const hint = e.status === 403 ? 'This token cannot read this project’s traces: it needs the scope read_observability.'
       : e.status === 400 ? 'The address holds a parameter the API refuses: remove that filter, or start over.'
         : e.status >= 500 || e.status === 0 ? 'This may pass: try again.' : '';

@@ -33,7 +33,10 @@ export const tokenType = (type) => TOKEN_TYPES.find((t) => t.type === type);
 
 /** A token's value as shown: durations in ms, attributes as key=value. */
 export function displayValue(token) {
-  if (token.type === 'duration') return `${nanosToMillisText(Number(token.value))} ms`;
+  if (token.type === 'duration') {
+    // a value typed into the URL by hand may be no number: show it as given (the API says what is wrong)
+    return /^\d+$/.test(String(token.value)) ? `${nanosToMillisText(Number(token.value))} ms` : `${token.value} ns`;
+  }
   if (token.type === 'attribute') return `${token.value.key}=${token.value.value}`;
   return token.value;
 }
@@ -48,7 +51,8 @@ export function fromParams(params) {
     period: params.get('period') || (params.get('start_time') ? null : '1h'),
     start: params.get('start_time'),
     end: params.get('end_time'),
-    sort: SORTS.some(([s]) => s === params.get('sort')) ? params.get('sort') : 'timestamp_desc',
+    // the API takes enum values in any letter case; so does a link
+    sort: SORTS.some(([s]) => s === (params.get('sort') || '').toLowerCase()) ? params.get('sort').toLowerCase() : 'timestamp_desc',
     pageSize: Number(params.get('page_size')) || 50,
     tokens: [],
   };
@@ -69,9 +73,10 @@ export function fromParams(params) {
 /** The URL (and API) parameters of a state. */
 export function toParams(state, { forApi = false } = {}) {
   const params = new URLSearchParams();
-  if (state.start && state.end) {
+  if (state.start) {
+    // start_time alone runs until now, as the API reads it
     params.set('start_time', state.start);
-    params.set('end_time', state.end);
+    if (state.end) params.set('end_time', state.end);
   } else {
     params.set('period', state.period || '1h');
   }
@@ -102,8 +107,8 @@ export function hasSpanFilters(state) {
 }
 
 export function describeRange(state) {
-  if (state.start && state.end) {
-    return `${new Date(state.start).toLocaleString()} – ${new Date(state.end).toLocaleString()}`;
+  if (state.start) {
+    return `${new Date(state.start).toLocaleString()} – ${state.end ? new Date(state.end).toLocaleString() : 'now'}`;
   }
   const p = PERIODS.find(([v]) => v === state.period);
   return p ? p[1] : state.period;

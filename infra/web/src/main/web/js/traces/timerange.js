@@ -53,10 +53,10 @@ export function createTimeRange({ state, onChange }) {
   });
 
   function set(s) {
-    if (s.start && s.end) {
+    if (s.start) {
       select.value = 'custom';
       from.value = toLocalInputValue(new Date(s.start));
-      to.value = toLocalInputValue(new Date(s.end));
+      to.value = toLocalInputValue(s.end ? new Date(s.end) : new Date()); // start_time alone runs until now
       custom.hidden = false;
     } else {
       select.value = s.period || '1h';

@@ -248,6 +248,14 @@ class TracesUiTest {
     assertTrue(browser.find(".custom-range").isDisplayed());
     browser.screenshot("06-zoomed-range");
 
+    // a link with start_time alone: the API runs it until now, and so does the list
+    long from = now - 20 * 60 * 1_000_000_000L;
+    browser.open(listUrl(project.projectId(), "start_time=" + Instant.ofEpochSecond(from / 1_000_000_000L)));
+    awaitRows("start_time alone: until now", shop.expected(t -> t.startNano() >= from / 1_000_000_000L * 1_000_000_000L,
+        "timestamp_desc"));
+    assertTrue(browser.find("#list-summary").getText().contains("– now"), browser.find("#list-summary").getText());
+    assertEquals("custom", new Select(browser.find("#time-range")).getFirstSelectedOption().getAttribute("value"));
+
     browser.open(listUrl(project.projectId(), "period=2h"));
     WebElement error = browser.awaitVisible(".results .state-error");
     assertTrue(error.getText().contains("period must be one of"), error.getText());
@@ -465,8 +473,9 @@ class TracesUiTest {
     browser.open(base);
     Object result = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeAsyncScript("""
         const done = arguments[arguments.length - 1];
-        Promise.all([import('./js/trace/model.js'), import('./js/traces/query.js'), import('./js/format.js')])
-          .then(([m, q, f]) => {
+        Promise.all([import('./js/trace/model.js'), import('./js/traces/query.js'), import('./js/format.js'),
+          import('./js/trace/waterfall.js')])
+          .then(([m, q, f, w]) => {
             const ts = (ms) => `2026-11-24T10:00:${String(Math.floor(ms / 1000)).padStart(2, '0')}.`
               + `${String((ms % 1000) * 1e6).padStart(9, '0')}Z`;
             const span = (id, parent, start, end) => ({ span_id: id, parent_span_id: parent, timestamp: ts(start),
@@ -487,6 +496,14 @@ class TracesUiTest {
               roundTrip: q.toParams(q.fromParams(q.toParams(state))).toString() === q.toParams(state).toString(),
               durations: ['1.5s', '250', '800us', 'x'].map(f.parseDurationToNanos),
               formatted: [2620000000, 1234, 0, 61e9].map(f.formatDuration),
+              offsets: [-3.8e9, 0, 1200000].map(f.formatOffset),
+              errorSearch: ((e) => [m.haystack(e.byId.get('E')).includes('error'), m.haystack(e.byId.get('F')).includes('error')])(
+                m.buildModel({ spans: [{ ...span('E', '', 0, 10), status_code: 'STATUS_CODE_ERROR' }, span('F', 'E', 1, 2)] })),
+              ticks: [w.ticks(1), w.ticks(3)],
+              startOnly: q.toParams(q.fromParams(new URLSearchParams('start_time=2026-11-24T10:00:00Z'))).toString(),
+              startOnlyRange: q.describeRange(q.fromParams(new URLSearchParams('start_time=2026-11-24T10:00:00Z'))).endsWith(' – now'),
+              upperSort: q.fromParams(new URLSearchParams('sort=DURATION_DESC')).sort,
+              badDuration: q.describeToken({ type: 'duration', op: '>', value: 'abc' }),
               exact: f.nanosBetween(f.parseTimestamp('2026-11-24T10:00:00.000000001Z'), f.parseTimestamp('2026-11-24T10:00:01Z')),
             }));
           })
@@ -504,7 +521,14 @@ class TracesUiTest {
     assertEquals("[\"Service = a\",\"Status != error\",\"Duration > 5 ms\",\"Attribute = k=v=w\"]", r.get("tokens").toString());
     assertTrue(r.get("roundTrip").asBoolean());
     assertEquals("[1500000000,250000000,800000,null]", r.get("durations").toString());
-    assertEquals("[\"2.62 s\",\"1.23 µs\",\"0\",\"1m 01s\"]", r.get("formatted").toString());
+    assertEquals("[\"2.62 s\",\"1.23 µs\",\"0 ns\",\"1m 01s\"]", r.get("formatted").toString());
+    assertEquals("[\"-3.8 s\",\"+0 ns\",\"+1.2 ms\"]", r.get("offsets").toString(), "an event before its span starts");
+    assertEquals("[[0,1],[0,1,2,3]]", r.get("ticks").toString(), "an axis of zero-length spans: whole nanoseconds");
+    assertEquals("[true,false]", r.get("errorSearch").toString(), "searching the trace for 'error' finds its failing span only");
+    assertEquals("start_time=2026-11-24T10%3A00%3A00Z", r.get("startOnly").asText(), "start_time alone runs until now");
+    assertTrue(r.get("startOnlyRange").asBoolean());
+    assertEquals("duration_desc", r.get("upperSort").asText(), "enum values in any letter case, as the API takes them");
+    assertEquals("Duration > abc ns", r.get("badDuration").asText(), "a hand-typed duration that is no number: no NaN");
     assertEquals(999_999_999L, r.get("exact").asLong());
   }
 
