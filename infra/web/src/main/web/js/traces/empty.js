@@ -1,10 +1,13 @@
-// The empty traces list: either the filters match nothing, or nothing was sent in this window,
-// in which case it says exactly how to send traces to this project.
+// The empty traces list: the filters match nothing; or the window is empty but the project has
+// traces outside it (widen the range); or nothing was sent in 30 days, in which case it says
+// exactly how to send traces to this project.
 
 import { otelVariables } from '../api.js';
 import { copyText, h, toast } from '../dom.js';
+import { formatTimestamp } from '../format.js';
 
-export function emptyState({ state, session, rangeText, onClearFilters, onWiden }) {
+/** @param elsewhere the newest trace of the last 30 days when the window (without filters) is empty, else null */
+export function emptyState({ state, session, rangeText, onClearFilters, onWiden, onWiden30, elsewhere = null }) {
   if (state.tokens.length > 0) {
     return h('div', { class: 'state state-empty', role: 'status', id: 'traces-empty' },
       h('p', { class: 'state-title' }, `No traces match these filters (${rangeText.toLowerCase()}).`),
@@ -12,6 +15,15 @@ export function emptyState({ state, session, rangeText, onClearFilters, onWiden 
       h('div', { class: 'button-row' },
         h('button', { type: 'button', class: 'btn', onClick: onClearFilters }, 'Clear filters'),
         !['7d', '30d'].includes(state.period) ? h('button', { type: 'button', class: 'btn', onClick: onWiden }, 'Show the last 7 days') : null));
+  }
+  if (elsewhere) {
+    return h('div', { class: 'state state-empty', role: 'status', id: 'traces-empty' },
+      h('p', { class: 'state-title' }, `No traces in this window (${rangeText.toLowerCase()}).`),
+      h('p', { class: 'muted' }, `The newest trace of the last 30 days started ${formatTimestamp(elsewhere.timestamp)}: `
+        + 'look at a longer time range.'),
+      h('div', { class: 'button-row' },
+        !['7d', '30d'].includes(state.period) ? h('button', { type: 'button', class: 'btn', onClick: onWiden }, 'Show the last 7 days') : null,
+        state.period !== '30d' ? h('button', { type: 'button', class: 'btn', onClick: onWiden30 }, 'Show the last 30 days') : null));
   }
   const vars = otelVariables(session.project, session.projectId, session.token);
   const text = vars.map(([k, v]) => `export ${k}=${v}`).join('\n');

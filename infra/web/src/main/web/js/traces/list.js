@@ -23,6 +23,7 @@ export function mountTracesList(container, route, session) {
   let nextToken = null;
   let loading = false;
   let failed = false; // the last load of the list failed (its error is on screen)
+  let elsewhere = null; // an empty window's newest trace of the last 30 days, if any
   let controller = null;
   let analytics = null;
   let warnings = [];
@@ -127,6 +128,15 @@ export function mountTracesList(container, route, session) {
       rows = page.traces;
       nextToken = page.next_page_token || null;
       if (page.warnings) addWarnings(page.warnings);
+      elsewhere = null;
+      if (rows.length === 0 && state.tokens.length === 0 && !nextToken && state.period !== '30d') {
+        // an empty window of a project that has traces says so, rather than how to send some
+        elsewhere = await api.traces(projectId, new URLSearchParams({ period: '30d', page_size: '1' }), { signal })
+          .then((wide) => wide.traces[0] || null, (e) => {
+            if (e.name === 'AbortError') throw e;
+            return null; // not known: the window's own empty state
+          });
+      }
       loading = false;
       results.removeAttribute('aria-busy');
       renderRows();
@@ -203,6 +213,8 @@ export function mountTracesList(container, route, session) {
         state, session, rangeText: describeRange(state),
         onClearFilters: () => go({ ...state, tokens: [] }),
         onWiden: () => go({ ...state, period: '7d', start: null, end: null }),
+        onWiden30: () => go({ ...state, period: '30d', start: null, end: null }),
+        elsewhere,
       }));
       replace(footer);
       return;

@@ -256,6 +256,16 @@ class TracesUiTest {
     assertTrue(browser.find("#list-summary").getText().contains("– now"), browser.find("#list-summary").getText());
     assertEquals("custom", new Select(browser.find("#time-range")).getFirstSelectedOption().getAttribute("value"));
 
+    // an empty window of a project with traces: widen the range, not "here is how to send traces"
+    Instant dayAgo = Instant.now().minus(java.time.Duration.ofDays(2));
+    browser.open(listUrl(project.projectId(), "start_time=" + dayAgo + "&end_time=" + dayAgo.plusSeconds(3600)));
+    WebElement empty = browser.awaitVisible("#traces-empty");
+    assertTrue(empty.getText().contains("The newest trace of the last 30 days started"), empty.getText());
+    assertTrue(browser.driver.findElements(org.openqa.selenium.By.id("otel-variables")).isEmpty(), "no setup guide");
+    empty.findElements(org.openqa.selenium.By.tagName("button")).stream().filter(b -> b.getText().contains("30 days"))
+        .findFirst().orElseThrow().click();
+    awaitRows("widened to 30 days", all("timestamp_desc"));
+
     browser.open(listUrl(project.projectId(), "period=2h"));
     WebElement error = browser.awaitVisible(".results .state-error");
     assertTrue(error.getText().contains("period must be one of"), error.getText());
