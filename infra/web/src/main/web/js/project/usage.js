@@ -1,6 +1,7 @@
 // The project's ingest limit, this minute's usage and the retention (GET /v3/query/{projectId},
 // scope read_api): a meter in the top bar with the details on click, and a banner under the top
-// bar while the limit refuses ingest (429). Read again every 15 s while the page is visible.
+// bar while the limit refuses ingest (429). Read again every 15 s while the page is visible, and
+// right after each clock minute ends (when the count starts again); the countdown ticks each second.
 
 import { api, ApiError } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -32,6 +33,10 @@ export function createUsage({ projectId, onInfo }) {
   let controller = null;
   let stopped = false;
   let minuteEndsAt = 0;
+  let ticker = 0;
+  const secondsLeft = () => Math.max(1, Math.round((minuteEndsAt - Date.now()) / 1000));
+  /** A countdown to the minute's end that the ticker keeps current. */
+  const countdown = () => h('span', { class: 'usage-reset' }, String(secondsLeft()));
 
   function setOpen(open) {
     panel.hidden = !open;
@@ -67,7 +72,8 @@ export function createUsage({ projectId, onInfo }) {
         return;
       }
     }
-    if (!stopped) timer = setTimeout(tick, EVERY_MS);
+    // the next read: in 15 s, or just after the minute ends, when this minute's count is gone
+    if (!stopped) timer = setTimeout(tick, Math.max(1000, Math.min(EVERY_MS, minuteEndsAt - Date.now() + 500)));
   }
 
   function tick() {
@@ -75,11 +81,16 @@ export function createUsage({ projectId, onInfo }) {
     else timer = setTimeout(tick, EVERY_MS);
   }
 
+  function updateCountdowns() {
+    for (const el of [...panel.querySelectorAll('.usage-reset'), ...banner.querySelectorAll('.usage-reset')]) {
+      el.textContent = String(secondsLeft());
+    }
+  }
+
   function show(info) {
     const { limit, used, share, level } = usageLevel(info);
     const now = Date.now();
     minuteEndsAt = (Math.floor(now / 60000) + 1) * 60000;
-    const resetIn = Math.max(1, Math.round((minuteEndsAt - now) / 1000));
     const percent = Math.min(100, Math.round(share * 100));
     meter.hidden = false;
     meter.dataset.level = level;
@@ -98,7 +109,7 @@ export function createUsage({ projectId, onInfo }) {
       h('dl', { class: 'meta usage-facts' },
         h('dt', {}, 'Used'), h('dd', { id: 'usage-used' }, `${formatBytes(used)} (${percent}%)`),
         h('dt', {}, 'Limit'), h('dd', { id: 'usage-limit' }, `${formatBytes(limit)} per minute (${formatCount(limit)} bytes)`),
-        h('dt', {}, 'Resets'), h('dd', {}, `in ${resetIn} s, at the next clock minute`),
+        h('dt', {}, 'Resets'), h('dd', {}, 'in ', countdown(), ' s, at the next clock minute'),
         h('dt', {}, 'Retention'), h('dd', { id: 'usage-retention' }, `${formatCount(info.retention_days)} days`)),
       h('p', { class: 'help' }, 'Bytes are counted as the decoded OTLP request (its protobuf size). Over the limit, '
         + 'ingest answers 429 Too Many Requests until the minute ends; an operator raises it with ',
@@ -115,14 +126,16 @@ export function createUsage({ projectId, onInfo }) {
     replace(banner, level === 'full'
       ? [h('strong', {}, 'Ingest limit reached. '),
         `This project has sent ${formatBytes(used)} this minute, its limit of ${formatBytes(limit)} per minute: `
-        + `new spans are refused with 429 Too Many Requests until the minute ends (in ${resetIn} s).`]
+        + 'new spans are refused with 429 Too Many Requests until the minute ends (in ', countdown(), ' s).']
       : [h('strong', {}, 'Close to the ingest limit. '),
         `${formatBytes(used)} of ${formatBytes(limit)} used this minute: a request larger than the `
-        + `${formatBytes(Math.max(0, limit - used))} left is refused with 429 Too Many Requests until the minute ends (in ${resetIn} s).`]);
+        + `${formatBytes(Math.max(0, limit - used))} left is refused with 429 Too Many Requests until the minute ends (in `,
+        countdown(), ' s).']);
   }
 
   document.addEventListener('click', onDocumentClick);
   document.addEventListener('keydown', onDocumentKey);
+  ticker = setInterval(updateCountdowns, 1000);
   refresh();
 
   return {
@@ -132,6 +145,7 @@ export function createUsage({ projectId, onInfo }) {
     destroy() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(ticker);
       if (controller) controller.abort();
       document.removeEventListener('click', onDocumentClick);
       document.removeEventListener('keydown', onDocumentKey);

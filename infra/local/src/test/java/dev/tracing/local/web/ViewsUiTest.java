@@ -520,6 +520,9 @@ class ViewsUiTest {
         String text = banner.getText();
         assertTrue(text.startsWith("Ingest limit reached.") && text.contains("429"), text);
         assertEquals("Ingest limit reached", browser.find("#usage-meter").getText());
+        // the countdown to the minute's end ticks between reads of the usage
+        String before = browser.find("#usage-banner .usage-reset").getText();
+        browser.await("the countdown ticks", d -> !browser.find("#usage-banner .usage-reset").getText().equals(before));
         browser.screenshot("views-70-limit-reached");
         browser.viewport(360, 800);
         assertWithinViewport("the meter at 360 px", "#usage-meter");
