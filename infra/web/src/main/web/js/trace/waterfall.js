@@ -136,7 +136,7 @@ export function createWaterfall({ model, onOpen, onToggle }) {
         }, isCollapsed ? '▸' : '▾')
         : h('span', { class: 'wf-toggle-space', 'aria-hidden': 'true' }),
       h('span', { class: 'wf-dot', style: { background: span.service.color }, 'aria-hidden': 'true' }),
-      h('span', { class: 'wf-svc' }, span.service.name),
+      h('span', { class: 'wf-svc', title: span.service.name }, span.service.name),
       h('span', { class: 'wf-op', title: span.op }, span.op),
       isCollapsed ? h('span', { class: 'wf-hidden-count', title: 'spans hidden under this one' }, `+${span.descendants}`) : null,
       span.error ? h('span', { class: 'wf-err', title: span.raw.status_message || 'Error status' }, '!') : null,

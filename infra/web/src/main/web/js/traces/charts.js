@@ -107,7 +107,7 @@ const SPECS = [
     describe: (r) => (sum(r, 'count') ? `${((100 * sum(r, 'error_count')) / sum(r, 'count')).toFixed(1)}% of traces have errors.` : 'No traces.'),
   },
   {
-    key: 'duration', title: 'Duration', formatY: msLabel,
+    key: 'duration', title: 'Duration', formatY: (v) => (v === 0 ? '0' : msLabel(v)), // the axis' origin: a bare 0
     series: ['p50', 'p90', 'p99'].map((p) => ({
       label: p, stroke: COLORS[p], width: p === 'p99' ? 2 : 1.5, spanGaps: false, points: dots(COLORS[p]),
       value: (u, v) => msLabel(v),

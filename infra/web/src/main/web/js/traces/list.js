@@ -260,7 +260,7 @@ export function mountTracesList(container, route, session) {
       h('span', { class: 'time-main mono' }, when.time), h('span', { class: 'time-ago' }, agoOrDay(r.timestamp, when.day))),
     h('td', { class: 'c-service' }, h('span', { class: 'service-name' }, r.service_name || '–')),
     h('td', { class: 'c-operation' },
-      h('a', { href, class: 'row-link' }, r.span_name || '(unnamed)'),
+      h('a', { href, class: 'row-link', title: r.span_name || null }, r.span_name || '(unnamed)'),
       r.in_progress ? h('span', { class: 'badge badge-progress', title: 'No root span received yet: the trace may still be running' }, 'In progress') : null,
       h('span', { class: 'trace-id mono' }, r.trace_id)),
     h('td', { class: 'c-duration' },
