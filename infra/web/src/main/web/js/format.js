@@ -30,6 +30,11 @@ export function formatDuration(ns) {
   return `${Math.floor(totalSeconds / 3600)}h ${String(Math.floor(totalSeconds / 60) % 60).padStart(2, '0')}m`;
 }
 
+/** A duration on an axis: its origin a bare 0, the other ticks as formatDuration writes them. */
+export function formatDurationTick(ns) {
+  return ns === 0 ? '0' : formatDuration(ns);
+}
+
 /** An offset from a start, signed: +1.2 ms, -3.8 s (an event stamped before its span began). */
 export function formatOffset(ns) {
   return ns < 0 ? `-${formatDuration(-ns)}` : `+${formatDuration(ns)}`;

@@ -2,7 +2,7 @@
 // list and the API spell it (period, or start_time and end_time), service_name for one service's
 // operations, view=map for the map tab, sort=<column>_<asc|desc>.
 
-import { toParams as tracesParams } from '../traces/query.js';
+import { timeParams, toParams as tracesParams } from '../traces/query.js';
 
 /** The sortable columns: how each row's value is read (null sorts last, whatever the order). */
 export const COLUMNS = [
@@ -52,17 +52,7 @@ export function metricsParams(state) {
 }
 
 /** What the map call sends: the time range. */
-export function rangeParams(state) {
-  const params = new URLSearchParams();
-  if (state.start) {
-    // start_time alone runs until now, as the API reads it
-    params.set('start_time', state.start);
-    if (state.end) params.set('end_time', state.end);
-  } else {
-    params.set('period', state.period || '1h');
-  }
-  return params;
-}
+export const rangeParams = timeParams;
 
 /** The traces list's parameters for the same time range, filtered by service and operation. */
 export function tracesListParams(state, service, operation) {

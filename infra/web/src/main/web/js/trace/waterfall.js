@@ -3,7 +3,9 @@
 // a tree (arrows, Home/End, PageUp/PageDown, Enter opens the span, * expands all).
 
 import { h, replace } from '../dom.js';
-import { formatDuration, formatOffset, nanosBetween, parseTimestamp } from '../format.js';
+import {
+  formatDuration, formatDurationTick, formatOffset, nanosBetween, parseTimestamp,
+} from '../format.js';
 import { visibleSpans } from './model.js';
 
 /** Row heights: one line per span, or (narrow screens) the name above a full-width bar. */
@@ -53,7 +55,7 @@ export function createWaterfall({ model, onOpen, onToggle }) {
     // The last label ends at its tick when it is near the end, else half of it would be cut off.
     tickList.map((t, i) => h('span', {
       class: `wf-tick${i > 0 && pct(t) > 90 ? ' end' : ''}`, style: { left: `${pct(t)}%` },
-    }, t === 0 ? '0' : formatDuration(t))));
+    }, formatDurationTick(t))));
   const grid = h('div', { class: 'wf-grid', 'aria-hidden': 'true' },
     tickList.map((t) => h('span', { class: 'wf-gridline', style: { '--x': pct(t) / 100 } })),
     model.root && (model.root.start > 0 || model.root.end < total)

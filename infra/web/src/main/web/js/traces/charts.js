@@ -4,7 +4,7 @@
 
 import uPlot from '../../vendor/uplot/uPlot.esm.js';
 import { h, replace } from '../dom.js';
-import { formatAxisTime, formatChartTime, formatCount, formatDuration } from '../format.js';
+import { formatAxisTime, formatChartTime, formatCount, formatDuration, formatDurationTick } from '../format.js';
 
 const COLORS = { count: '#5b7bd5', error: '#d63b2f', p50: '#5b7bd5', p90: '#e8891c', p99: '#c2185b' };
 const HEIGHT = 132;
@@ -107,7 +107,7 @@ const SPECS = [
     describe: (r) => (sum(r, 'count') ? `${((100 * sum(r, 'error_count')) / sum(r, 'count')).toFixed(1)}% of traces have errors.` : 'No traces.'),
   },
   {
-    key: 'duration', title: 'Duration', formatY: (v) => (v === 0 ? '0' : msLabel(v)), // the axis' origin: a bare 0
+    key: 'duration', title: 'Duration', formatY: (v) => formatDurationTick(v * 1e6),
     series: ['p50', 'p90', 'p99'].map((p) => ({
       label: p, stroke: COLORS[p], width: p === 'p99' ? 2 : 1.5, spanGaps: false, points: dots(COLORS[p]),
       value: (u, v) => msLabel(v),

@@ -212,8 +212,7 @@ export function mountTracesList(container, route, session) {
       replace(results, emptyState({
         state, session, rangeText: describeRange(state),
         onClearFilters: () => go({ ...state, tokens: [] }),
-        onWiden: () => go({ ...state, period: '7d', start: null, end: null }),
-        onWiden30: () => go({ ...state, period: '30d', start: null, end: null }),
+        onWiden: (period) => go({ ...state, period, start: null, end: null }),
         elsewhere,
       }));
       replace(footer);

@@ -47,12 +47,12 @@ export function describeToken(token) {
 
 /** @returns {{period, start, end, tokens, sort, pageSize}} */
 export function fromParams(params) {
+  const sort = (params.get('sort') || '').toLowerCase(); // the API takes enum values in any letter case; so does a link
   const state = {
     period: params.get('period') || (params.get('start_time') ? null : '1h'),
     start: params.get('start_time'),
     end: params.get('end_time'),
-    // the API takes enum values in any letter case; so does a link
-    sort: SORTS.some(([s]) => s === (params.get('sort') || '').toLowerCase()) ? params.get('sort').toLowerCase() : 'timestamp_desc',
+    sort: SORTS.some(([s]) => s === sort) ? sort : 'timestamp_desc',
     pageSize: Number(params.get('page_size')) || 50,
     tokens: [],
   };
@@ -70,16 +70,21 @@ export function fromParams(params) {
   return state;
 }
 
-/** The URL (and API) parameters of a state. */
-export function toParams(state, { forApi = false } = {}) {
+/** A state's time range as the API spells it: period, or start_time (alone: until now) and end_time. */
+export function timeParams(state) {
   const params = new URLSearchParams();
   if (state.start) {
-    // start_time alone runs until now, as the API reads it
     params.set('start_time', state.start);
     if (state.end) params.set('end_time', state.end);
   } else {
     params.set('period', state.period || '1h');
   }
+  return params;
+}
+
+/** The URL (and API) parameters of a state. */
+export function toParams(state, { forApi = false } = {}) {
+  const params = timeParams(state);
   for (const t of state.tokens) {
     if (t.type === 'attribute') {
       params.append('attr_name', t.value.key);
