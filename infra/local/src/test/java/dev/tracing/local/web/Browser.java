@@ -85,6 +85,8 @@ final class Browser implements AutoCloseable {
   void viewport(int width, int height) {
     ((ChromeDriver) driver).executeCdpCommand("Emulation.setDeviceMetricsOverride",
         Map.of("width", width, "height", height, "deviceScaleFactor", 1, "mobile", false));
+    // charts follow their card's width through a ResizeObserver, which delivers at the next frame
+    settle();
   }
 
   /** The browser's locale as pages see it (Intl, navigator.language); applies to pages loaded next. */
@@ -92,8 +94,29 @@ final class Browser implements AutoCloseable {
     ((ChromeDriver) driver).executeCdpCommand("Emulation.setLocaleOverride", Map.of("locale", tag));
   }
 
+  /**
+   * Loads the page at this address, as a pasted link would. Going to an address that differs from
+   * the current one only after '#' is no page load: the old screen would stay, marked ready, until
+   * the page handles the hash change a moment later, and a wait could be met by what it showed
+   * before. So such a change, or the same address, is loaded again.
+   */
   void open(String url) {
+    String before = driver.getCurrentUrl();
     driver.get(url);
+    if (before != null && url.contains("#") && documentOf(before).equals(documentOf(url))) {
+      driver.navigate().refresh();
+    }
+  }
+
+  private static String documentOf(String url) {
+    int hash = url.indexOf('#');
+    return hash < 0 ? url : url.substring(0, hash);
+  }
+
+  /** Returns after the page has drawn two frames: what a step scheduled for the next frame is drawn. */
+  void settle() {
+    ((JavascriptExecutor) driver).executeAsyncScript(
+        "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
   }
 
   WebElement find(String css) {
@@ -157,8 +180,7 @@ final class Browser implements AutoCloseable {
   Path screenshot(String name) {
     try {
       // Let the page paint what the last step changed (a scroll, a re-render) before the capture.
-      ((JavascriptExecutor) driver).executeAsyncScript(
-          "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(done));");
+      settle();
       Files.createDirectories(SCREENSHOTS);
       Path target = SCREENSHOTS.resolve(name + ".png");
       File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

@@ -129,13 +129,19 @@ class LargeTraceUiTest {
       long t3 = System.nanoTime();
       WebElement search = browser.find("#trace-search");
       search.sendKeys("slow-query");
-      browser.await("one match", d -> browser.find("#trace-search-count").getText().equals("1 match"));
+      // the whole text searched (a pause between keys may run the search on a prefix first)
+      browser.await("one match", d -> browser.find("#trace-search-count").getText().equals("1 match")
+          && browser.hash().contains("q=slow-query"));
       search.sendKeys(org.openqa.selenium.Keys.ENTER);
       browser.await("the match revealed inside its collapsed section", d -> !browser.all(".wf-row.match").isEmpty());
       double find = ms(t3);
 
       long t4 = System.nanoTime();
-      browser.find(".wf-row.match").click();
+      // the rows may be drawn again under the pointer: click inside a wait, which tries a row replaced meanwhile again
+      browser.await("the matching row clicked", d -> {
+        browser.find(".wf-row.match").click();
+        return true;
+      });
       WebElement plan = browser.awaitVisible("#drawer-span-attributes tr[data-key='db.plan'] td");
       double drawer = ms(t4);
       assertTrue(plan.getText().startsWith("Seq Scan"), plan.getText());

@@ -303,7 +303,9 @@ class ServicesUiTest {
     browser.open(servicesUrl("period=1h"));
     awaitRows("services", List.of("checkout", "frontend", "payment"));
     browser.click("#tab-map");
-    browser.await("the map drawn", d -> !browser.all(".service-map[data-state='ready']").isEmpty());
+    // the map is ready once laid out; its canvas is painted at a later frame
+    browser.await("the map drawn and painted", d -> !browser.all(".service-map[data-state='ready']").isEmpty()
+        && ((Number) drawn().get("painted")).intValue() > 2000);
     assertTrue(browser.hash().contains("view=map"), browser.hash());
     assertEquals("true", browser.find("#tab-map").getAttribute("aria-selected"));
 

@@ -346,9 +346,9 @@ class TracesUiTest {
 
     WebElement search = browser.find("#trace-search");
     search.sendKeys("postgres");
-    browser.await("one match for postgres", d -> browser.find("#trace-search-count").getText().equals("1 match"));
-    assertEquals(1, browser.all(".wf-row.match").size());
-    assertTrue(browser.hash().contains("q=postgres"), browser.hash());
+    // the count and the address change when the search runs, the rows' marks at the next frame
+    browser.await("one match for postgres, marked", d -> browser.find("#trace-search-count").getText().equals("1 match")
+        && browser.hash().contains("q=postgres") && browser.all(".wf-row.match").size() == 1);
     browser.screenshot("11-trace-search");
     search.sendKeys(Keys.ESCAPE);
     browser.await("search cleared", d -> browser.all(".wf-row.dim").isEmpty());
@@ -365,7 +365,9 @@ class TracesUiTest {
     WebElement tree = browser.find("#waterfall");
     browser.js("arguments[0].focus()", tree);
     tree.sendKeys(Keys.HOME, Keys.ENTER);
-    browser.await("root span opened from the keyboard", d -> browser.hash().contains("span=" + slow.spanIds().get("POST /checkout")));
+    // the page handles the address a moment after it changes: wait for the drawer, which it opens then
+    browser.await("root span opened from the keyboard", d -> browser.hash().contains("span=" + slow.spanIds().get("POST /checkout"))
+        && browser.find("#drawer-title").getText().equals("POST /checkout"));
     tree.sendKeys(Keys.ARROW_DOWN, Keys.ENTER);
     browser.await("child span opened from the keyboard", d -> browser.hash().contains("span=" + slow.spanIds().get("PlaceOrder")));
     // the drawer may render again once the span's details arrive: read its title inside the wait
@@ -447,7 +449,7 @@ class TracesUiTest {
     browser.await("no match state", d -> browser.find("#traces-empty").getText().contains("No traces match these filters"));
 
     browser.open(base + "#/projects/" + empty.projectId() + "/traces/" + "0".repeat(31) + "1");
-    WebElement missing = browser.awaitVisible(".state-empty");
+    WebElement missing = browser.awaitVisible(".trace-screen .state-empty");
     assertTrue(missing.getText().contains("This trace is not in this project"), missing.getText());
     browser.screenshot("16-trace-not-found");
   }

@@ -176,10 +176,13 @@ class ViewsUiTest {
     // Reading traces without read_api is enough to sign in; the usage needs read_api, so no meter.
     String tracesOnly = stack.admin().createToken(project.projectId(), EnumSet.of(Scope.READ_OBSERVABILITY), "traces-only", null)
         .secret();
+    browser.js("performance.clearResourceTimings()");
     browser.signIn(project.projectId(), tracesOnly);
     awaitList();
+    // the project info is asked for twice: by the sign-in's check of the token, then by the usage meter
     browser.await("the usage asked for", d -> (Boolean) browser.js(
-        "return performance.getEntriesByType('resource').some(e => /\\/v3\\/query\\/\\d+$/.test(e.name))"));
+        "return performance.getEntriesByType('resource').filter(e => /\\/v3\\/query\\/\\d+$/.test(e.name)).length >= 2"));
+    browser.settle();
     assertTrue(browser.all("#usage-meter").isEmpty() || !browser.find("#usage-meter").isDisplayed(), "no usage without read_api");
     browser.forgetConsole();
     signOut();
@@ -190,9 +193,11 @@ class ViewsUiTest {
     WebElement meter = browser.awaitVisible("#usage-meter");
     assertTrue(meter.getText().startsWith("Ingest "), meter.getText());
     meter.click();
-    WebElement limit = browser.awaitVisible("#usage-limit");
-    assertTrue(limit.getText().contains(String.format("%,d bytes", info.get("bytes_per_minute_limit").asLong())), limit.getText());
-    assertEquals(info.get("retention_days").asLong() + " days", browser.find("#usage-retention").getText());
+    // the panel is drawn again at each read of the usage: read both figures in one step of a wait
+    String limit = String.format("%,d bytes", info.get("bytes_per_minute_limit").asLong());
+    String retention = info.get("retention_days").asLong() + " days";
+    browser.await("the panel shows the limit " + limit + " and the retention " + retention, d -> browser.find("#usage-limit")
+        .isDisplayed() && browser.find("#usage-limit").getText().contains(limit) && browser.find("#usage-retention").getText().equals(retention));
     browser.screenshot("views-02-usage-panel");
     meter.sendKeys(Keys.ESCAPE);
     browser.await("the usage panel closes", d -> !browser.find("#usage-panel").isDisplayed());
@@ -240,9 +245,11 @@ class ViewsUiTest {
         // With a span open the waterfall keeps its service names and the panels stay.
         assertTrue(browser.find("#slowest-spans").isDisplayed(), "slowest spans shown with the drawer open at " + width);
         assertTrue(browser.find(".insights").isDisplayed(), "time by service shown with the drawer open at " + width);
-        WebElement service = browser.find(".wf-row[data-span-id='" + slow.spanIds().get("Charge") + "'] .wf-svc");
-        assertTrue(service.isDisplayed() && service.getSize().getWidth() > 20, "service names shown with the drawer open");
-        assertEquals("payment", service.getText());
+        // the rows are drawn again at the next frame after the drawer narrows the waterfall: read them in a wait
+        browser.await("service names shown with the drawer open at " + width + " px", d -> {
+          WebElement service = browser.find(".wf-row[data-span-id='" + slow.spanIds().get("Charge") + "'] .wf-svc");
+          return service.isDisplayed() && service.getSize().getWidth() > 20 && service.getText().equals("payment");
+        });
         assertEquals(List.of(), truncatedSpanNames(), "span names cut short with the drawer open at " + width + " px");
       }
       browser.screenshot("views-12-drawer-" + width);
@@ -382,8 +389,7 @@ class ViewsUiTest {
 
     browser.locale("de-DE");
     try {
-      browser.open(listUrl("sort=timestamp_asc"));
-      browser.driver.navigate().refresh(); // the locale applies to a page loaded anew
+      browser.open(listUrl("sort=timestamp_asc")); // a page loaded anew, which the locale applies to
       awaitList();
       String de = browser.find("#traces-table tbody tr .time-main").getText();
       assertTrue(de.matches("\\d{1,2}:\\d{2}:\\d{2},\\d{3}"), "a de-DE row shows a 24-hour time: " + de);
@@ -463,7 +469,9 @@ class ViewsUiTest {
     browser.awaitVisible("#span-drawer");
     browser.find("#collapse-all").click();
     browser.await("the drawer closes", d -> !browser.find("#span-drawer").isDisplayed() && !browser.hash().contains("span="));
-    assertTrue(browser.all(".wf-row[data-span-id='" + slow.spanIds().get("Charge") + "']").isEmpty(), "Charge is folded away");
+    // the tree is drawn at the next frame: the folded rows are the root and PlaceOrder, each one of two
+    browser.await("Charge folded away", d -> browser.all(".wf-row[data-span-id='" + slow.spanIds().get("Charge") + "']").isEmpty()
+        && !browser.all(".wf-row[aria-setsize='2']").isEmpty());
   }
 
   @Test
