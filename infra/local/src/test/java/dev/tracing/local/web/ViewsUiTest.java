@@ -196,8 +196,10 @@ class ViewsUiTest {
     // the panel is drawn again at each read of the usage: read both figures in one step of a wait
     String limit = String.format("%,d bytes", info.get("bytes_per_minute_limit").asLong());
     String retention = info.get("retention_days").asLong() + " days";
-    browser.await("the panel shows the limit " + limit + " and the retention " + retention, d -> browser.find("#usage-limit")
-        .isDisplayed() && browser.find("#usage-limit").getText().contains(limit) && browser.find("#usage-retention").getText().equals(retention));
+    browser.await("the panel shows the limit " + limit + " and the retention " + retention, d -> {
+      WebElement shown = browser.find("#usage-limit");
+      return shown.isDisplayed() && shown.getText().contains(limit) && browser.find("#usage-retention").getText().equals(retention);
+    });
     browser.screenshot("views-02-usage-panel");
     meter.sendKeys(Keys.ESCAPE);
     browser.await("the usage panel closes", d -> !browser.find("#usage-panel").isDisplayed());
